@@ -1,0 +1,1 @@
+"""Offline emulators of Kemono and Pixiv, served over real HTTP on 127.0.0.1."""
