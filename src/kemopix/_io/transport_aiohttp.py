@@ -1,0 +1,120 @@
+"""The async transport: one ``send`` over an ``aiohttp.ClientSession``."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import aiohttp
+
+from .._protocol.config import Config
+from .._protocol.errors import (
+    ConnectError,
+    ConnectTimeout,
+    NetworkError,
+    ReadTimeout,
+    TransportError,
+    TruncatedBody,
+)
+from .._protocol.http import Request, Response, Timeout
+from .body import BodyCounter
+
+__all__ = ["AiohttpTransport"]
+
+CHUNK = 1 << 20  # with read_bufsize equal to it: 1.22 ms/MB (dependencies.md §2b)
+
+
+class AiohttpTransport:
+    """Sends ``Request`` values with aiohttp. The session is made on first use, inside the loop."""
+
+    def __init__(self, config: Config, session: aiohttp.ClientSession | None = None) -> None:
+        self.config = config
+        self._session = session
+        self._owns_session = session is None
+
+    @property
+    def session(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            connector = aiohttp.TCPConnector(
+                limit=0,
+                limit_per_host=self.config.max_connections_per_host * 2,
+                ssl=True if self.config.verify else False,
+            )
+            self._session = aiohttp.ClientSession(
+                connector=connector,
+                headers={"User-Agent": self.config.user_agent},
+                read_bufsize=CHUNK,
+            )
+            self._owns_session = True
+        return self._session
+
+    async def send(self, request: Request) -> Response:
+        timeout = request.timeout or self.config.timeout
+        with _translated(request.url):
+            async with self.session.request(
+                request.method,
+                request.url,
+                params=list(request.params) or None,
+                headers=dict(request.headers),
+                data=request.content,
+                timeout=_client_timeout(timeout),
+                allow_redirects=request.follow_redirects,
+                proxy=self.config.proxy,
+            ) as raw:
+                return await self._read(request, raw)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _read(self, request: Request, raw: aiohttp.ClientResponse) -> Response:
+        headers = {k.lower(): v for k, v in raw.headers.items()}
+        url = str(raw.url)
+        counter = BodyCounter(url, headers, request.method)
+        sink = request.sink if request.sink is not None and 200 <= raw.status < 300 else None
+        if sink is not None:
+            sink.open(raw.status, headers)
+        parts: list[bytes] = []
+        try:
+            async for chunk in raw.content.iter_chunked(CHUNK):
+                counter.add(len(chunk))
+                if sink is not None:
+                    sink.write(chunk)  # blocking writes: cheaper than a thread hop (§2b)
+                else:
+                    parts.append(chunk)
+        except aiohttp.ClientPayloadError as exc:
+            raise counter.broken() from exc
+        counter.finish()
+        return Response(raw.status, headers, b"".join(parts), url, request)
+
+    async def aclose(self) -> None:
+        if self._owns_session and self._session is not None:
+            await self._session.close()
+        self._session = None
+
+
+def _client_timeout(timeout: Timeout) -> aiohttp.ClientTimeout:
+    return aiohttp.ClientTimeout(
+        total=timeout.total, sock_connect=timeout.connect, sock_read=timeout.read
+    )
+
+
+@contextmanager
+def _translated(url: str) -> Iterator[None]:
+    """Map aiohttp/asyncio failures to kemopix errors: the one place that knows them."""
+    try:
+        yield
+    except (TransportError, TruncatedBody):
+        raise
+    except aiohttp.ConnectionTimeoutError as exc:
+        raise ConnectTimeout(f"connect timed out: {exc}", url=url) from exc
+    except (aiohttp.SocketTimeoutError, TimeoutError) as exc:
+        raise ReadTimeout(f"timed out waiting for the server: {exc!r}", url=url) from exc
+    except aiohttp.ClientConnectorError as exc:
+        raise ConnectError(f"could not connect: {exc}", url=url) from exc
+    except aiohttp.InvalidURL as exc:
+        raise ConnectError(f"invalid URL: {exc}", url=url) from exc
+    except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError) as exc:
+        raise NetworkError(f"connection broken: {exc}", url=url) from exc
+    except aiohttp.ClientError as exc:
+        raise TransportError(f"request failed: {exc}", url=url) from exc
+    except asyncio.IncompleteReadError as exc:
+        raise NetworkError(f"connection broken mid-body: {exc}", url=url) from exc

@@ -1,0 +1,94 @@
+"""The protocol layer: requests, responses, errors and policies, with no I/O.
+
+Nothing here imports requests, aiohttp, asyncio or socket (a test enforces it); the drivers in
+``kemopix._io`` do the sending and the sleeping.
+"""
+
+from .config import DEFAULT_USER_AGENT, KEMONO_CONFIG, PIXIV_BULK_CONFIG, PIXIV_CONFIG, Config
+from .errors import (
+    Challenge,
+    ClientError,
+    ConnectError,
+    ConnectTimeout,
+    DecodeError,
+    ErrorMap,
+    Forbidden,
+    HTTPStatusError,
+    IntegrityError,
+    InvalidInput,
+    KemopixError,
+    NetworkError,
+    NotFound,
+    RateLimited,
+    ReadTimeout,
+    ServerError,
+    Timeout,
+    TransportError,
+    TruncatedBody,
+    Unauthorized,
+    UnsafePathError,
+)
+from .flow import Clock, DriverFlow, Flow, call, supervise
+from .http import Request, Response, Sink, Sleep
+from .http import Timeout as Timeouts
+from .paging import Page, check_offset, next_offset, next_url_params, offset_from_next_url
+from .ratelimit import HostLimiter, RateLimit, TokenBucket
+from .retry import NO_RETRY, RetryPolicy
+from .secrets import Secret, redact_headers, redact_text
+from .status import check_status, error_for, is_challenge, parse_retry_after
+
+__all__ = [
+    "DEFAULT_USER_AGENT",
+    "KEMONO_CONFIG",
+    "NO_RETRY",
+    "PIXIV_BULK_CONFIG",
+    "PIXIV_CONFIG",
+    "Challenge",
+    "ClientError",
+    "Clock",
+    "Config",
+    "ConnectError",
+    "ConnectTimeout",
+    "DecodeError",
+    "DriverFlow",
+    "ErrorMap",
+    "Flow",
+    "Forbidden",
+    "HTTPStatusError",
+    "HostLimiter",
+    "IntegrityError",
+    "InvalidInput",
+    "KemopixError",
+    "NetworkError",
+    "NotFound",
+    "Page",
+    "RateLimit",
+    "RateLimited",
+    "ReadTimeout",
+    "Request",
+    "Response",
+    "RetryPolicy",
+    "Secret",
+    "ServerError",
+    "Sink",
+    "Sleep",
+    "Timeout",
+    "Timeouts",
+    "TokenBucket",
+    "TransportError",
+    "TruncatedBody",
+    "Unauthorized",
+    "UnsafePathError",
+    "call",
+    "check_offset",
+    "check_status",
+    "error_for",
+    "is_challenge",
+    "next_offset",
+    "next_url_params",
+    "offset_from_next_url",
+    "parse_retry_after",
+    "redact_headers",
+    "redact_text",
+    "supervise",
+]

@@ -1,0 +1,68 @@
+"""Retry decisions as a pure function of the attempt and its outcome."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .errors import ConnectError, ConnectTimeout, KemopixError, NetworkError, Timeout, TruncatedBody
+from .http import Request, Response
+from .status import parse_retry_after
+
+__all__ = ["NO_RETRY", "RETRY_STATUSES", "Outcome", "RetryPolicy"]
+
+RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504, 520, 521, 522, 523, 524})
+
+Outcome = Response | KemopixError
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """When to try again, and after how long.
+
+    ``decide`` returns the delay in seconds before the next attempt, or None to stop. Retry-After
+    (seconds or HTTP-date) is honoured when the server gives it, up to ``max_retry_after``;
+    otherwise the delay grows as ``backoff * 2**(attempt-1)`` capped at ``max_backoff``, with up
+    to ``jitter`` of it added at random. Only idempotent requests are retried, except after a
+    connect failure, when the request never reached the server.
+    """
+
+    max_attempts: int = 5
+    backoff: float = 0.5
+    max_backoff: float = 30.0
+    jitter: float = 0.25
+    max_retry_after: float = 300.0
+    statuses: frozenset[int] = RETRY_STATUSES
+    # A site may signal throttling without 429 (pixiv: 403 {"error": {"message": "Rate Limit"}}).
+    is_throttled: Callable[[Response], bool] | None = field(default=None, compare=False)
+
+    def decide(
+        self, request: Request, attempt: int, outcome: Outcome, now: float, rng: random.Random
+    ) -> float | None:
+        """Delay before attempt ``attempt + 1``, or None to give up (``attempt`` counts from 1)."""
+        if attempt >= self.max_attempts:
+            return None
+        server_delay: float | None = None
+        if isinstance(outcome, Response):
+            if not self.should_retry_response(outcome):
+                return None
+            server_delay = parse_retry_after(outcome.headers, now)
+        elif isinstance(outcome, (ConnectError, ConnectTimeout)):
+            pass  # never reached the server: safe whatever the method
+        elif not isinstance(outcome, (Timeout, NetworkError, TruncatedBody)):
+            return None
+        if not request.retryable and not isinstance(outcome, (ConnectError, ConnectTimeout)):
+            return None
+        if server_delay is not None:
+            return None if server_delay > self.max_retry_after else server_delay
+        base = min(self.max_backoff, self.backoff * 2.0 ** (attempt - 1))
+        return base + base * self.jitter * rng.random()
+
+    def should_retry_response(self, response: Response) -> bool:
+        if response.status in self.statuses:
+            return True
+        return self.is_throttled is not None and self.is_throttled(response)
+
+
+NO_RETRY = RetryPolicy(max_attempts=1)

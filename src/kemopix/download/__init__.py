@@ -1,0 +1,21 @@
+"""The shared download engine: safe paths, ``.part`` files, Range resume, SHA-256 checks.
+
+``download(url, dest, ...)`` is a flow: run it with a ``SyncRunner`` or an ``AsyncRunner``.
+"""
+
+from .flow import DownloadResult, download
+from .part import PartFile, file_sha256, parse_content_range
+from .paths import PART_SUFFIX, PathBudget, is_reserved_name, safe_join, sanitize_component
+
+__all__ = [
+    "PART_SUFFIX",
+    "DownloadResult",
+    "PartFile",
+    "PathBudget",
+    "download",
+    "file_sha256",
+    "is_reserved_name",
+    "parse_content_range",
+    "safe_join",
+    "sanitize_component",
+]

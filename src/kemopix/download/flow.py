@@ -1,0 +1,86 @@
+"""The download flow: one file, atomic, resumable, verified, skipped when already complete."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from .._protocol.flow import Flow
+from .._protocol.http import Request
+from .._protocol.status import check_status
+from .part import PartFile, file_sha256, parse_content_range
+
+__all__ = ["DownloadResult", "download"]
+
+Outcome = Literal["downloaded", "resumed", "skipped"]
+
+
+@dataclass(frozen=True, slots=True)
+class DownloadResult:
+    """Where a file went, how many bytes it has, its SHA-256 and what was done."""
+
+    path: Path
+    size: int
+    sha256: str | None
+    outcome: Outcome
+    resumed_from: int = 0
+
+
+def download(
+    url: str,
+    dest: Path,
+    *,
+    expected_sha256: str | None = None,
+    expected_size: int | None = None,
+    headers: Mapping[str, str] | None = None,
+    verify_existing: bool = False,
+) -> Flow[DownloadResult]:
+    """Download ``url`` to ``dest`` (a path already made safe with ``safe_join``).
+
+    A complete ``dest`` is not fetched again: it is kept when its size matches (and, with
+    ``verify_existing``, its SHA-256). Bytes stream into ``dest.part``; after an interrupt the
+    next attempt, or the next run, continues with a Range request. The part is renamed onto
+    ``dest`` only once size and hash check out.
+    """
+    existing = _existing(dest, expected_sha256, expected_size, verify_existing)
+    if existing is not None:
+        return existing
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    part = PartFile(dest, expected_sha256=expected_sha256, expected_size=expected_size)
+    # identity: the bytes on disk must be the bytes the hash and Content-Length describe.
+    base = Request.build("GET", url, headers={**(headers or {}), "Accept-Encoding": "identity"})
+    try:
+        response = yield part.request(base)
+        if response.status == 416:
+            _, total = parse_content_range(response.headers.get("content-range"))
+            if total is not None and total == part.size:
+                part.total = total  # the previous run had every byte; only the rename was left
+            else:
+                part.discard()
+                response = yield part.request(base)
+        if response.status != 416:
+            check_status(response)
+        resumed_from = part.resumed_from
+        digest = part.finish()
+    finally:
+        part.close()
+    outcome: Outcome = "resumed" if resumed_from else "downloaded"
+    return DownloadResult(dest, part.size, digest, outcome, resumed_from)
+
+
+def _existing(
+    dest: Path, sha256: str | None, size: int | None, verify: bool
+) -> DownloadResult | None:
+    if not dest.is_file():
+        return None
+    actual = dest.stat().st_size
+    if size is not None and actual != size:
+        return None
+    digest = None
+    if verify and sha256 is not None:
+        digest = file_sha256(dest)
+        if digest != sha256.lower():
+            return None
+    return DownloadResult(dest, actual, digest, "skipped")

@@ -1,0 +1,143 @@
+"""A ``.part`` file that receives a download, hashes it as it streams and is renamed when whole."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import replace
+from pathlib import Path
+from typing import BinaryIO
+
+from .._protocol.errors import DecodeError, IntegrityError
+from .._protocol.http import Request
+from .paths import PART_SUFFIX
+
+__all__ = ["PartFile", "file_sha256", "parse_content_range"]
+
+_CONTENT_RANGE = re.compile(r"bytes\s+(?:(\d+)-(\d+)|\*)/(\d+|\*)")
+_READ_CHUNK = 1 << 20
+
+
+def parse_content_range(value: str | None) -> tuple[int | None, int | None]:
+    """``(start, total)`` from ``bytes 100-199/1000`` or ``bytes */1000`` (None where unknown)."""
+    if not value:
+        return None, None
+    match = _CONTENT_RANGE.match(value.strip())
+    if match is None:
+        return None, None
+    start = int(match.group(1)) if match.group(1) is not None else None
+    total = int(match.group(3)) if match.group(3) != "*" else None
+    return start, total
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 hex digest of a file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(_READ_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class PartFile:
+    """The ``Sink`` of one download: appends to ``<final>.part``, resumes with Range, verifies.
+
+    ``finish()`` checks size and SHA-256 when they are known, then renames atomically; a
+    mismatch deletes the part and raises :class:`IntegrityError`, so no bad file is ever kept.
+    """
+
+    def __init__(
+        self, final: Path, *, expected_sha256: str | None = None, expected_size: int | None = None
+    ) -> None:
+        self.final = final
+        self.path = final.with_name(final.name + PART_SUFFIX)
+        self.expected_sha256 = expected_sha256.lower() if expected_sha256 else None
+        self.expected_size = expected_size
+        self.total: int | None = expected_size
+        self._digest = hashlib.sha256()
+        self._fh: BinaryIO | None = None
+        self.size = 0
+        self.resumed_from = 0
+        if self.path.exists():
+            self.size = self.path.stat().st_size
+            if self.expected_size is not None and self.size > self.expected_size:
+                self._truncate()
+            else:
+                with self.path.open("rb") as fh:
+                    while chunk := fh.read(_READ_CHUNK):
+                        self._digest.update(chunk)
+            self.resumed_from = self.size
+
+    # -- Sink -------------------------------------------------------------------------------
+    def open(self, status: int, headers: Mapping[str, str]) -> None:
+        start, total = parse_content_range(headers.get("content-range"))
+        if status == 206 and start == self.size:
+            self.total = total if total is not None else self.total
+        elif status == 206 and start not in (0, None):
+            self._truncate()
+            raise DecodeError(f"server resumed at byte {start}, expected {self.size}")
+        else:
+            self._truncate()
+            self.resumed_from = 0
+            length = headers.get("content-length")
+            if length and length.isdigit():
+                self.total = int(length)
+        self._fh = self.path.open("ab")
+
+    def write(self, chunk: bytes) -> None:
+        assert self._fh is not None
+        self._fh.write(chunk)
+        self._digest.update(chunk)
+        self.size += len(chunk)
+
+    def resume(self, request: Request) -> Request:
+        self.close()
+        if self.size > 0:
+            return request.with_headers(Range=f"bytes={self.size}-")
+        headers = tuple((k, v) for k, v in request.headers if k.lower() != "range")
+        return replace(request, headers=headers)
+
+    # -- life cycle -----------------------------------------------------------------------
+    def request(self, request: Request) -> Request:
+        """``request`` adjusted to resume whatever a previous run left in the part file."""
+        return self.resume(replace(request, sink=self))
+
+    @property
+    def complete(self) -> bool:
+        return self.total is not None and self.size == self.total
+
+    def finish(self) -> str:
+        """Verify and rename into place; returns the SHA-256 hex digest."""
+        self.close()
+        digest = self._digest.hexdigest()
+        problem = None
+        if self.expected_size is not None and self.size != self.expected_size:
+            problem = f"size {self.size} != expected {self.expected_size}"
+        elif self.total is not None and self.size != self.total:
+            problem = f"size {self.size} != announced {self.total}"
+        elif self.expected_sha256 is not None and digest != self.expected_sha256:
+            problem = f"sha256 {digest} != expected {self.expected_sha256}"
+        if problem is not None:
+            self.discard()
+            raise IntegrityError(f"{self.final.name}: {problem}; the partial file was removed")
+        os.replace(self.path, self.final)
+        return digest
+
+    def discard(self) -> None:
+        self.close()
+        self.path.unlink(missing_ok=True)
+        self._digest = hashlib.sha256()
+        self.size = 0
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+
+    def _truncate(self) -> None:
+        self.close()
+        self.path.write_bytes(b"")
+        self._digest = hashlib.sha256()
+        self.size = 0
