@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import email.utils
+import calendar
+import re
 from collections.abc import Mapping
 
 from .errors import (
@@ -18,7 +19,7 @@ from .errors import (
 )
 from .http import Response
 
-__all__ = ["check_status", "error_for", "is_challenge", "parse_retry_after"]
+__all__ = ["check_status", "error_for", "is_challenge", "parse_http_date", "parse_retry_after"]
 
 _CHALLENGE_MARKERS = (b"ddos-guard", b"just a moment", b"cf-chl", b"challenge-platform")
 
@@ -33,11 +34,39 @@ def parse_retry_after(headers: Mapping[str, str], now: float) -> float | None:
         return max(0.0, float(value))
     except ValueError:
         pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    when = parse_http_date(value)
+    return None if when is None else max(0.0, when - now)
+
+
+_MONTHS = {m: i for i, m in enumerate(calendar.month_abbr) if m}
+# IMF-fixdate "Sun, 06 Nov 1994 08:49:37 GMT", RFC 850 "Sunday, 06-Nov-94 08:49:37 GMT",
+# asctime "Sun Nov  6 08:49:37 1994" (RFC 9110 §5.6.7). email.utils would pull in socket.
+_HTTP_DATES = (
+    re.compile(r"\w+, (\d{1,2})[ -](\w{3})[ -](\d{2,4}) (\d\d):(\d\d):(\d\d) GMT"),
+    re.compile(r"\w+ (\w{3}) +(\d{1,2}) (\d\d):(\d\d):(\d\d) (\d{4})"),
+)
+
+
+def parse_http_date(value: str) -> float | None:
+    """Seconds since the epoch for an HTTP-date, or None if it is not one."""
+    fixed = _HTTP_DATES[0].fullmatch(value)
+    if fixed is not None:
+        day, mon, year, hh, mm, ss = fixed.groups()
+        year_num = int(year) + (1900 if len(year) == 2 and int(year) >= 70 else 0)
+        year_num += 2000 if len(year) == 2 and int(year) < 70 else 0
+    else:
+        asc = _HTTP_DATES[1].fullmatch(value)
+        if asc is None:
+            return None
+        mon, day, hh, mm, ss, year = asc.groups()
+        year_num = int(year)
+    month = _MONTHS.get(mon.title())
+    if month is None:
         return None
-    return max(0.0, when.timestamp() - now)
+    try:
+        return float(calendar.timegm((year_num, month, int(day), int(hh), int(mm), int(ss))))
+    except (ValueError, OverflowError):
+        return None
 
 
 def is_challenge(response: Response) -> bool:

@@ -37,12 +37,16 @@ _MAX_EXT_CHARS = 16
 class PathBudget:
     """Limits a planned path must fit: bytes per component, characters for the whole path.
 
-    ``path_chars`` defaults to Windows' MAX_PATH (260) so an archive copied there still opens;
-    the ``.part`` suffix is counted in both.
+    ``path_chars`` defaults to Windows' MAX_PATH (260 with the NUL) so an archive still opens
+    there; the ``.part`` suffix is counted. On Windows the real root counts; elsewhere the
+    root is counted as ``root_allowance`` characters, so the archive can move to a Windows
+    folder of that length.
     """
 
     component_bytes: int = 255
     path_chars: int = 259
+    root_allowance: int = 40
+    min_component_chars: int = 12
 
 
 def is_reserved_name(name: str) -> bool:
@@ -89,27 +93,36 @@ def safe_join(
 ) -> Path:
     """``root / components...`` with every component sanitized and the result inside ``root``.
 
-    The last component leaves room for the ``.part`` suffix when ``part``. If the whole path
-    would exceed ``budget.path_chars``, the last component's stem is shortened; if that cannot
-    be done, :class:`UnsafePathError` is raised.
+    The last component leaves room for the ``.part`` suffix when ``part``. When the path would
+    be longer than ``budget.path_chars``, the longest components are shortened (extensions
+    kept); if even that cannot fit, :class:`UnsafePathError` is raised.
     """
     if not components:
         raise UnsafePathError("no file name given")
     root_abs = Path(os.path.abspath(root))
     suffix = len(PART_SUFFIX) if part else 0
     spare = max(0, 255 - budget.component_bytes)
-    dirs = [sanitize_component(c, reserve=spare) for c in components[:-1]]
-    name = sanitize_component(components[-1], reserve=spare + suffix)
-    parent = root_abs.joinpath(*dirs)
-    room = budget.path_chars - len(str(parent)) - 1 - suffix
-    if len(name) > room:
-        stem, ext = split_extension(name)
-        if room - len(ext) < 8:
-            raise UnsafePathError(f"path too long for the folder {root_abs}: {components!r}")
-        name = stem[: room - len(ext)].rstrip(". ") + ext
-    path = parent / name
+    parts = [sanitize_component(c, reserve=spare) for c in components[:-1]]
+    parts.append(sanitize_component(components[-1], reserve=spare + suffix))
+    root_chars = len(str(root_abs)) if os.name == "nt" else budget.root_allowance
+    room = budget.path_chars - root_chars - suffix - len(parts)  # one separator each
+    parts = _fit(parts, room, budget.min_component_chars)
+    path = root_abs.joinpath(*parts)
     _check_inside(root_abs, path)
     return path
+
+
+def _fit(parts: list[str], room: int, floor: int) -> list[str]:
+    """Shorten the longest components until their total length fits ``room``."""
+    parts = list(parts)
+    while (excess := sum(map(len, parts)) - room) > 0:
+        index = max(range(len(parts)), key=lambda i: len(parts[i]))
+        stem, ext = split_extension(parts[index]) if index == len(parts) - 1 else (parts[index], "")
+        keep = max(floor, len(stem) - excess)
+        if keep >= len(stem):
+            raise UnsafePathError(f"the path cannot be made short enough: {'/'.join(parts)!r}")
+        parts[index] = stem[:keep].rstrip(". ") + ext
+    return parts
 
 
 def _check_inside(root: Path, path: Path) -> None:

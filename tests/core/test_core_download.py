@@ -1,0 +1,116 @@
+"""The download flow over real HTTP: atomic, resumable, verified, never fetched twice."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from core_runners import make_runner
+from core_server import BLOB, BLOB_SHA256, CoreServer
+
+from kemopix._protocol import Config, IntegrityError, NotFound, RetryPolicy
+from kemopix.download import PART_SUFFIX, download, safe_join
+
+FAST = Config(retry=RetryPolicy(backoff=0.01, max_attempts=4))
+
+
+@pytest.fixture(params=["sync", "async"])
+def kind(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+def leftovers(root: Path) -> list[Path]:
+    return [p for p in root.rglob("*") if p.name.endswith(PART_SUFFIX)]
+
+
+def test_download_verifies_and_renames(core_server: CoreServer, kind: str, tmp_path: Path) -> None:
+    dest = safe_join(tmp_path, "creator", "file.bin")
+    run = make_runner(kind, FAST)
+    result = run(lambda: download(core_server.url + "/blob", dest, expected_sha256=BLOB_SHA256))
+    assert result.outcome == "downloaded" and result.sha256 == BLOB_SHA256
+    assert dest.read_bytes() == BLOB and not leftovers(tmp_path)
+    again = run(lambda: download(core_server.url + "/blob", dest, expected_size=len(BLOB)))
+    assert again.outcome == "skipped"
+    assert core_server.hits["/blob"] == 1
+
+
+def test_cut_body_resumes_with_range(core_server: CoreServer, kind: str, tmp_path: Path) -> None:
+    core_server.plan["/blob"] = ["cut", "cut"]
+    dest = tmp_path / "file.bin"
+    result = make_runner(kind, FAST)(
+        lambda: download(core_server.url + "/blob", dest, expected_sha256=BLOB_SHA256)
+    )
+    assert dest.read_bytes() == BLOB and result.sha256 == BLOB_SHA256
+    assert core_server.hits["/blob"] == 3
+    # Retries continued where the cut left off instead of starting again.
+    assert core_server.ranges[0] is None
+    assert all(r is not None and int(r[6:-1]) > 0 for r in core_server.ranges[1:])
+    assert not leftovers(tmp_path)
+
+
+def test_next_run_resumes_a_part_file(core_server: CoreServer, kind: str, tmp_path: Path) -> None:
+    dest = tmp_path / "file.bin"
+    Path(str(dest) + PART_SUFFIX).write_bytes(BLOB[:1_000_000])  # a run killed mid-file
+    result = make_runner(kind, FAST)(
+        lambda: download(core_server.url + "/blob", dest, expected_sha256=BLOB_SHA256)
+    )
+    assert result.outcome == "resumed" and result.resumed_from == 1_000_000
+    assert dest.read_bytes() == BLOB
+
+
+def test_server_ignoring_range_restarts_cleanly(
+    core_server: CoreServer, kind: str, tmp_path: Path
+) -> None:
+    core_server.ignore_range = True
+    dest = tmp_path / "file.bin"
+    Path(str(dest) + PART_SUFFIX).write_bytes(BLOB[:500_000])
+    result = make_runner(kind, FAST)(
+        lambda: download(core_server.url + "/blob", dest, expected_sha256=BLOB_SHA256)
+    )
+    assert result.outcome == "downloaded" and dest.read_bytes() == BLOB
+
+
+def test_complete_part_gets_416_and_is_finished(
+    core_server: CoreServer, kind: str, tmp_path: Path
+) -> None:
+    dest = tmp_path / "file.bin"
+    Path(str(dest) + PART_SUFFIX).write_bytes(BLOB)  # killed between last byte and rename
+    result = make_runner(kind, FAST)(
+        lambda: download(core_server.url + "/blob", dest, expected_sha256=BLOB_SHA256)
+    )
+    assert dest.read_bytes() == BLOB and result.outcome == "resumed"
+
+
+def test_hash_mismatch_keeps_nothing(core_server: CoreServer, kind: str, tmp_path: Path) -> None:
+    core_server.plan["/blob"] = ["corrupt"]
+    dest = tmp_path / "file.bin"
+    with pytest.raises(IntegrityError, match="sha256"):
+        make_runner(kind, FAST)(
+            lambda: download(core_server.url + "/blob", dest, expected_sha256=BLOB_SHA256)
+        )
+    assert not dest.exists() and not leftovers(tmp_path)
+
+
+def test_error_status_writes_nothing(core_server: CoreServer, kind: str, tmp_path: Path) -> None:
+    core_server.plan["/blob"] = ["status:404"]
+    dest = tmp_path / "file.bin"
+    with pytest.raises(NotFound):
+        make_runner(kind, FAST)(lambda: download(core_server.url + "/blob", dest))
+    assert not dest.exists()
+    part = Path(str(dest) + PART_SUFFIX)
+    assert not part.exists() or part.stat().st_size == 0
+
+
+def test_existing_file_with_wrong_hash_is_fetched_again(
+    core_server: CoreServer, kind: str, tmp_path: Path
+) -> None:
+    dest = tmp_path / "file.bin"
+    dest.write_bytes(b"x" * len(BLOB))
+    result = make_runner(kind, FAST)(
+        lambda: download(
+            core_server.url + "/blob", dest, expected_sha256=BLOB_SHA256, verify_existing=True
+        )
+    )
+    assert result.outcome == "downloaded"
+    assert hashlib.sha256(dest.read_bytes()).hexdigest() == BLOB_SHA256

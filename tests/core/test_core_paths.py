@@ -1,0 +1,78 @@
+"""The path planner: hostile names from servers and users never leave the chosen folder."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from kemopix._protocol import UnsafePathError
+from kemopix.download import PathBudget, is_reserved_name, safe_join, sanitize_component
+
+HOSTILE = [
+    "../../etc/passwd",
+    "/etc/passwd",
+    "C:\\Windows\\evil.png",
+    "..",
+    ".",
+    "",
+    "   ",
+    "CON",
+    "nul.txt",
+    "com1.png",
+    "LPT9",
+    "name\x00with\x01controls",
+    "trailing dots...",
+    "a" * 400 + ".png",
+    "ü" * 300 + ".jpeg",
+    "..\\..\\x",
+]
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_hostile_names_stay_inside(tmp_path: Path, name: str) -> None:
+    path = safe_join(tmp_path, name, name)
+    assert path.is_relative_to(tmp_path)
+    for part in path.relative_to(tmp_path).parts:
+        assert part not in ("", ".", "..")
+        assert "/" not in part and "\\" not in part and "\x00" not in part
+        assert not is_reserved_name(part)
+        assert len(part.encode()) <= 255 - len(".part")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Path(str(path) + ".part").write_bytes(b"ok")  # the OS accepts the planned name
+
+
+def test_extension_survives_truncation() -> None:
+    assert sanitize_component("x" * 300 + ".png").endswith(".png")
+    assert len(sanitize_component("é" * 300 + ".png", reserve=5).encode()) <= 250
+
+
+def test_reserved_names() -> None:
+    assert is_reserved_name("CON") and is_reserved_name("aux.tar.gz") and is_reserved_name("Com1")
+    assert not is_reserved_name("console.png") and not is_reserved_name("CONTACT")
+
+
+def test_windows_path_budget_includes_part(tmp_path: Path) -> None:
+    budget = PathBudget()
+    path = safe_join(tmp_path, "t" * 200, "n" * 200 + ".jpg", budget=budget)
+    relative = str(path.relative_to(tmp_path))
+    assert budget.root_allowance + 1 + len(relative) + len(".part") <= budget.path_chars
+    assert path.name.endswith(".jpg")
+    with pytest.raises(UnsafePathError):
+        safe_join(tmp_path, *["dir"] * 60, "file.jpg", budget=PathBudget(min_component_chars=3))
+
+
+def test_symlink_escape_is_refused(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    root = tmp_path / "root"
+    root.mkdir()
+    os.symlink(outside, root / "link")
+    with pytest.raises(UnsafePathError):
+        safe_join(root, "link", "file.png")
+
+
+def test_no_components() -> None:
+    with pytest.raises(UnsafePathError):
+        safe_join(Path("."))
