@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .kemono import KemonoEmulator
-    from .pixiv import PixivEmulator
+    from .kemono_server import KemonoEmulator
+    from .pixiv_server import PixivEmulator
 
 __all__ = ["KemonoEmulator", "PixivEmulator"]
 
@@ -18,11 +18,11 @@ __all__ = ["KemonoEmulator", "PixivEmulator"]
 def __getattr__(name: str) -> Any:
     # Lazy, so that importing one emulator does not build the other's dataset code.
     if name == "KemonoEmulator":
-        from .kemono import KemonoEmulator
+        from .kemono_server import KemonoEmulator
 
         return KemonoEmulator
     if name == "PixivEmulator":
-        from .pixiv import PixivEmulator
+        from .pixiv_server import PixivEmulator
 
         return PixivEmulator
     raise AttributeError(name)

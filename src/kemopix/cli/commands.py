@@ -1,0 +1,167 @@
+"""``download``, ``plan``, ``verify`` and ``retry-failed``: the commands that run the engine."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+from pathlib import Path
+
+from .._protocol.errors import InvalidInput
+from ..download import file_sha256
+from ..downloader.archive import ARCHIVE_NAME, Archive, FileRecord
+from ..downloader.engine import Engine, Settings
+from ..downloader.reporting import Reporter, Summary
+from ..downloader.targets import Target
+from .config import FileConfig, load_config
+from .echo import echo
+from .output import make_reporter
+from .session import (
+    build_network,
+    build_settings,
+    build_traffic,
+    origins_for,
+    output_root,
+    parse_targets,
+)
+from .sources import build_sources, families_of, runner_configs
+
+__all__ = ["download_command", "plan_command", "retry_command", "run_targets", "verify_command"]
+
+
+def _config(args: argparse.Namespace) -> FileConfig:
+    path = getattr(args, "config", None)
+    return load_config(Path(path) if path else None)
+
+
+def _reporter(args: argparse.Namespace, root: Path, *, plan: bool = False) -> Reporter:
+    return make_reporter(
+        root,
+        quiet=bool(getattr(args, "quiet", False)),
+        verbose=bool(getattr(args, "verbose", False)),
+        json_lines=bool(getattr(args, "json", False)),
+        plan=plan,
+    )
+
+
+async def run_targets(
+    args: argparse.Namespace,
+    config: FileConfig,
+    targets: list[Target],
+    settings: Settings,
+    reporter: Reporter,
+) -> Summary:
+    """Run ``targets`` through a fresh engine (the archive lives in the output folder)."""
+    origins = origins_for(args, config)
+    traffic = build_traffic(args, config, origins)
+    network = build_network(args, config, traffic, runner_configs())
+    archive = _open_archive(settings.root, settings.dry_run)
+    try:
+        sources = build_sources(
+            network, origins, config, families_of(targets), comments=settings.sidecars.comments
+        )
+        engine = Engine(settings, archive, network, sources, reporter)
+        return await engine.run(targets)
+    finally:
+        archive.close()
+        await network.aclose()
+
+
+def _open_archive(root: Path, dry_run: bool) -> Archive:
+    if dry_run and not (root / ARCHIVE_NAME).exists():
+        return Archive.in_memory(root)  # a plan writes nothing, not even an empty archive
+    return Archive(root)
+
+
+def download_command(args: argparse.Namespace) -> int:
+    config = _config(args)
+    origins = origins_for(args, config)
+    targets = parse_targets(list(args.urls), origins)
+    root = output_root(args, config)
+    dry = bool(getattr(args, "dry_run", False))
+    settings = build_settings(args, config, root, dry_run=dry)
+    reporter = _reporter(args, root, plan=dry)
+    summary = asyncio.run(run_targets(args, config, targets, settings, reporter))
+    return summary.exit_code()
+
+
+def plan_command(args: argparse.Namespace) -> int:
+    args.dry_run = True
+    return download_command(args)
+
+
+def _existing_archive(root: Path) -> Archive:
+    if not (root / ARCHIVE_NAME).exists():
+        raise InvalidInput(f"no kemopix archive in {root} (download something there first)")
+    return Archive(root)
+
+
+async def _refetch(
+    args: argparse.Namespace, config: FileConfig, records: list[FileRecord]
+) -> Summary:
+    root = output_root(args, config)
+    origins = origins_for(args, config)
+    traffic = build_traffic(args, config, origins)
+    network = build_network(args, config, traffic, runner_configs())
+    reporter = _reporter(args, root)
+    archive = Archive(root)
+    try:
+        settings = build_settings(args, config, root)
+        engine = Engine(settings, archive, network, {}, reporter)
+        return await engine.retry(records)
+    finally:
+        archive.close()
+        await network.aclose()
+
+
+def retry_command(args: argparse.Namespace) -> int:
+    config = _config(args)
+    root = output_root(args, config)
+    with _existing_archive(root) as archive:
+        records = list(archive.files("failed", "pending"))
+    if not records:
+        if not getattr(args, "quiet", False):
+            echo("nothing to retry: no failed or unfinished files in the archive")
+        return 0
+    return asyncio.run(_refetch(args, config, records)).exit_code()
+
+
+def _problem(root: Path, record: FileRecord) -> str | None:
+    path = root / record.path
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return "missing"
+    if record.size is not None and size != record.size:
+        return f"size {size} != {record.size}"
+    expected = record.expected_sha256 or record.sha256
+    if expected and file_sha256(path) != expected.lower():
+        return "SHA-256 mismatch"
+    return None
+
+
+def verify_command(args: argparse.Namespace) -> int:
+    config = _config(args)
+    root = output_root(args, config)
+    quiet = bool(getattr(args, "quiet", False))
+    with _existing_archive(root) as archive:
+        records = list(archive.files("done"))
+    bad: list[FileRecord] = []
+    for record in records:
+        problem = _problem(root, record)
+        if problem is None:
+            continue
+        bad.append(record)
+        if not quiet:
+            echo(f"{problem}: {record.path}")
+    if not quiet:
+        echo(f"verified {len(records)} files: {len(records) - len(bad)} good, {len(bad)} bad")
+    if not bad:
+        return 0
+    if getattr(args, "check_only", False):
+        return 1
+    for record in bad:
+        path = root / record.path
+        if path.exists():
+            os.unlink(path)  # a corrupt copy must not pass for a complete file
+    return asyncio.run(_refetch(args, config, bad)).exit_code()

@@ -1,0 +1,163 @@
+"""The TOML config file, environment overrides and the private credential files.
+
+``<config>/config.toml`` (``<config>`` = ``$KEMOPIX_CONFIG_DIR`` or the platform's config
+folder) holds a ``[download]`` section and one section per site (``[kemono]``, ``[coomer]``,
+``[pawchive]``, ``[pixiv]``); Coomer and Pawchive fall back to ``[kemono]`` for what they do not
+set. Command-line options beat environment variables, which beat the file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from .._protocol.errors import InvalidInput
+
+__all__ = [
+    "CONFIG_DIR_ENV",
+    "SITE_SECTIONS",
+    "FileConfig",
+    "config_dir",
+    "load_config",
+    "read_secret_file",
+    "write_secret_file",
+]
+
+CONFIG_DIR_ENV = "KEMOPIX_CONFIG_DIR"
+CONFIG_FILE = "config.toml"
+SITE_SECTIONS = ("kemono", "coomer", "pawchive", "pixiv")
+
+# Keys each section accepts, with their types (for clear errors on typos).
+_DOWNLOAD_KEYS: Mapping[str, type | tuple[type, ...]] = {
+    "output": str,
+    "template": str,
+    "copy": bool,
+    "overlap": int,
+    "metadata": bool,
+    "comments": bool,
+    "shared_budget": bool,
+    "workers": int,
+}
+_SITE_KEYS: Mapping[str, type | tuple[type, ...]] = {
+    "url": str,
+    "rate": (int, float),
+    "burst": int,
+    "concurrency": int,
+    "template": str,
+    "retries": int,
+    "timeout": (int, float),
+    "comments": bool,
+}
+
+# Environment variables naming site origins (emulators, mirrors).
+URL_ENV: Mapping[str, tuple[str, ...]] = {
+    "kemono": ("KEMOPIX_KEMONO_URL",),
+    "coomer": ("KEMOPIX_COOMER_URL",),
+    "pawchive": ("KEMOPIX_PAWCHIVE_URL",),
+    "pixiv": ("KEMOPIX_PIXIV_URL", "KEMOPIX_PIXIV_API_URL"),
+}
+
+
+def config_dir() -> Path:
+    """``$KEMOPIX_CONFIG_DIR``, else ``platformdirs.user_config_dir("kemopix")``."""
+    override = os.environ.get(CONFIG_DIR_ENV)
+    return Path(override) if override else Path(platformdirs.user_config_dir("kemopix"))
+
+
+@dataclass(frozen=True, slots=True)
+class FileConfig:
+    """The parsed config file (empty sections when there is no file)."""
+
+    path: Path | None = None
+    download: Mapping[str, Any] = field(default_factory=dict)
+    sites: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    def site(self, name: str, key: str, default: Any = None) -> Any:
+        """``[name].key``, falling back to ``[kemono].key`` for Coomer and Pawchive."""
+        section = self.sites.get(name, {})
+        if key in section:
+            return section[key]
+        if name in ("coomer", "pawchive") and key != "url":
+            return self.sites.get("kemono", {}).get(key, default)
+        return default
+
+    def site_url(self, name: str, environ: Mapping[str, str] | None = None) -> str | None:
+        """A site's extra origin: environment first, then the file."""
+        env = os.environ if environ is None else environ
+        for var in URL_ENV.get(name, ()):
+            if env.get(var):
+                return env[var]
+        value = self.sites.get(name, {}).get("url")
+        return str(value) if value else None
+
+
+def _check(section: str, data: Any, keys: Mapping[str, type | tuple[type, ...]]) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise InvalidInput(f"config: [{section}] must be a table")
+    for key, value in data.items():
+        expected = keys.get(key)
+        if expected is None:
+            raise InvalidInput(f"config: unknown key {key!r} in [{section}]")
+        if not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool):
+            raise InvalidInput(f"config: [{section}] {key} has the wrong type")
+    return dict(data)
+
+
+def load_config(path: Path | None = None) -> FileConfig:
+    """Read ``path`` (default ``<config>/config.toml``); a missing default file is no error."""
+    explicit = path is not None
+    file = path if path is not None else config_dir() / CONFIG_FILE
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        if explicit:
+            raise InvalidInput(f"config file not found: {file}") from None
+        return FileConfig()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"cannot read config file {file}: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise InvalidInput(f"config file {file} is not valid TOML: {exc}") from exc
+    sites: dict[str, dict[str, Any]] = {}
+    download: dict[str, Any] = {}
+    for section, content in data.items():
+        if section == "download":
+            download = _check(section, content, _DOWNLOAD_KEYS)
+        elif section in SITE_SECTIONS:
+            sites[section] = _check(section, content, _SITE_KEYS)
+        else:
+            known = ", ".join(("download", *SITE_SECTIONS))
+            raise InvalidInput(f"config: unknown section [{section}] (known: {known})")
+    return FileConfig(file, download, sites)
+
+
+def write_secret_file(name: str, data: Mapping[str, Any]) -> Path:
+    """Write ``<config>/name`` readable by the user only (0600), atomically."""
+    path = config_dir() / name
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}-", dir=path.parent)
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def read_secret_file(name: str) -> dict[str, Any]:
+    """The JSON object in ``<config>/name`` (empty when missing or unreadable)."""
+    try:
+        data = json.loads((config_dir() / name).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}

@@ -1,0 +1,104 @@
+"""``kemopix login pixiv`` (PKCE, refresh token) and ``kemopix login kemono`` (session cookie).
+
+Credentials go to private files (0600) in the config folder: pixiv's refresh token through
+``pixivapi.auth``; Kemono-compatible session cookies in ``kemono-sessions.json``, one per site.
+They are never printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sys
+from pathlib import Path
+
+from .._protocol.errors import InvalidInput, Unauthorized
+from .config import load_config, read_secret_file, write_secret_file
+from .echo import echo
+from .session import origins_for
+
+__all__ = ["SESSIONS_FILE", "kemono_session", "login_command"]
+
+SESSIONS_FILE = "kemono-sessions.json"
+
+
+def kemono_session(site: str) -> str | None:
+    """The stored session cookie for ``site`` (kemono, coomer, pawchive), if any."""
+    entry = read_secret_file(SESSIONS_FILE).get(site)
+    if isinstance(entry, dict):
+        value = entry.get("session")
+        return value if isinstance(value, str) and value else None
+    return None
+
+
+def _store_session(site: str, origin: str | None, cookie: str) -> str:
+    data = read_secret_file(SESSIONS_FILE)
+    data[site] = {"origin": origin, "session": cookie}
+    return str(write_secret_file(SESSIONS_FILE, data))
+
+
+def _pixiv(args: argparse.Namespace) -> int:
+    from pixivapi.auth import exchange_code, pkce_login_url, save_refresh_token
+
+    from .._io import RequestsTransport, SyncRunner
+    from ..sites.pixiv import PIXIV, PixivSite, refresh_grant
+
+    config = load_config(Path(args.config) if args.config else None)
+    origins = origins_for(args, config)
+    url = origins.extra.get("pixiv")
+    site = PixivSite.at(url) if url else PixivSite.from_env()
+    if args.refresh_token:
+        runner = SyncRunner(RequestsTransport(PIXIV))
+        try:
+            token = runner.run(refresh_grant(site, args.refresh_token.strip()))
+        finally:
+            runner.close()
+        path = save_refresh_token(token.refresh_token)
+    else:
+        login_url, verifier = pkce_login_url(site)
+        echo(
+            "1. Open this address in a browser and log in to pixiv:\n\n"
+            f"   {login_url}\n\n"
+            "2. The last page (…/callback?…code=XXXX) fails to open: copy its address or the\n"
+            "   code quickly (it expires in about 30 seconds) and paste it here.",
+            file=sys.stderr,
+        )
+        code = input("code: ").strip()
+        if not code:
+            raise InvalidInput("no code given")
+        path = save_refresh_token(exchange_code(code, verifier, site=site))
+    if not args.quiet:
+        echo(f"pixiv: logged in; refresh token stored in {path}")
+    return 0
+
+
+def _kemono(args: argparse.Namespace) -> int:
+    site = args.kemono_site
+    config = load_config(Path(args.config) if args.config else None)
+    origin = origins_for(args, config).extra.get(site)
+    if args.session:
+        cookie = args.session.strip()
+    else:
+        username = args.username or input("username: ").strip()
+        if args.password_stdin:
+            password = sys.stdin.readline().rstrip("\n")
+        else:
+            password = getpass.getpass("password: ")
+        if not username or not password:
+            raise InvalidInput("a username and a password are needed")
+        from ..downloader.sources.kemono import login_session
+
+        cookie = asyncio.run(login_session(site, origin, username, password))
+    if not cookie:
+        raise Unauthorized(f"{site}: the site gave no session cookie", status=401)
+    path = _store_session(site, origin, cookie)
+    if not args.quiet:
+        echo(f"{site}: logged in; session stored in {path}")
+    return 0
+
+
+def login_command(args: argparse.Namespace) -> int:
+    if args.site == "pixiv":
+        return _pixiv(args)
+    return _kemono(args)

@@ -1,0 +1,326 @@
+"""What the user sees: rich progress bars, plain lines, quiet mode, or JSON lines.
+
+Progress and messages go to stderr, so stdout holds only the result (the plan, the summary,
+or the JSON lines with ``--json``). Paths are shown relative to the output folder.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, TextIO
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
+
+from ..downloader.model import Post, RemoteFile
+from ..downloader.reporting import FileTask, PlannedFile, Reporter, Summary
+from .echo import echo
+
+__all__ = ["JsonReporter", "LineReporter", "RichReporter", "human_size", "make_reporter"]
+
+MAX_FILE_BARS = 6
+
+
+def human_size(size: int | None) -> str:
+    if size is None:
+        return "? B"
+    value = float(size)
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if value < 1024 or unit == "TB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{size} B"
+
+
+def _rel(root: Path, path: Path | None) -> str:
+    if path is None:
+        return "-"
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+class LineReporter(Reporter):
+    """Plain text: warnings always; files with ``verbose``; post plans with ``plan``."""
+
+    def __init__(
+        self,
+        root: Path,
+        *,
+        quiet: bool = False,
+        verbose: bool = False,
+        plan: bool = False,
+        out: TextIO | None = None,
+        err: TextIO | None = None,
+    ) -> None:
+        self.root = root
+        self.quiet = quiet
+        self.verbose = verbose
+        self.plan = plan
+        self.out = out or sys.stdout
+        self.err = err or sys.stderr
+
+    def say(self, text: str) -> None:
+        if not self.quiet:
+            echo(text, file=self.err, flush=True)
+
+    def listing(self, label: str) -> None:
+        if self.verbose or self.plan:
+            self.say(f"listing {label}")
+
+    def listing_done(self, label: str, *, stopped_early: bool, error: str | None) -> None:
+        if stopped_early and (self.verbose or self.plan):
+            self.say(f"{label}: up to date below this point (stopped early)")
+
+    def post_skipped(self, post: Post, reason: str) -> None:
+        if self.plan:
+            echo(f"- skip post {post.key} {post.title!r}: {reason}", file=self.out)
+        elif self.verbose:
+            self.say(f"skip post {post.key}: {reason}")
+
+    def post_planned(self, post: Post, files: list[PlannedFile], *, update: bool) -> None:
+        if not self.plan:
+            return
+        kept = [f for f in files if f.reason is None]
+        total = sum(f.size or 0 for f in kept)
+        unknown = any(f.size is None for f in kept)
+        size = human_size(total) if total or not unknown else "?"
+        size += "+" if unknown and total else ""
+        what = "edited" if update else "new"
+        echo(f"+ {what} post {post.key} {post.title!r}: {len(kept)} files, {size}", file=self.out)
+        for item in files:
+            path = _rel(self.root, item.path)
+            if item.reason is None:
+                echo(f"    {path} ({human_size(item.size)})", file=self.out)
+            else:
+                echo(f"    skip {item.file.name or item.file.url}: {item.reason}", file=self.out)
+
+    def file_task(self, path: Path, size: int | None) -> FileTask:
+        return _LineTask(self, path)
+
+    def file_skipped(self, path: Path | None, file: RemoteFile, reason: str) -> None:
+        if self.verbose and not self.plan:
+            self.say(f"skip {file.name or file.url}: {reason}")
+
+    def warning(self, message: str) -> None:
+        echo(f"kemopix: {message}", file=self.err, flush=True)
+
+    def finished(self, summary: Summary) -> None:
+        if self.quiet:
+            return
+        echo(summary_line(summary, plan=self.plan), file=self.out, flush=True)
+
+
+class _LineTask(FileTask):
+    def __init__(self, owner: LineReporter, path: Path) -> None:
+        self.owner = owner
+        self.path = path
+
+    def finished(self, outcome: str, size: int) -> None:
+        if self.owner.verbose:
+            rel = _rel(self.owner.root, self.path)
+            self.owner.say(f"{outcome:10} {rel} ({human_size(size)})")
+
+    def failed(self, error: str) -> None:
+        self.owner.warning(f"failed {_rel(self.owner.root, self.path)}: {error}")
+
+
+def summary_line(summary: Summary, *, plan: bool = False) -> str:
+    """One line with the run's counts."""
+    if plan:
+        return (
+            f"plan: {summary.posts_new} new and {summary.posts_updated} edited posts, "
+            f"{summary.files_planned} files, {human_size(summary.bytes_planned)}; "
+            f"{summary.posts_known} posts already archived, {summary.posts_skipped} posts and "
+            f"{summary.files_skipped} files skipped"
+        )
+    parts = [
+        f"{summary.files_downloaded + summary.files_resumed} downloaded"
+        + (f" ({summary.files_resumed} resumed)" if summary.files_resumed else ""),
+        f"{summary.files_linked} de-duplicated",
+        f"{summary.files_present} already present",
+        f"{summary.files_failed} failed",
+        f"{summary.files_skipped} skipped",
+    ]
+    posts = f"{summary.posts_new} new, {summary.posts_updated} edited, {summary.posts_known} known"
+    if summary.posts_unfinished:
+        posts += f", {summary.posts_unfinished} resumed"
+    verb = "interrupted after" if summary.interrupted else "done in"
+    return (
+        f"{verb} {summary.seconds:.1f}s: files {', '.join(parts)}; posts {posts}; "
+        f"{human_size(summary.bytes_downloaded)} in {summary.requests} requests"
+        + (f" ({summary.throttled} throttled)" if summary.throttled else "")
+    )
+
+
+class RichReporter(LineReporter):
+    """Live progress: one bar for the whole run and one per file being downloaded."""
+
+    def __init__(self, root: Path, *, verbose: bool = False, console: Console | None = None):
+        super().__init__(root, verbose=verbose)
+        self.console = console or Console(stderr=True)
+        self.progress = Progress(
+            TextColumn("{task.description}", table_column=None),
+            BarColumn(bar_width=28),
+            MofNCompleteColumn(),
+            DownloadColumn(),
+            TransferSpeedColumn(),
+            TimeRemainingColumn(),
+            console=self.console,
+            transient=False,
+            refresh_per_second=8,
+        )
+        self.overall = self.progress.add_task("[bold]all files", total=0)
+        self.bytes = self.progress.add_task("[bold]bytes", total=None, visible=False)
+        self.files = 0
+        self.done = 0
+        self.shown = 0
+        self.progress.start()
+
+    def say(self, text: str) -> None:
+        self.console.print(escape(text), highlight=False)
+
+    def warning(self, message: str) -> None:
+        self.console.print(f"[yellow]kemopix:[/] {escape(message)}", highlight=False)
+
+    def listing(self, label: str) -> None:
+        self.progress.update(self.overall, description=f"[bold]{escape(label)}")
+
+    def file_task(self, path: Path, size: int | None) -> FileTask:
+        self.files += 1
+        self.progress.update(self.overall, total=self.files)
+        return _RichTask(self, path, size)
+
+    def finished(self, summary: Summary) -> None:
+        self.progress.update(self.overall, description="[bold]all files")
+        self.progress.stop()
+        echo(summary_line(summary), file=self.out, flush=True)
+
+
+class _RichTask(FileTask):
+    def __init__(self, owner: RichReporter, path: Path, size: int | None) -> None:
+        self.owner = owner
+        self.path = path
+        self.size = size
+        self.task: TaskID | None = None
+
+    def opened(self, status: int, headers: Mapping[str, str], done: int, total: int | None) -> None:
+        super().opened(status, headers, done, total)
+        owner = self.owner
+        if self.task is None and owner.shown < MAX_FILE_BARS:
+            name = self.path.name if len(self.path.name) <= 40 else self.path.name[:39] + "…"
+            self.task = owner.progress.add_task(f"  {escape(name)}", total=total, completed=done)
+            owner.shown += 1
+        elif self.task is not None:
+            owner.progress.update(self.task, total=total, completed=done)
+
+    def advanced(self, size: int) -> None:
+        if self.task is not None:
+            self.owner.progress.advance(self.task, size)
+
+    def _close(self) -> None:
+        owner = self.owner
+        owner.done += 1
+        owner.progress.update(owner.overall, completed=owner.done)
+        if self.task is not None:
+            owner.progress.remove_task(self.task)
+            owner.shown -= 1
+            self.task = None
+
+    def finished(self, outcome: str, size: int) -> None:
+        self._close()
+        if self.owner.verbose:
+            self.owner.say(f"{outcome:10} {_rel(self.owner.root, self.path)} ({human_size(size)})")
+
+    def failed(self, error: str) -> None:
+        self._close()
+        self.owner.warning(f"failed {_rel(self.owner.root, self.path)}: {error}")
+
+
+class JsonReporter(Reporter):
+    """One JSON object per line on stdout: listings, posts, files, warnings, the summary."""
+
+    def __init__(self, root: Path, out: TextIO | None = None) -> None:
+        self.root = root
+        self.out = out or sys.stdout
+
+    def emit(self, event: str, **data: Any) -> None:
+        line = json.dumps({"event": event, **data}, ensure_ascii=False, default=str)
+        echo(line, file=self.out, flush=True)
+
+    def listing(self, label: str) -> None:
+        self.emit("listing", label=label)
+
+    def listing_done(self, label: str, *, stopped_early: bool, error: str | None) -> None:
+        self.emit("listing_done", label=label, stopped_early=stopped_early, error=error)
+
+    def post_skipped(self, post: Post, reason: str) -> None:
+        self.emit("post_skipped", post=str(post.key), title=post.title, reason=reason)
+
+    def post_planned(self, post: Post, files: list[PlannedFile], *, update: bool) -> None:
+        self.emit(
+            "post",
+            post=str(post.key),
+            title=post.title,
+            update=update,
+            published=post.published,
+            files=[
+                {
+                    "name": item.file.name,
+                    "url": item.file.url,
+                    "path": _rel(self.root, item.path) if item.path else None,
+                    "size": item.size,
+                    "skipped": item.reason,
+                }
+                for item in files
+            ],
+        )
+
+    def file_task(self, path: Path, size: int | None) -> FileTask:
+        return _JsonTask(self, path)
+
+    def file_skipped(self, path: Path | None, file: RemoteFile, reason: str) -> None:
+        self.emit("file_skipped", name=file.name, url=file.url, reason=reason)
+
+    def warning(self, message: str) -> None:
+        self.emit("warning", message=message)
+
+    def finished(self, summary: Summary) -> None:
+        self.emit("summary", **summary.as_dict())
+
+
+class _JsonTask(FileTask):
+    def __init__(self, owner: JsonReporter, path: Path) -> None:
+        self.owner = owner
+        self.path = path
+
+    def finished(self, outcome: str, size: int) -> None:
+        self.owner.emit("file", outcome=outcome, path=_rel(self.owner.root, self.path), size=size)
+
+    def failed(self, error: str) -> None:
+        self.owner.emit("file_failed", path=_rel(self.owner.root, self.path), error=error)
+
+
+def make_reporter(
+    root: Path, *, quiet: bool, verbose: bool, json_lines: bool, plan: bool = False
+) -> Reporter:
+    """The reporter the output options ask for (rich bars only on a terminal)."""
+    if json_lines:
+        return JsonReporter(root)
+    if plan or quiet or not sys.stderr.isatty():
+        return LineReporter(root, quiet=quiet, verbose=verbose, plan=plan)
+    return RichReporter(root, verbose=verbose)

@@ -1,0 +1,254 @@
+"""The ``kemopix`` command line: subcommands, their options and help texts (argparse)."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn
+
+from .. import __version__
+from .._protocol.errors import InvalidInput
+from ..downloader.filters import TYPE_GROUPS
+from ..downloader.templates import FIELDS
+
+__all__ = ["UsageError", "build_parser"]
+
+EXIT_CODES = """\
+exit status:
+  0    everything archived
+  1    some files or posts failed (see `kemopix retry-failed`)
+  2    bad usage, URL, option or config
+  3    authentication needed or refused (see `kemopix login`)
+  4    network error or site unavailable
+  130  interrupted
+"""
+
+
+class UsageError(InvalidInput):
+    """A command-line mistake; the message is shown on one line and the exit status is 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: {message} (see `{self.prog} --help`)")
+
+
+def _formatter(prog: str) -> argparse.HelpFormatter:
+    return argparse.RawDescriptionHelpFormatter(prog, max_help_position=32)
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    out = parser.add_argument_group("output")
+    mode = out.add_mutually_exclusive_group()
+    mode.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    mode.add_argument("-v", "--verbose", action="store_true", help="one line per file")
+    mode.add_argument("--json", action="store_true", help="JSON lines on stdout (one per event)")
+    out.add_argument("--config", metavar="FILE", help="config file (default: <config>/config.toml)")
+
+
+def _sites(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("sites (origins of emulators or mirrors)")
+    group.add_argument("--kemono-url", metavar="URL", help="Kemono origin [KEMOPIX_KEMONO_URL]")
+    group.add_argument("--coomer-url", metavar="URL", help="Coomer origin [KEMOPIX_COOMER_URL]")
+    group.add_argument(
+        "--pawchive-url", metavar="URL", help="Pawchive origin [KEMOPIX_PAWCHIVE_URL]"
+    )
+    group.add_argument(
+        "--pixiv-url", metavar="URL", help="pixiv API/image origin [KEMOPIX_PIXIV_API_URL]"
+    )
+
+
+def _network(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("network")
+    group.add_argument(
+        "--rate", type=float, metavar="N", help="requests per second per host (site default)"
+    )
+    group.add_argument(
+        "--concurrency", type=int, metavar="N", help="most parallel requests per host (16)"
+    )
+    group.add_argument("--retries", type=int, metavar="N", help="attempts per request (5)")
+    group.add_argument("--timeout", type=float, metavar="S", help="read timeout in seconds (60)")
+    group.add_argument(
+        "--no-shared-budget",
+        action="store_true",
+        help="do not share rate budgets with other kemopix processes",
+    )
+
+
+def _output_dir(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-o", "--output", metavar="DIR", help="archive folder [KEMOPIX_OUTPUT] (default ./kemopix)"
+    )
+
+
+def _selection(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("what to keep")
+    group.add_argument("--after", metavar="DATE", help="posts published on or after YYYY-MM-DD")
+    group.add_argument("--before", metavar="DATE", help="posts published before YYYY-MM-DD")
+    group.add_argument("--tag", action="append", default=[], help="keep posts with this tag")
+    group.add_argument("--exclude-tag", action="append", default=[], metavar="TAG")
+    group.add_argument("--query", metavar="TEXT", help="keep posts whose title or text has TEXT")
+    groups = ", ".join(TYPE_GROUPS)
+    group.add_argument(
+        "--type",
+        action="append",
+        default=[],
+        metavar="TYPE",
+        help=f"keep files of this extension or group ({groups})",
+    )
+    group.add_argument("--exclude-type", action="append", default=[], metavar="TYPE")
+    group.add_argument("--min-size", metavar="SIZE", help="skip smaller files (e.g. 100k)")
+    group.add_argument("--max-size", metavar="SIZE", help="skip larger files (e.g. 2GB)")
+    group.add_argument("--max-files", type=int, metavar="N", help="stop after N files")
+    group.add_argument("--max-bytes", metavar="SIZE", help="stop before SIZE bytes (e.g. 5G)")
+
+
+def _layout(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("layout and sync")
+    group.add_argument("--template", metavar="T", help="path template (see `kemopix download -h`)")
+    group.add_argument(
+        "--copy", action="store_true", help="copy duplicate files instead of hard-linking them"
+    )
+    group.add_argument(
+        "--full", action="store_true", help="look at every post again (no early stop)"
+    )
+    group.add_argument(
+        "--overlap",
+        type=int,
+        metavar="N",
+        help="known posts in a row before an incremental run stops (25)",
+    )
+    group.add_argument("--no-metadata", action="store_true", help="no JSON/HTML/Markdown sidecars")
+    group.add_argument(
+        "--comments", action="store_true", help="fetch each post's comments (one more request)"
+    )
+    group.add_argument("--sizes", action="store_true", help="ask each file's size first (HEAD)")
+
+
+TEMPLATE_HELP = (
+    "template fields: "
+    + ", ".join(f"{{{name}}}" for name in FIELDS)
+    + "\nexample: --template '{service}/{creator}/{published:%Y-%m} {title}/{index:03} {name}'"
+)
+
+
+def _add(
+    sub: Any, name: str, help_text: str, handler: str, epilog: str = ""
+) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        name,
+        help=help_text,
+        description=help_text,
+        epilog=epilog or EXIT_CODES,
+        formatter_class=_formatter,
+    )
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def build_parser(
+    emulator_hooks: Callable[[str, argparse.ArgumentParser], None] | None = None,
+) -> argparse.ArgumentParser:
+    """The whole command line. ``emulator_hooks(site, parser)`` adds an emulator's options."""
+    parser = _Parser(
+        prog="kemopix",
+        description="Archive creators from Kemono, Coomer, Pawchive and pixiv: fast, "
+        "resumable, verified, incremental.",
+        epilog=EXIT_CODES,
+        formatter_class=_formatter,
+    )
+    parser.add_argument("--version", action="version", version=f"kemopix {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    download = _add(
+        sub,
+        "download",
+        "archive the creators, posts or pages named by URLs",
+        "download",
+        TEMPLATE_HELP + "\n\n" + EXIT_CODES,
+    )
+    download.add_argument("urls", nargs="+", metavar="URL", help="Kemono, Coomer, ... or pixiv URL")
+    download.add_argument("-n", "--dry-run", action="store_true", help="show the plan only")
+    for add in (_output_dir, _selection, _layout, _sites, _network, _common):
+        add(download)
+
+    plan = _add(
+        sub,
+        "plan",
+        "show what `download` would fetch: posts, files, bytes and why anything is skipped",
+        "plan",
+    )
+    plan.add_argument("urls", nargs="+", metavar="URL")
+    for add in (_output_dir, _selection, _layout, _sites, _network, _common):
+        add(plan)
+
+    verify = _add(
+        sub, "verify", "check archived files (size, SHA-256), fetch missing or bad ones", "verify"
+    )
+    verify.add_argument(
+        "--check-only", action="store_true", help="report problems, download nothing"
+    )
+    for add in (_output_dir, _sites, _network, _common):
+        add(verify)
+
+    retry = _add(sub, "retry-failed", "download again the files that failed earlier", "retry")
+    for add in (_output_dir, _sites, _network, _common):
+        add(retry)
+
+    login = _add(sub, "login", "store credentials for a site (files readable by you only)", "login")
+    login_sub = login.add_subparsers(dest="site", metavar="SITE", parser_class=_Parser)
+    login_sub.required = True
+    kemono = _add(
+        login_sub, "kemono", "log in to Kemono, Coomer or Pawchive; keep the session", "login"
+    )
+    kemono.add_argument("--username", help="account name (asked when missing)")
+    kemono.add_argument(
+        "--password-stdin", action="store_true", help="read the password from stdin"
+    )
+    kemono.add_argument("--session", metavar="COOKIE", help="store this session cookie as is")
+    kemono.add_argument(
+        "--site",
+        dest="kemono_site",
+        choices=("kemono", "coomer", "pawchive"),
+        default="kemono",
+        help="which Kemono-compatible site (kemono)",
+    )
+    _sites(kemono)
+    _common(kemono)
+    pixiv = _add(
+        login_sub, "pixiv", "log in to pixiv (browser, then a code); keep the token", "login"
+    )
+    pixiv.add_argument("--refresh-token", metavar="TOKEN", help="store this refresh token as is")
+    _sites(pixiv)
+    _common(pixiv)
+
+    emulate = _add(sub, "emulate", "serve an offline emulator of a site on 127.0.0.1", "emulate")
+    emulate_sub = emulate.add_subparsers(dest="site", metavar="SITE", parser_class=_Parser)
+    emulate_sub.required = True
+    for site in ("kemono", "pixiv"):
+        child = _add(emulate_sub, site, f"serve the {site} emulator until Ctrl-C", "emulate")
+        if emulator_hooks is not None:
+            emulator_hooks(site, child)
+
+    demo = _add(
+        sub,
+        "demo",
+        "start both emulators, archive a creator from each and show where the files went",
+        "demo",
+    )
+    demo.add_argument("-o", "--output", metavar="DIR", default="demo-output", help="(demo-output)")
+    _common(demo)
+    return parser
+
+
+def parse_args(
+    argv: Sequence[str] | None,
+    emulator_hooks: Callable[[str, argparse.ArgumentParser], None] | None = None,
+) -> argparse.Namespace:
+    """Parse ``argv``; no command prints the help and is a usage error."""
+    parser = build_parser(emulator_hooks)
+    args = parser.parse_args(argv)
+    if getattr(args, "command", None) is None:
+        parser.print_help()
+        raise UsageError("kemopix: a command is needed (see `kemopix --help`)")
+    return args

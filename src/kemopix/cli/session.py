@@ -1,0 +1,219 @@
+"""From parsed options and the config file to a ready engine: settings, network, site adapters."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from .._protocol.config import KEMONO_CONFIG, Config
+from .._protocol.errors import InvalidInput
+from .._protocol.http import Timeout
+from .._protocol.ratelimit import is_loopback
+from ..downloader.budget_store import (
+    BUDGET_FILE,
+    BudgetStore,
+    LocalBudgets,
+    SharedBudgets,
+    cache_dir,
+)
+from ..downloader.engine import Settings
+from ..downloader.filters import Filters, parse_date, parse_size
+from ..downloader.metadata import SidecarOptions
+from ..downloader.network import Network
+from ..downloader.targets import KEMONO_SITES, Origins, Target, parse_target
+from ..downloader.templates import DEFAULT_TEMPLATES, Template
+from ..downloader.traffic import HostPolicy, Traffic
+from .config import FileConfig
+
+__all__ = [
+    "DEFAULT_OUTPUT",
+    "build_network",
+    "build_settings",
+    "build_traffic",
+    "origins_for",
+    "output_root",
+    "parse_targets",
+    "site_of_host",
+]
+
+DEFAULT_OUTPUT = "kemopix"
+OUTPUT_ENV = "KEMOPIX_OUTPUT"
+TEMPLATE_ENV = "KEMOPIX_TEMPLATE"
+
+# Site defaults for public hosts (loopback hosts are unlimited unless a rate is given).
+DEFAULT_RATES: Mapping[str, tuple[float, int] | None] = {
+    "kemono": (KEMONO_CONFIG.rate_limit.rate, KEMONO_CONFIG.rate_limit.burst)
+    if KEMONO_CONFIG.rate_limit
+    else None,
+    "pixiv-api": (1.0, 3),  # PIXIV_BULK_CONFIG: about one API request per second
+    "pixiv-images": None,  # i.pximg.net serves files; pixiv throttles the API, not images
+}
+
+
+def _opt(args: argparse.Namespace, name: str) -> Any:
+    return getattr(args, name, None)
+
+
+def origins_for(args: argparse.Namespace, config: FileConfig) -> Origins:
+    """Extra origins per site: ``--SITE-url``, then ``KEMOPIX_*_URL``, then ``[SITE] url``."""
+    extra: dict[str, str] = {}
+    for site in ("kemono", "coomer", "pawchive", "pixiv"):
+        value = _opt(args, f"{site}_url") or config.site_url(site)
+        if value:
+            if "://" not in value:
+                raise InvalidInput(f"--{site}-url must be an http(s) URL, got {value!r}")
+            extra[site] = value.rstrip("/")
+    return Origins(extra)
+
+
+def parse_targets(urls: list[str], origins: Origins) -> list[Target]:
+    """Every URL as a target; the first bad one stops everything (nothing is fetched)."""
+    return [parse_target(url, origins) for url in urls]
+
+
+def output_root(args: argparse.Namespace, config: FileConfig) -> Path:
+    value = _opt(args, "output") or os.environ.get(OUTPUT_ENV) or config.download.get("output")
+    return Path(os.path.expanduser(str(value or DEFAULT_OUTPUT))).absolute()
+
+
+def _templates(args: argparse.Namespace, config: FileConfig) -> dict[str, Template]:
+    forced = _opt(args, "template") or os.environ.get(TEMPLATE_ENV)
+    general = config.download.get("template")
+    out: dict[str, Template] = {}
+    for site in ("kemono", "coomer", "pawchive", "pixiv"):
+        family = "pixiv" if site == "pixiv" else "kemono"
+        text = forced or config.site(site, "template") or general or DEFAULT_TEMPLATES[family]
+        out[site] = Template.parse(str(text))
+    return out
+
+
+def _filters(args: argparse.Namespace) -> Filters:
+    def size(name: str) -> int | None:
+        value = _opt(args, name)
+        return parse_size(value) if value else None
+
+    after, before = _opt(args, "after"), _opt(args, "before")
+    return Filters(
+        after=parse_date(after) if after else None,
+        before=parse_date(before) if before else None,
+        tags=frozenset(_opt(args, "tag") or ()),
+        exclude_tags=frozenset(_opt(args, "exclude_tag") or ()),
+        query=_opt(args, "query") or None,
+        types=frozenset(_opt(args, "type") or ()),
+        exclude_types=frozenset(_opt(args, "exclude_type") or ()),
+        min_size=size("min_size"),
+        max_size=size("max_size"),
+    )
+
+
+def build_settings(
+    args: argparse.Namespace, config: FileConfig, root: Path, *, dry_run: bool = False
+) -> Settings:
+    """The engine settings from options, environment and config file."""
+    download = config.download
+    max_files = _opt(args, "max_files")
+    if max_files is not None and max_files < 0:
+        raise InvalidInput("--max-files must be 0 or more")
+    overlap = _opt(args, "overlap") or download.get("overlap") or 25
+    if overlap < 1:
+        raise InvalidInput("--overlap must be at least 1")
+    metadata = not _opt(args, "no_metadata") and download.get("metadata", True)
+    comments = bool(_opt(args, "comments")) or bool(download.get("comments", False))
+    max_bytes = _opt(args, "max_bytes")
+    return Settings(
+        root=root,
+        templates=_templates(args, config),
+        filters=_filters(args),
+        max_files=max_files,
+        max_bytes=parse_size(max_bytes) if max_bytes else None,
+        dry_run=dry_run,
+        sizes=bool(_opt(args, "sizes")) or dry_run,
+        copy=bool(_opt(args, "copy") or download.get("copy", False)),
+        full=bool(_opt(args, "full")),
+        overlap=int(overlap),
+        sidecars=SidecarOptions(
+            json=metadata, content=metadata, comments=metadata and comments, revisions=metadata
+        ),
+        workers=int(download.get("workers", 64)),
+    )
+
+
+def site_of_host(host: str, origins: Origins) -> str | None:
+    """``kemono``, ``coomer``, ``pawchive``, ``pixiv-api``, ``pixiv-images`` or None."""
+    site = origins.site_of(host)
+    if site == "pixiv":
+        return "pixiv-api"
+    if site is not None:
+        return site
+    name = host.split("://", 1)[-1].split(":", 1)[0].lower()
+    for kemono_site, domains in KEMONO_SITES.items():
+        if any(name == d or name.endswith("." + d) for d in domains):
+            return kemono_site
+    if name.endswith("pximg.net"):
+        return "pixiv-images"
+    if name.endswith("pixiv.net"):
+        return "pixiv-api"
+    return None
+
+
+def build_traffic(args: argparse.Namespace, config: FileConfig, origins: Origins) -> Traffic:
+    """Per-host policies (site defaults, config sections, ``--rate``/``--concurrency``)."""
+    cli_rate, cli_conc = _opt(args, "rate"), _opt(args, "concurrency")
+    if cli_rate is not None and cli_rate <= 0:
+        raise InvalidInput("--rate must be more than 0")
+    if cli_conc is not None and cli_conc < 1:
+        raise InvalidInput("--concurrency must be at least 1")
+
+    def policy(host: str) -> HostPolicy:
+        site = site_of_host(host, origins)
+        section = "pixiv" if site and site.startswith("pixiv") else site
+        rate = cli_rate if cli_rate is not None else config.site(section or "", "rate")
+        burst = int(config.site(section or "", "burst", 0) or 0)
+        conc = cli_conc or config.site(section or "", "concurrency") or 16
+        if rate is None and not is_loopback(host):
+            default = DEFAULT_RATES.get(site or "", None) if site else None
+            if site in ("coomer", "pawchive"):
+                default = DEFAULT_RATES["kemono"]
+            if default is not None:
+                rate, burst = default[0], burst or default[1]
+        return HostPolicy(
+            rate=float(rate) if rate is not None else None,
+            burst=burst or 5,
+            initial_concurrency=min(4, int(conc)),
+            max_concurrency=int(conc),
+        )
+
+    shared = not _opt(args, "no_shared_budget") and config.download.get("shared_budget", True)
+    store: BudgetStore = SharedBudgets(cache_dir() / BUDGET_FILE) if shared else LocalBudgets()
+    return Traffic(policy, store)
+
+
+def site_config(args: argparse.Namespace, config: FileConfig, section: str, base: Config) -> Config:
+    """A runner config with the section's retries and timeout."""
+    retries = _opt(args, "retries") or config.site(section, "retries")
+    timeout = _opt(args, "timeout") or config.site(section, "timeout")
+    if retries is not None and retries < 1:
+        raise InvalidInput("--retries must be at least 1")
+    if timeout is not None and timeout <= 0:
+        raise InvalidInput("--timeout must be more than 0")
+    out = base
+    if retries is not None:
+        out = out.replace(retry=dataclasses.replace(out.retry, max_attempts=int(retries)))
+    if timeout is not None:
+        out = out.replace(timeout=Timeout(connect=min(10.0, float(timeout)), read=float(timeout)))
+    return out
+
+
+def build_network(
+    args: argparse.Namespace, config: FileConfig, traffic: Traffic, bases: Mapping[str, Config]
+) -> Network:
+    """Runners for the site families, configured from options and config file."""
+    configs = {
+        family: site_config(args, config, "pixiv" if family == "pixiv" else "kemono", base)
+        for family, base in bases.items()
+    }
+    return Network(traffic, configs)

@@ -1,0 +1,316 @@
+"""The archive: a SQLite file in the output folder recording posts, files and listing watermarks.
+
+It makes re-runs incremental (a post whose signature is unchanged and whose files are all done
+is not fetched again), lets ``retry-failed`` and ``verify`` work without listing anything, and
+finds an already downloaded copy of a file by its SHA-256 (de-duplication). Paths are stored
+relative to the output folder, so the folder can be moved.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Self
+
+from .model import Post, PostKey
+
+__all__ = ["ARCHIVE_NAME", "Archive", "FileRecord", "PostState", "Watermark"]
+
+ARCHIVE_NAME = ".kemopix-archive.sqlite3"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS posts (
+    site TEXT NOT NULL, service TEXT NOT NULL, id TEXT NOT NULL,
+    creator_id TEXT NOT NULL, title TEXT NOT NULL, published TEXT, added TEXT, edited TEXT,
+    signature TEXT NOT NULL, revision INTEGER NOT NULL DEFAULT 1,
+    complete INTEGER NOT NULL DEFAULT 0, updated_at REAL NOT NULL,
+    PRIMARY KEY (site, service, id)
+);
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY,
+    site TEXT NOT NULL, service TEXT NOT NULL, post_id TEXT NOT NULL, idx INTEGER NOT NULL,
+    url TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL,
+    expected_sha256 TEXT, sha256 TEXT, size INTEGER, etag TEXT, headers TEXT NOT NULL,
+    status TEXT NOT NULL, error TEXT, updated_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS files_by_post ON files (site, service, post_id);
+CREATE INDEX IF NOT EXISTS files_by_hash ON files (sha256);
+CREATE INDEX IF NOT EXISTS files_by_status ON files (status);
+CREATE TABLE IF NOT EXISTS watermarks (
+    listing TEXT PRIMARY KEY,
+    newest_published TEXT, newest_added TEXT, newest_edited TEXT,
+    complete INTEGER NOT NULL DEFAULT 0, synced_at REAL NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class PostState:
+    """What the archive knows of a post."""
+
+    signature: str
+    revision: int
+    complete: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Watermark:
+    """The newest dates a listing showed, and whether the last sweep reached its end."""
+
+    listing: str
+    newest_published: str | None
+    newest_added: str | None
+    newest_edited: str | None
+    complete: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FileRecord:
+    """One planned or downloaded file. ``path`` is relative to the output folder."""
+
+    path: str
+    key: PostKey
+    index: int
+    url: str
+    name: str
+    kind: str
+    expected_sha256: str | None
+    headers: tuple[tuple[str, str], ...]
+    status: str = "pending"  # pending, done, failed, skipped
+    sha256: str | None = None
+    size: int | None = None
+    etag: str | None = None
+    error: str | None = None
+
+
+class Archive:
+    """A connection to one output folder's archive. Use as a context manager."""
+
+    def __init__(self, root: Path, *, memory: bool = False) -> None:
+        self.root = root
+        self.path = root / ARCHIVE_NAME
+        if not memory:
+            root.mkdir(parents=True, exist_ok=True)
+        target = ":memory:" if memory else str(self.path)
+        self._db = sqlite3.connect(target, timeout=30.0, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
+
+    @classmethod
+    def in_memory(cls, root: Path) -> Archive:
+        """An empty archive that writes nothing to disk (for plans of a new folder)."""
+        return cls(root, memory=True)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- posts ------------------------------------------------------------------------------
+    def post_state(self, key: PostKey) -> PostState | None:
+        row = self._db.execute(
+            "SELECT signature, revision, complete FROM posts WHERE site=? AND service=? AND id=?",
+            (key.site, key.service, key.id),
+        ).fetchone()
+        if row is None:
+            return None
+        return PostState(row["signature"], row["revision"], bool(row["complete"]))
+
+    def record_post(self, post: Post) -> int:
+        """Insert or update a post; returns its revision (bumped when its signature changed)."""
+        state = self.post_state(post.key)
+        revision = 1 if state is None else state.revision
+        # The part after "/" names the filters in force, not the post's content.
+        if state is not None and _content(state.signature) != _content(post.signature):
+            revision += 1
+        self._db.execute(
+            "INSERT INTO posts (site, service, id, creator_id, title, published, added, edited,"
+            " signature, revision, complete, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,0,?)"
+            " ON CONFLICT (site, service, id) DO UPDATE SET creator_id=excluded.creator_id,"
+            " title=excluded.title, published=excluded.published, added=excluded.added,"
+            " edited=excluded.edited, signature=excluded.signature, revision=excluded.revision,"
+            " complete=0, updated_at=excluded.updated_at",
+            (
+                post.key.site,
+                post.key.service,
+                post.key.id,
+                post.creator.id,
+                post.title,
+                _iso(post.published),
+                _iso(post.added),
+                _iso(post.edited),
+                post.signature,
+                revision,
+                time.time(),
+            ),
+        )
+        return revision
+
+    def set_complete(self, key: PostKey, complete: bool = True) -> None:
+        self._db.execute(
+            "UPDATE posts SET complete=?, updated_at=? WHERE site=? AND service=? AND id=?",
+            (int(complete), time.time(), key.site, key.service, key.id),
+        )
+
+    def post_count(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM posts").fetchone()[0])
+
+    # -- files ------------------------------------------------------------------------------
+    def plan_file(self, record: FileRecord) -> FileRecord:
+        """Record a file the run means to fetch; a file already done at that path stays done."""
+        existing = self.file(record.path)
+        if existing is not None and existing.status == "done" and existing.url == record.url:
+            return existing
+        self._db.execute(
+            "INSERT OR REPLACE INTO files (path, site, service, post_id, idx, url, name, kind,"
+            " expected_sha256, sha256, size, etag, headers, status, error, updated_at)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                record.path,
+                record.key.site,
+                record.key.service,
+                record.key.id,
+                record.index,
+                record.url,
+                record.name,
+                record.kind,
+                record.expected_sha256,
+                None,
+                record.size,
+                existing.etag if existing is not None else None,
+                json.dumps(record.headers),
+                "pending",
+                None,
+                time.time(),
+            ),
+        )
+        return record
+
+    def finish_file(
+        self, path: str, *, sha256: str | None, size: int, etag: str | None = None
+    ) -> None:
+        self._db.execute(
+            "UPDATE files SET status='done', sha256=?, size=?, etag=COALESCE(?, etag), error=NULL,"
+            " updated_at=? WHERE path=?",
+            (sha256, size, etag, time.time(), path),
+        )
+
+    def fail_file(self, path: str, error: str, status: str = "failed") -> None:
+        self._db.execute(
+            "UPDATE files SET status=?, error=?, updated_at=? WHERE path=?",
+            (status, error[:500], time.time(), path),
+        )
+
+    def requeue_file(self, path: str) -> None:
+        self._db.execute(
+            "UPDATE files SET status='pending', error=NULL, updated_at=? WHERE path=?",
+            (time.time(), path),
+        )
+
+    def set_etag(self, path: str, etag: str) -> None:
+        self._db.execute("UPDATE files SET etag=? WHERE path=?", (etag, path))
+
+    def file(self, path: str) -> FileRecord | None:
+        row = self._db.execute("SELECT * FROM files WHERE path=?", (path,)).fetchone()
+        return None if row is None else _file(row)
+
+    def files_of(self, key: PostKey) -> list[FileRecord]:
+        rows = self._db.execute(
+            "SELECT * FROM files WHERE site=? AND service=? AND post_id=? ORDER BY idx",
+            (key.site, key.service, key.id),
+        ).fetchall()
+        return [_file(row) for row in rows]
+
+    def files(self, *statuses: str) -> Iterator[FileRecord]:
+        """Every file, or those with one of ``statuses``, in path order."""
+        if statuses:
+            marks = ",".join("?" * len(statuses))
+            query = f"SELECT * FROM files WHERE status IN ({marks}) ORDER BY path"
+            rows = self._db.execute(query, statuses).fetchall()
+        else:
+            rows = self._db.execute("SELECT * FROM files ORDER BY path").fetchall()
+        for row in rows:
+            yield _file(row)
+
+    def copy_of(self, sha256: str, exclude: str) -> FileRecord | None:
+        """A downloaded file with this SHA-256 at another path (de-duplication source)."""
+        row = self._db.execute(
+            "SELECT * FROM files WHERE sha256=? AND status='done' AND path<>? LIMIT 1",
+            (sha256.lower(), exclude),
+        ).fetchone()
+        return None if row is None else _file(row)
+
+    def counts(self) -> dict[str, int]:
+        rows = self._db.execute("SELECT status, COUNT(*) FROM files GROUP BY status").fetchall()
+        return {row[0]: int(row[1]) for row in rows}
+
+    # -- watermarks -------------------------------------------------------------------------
+    def watermark(self, listing: str) -> Watermark | None:
+        row = self._db.execute("SELECT * FROM watermarks WHERE listing=?", (listing,)).fetchone()
+        if row is None:
+            return None
+        return Watermark(
+            listing,
+            row["newest_published"],
+            row["newest_added"],
+            row["newest_edited"],
+            bool(row["complete"]),
+        )
+
+    def save_watermark(self, mark: Watermark) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO watermarks (listing, newest_published, newest_added,"
+            " newest_edited, complete, synced_at) VALUES (?,?,?,?,?,?)",
+            (
+                mark.listing,
+                mark.newest_published,
+                mark.newest_added,
+                mark.newest_edited,
+                int(mark.complete),
+                time.time(),
+            ),
+        )
+
+
+def _content(signature: str) -> str:
+    return signature.split("/", 1)[0]
+
+
+def _iso(value: object) -> str | None:
+    isoformat = getattr(value, "isoformat", None)
+    return None if isoformat is None else str(isoformat())
+
+
+def _file(row: sqlite3.Row) -> FileRecord:
+    headers = tuple((str(k), str(v)) for k, v in json.loads(row["headers"] or "[]"))
+    return FileRecord(
+        path=row["path"],
+        key=PostKey(row["site"], row["service"], row["post_id"]),
+        index=row["idx"],
+        url=row["url"],
+        name=row["name"],
+        kind=row["kind"],
+        expected_sha256=row["expected_sha256"],
+        headers=headers,
+        status=row["status"],
+        sha256=row["sha256"],
+        size=row["size"],
+        etag=row["etag"],
+        error=row["error"],
+    )

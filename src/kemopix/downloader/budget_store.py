@@ -1,0 +1,147 @@
+"""Where the per-host rate budgets live: in memory, or in a SQLite file shared by processes.
+
+Several kemopix processes pointed at the same site share one budget through
+``<cache>/rate-budget.sqlite3``: each reservation is one short ``BEGIN IMMEDIATE`` transaction,
+so the processes together stay within the host's rate, and a throttling answer seen by one
+slows all of them. Times are wall-clock seconds (comparable across processes).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Protocol
+
+import platformdirs
+
+from .pacing import BudgetState
+
+__all__ = ["BUDGET_FILE", "BudgetStore", "LocalBudgets", "SharedBudgets", "cache_dir"]
+
+BUDGET_FILE = "rate-budget.sqlite3"
+CACHE_DIR_ENV = "KEMOPIX_CACHE_DIR"
+
+Update = Callable[[BudgetState], tuple[BudgetState, float]]
+
+
+def cache_dir() -> Path:
+    """``$KEMOPIX_CACHE_DIR``, else the platform's cache folder for kemopix."""
+    override = os.environ.get(CACHE_DIR_ENV)
+    return Path(override) if override else Path(platformdirs.user_cache_dir("kemopix"))
+
+
+class BudgetStore(Protocol):
+    """Applies an update to a host's budget state atomically; returns the new state and the
+    update's number (e.g. the seconds to wait)."""
+
+    shared: bool
+
+    def update(
+        self, host: str, default: BudgetState, change: Update
+    ) -> tuple[BudgetState, float]: ...
+
+    def close(self) -> None: ...
+
+
+class LocalBudgets:
+    """Budgets of this process only."""
+
+    shared = False
+
+    def __init__(self) -> None:
+        self._states: dict[str, BudgetState] = {}
+
+    def update(self, host: str, default: BudgetState, change: Update) -> tuple[BudgetState, float]:
+        state, value = change(self._states.get(host, default))
+        self._states[host] = state
+        return state, value
+
+    def close(self) -> None:
+        self._states.clear()
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS budgets (
+    host TEXT PRIMARY KEY, rate REAL, cap REAL, burst INTEGER NOT NULL, tokens REAL NOT NULL,
+    updated REAL NOT NULL, paused_until REAL NOT NULL, learned INTEGER NOT NULL
+)
+"""
+
+
+class SharedBudgets:
+    """Budgets shared by every kemopix process of this user (SQLite, one row per host).
+
+    The configured cap comes from the caller each time, so a process started with a lower
+    ``--rate`` than another still obeys its own.
+    """
+
+    shared = True
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._db = sqlite3.connect(
+            path, timeout=30.0, isolation_level=None, check_same_thread=False
+        )
+        self._db.execute("PRAGMA journal_mode=WAL")
+        # Budgets are seconds-long state: losing the last update to a crash is harmless, an
+        # fsync per request is not.
+        self._db.execute("PRAGMA synchronous=OFF")
+        self._db.execute(_SCHEMA)
+        self._lock = threading.Lock()
+
+    def update(self, host: str, default: BudgetState, change: Update) -> tuple[BudgetState, float]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                row = self._db.execute(
+                    "SELECT rate, cap, burst, tokens, updated, paused_until, learned"
+                    " FROM budgets WHERE host=?",
+                    (host,),
+                ).fetchone()
+                state = default
+                if row is not None:
+                    state = BudgetState(
+                        rate=row[0],
+                        cap=default.cap,
+                        burst=default.burst,
+                        tokens=min(float(default.burst), row[3]),
+                        updated=row[4],
+                        paused_until=row[5],
+                        learned=bool(row[6]),
+                    )
+                    if not state.learned:
+                        state = BudgetState(
+                            default.rate,
+                            default.cap,
+                            default.burst,
+                            state.tokens,
+                            state.updated,
+                            state.paused_until,
+                        )
+                new, value = change(state)
+                self._db.execute(
+                    "INSERT OR REPLACE INTO budgets VALUES (?,?,?,?,?,?,?,?)",
+                    (
+                        host,
+                        new.rate,
+                        new.cap,
+                        new.burst,
+                        new.tokens,
+                        new.updated,
+                        new.paused_until,
+                        int(new.learned),
+                    ),
+                )
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+        return new, value
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()

@@ -1,0 +1,442 @@
+"""The engine: listings → new or edited posts → planned files → downloads, all concurrent.
+
+For each target the site adapter gives listings (newest first). Each entry is compared with
+the archive: an archived, complete post with the same signature is "known"; after ``overlap``
+known posts in a row, on a listing whose previous sweep reached its end, the rest is known too
+and the listing stops (Kemono's offset paging can shift by a few posts while new ones arrive,
+hence the window rather than the first known post). New and edited posts get their detail
+fetched, pass the filters, are planned through the template, get their sidecars, and their
+files are queued; downloads run while the listing goes on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .._protocol.errors import (
+    Challenge,
+    ConnectError,
+    Forbidden,
+    KemopixError,
+    TransportError,
+    Unauthorized,
+    UnsafePathError,
+)
+from .archive import Archive, FileRecord, Watermark
+from .fetcher import Fetcher
+from .filters import Budget, Filters
+from .metadata import SidecarOptions, set_mtime, write_sidecars
+from .model import Listed, Post, PostKey, RemoteFile, signature_of
+from .network import Network, head_size
+from .reporting import PlannedFile, Reporter, Summary
+from .sources.base import Listing, Source
+from .targets import Target
+from .templates import Template, file_fields, post_fields
+
+__all__ = ["Engine", "Settings", "error_kind"]
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """How a run behaves (the CLI fills it from options, config file and environment)."""
+
+    root: Path
+    templates: Mapping[str, Template]
+    filters: Filters = field(default_factory=Filters)
+    max_files: int | None = None
+    max_bytes: int | None = None
+    dry_run: bool = False
+    sizes: bool = False  # HEAD each file to learn its size (plan, size filters, --max-bytes)
+    copy: bool = False
+    full: bool = False
+    overlap: int = 25
+    sidecars: SidecarOptions = field(default_factory=SidecarOptions)
+    workers: int = 64
+    detail_concurrency: int = 8
+
+
+def error_kind(exc: BaseException) -> str:
+    """``auth``, ``network`` or ``failed``: what an error means for the exit status."""
+    if isinstance(exc, (Unauthorized, Forbidden)) and not isinstance(exc, Challenge):
+        return "auth"
+    if isinstance(exc, (TransportError, ConnectError, Challenge)):
+        return "network"
+    return "failed"
+
+
+class Engine:
+    """Runs targets through their site adapters into one output folder."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        archive: Archive,
+        network: Network,
+        sources: Mapping[str, Source],
+        reporter: Reporter | None = None,
+    ) -> None:
+        self.settings = settings
+        self.archive = archive
+        self.network = network
+        self.sources = sources
+        self.reporter = reporter or Reporter()
+        self.summary = Summary()
+        self.budget = Budget(settings.max_files, settings.max_bytes)
+        self.fetcher = Fetcher(settings.root, archive, network, copy=settings.copy)
+        self._slots = asyncio.Semaphore(settings.workers)
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._post_waits: list[asyncio.Task[None]] = []
+        # Part of every stored signature: a post left out by one set of filters is looked at
+        # again when the filters change.
+        self._filters_id = signature_of(repr(settings.filters))[:8]
+
+    # -- entry points -----------------------------------------------------------------------
+    async def run(self, targets: list[Target]) -> Summary:
+        """Archive every target; returns the summary (also given to the reporter)."""
+        started = time.monotonic()
+        try:
+            for target in targets:
+                await self._target(target)
+            await self._drain()
+        except asyncio.CancelledError:
+            self.summary.interrupted = True
+            raise
+        finally:
+            self._finish(started)
+        return self.summary
+
+    async def retry(self, records: list[FileRecord]) -> Summary:
+        """Fetch archived files again (``retry-failed``, ``verify``), without listing."""
+        started = time.monotonic()
+        try:
+            by_post: dict[tuple[str, str, str], list[FileRecord]] = {}
+            for record in records:
+                self.archive.requeue_file(record.path)
+                key = (record.key.site, record.key.service, record.key.id)
+                by_post.setdefault(key, []).append(record)
+            for recs in by_post.values():
+                jobs = [self._spawn(self._fetch(_family(rec.key), rec)) for rec in recs]
+                self._post_waits.append(asyncio.create_task(self._close_retry(recs[0].key, jobs)))
+            await self._drain()
+        except asyncio.CancelledError:
+            self.summary.interrupted = True
+            raise
+        finally:
+            self._finish(started)
+        return self.summary
+
+    def _finish(self, started: float) -> None:
+        totals = self.network.traffic.totals()
+        self.summary.requests = totals.requests
+        self.summary.throttled = totals.throttled
+        self.summary.statuses = totals.statuses
+        self.summary.seconds = time.monotonic() - started
+        self.reporter.finished(self.summary)
+
+    async def _drain(self) -> None:
+        while self._tasks or self._post_waits:
+            if self._tasks:
+                await asyncio.gather(*list(self._tasks))
+            waits, self._post_waits = self._post_waits, []
+            await asyncio.gather(*waits)
+
+    def _spawn(self, work: Awaitable[None]) -> asyncio.Task[None]:
+        async def wrapped() -> None:
+            await work
+
+        task = asyncio.create_task(wrapped())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    def _error(self, exc: BaseException, where: str) -> None:
+        kind = error_kind(exc)
+        self.summary.errors[kind] += 1
+        self.reporter.warning(f"{where}: {exc}")
+
+    # -- listings ---------------------------------------------------------------------------
+    async def _target(self, target: Target) -> None:
+        source = self.sources.get("kemono" if target.is_kemono else target.site)
+        if source is None:
+            self._error(KemopixError(f"no adapter for {target.site}"), str(target))
+            return
+        try:
+            async for listing in source.listings(target):
+                await self._listing(listing)
+        except KemopixError as exc:
+            self._error(exc, target.url)
+
+    async def _listing(self, listing: Listing) -> None:
+        settings = self.settings
+        self.summary.listings += 1
+        self.reporter.listing(listing.label)
+        mark = self.archive.watermark(listing.key)
+        may_stop = listing.incremental and not settings.full and mark is not None and mark.complete
+        known_run, stopped, error = 0, False, None
+        seen: set[str] = set()
+        details = asyncio.Semaphore(settings.detail_concurrency)
+        newest: Watermark = Watermark(listing.key, None, None, None, False)
+        pending: list[asyncio.Task[None]] = []
+        try:
+            async for entry in listing.entries():
+                if str(entry.key) in seen:
+                    continue  # paging shifted: this entry was on the previous page too
+                seen.add(str(entry.key))
+                self.summary.posts_listed += 1
+                newest = _newer(newest, entry)
+                state = self.archive.post_state(entry.key)
+                known = (
+                    state is not None
+                    and state.complete
+                    and state.signature == self._signature(entry)
+                    and not settings.full
+                )
+                if known:
+                    self.summary.posts_known += 1
+                    known_run += 1
+                    if may_stop and known_run >= settings.overlap:
+                        stopped = True
+                        break
+                    continue
+                known_run = 0
+                # Archived with the same content but not finished (killed, failed): resumed.
+                update = state is not None and _content(state.signature) != entry.signature
+                if state is not None and not update:
+                    self.summary.posts_unfinished += 1
+                await details.acquire()
+                pending.append(asyncio.create_task(self._post(listing, entry, update, details)))
+        except KemopixError as exc:
+            error = str(exc)
+            self._error(exc, listing.label)
+        if pending:
+            await asyncio.gather(*pending)
+        if not settings.dry_run:
+            complete = error is None
+            self.archive.save_watermark(
+                Watermark(
+                    listing.key,
+                    newest.newest_published,
+                    None,
+                    None,
+                    complete or (mark is not None and mark.complete),
+                )
+            )
+        self.summary.listings_stopped_early += int(stopped)
+        self.reporter.listing_done(listing.label, stopped_early=stopped, error=error)
+
+    async def _post(
+        self, listing: Listing, entry: Listed, update: bool, details: asyncio.Semaphore
+    ) -> None:
+        try:
+            post = await listing.complete(entry)
+        except KemopixError as exc:
+            self._error(exc, f"post {entry.key}")
+            return
+        finally:
+            details.release()
+        if post is None:
+            return
+        post.signature = self._signature(entry)
+        await self._plan(post, update)
+
+    def _signature(self, entry: Listed) -> str:
+        return f"{entry.signature}/{self._filters_id}"
+
+    # -- planning ---------------------------------------------------------------------------
+    def _template(self, post: Post) -> Template:
+        templates = self.settings.templates
+        return (
+            templates.get(post.key.site)
+            or templates.get("pixiv" if post.key.site == "pixiv" else "kemono")
+            or next(iter(templates.values()))
+        )
+
+    async def _plan(self, post: Post, update: bool) -> None:
+        settings = self.settings
+        reason = settings.filters.skip_post(post)
+        if reason is not None:
+            self.summary.posts_skipped += 1
+            self.reporter.post_skipped(post, reason)
+            if not settings.dry_run:
+                self.archive.record_post(post)
+                self.archive.set_complete(post.key)
+            return
+        template = self._template(post)
+        base = post_fields(post)
+        planned = await self._plan_files(post, template, base)
+        if update:
+            self.summary.posts_updated += 1
+        elif self.archive.post_state(post.key) is None:
+            self.summary.posts_new += 1
+        self.reporter.post_planned(post, planned, update=update)
+        if settings.dry_run:
+            return
+        revision = self.archive.record_post(post)
+        family = _family(post.key)
+        root = settings.root
+        kept = [(p.file, p.path) for p in planned if p.path is not None and p.reason is None]
+        jobs: list[asyncio.Task[None]] = []
+        for file, path in kept:
+            record = self.archive.plan_file(
+                FileRecord(
+                    path=path.relative_to(root).as_posix(),
+                    key=post.key,
+                    index=file.index,
+                    url=file.url,
+                    name=file.name,
+                    kind=file.kind,
+                    expected_sha256=file.sha256,
+                    headers=file.headers,
+                    size=file.size,
+                )
+            )
+            if record.status == "done" and path.exists():
+                self.summary.files_present += 1
+                continue
+            jobs.append(self._spawn(self._fetch(family, record)))
+        # Sidecars are many small files: written in a thread while the downloads run.
+        sidecars: list[Path] = []
+        try:
+            sidecars = await asyncio.to_thread(
+                write_sidecars,
+                post,
+                lambda name: template.sidecar_path(root, base, name),
+                [(f, path.relative_to(root).as_posix()) for f, path in kept],
+                revision,
+                settings.sidecars,
+            )
+        except (OSError, UnsafePathError) as exc:
+            self._error(exc, f"metadata of {post.key}")
+        # A file left out by the budget or an impossible name keeps the post incomplete, so the
+        # next run comes back for it (a filter's choice does not).
+        incomplete = any(p.blocking for p in planned)
+        self._post_waits.append(
+            asyncio.create_task(self._close_post(post, jobs, sidecars, incomplete))
+        )
+
+    async def _plan_files(
+        self, post: Post, template: Template, base: dict[str, object]
+    ) -> list[PlannedFile]:
+        settings = self.settings
+        root = settings.root
+        out: list[PlannedFile] = []
+        taken: set[Path] = set()
+        want_sizes = settings.sizes or settings.filters.needs_sizes or self.budget.needs_sizes
+        sizes = await self._sizes(post) if want_sizes else {}
+        for file in post.files:
+            size = file.size if file.size is not None else sizes.get(file.url)
+            reason = settings.filters.skip_file(file, size)
+            if reason is not None:
+                out.append(PlannedFile(file, None, size, reason))
+                self.summary.files_skipped += 1
+                self.reporter.file_skipped(None, file, reason)
+                continue
+            try:
+                path = template.file_path(root, file_fields(base, file))
+            except UnsafePathError as exc:
+                out.append(PlannedFile(file, None, size, str(exc), blocking=True))
+                self.summary.files_failed += 1
+                self.reporter.file_skipped(None, file, str(exc))
+                continue
+            path = _unique(path, taken)
+            over = self.budget.take(size)
+            if over is not None:
+                out.append(PlannedFile(file, path, size, over, blocking=True))
+                self.summary.files_skipped += 1
+                self.reporter.file_skipped(path, file, over)
+                continue
+            out.append(PlannedFile(file, path, size))
+            self.summary.files_planned += 1
+            self.summary.bytes_planned += size or 0
+        return out
+
+    async def _sizes(self, post: Post) -> dict[str, int]:
+        family = _family(post.key)
+
+        async def one(file: RemoteFile) -> tuple[str, int | None]:
+            try:
+                size = await self.network.run(family, head_size(file.url, dict(file.headers)))
+            except KemopixError:
+                size = None
+            return file.url, size
+
+        results = await asyncio.gather(*(one(f) for f in post.files if f.size is None))
+        return {url: size for url, size in results if size is not None}
+
+    # -- downloads --------------------------------------------------------------------------
+    async def _fetch(self, family: str, record: FileRecord) -> None:
+        async with self._slots:
+            path = self.settings.root / record.path
+            task = self.reporter.file_task(path, record.size)
+            try:
+                outcome = await self.fetcher.fetch(family, record, task)
+            except KemopixError as exc:
+                self.archive.fail_file(record.path, str(exc))
+                self.summary.files_failed += 1
+                kind = error_kind(exc)
+                if kind != "failed":
+                    self.summary.errors[kind] += 0  # a file failure, not a run failure
+                return
+            except OSError as exc:
+                self.archive.fail_file(record.path, f"disk: {exc}")
+                self.summary.files_failed += 1
+                task.failed(str(exc))
+                return
+            size = (self.archive.file(record.path) or record).size or 0
+            if outcome in ("linked", "copied"):
+                self.summary.files_linked += 1
+            elif outcome == "skipped":
+                self.summary.files_present += 1
+            else:
+                self.summary.files_downloaded += int(outcome == "downloaded")
+                self.summary.files_resumed += int(outcome == "resumed")
+                self.summary.bytes_downloaded += size
+
+    async def _close_retry(self, key: PostKey, jobs: list[asyncio.Task[None]]) -> None:
+        if jobs:
+            await asyncio.gather(*jobs)
+        records = self.archive.files_of(key)
+        if records and all(r.status in ("done", "skipped") for r in records):
+            self.archive.set_complete(key)
+
+    async def _close_post(
+        self, post: Post, jobs: list[asyncio.Task[None]], sidecars: list[Path], incomplete: bool
+    ) -> None:
+        if jobs:
+            await asyncio.gather(*jobs)
+        records = self.archive.files_of(post.key)
+        if not incomplete and all(r.status in ("done", "skipped") for r in records):
+            self.archive.set_complete(post.key)
+        done = [self.settings.root / r.path for r in records if r.status == "done"]
+        await asyncio.to_thread(set_mtime, done + sidecars, post.published)
+
+
+def _content(signature: str) -> str:
+    return signature.split("/", 1)[0]
+
+
+def _family(key: PostKey) -> str:
+    return "pixiv" if key.site == "pixiv" else "kemono"
+
+
+def _newer(mark: Watermark, entry: Listed) -> Watermark:
+    if entry.published is None:
+        return mark
+    stamp = entry.published.isoformat()
+    if mark.newest_published is None or stamp > mark.newest_published:
+        return Watermark(mark.listing, stamp, None, None, False)
+    return mark
+
+
+def _unique(path: Path, taken: set[Path]) -> Path:
+    """``path``, or ``name (2).ext`` when another file of the post already has that path."""
+    candidate, number = path, 1
+    while candidate in taken:
+        number += 1
+        candidate = path.with_name(f"{path.stem} ({number}){path.suffix}")
+    taken.add(candidate)
+    return candidate

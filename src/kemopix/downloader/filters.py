@@ -1,0 +1,141 @@
+"""What to keep: post filters (date, tags, query), file filters (type, size) and run budgets.
+
+Each filter says *why* it skips something, so ``plan``/``--dry-run`` can show the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from .._protocol.errors import InvalidInput
+from .model import Post, RemoteFile
+
+__all__ = ["TYPE_GROUPS", "Budget", "Filters", "parse_date", "parse_size"]
+
+TYPE_GROUPS: dict[str, frozenset[str]] = {
+    "image": frozenset({"jpg", "jpeg", "png", "gif", "webp", "bmp", "avif", "tif", "tiff", "jxl"}),
+    "video": frozenset({"mp4", "webm", "mov", "mkv", "avi", "m4v", "wmv", "flv"}),
+    "audio": frozenset({"mp3", "wav", "flac", "ogg", "m4a", "aac", "opus"}),
+    "archive": frozenset({"zip", "rar", "7z", "tar", "gz", "bz2", "xz", "bin"}),
+    "document": frozenset({"pdf", "txt", "psd", "clip", "epub", "doc", "docx", "kra", "sai"}),
+}
+
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(i?b?)\s*$", re.IGNORECASE)
+_UNITS = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
+
+
+def parse_size(text: str) -> int:
+    """Bytes from ``500``, ``10k``, ``1.5MB``, ``2GiB`` (binary multiples)."""
+    match = _SIZE.match(text)
+    if match is None:
+        raise InvalidInput(f"not a size: {text!r} (examples: 500k, 10MB, 1.5G)")
+    return int(float(match.group(1)) * _UNITS[match.group(2).lower()])
+
+
+def parse_date(text: str) -> datetime:
+    """A UTC datetime from ``YYYY-MM-DD`` or an ISO-8601 date-time."""
+    try:
+        if len(text) == 10:
+            day = date.fromisoformat(text)
+            return datetime(day.year, day.month, day.day, tzinfo=UTC)
+        moment = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise InvalidInput(f"not a date: {text!r} (expected YYYY-MM-DD)") from exc
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _extensions(names: frozenset[str]) -> frozenset[str]:
+    out: set[str] = set()
+    for name in names:
+        key = name.lower().lstrip(".")
+        out |= TYPE_GROUPS.get(key, {key})
+    return frozenset(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Post and file filters; empty sets mean "no restriction"."""
+
+    after: datetime | None = None
+    before: datetime | None = None
+    tags: frozenset[str] = frozenset()
+    exclude_tags: frozenset[str] = frozenset()
+    query: str | None = None
+    types: frozenset[str] = frozenset()
+    exclude_types: frozenset[str] = frozenset()
+    min_size: int | None = None
+    max_size: int | None = None
+    _types: frozenset[str] = field(init=False, repr=False, compare=False)
+    _exclude: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_types", _extensions(self.types))
+        object.__setattr__(self, "_exclude", _extensions(self.exclude_types))
+
+    @property
+    def needs_sizes(self) -> bool:
+        return self.min_size is not None or self.max_size is not None
+
+    def skip_post(self, post: Post) -> str | None:
+        """Why ``post`` is left out, or None to keep it."""
+        when = post.published
+        if self.after is not None and (when is None or _aware(when) < self.after):
+            return f"published before {self.after.date()}"
+        if self.before is not None and (when is None or _aware(when) >= self.before):
+            return f"published on or after {self.before.date()}"
+        tags = {t.lower() for t in post.tags}
+        if self.tags and not tags & {t.lower() for t in self.tags}:
+            return "none of the wanted tags"
+        excluded = tags & {t.lower() for t in self.exclude_tags}
+        if excluded:
+            return f"excluded tag {sorted(excluded)[0]!r}"
+        if self.query:
+            haystack = f"{post.title}\n{post.content}\n{post.text or ''}".lower()
+            if self.query.lower() not in haystack:
+                return f"does not match query {self.query!r}"
+        return None
+
+    def skip_file(self, file: RemoteFile, size: int | None = None) -> str | None:
+        """Why ``file`` is left out, or None to keep it (``size`` when known)."""
+        ext = file.extension
+        if self._types and ext not in self._types:
+            return f"type {ext or 'unknown'} not wanted"
+        if ext and ext in self._exclude:
+            return f"type {ext} excluded"
+        size = size if size is not None else file.size
+        if size is not None:
+            if self.min_size is not None and size < self.min_size:
+                return f"smaller than {self.min_size} bytes"
+            if self.max_size is not None and size > self.max_size:
+                return f"larger than {self.max_size} bytes"
+        return None
+
+
+@dataclass(slots=True)
+class Budget:
+    """``--max-files`` / ``--max-bytes`` for one run; ``take`` books a file if it fits."""
+
+    max_files: int | None = None
+    max_bytes: int | None = None
+    files: int = 0
+    bytes: int = 0
+
+    def take(self, size: int | None) -> str | None:
+        """Book a file of ``size`` bytes; the reason it does not fit, or None."""
+        if self.max_files is not None and self.files >= self.max_files:
+            return f"--max-files {self.max_files} reached"
+        if self.max_bytes is not None and self.bytes + (size or 0) > self.max_bytes:
+            return f"--max-bytes {self.max_bytes} reached"
+        self.files += 1
+        self.bytes += size or 0
+        return None
+
+    @property
+    def needs_sizes(self) -> bool:
+        return self.max_bytes is not None

@@ -1,0 +1,138 @@
+"""Post HTML (Kemono content, pixiv captions) to readable Markdown, with the standard library.
+
+Covers what posts use: paragraphs, line breaks, links, images, emphasis, headings, lists,
+quotes, code and rules. Unknown tags keep their text; scripts and styles are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+__all__ = ["html_to_markdown"]
+
+_BLOCKS = {"p", "div", "section", "article", "figure", "figcaption", "table", "tr"}
+_SKIP = {"script", "style", "head", "title"}
+_ESCAPE = re.compile(r"([\\`*_\[\]])")
+
+
+class _Converter(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.links: list[str] = []
+        self.lists: list[list[int]] = []  # one [counter] per open list; -1 for bullets
+        self.skip = 0
+        self.pre = 0
+        self.quote = 0
+
+    # -- helpers ----------------------------------------------------------------------------
+    def _text(self, text: str) -> None:
+        self.out.append(text)
+
+    def _newlines(self, count: int) -> None:
+        joined = "".join(self.out)
+        trailing = len(joined) - len(joined.rstrip("\n"))
+        if joined.strip() and trailing < count:
+            self.out.append("\n" * (count - trailing))
+            if self.quote:
+                self.out.append("> " * self.quote)
+
+    # -- parser callbacks -------------------------------------------------------------------
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k: v or "" for k, v in attrs}
+        if tag in _SKIP:
+            self.skip += 1
+        elif tag in _BLOCKS:
+            self._newlines(2)
+        elif tag == "br":
+            self._text("  \n" + "> " * self.quote)
+        elif tag in ("strong", "b"):
+            self._text("**")
+        elif tag in ("em", "i"):
+            self._text("*")
+        elif tag in ("s", "del", "strike"):
+            self._text("~~")
+        elif tag == "code" and not self.pre:
+            self._text("`")
+        elif tag == "pre":
+            self._newlines(2)
+            self._text("```\n")
+            self.pre += 1
+        elif len(tag) == 2 and tag[0] == "h" and tag[1] in "123456":
+            self._newlines(2)
+            self._text("#" * int(tag[1]) + " ")
+        elif tag == "a":
+            self.links.append(values.get("href", ""))
+            self._text("[")
+        elif tag == "img":
+            alt = values.get("alt", "")
+            self._text(f"![{alt}]({values.get('src', '')})")
+        elif tag in ("ul", "ol"):
+            self._newlines(1 if self.lists else 2)
+            self.lists.append([0 if tag == "ol" else -1])
+        elif tag == "li":
+            self._newlines(1)
+            indent = "   " * max(0, len(self.lists) - 1)
+            counter = self.lists[-1] if self.lists else [-1]
+            if counter[0] >= 0:
+                counter[0] += 1
+                self._text(f"{indent}{counter[0]}. ")
+            else:
+                self._text(f"{indent}- ")
+        elif tag == "blockquote":
+            self.quote += 1
+            self._newlines(2)
+            self._text("> ")
+        elif tag == "hr":
+            self._newlines(2)
+            self._text("---")
+            self._newlines(2)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP:
+            self.skip = max(0, self.skip - 1)
+        elif tag in _BLOCKS or (len(tag) == 2 and tag[0] == "h" and tag[1] in "123456"):
+            self._newlines(2)
+        elif tag in ("strong", "b"):
+            self._text("**")
+        elif tag in ("em", "i"):
+            self._text("*")
+        elif tag in ("s", "del", "strike"):
+            self._text("~~")
+        elif tag == "code" and not self.pre:
+            self._text("`")
+        elif tag == "pre":
+            self.pre = max(0, self.pre - 1)
+            self._text("\n```")
+            self._newlines(2)
+        elif tag == "a":
+            href = self.links.pop() if self.links else ""
+            self._text(f"]({href})" if href else "]")
+        elif tag in ("ul", "ol"):
+            if self.lists:
+                self.lists.pop()
+            self._newlines(2 if not self.lists else 1)
+        elif tag == "blockquote":
+            self.quote = max(0, self.quote - 1)
+            self._newlines(2)
+
+    def handle_data(self, data: str) -> None:
+        if self.skip:
+            return
+        if self.pre:
+            self._text(data)
+            return
+        text = re.sub(r"\s+", " ", data)
+        self._text(_ESCAPE.sub(r"\\\1", text))
+
+
+def html_to_markdown(html: str) -> str:
+    """Markdown for a fragment of post HTML (plain text passes through, escaped)."""
+    converter = _Converter()
+    converter.feed(html)
+    converter.close()
+    text = "".join(converter.out)
+    lines = [line.rstrip() if not line.endswith("  ") else line for line in text.split("\n")]
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
+    return text.strip() + "\n" if text.strip() else ""

@@ -1,0 +1,159 @@
+"""Per-post metadata next to the files: raw API JSON, content as HTML and Markdown, comments,
+revisions, novel text; file times set from the post date.
+
+Sidecars are named after the post id (``<id>.json``, ``<id>.html``, ``<id>.md``,
+``<id>.comments.json``, ``<id>.revisions.json``, ``<id>.txt``) so posts sharing a folder never
+collide; each is written to a temporary file and renamed, so none is ever half written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from .markdown import html_to_markdown
+from .model import Post, RemoteFile
+
+__all__ = ["SidecarOptions", "set_mtime", "sidecar_document", "write_sidecars"]
+
+SidecarPath = Callable[[str], Path]
+
+
+class SidecarOptions(msgspec.Struct, frozen=True):
+    """Which sidecars to write."""
+
+    json: bool = True
+    content: bool = True
+    comments: bool = True
+    revisions: bool = True
+
+
+def _encode_hook(value: Any) -> Any:
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    raise NotImplementedError(f"cannot encode {type(value).__name__}")
+
+
+def _to_json(value: Any) -> bytes:
+    raw = msgspec.json.encode(value, enc_hook=_encode_hook)
+    return msgspec.json.format(raw, indent=2) + b"\n"
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".kemopix-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def sidecar_document(
+    post: Post, files: Iterable[tuple[RemoteFile, str]], revision: int
+) -> dict[str, Any]:
+    """The ``<id>.json`` document: kemopix's summary (original names, paths) and the raw data."""
+    return {
+        "kemopix": {
+            "site": post.key.site,
+            "service": post.key.service,
+            "id": post.key.id,
+            "kind": post.kind,
+            "creator": {"id": post.creator.id, "name": post.creator.name},
+            "title": post.title,
+            "published": post.published,
+            "added": post.added,
+            "edited": post.edited,
+            "tags": post.tags,
+            "revision": revision,
+            "files": [
+                {
+                    "index": file.index,
+                    "kind": file.kind,
+                    "original_name": file.name,
+                    "path": path,
+                    "url": file.url,
+                    "sha256": file.sha256,
+                }
+                for file, path in files
+            ],
+        },
+        "data": post.raw,
+    }
+
+
+def _html_page(post: Post) -> str:
+    title = html.escape(post.title or post.key.id)
+    return (
+        '<!DOCTYPE html>\n<html><head><meta charset="utf-8">'
+        f"<title>{title}</title></head>\n<body>\n<h1>{title}</h1>\n{post.content}\n</body></html>\n"
+    )
+
+
+def _markdown(post: Post) -> str:
+    lines = [f"# {post.title or post.key.id}", ""]
+    if post.published is not None:
+        lines.append(f"Published: {post.published.isoformat()}  ")
+    if post.tags:
+        lines.append(f"Tags: {', '.join(post.tags)}  ")
+    lines.append("")
+    return "\n".join(lines) + "\n" + html_to_markdown(post.content)
+
+
+def write_sidecars(
+    post: Post,
+    where: SidecarPath,
+    files: Iterable[tuple[RemoteFile, str]],
+    revision: int,
+    options: SidecarOptions,
+) -> list[Path]:
+    """Write the post's sidecars; ``where(name)`` gives the safe path of a sidecar name."""
+    written: list[Path] = []
+
+    def put(name: str, data: bytes) -> None:
+        path = where(name)
+        write_atomic(path, data)
+        written.append(path)
+
+    key = post.key.id
+    if options.json:
+        main = where(f"{key}.json")
+        if revision > 1 and main.exists():
+            # An edited post: the previous sidecar is kept as that revision's record.
+            os.replace(main, where(f"{key}.r{revision - 1}.json"))
+        put(f"{key}.json", _to_json(sidecar_document(post, files, revision)))
+    if options.content and post.content.strip():
+        put(f"{key}.html", _html_page(post).encode("utf-8"))
+        put(f"{key}.md", _markdown(post).encode("utf-8"))
+    if options.content and post.text:
+        put(f"{key}.txt", post.text.encode("utf-8"))
+    if options.comments and post.comments:
+        put(f"{key}.comments.json", _to_json(post.comments))
+    if options.revisions and post.revisions:
+        put(f"{key}.revisions.json", _to_json(post.revisions))
+    return written
+
+
+def set_mtime(paths: Iterable[Path], when: datetime | None) -> None:
+    """Give ``paths`` the post's date as modification time (naive dates are UTC)."""
+    if when is None:
+        return
+    moment = when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+    stamp = moment.timestamp()
+    for path in paths:
+        with contextlib.suppress(OSError):
+            os.utime(path, (stamp, stamp))

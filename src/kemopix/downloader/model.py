@@ -1,0 +1,141 @@
+"""What the downloader works on, whatever the site: creators, posts and the files they hold.
+
+Site adapters (``kemopix.downloader.sources``) turn API answers into these values; everything
+after that (filters, templates, archive, downloads, metadata) is site-independent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+__all__ = [
+    "Creator",
+    "FileKind",
+    "Listed",
+    "Post",
+    "PostKey",
+    "RemoteFile",
+    "UgoiraFrames",
+    "signature_of",
+]
+
+FileKind = Literal["file", "attachment", "page", "ugoira", "inline", "cover"]
+
+
+@dataclass(frozen=True, slots=True)
+class PostKey:
+    """Identifies a post in the archive: ``site`` (kemono, coomer, pawchive, pixiv), ``service``
+    (patreon, fanbox, ... for Kemono; illust or novel for pixiv) and the site's post id."""
+
+    site: str
+    service: str
+    id: str
+
+    def __str__(self) -> str:
+        return f"{self.site}/{self.service}/{self.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Creator:
+    """A creator (artist, user, Discord server) whose works are archived together."""
+
+    site: str
+    service: str
+    id: str
+    name: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.name or self.id
+
+
+@dataclass(frozen=True, slots=True)
+class UgoiraFrames:
+    """An animation's frames: the zip's file names and each frame's delay in milliseconds."""
+
+    files: tuple[str, ...]
+    delays: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteFile:
+    """One file of a post: where it is, its original name and what is known of its bytes."""
+
+    url: str
+    name: str
+    index: int
+    kind: FileKind = "file"
+    sha256: str | None = None
+    size: int | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+    ugoira: UgoiraFrames | None = None
+
+    @property
+    def extension(self) -> str:
+        """Lower-case extension without the dot (``png``), from the name or the URL path."""
+        for source in (self.name, self.url.split("?", 1)[0]):
+            tail = source.rsplit("/", 1)[-1]
+            if "." in tail:
+                ext = tail.rsplit(".", 1)[1].lower()
+                if ext.isalnum() and len(ext) <= 16:
+                    return ext
+        return ""
+
+
+@dataclass(slots=True)
+class Post:
+    """A post (Kemono), a work (pixiv illustration, manga, ugoira, novel) or a Discord message.
+
+    ``raw`` is the API's data as received (the JSON sidecar); ``content`` is HTML (Kemono
+    content, pixiv caption); ``text`` is a novel's plain text.
+    """
+
+    key: PostKey
+    creator: Creator
+    title: str
+    published: datetime | None
+    files: list[RemoteFile]
+    raw: Any
+    added: datetime | None = None
+    edited: datetime | None = None
+    tags: list[str] = field(default_factory=list)
+    content: str = ""
+    text: str | None = None
+    kind: str = "post"
+    comments: Any = None
+    revisions: list[Any] = field(default_factory=list)
+    signature: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.signature:
+            self.signature = signature_of(self.title, self.edited, [f.url for f in self.files])
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """One entry of a listing page, before any detail is fetched.
+
+    ``signature`` changes whenever the post does (title, edit date, file list), so an
+    incremental run can tell new and edited posts from those already archived.
+    """
+
+    key: PostKey
+    signature: str
+    published: datetime | None
+    data: Any
+
+
+def signature_of(*parts: Any) -> str:
+    """A short stable digest of ``parts`` (JSON-encoded; datetimes as ISO strings)."""
+    encoded = json.dumps(parts, default=_encode, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()[:32]
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)

@@ -1,0 +1,386 @@
+"""Kemono-compatible adapter (kemono, coomer, pawchive): creators, posts, Discord, favorites.
+
+A listing entry's signature is built from what both a listing page and a post detail hold
+(title, publication date, file paths, and the edit date where the site lists full posts), so
+the same post gives the same signature whichever way it was reached.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from ..._protocol.errors import DecodeError, InvalidInput, NotFound, Unauthorized
+from ..._protocol.flow import Flow
+from ..model import Creator, Listed, Post, PostKey, RemoteFile, signature_of
+from ..network import Network
+from ..targets import KEMONO_SITES, Origins, Target
+from .kemono_api import DISCORD_STEP, POSTS_STEP, KemonoApi
+
+__all__ = ["KemonoSource", "login_session", "parse_date"]
+
+T = TypeVar("T")
+Raw = dict[str, Any]
+
+_HASH = re.compile(r"([0-9a-f]{64})")
+LEGACY_SITES = frozenset({"pawchive"})  # kemono-protocol.md §10: the older API shapes
+
+
+def parse_date(value: Any) -> datetime | None:
+    """A UTC datetime from Kemono's ISO dates (any precision, no zone) or epoch seconds."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return datetime.fromtimestamp(float(value), UTC)
+    if not isinstance(value, str) or len(value) < 10:
+        return None
+    try:
+        moment = datetime.fromisoformat(value[:19])  # cut the variable fraction (§6.15)
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=UTC)
+
+
+def _refs(post: Raw) -> list[Raw]:
+    refs: list[Raw] = []
+    main = post.get("file")
+    if isinstance(main, dict) and main.get("path"):
+        refs.append(main)
+    attachments = post.get("attachments")
+    if isinstance(attachments, str):  # some revisions carry them as JSON text (§6.11)
+        attachments = []
+    for item in attachments or []:
+        if isinstance(item, dict) and item.get("path"):
+            refs.append(item)
+    return refs
+
+
+def _paths(post: Raw) -> list[str]:
+    return [str(ref["path"]) for ref in _refs(post)]
+
+
+class KemonoSource:
+    """Turns Kemono-compatible targets into listings and posts into files."""
+
+    family = "kemono"
+
+    def __init__(
+        self,
+        network: Network,
+        origins: Origins,
+        *,
+        comments: bool = True,
+        sessions: Mapping[str, str] | None = None,
+    ) -> None:
+        self.network = network
+        self.origins = origins
+        self.comments = comments
+        self.sessions = dict(sessions or {})
+        self._apis: dict[str, KemonoApi] = {}
+        self._creators: dict[tuple[str, str, str], Creator] = {}
+
+    def api(self, site: str) -> KemonoApi:
+        api = self._apis.get(site)
+        if api is None:
+            origin = self.origins.extra.get(site) or f"https://{KEMONO_SITES[site][0]}"
+            api = KemonoApi(origin.rstrip("/"), site in LEGACY_SITES, self.sessions.get(site))
+            self._apis[site] = api
+        return api
+
+    async def run(self, flow: Flow[T]) -> T:
+        return await self.network.run(self.family, flow)
+
+    async def creator(self, site: str, service: str, creator_id: str) -> Creator:
+        key = (site, service, creator_id)
+        known = self._creators.get(key)
+        if known is None:
+            try:
+                profile = await self.run(self.api(site).profile(service, creator_id))
+            except NotFound as exc:
+                raise NotFound(
+                    f"no {service} creator {creator_id} on {site}", status=404, url=exc.url
+                ) from exc
+            name = str(profile.get("name") or "") if isinstance(profile, dict) else ""
+            known = self._creators[key] = Creator(site, service, creator_id, name)
+        return known
+
+    # -- targets ------------------------------------------------------------------------------
+    async def listings(self, target: Target) -> AsyncIterator[Any]:
+        site = target.site
+        if target.kind == "creator":
+            creator = await self.creator(site, target.service, target.id)
+            yield _CreatorPosts(self, site, creator, target.option("query") or None)
+        elif target.kind == "post":
+            yield _OnePost(self, site, target.service, target.id, target.post_id)
+        elif target.kind == "discord":
+            async for channel in self._channels(site, target):
+                yield channel
+        elif target.kind == "favorites":
+            async for listing in self._favorites(site, target.option("type", "artist")):
+                yield listing
+        else:
+            raise InvalidInput(f"{site} cannot archive {target.kind!r} targets")
+
+    async def _channels(self, site: str, target: Target) -> AsyncIterator[_Channel]:
+        api = self.api(site)
+        server = await self.run(api.discord_server(target.id))
+        if isinstance(server, dict) and isinstance(server.get("channels"), list):
+            channels, name = server["channels"], str(server.get("name") or "")
+        else:
+            channels, name = await self.run(api.discord_lookup(target.id)), ""
+        wanted = target.option("channel")
+        creator = Creator(site, "discord", target.id, name)
+        found = False
+        for channel in channels:
+            if not isinstance(channel, dict) or (wanted and str(channel.get("id")) != wanted):
+                continue
+            found = True
+            yield _Channel(
+                self, site, creator, str(channel.get("id")), str(channel.get("name", ""))
+            )
+        if wanted and not found:
+            raise NotFound(f"no channel {wanted} in Discord server {target.id}", status=404)
+
+    async def _favorites(self, site: str, kind: str) -> AsyncIterator[Any]:
+        if not self.api(site).session:
+            raise Unauthorized(
+                f"{site} favorites need a login: run `kemopix login kemono --site {site}`",
+                status=401,
+            )
+        items = await self.run(self.api(site).favorites(kind))
+        if kind == "post":
+            yield _FavoritePosts(self, site, [i for i in items if isinstance(i, dict)])
+            return
+        for item in items:
+            if isinstance(item, dict) and item.get("service") and item.get("id"):
+                service, ident = str(item["service"]), str(item["id"])
+                creator = Creator(site, service, ident, str(item.get("name") or ""))
+                self._creators[(site, service, ident)] = creator
+                yield _CreatorPosts(self, site, creator, None)
+
+    # -- posts --------------------------------------------------------------------------------
+    def listed(self, site: str, raw: Raw) -> Listed:
+        post_id, service = str(raw.get("id", "")), str(raw.get("service", ""))
+        if not post_id or not service:
+            raise DecodeError(f"a {site} post without id or service: {str(raw)[:120]}")
+        edited = raw.get("edited") if site in LEGACY_SITES else None
+        sig = signature_of(raw.get("title") or "", raw.get("published"), _paths(raw), edited)
+        return Listed(PostKey(site, service, post_id), sig, parse_date(raw.get("published")), raw)
+
+    async def post(self, site: str, entry: Listed, creator: Creator | None) -> Post:
+        """The whole post: the detail envelope when the listing held a summary, comments."""
+        raw: Raw = dict(entry.data)
+        api = self.api(site)
+        service, post_id = entry.key.service, entry.key.id
+        user = str(raw.get("user") or (creator.id if creator else ""))
+        envelope: Raw = {}
+        if not api.legacy or "content" not in raw:
+            detail = await self.run(api.post(service, user, post_id))
+            if isinstance(detail, dict) and isinstance(detail.get("post"), dict):
+                envelope, raw = detail, dict(detail["post"])
+            elif isinstance(detail, dict):
+                raw = detail
+        if creator is None or creator.id != user:
+            creator = await self.creator(site, service, user)
+        comments = None
+        if self.comments and service != "discord":
+            comments = await self.run(api.comments(service, user, post_id))
+        return self.build(site, entry, raw, envelope, creator, comments)
+
+    def build(
+        self,
+        site: str,
+        entry: Listed,
+        raw: Raw,
+        envelope: Raw,
+        creator: Creator,
+        comments: Any,
+    ) -> Post:
+        api = self.api(site)
+        servers = {
+            str(item.get("path")): str(item.get("server"))
+            for item in envelope.get("attachments") or []
+            if isinstance(item, dict)
+            and item.get("server")
+            and self.origins.extra.get(site) is None
+        }
+        files: list[RemoteFile] = []
+        seen: set[str] = set()
+        for ref in _refs(raw):
+            path = str(ref["path"]).replace("\\", "/")
+            if path in seen:
+                continue  # the same file as main file and attachment (§6.9)
+            seen.add(path)
+            match = _HASH.search(path)
+            name = str(ref.get("name") or path.rsplit("/", 1)[-1])
+            files.append(
+                RemoteFile(
+                    url=api.file_url(path, name, servers.get(path)),
+                    name=name,
+                    index=len(files) + 1,
+                    kind="file" if not files and ref is raw.get("file") else "attachment",
+                    sha256=match.group(1) if match else None,
+                )
+            )
+        revisions = []
+        props = envelope.get("props") if isinstance(envelope.get("props"), dict) else {}
+        for item in (props or {}).get("revisions") or []:
+            if isinstance(item, list) and len(item) == 2 and isinstance(item[1], dict):
+                if item[1].get("revision_id") is not None:
+                    revisions.append(item[1])
+        tags = raw.get("tags") if isinstance(raw.get("tags"), list) else []
+        return Post(
+            key=entry.key,
+            creator=creator,
+            title=str(raw.get("title") or ""),
+            published=parse_date(raw.get("published")),
+            files=files,
+            raw=envelope or raw,
+            added=parse_date(raw.get("added")),
+            edited=parse_date(raw.get("edited")),
+            tags=[str(t) for t in tags or []],
+            content=str(raw.get("content") or ""),
+            kind="message" if entry.key.service == "discord" else "post",
+            comments=comments,
+            revisions=revisions,
+            signature=entry.signature,
+        )
+
+
+@dataclass(slots=True)
+class _CreatorPosts:
+    source: KemonoSource
+    site: str
+    creator: Creator
+    query: str | None
+    incremental: bool = True
+
+    @property
+    def key(self) -> str:
+        q = f"?q={self.query}" if self.query else ""
+        return f"{self.site}/{self.creator.service}/{self.creator.id}{q}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.site} {self.creator.service} {self.creator.label}"
+
+    async def entries(self) -> AsyncIterator[Listed]:
+        api, offset = self.source.api(self.site), 0
+        while True:
+            page = await self.source.run(
+                api.posts(self.creator.service, self.creator.id, offset, self.query)
+            )
+            for raw in page:
+                if isinstance(raw, dict):
+                    yield self.source.listed(self.site, raw)
+            if len(page) < POSTS_STEP:
+                return
+            offset += POSTS_STEP
+
+    async def complete(self, entry: Listed) -> Post | None:
+        return await self.source.post(self.site, entry, self.creator)
+
+
+@dataclass(slots=True)
+class _OnePost:
+    source: KemonoSource
+    site: str
+    service: str
+    creator_id: str
+    post_id: str
+    incremental: bool = False
+    creator: Creator | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.site}/{self.service}/post/{self.post_id}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.site} {self.service} post {self.post_id}"
+
+    async def entries(self) -> AsyncIterator[Listed]:
+        api = self.source.api(self.site)
+        user = self.creator_id
+        if not user:
+            owner = await self.source.run(api.post_owner(self.service, self.post_id))
+            user = str((owner or {}).get("artist_id") or (owner or {}).get("user") or "")
+            if not user:
+                raise NotFound(f"no {self.service} post {self.post_id}", status=404)
+        detail = await self.source.run(api.post(self.service, user, self.post_id))
+        raw = detail.get("post") if isinstance(detail, dict) and "post" in detail else detail
+        if not isinstance(raw, dict):
+            raise DecodeError(f"unexpected answer for post {self.post_id}")
+        raw = {
+            **raw,
+            "user": raw.get("user") or user,
+            "service": raw.get("service") or self.service,
+        }
+        yield self.source.listed(self.site, raw)
+
+    async def complete(self, entry: Listed) -> Post | None:
+        return await self.source.post(self.site, entry, None)
+
+
+@dataclass(slots=True)
+class _Channel:
+    source: KemonoSource
+    site: str
+    creator: Creator
+    channel: str
+    name: str
+    incremental: bool = True
+
+    @property
+    def key(self) -> str:
+        return f"{self.site}/discord/{self.creator.id}/{self.channel}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.site} discord {self.creator.label} #{self.name or self.channel}"
+
+    async def entries(self) -> AsyncIterator[Listed]:
+        api, offset = self.source.api(self.site), 0
+        while True:
+            page = await self.source.run(api.discord_channel(self.channel, offset))
+            for raw in page:
+                if isinstance(raw, dict):
+                    message = {**raw, "service": "discord", "title": f"#{self.name}"}
+                    yield self.source.listed(self.site, message)
+            if len(page) < DISCORD_STEP:
+                return
+            offset += DISCORD_STEP
+
+    async def complete(self, entry: Listed) -> Post | None:
+        raw = dict(entry.data)
+        return self.source.build(self.site, entry, raw, {}, self.creator, None)
+
+
+@dataclass(slots=True)
+class _FavoritePosts:
+    source: KemonoSource
+    site: str
+    items: list[Raw]
+    incremental: bool = False
+    creator: Creator | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.site}/favorites/posts"
+
+    @property
+    def label(self) -> str:
+        return f"{self.site} favorite posts"
+
+    async def entries(self) -> AsyncIterator[Listed]:
+        for raw in self.items:
+            yield self.source.listed(self.site, raw)
+
+    async def complete(self, entry: Listed) -> Post | None:
+        return await self.source.post(self.site, entry, None)
+
+
+async def login_session(site: str, origin: str | None, username: str, password: str) -> str:
+    """Log in to a Kemono-compatible site; the ``session`` cookie (kemono-protocol.md §2.5)."""
+    raise Unauthorized(f"{site}: login is not available yet; pass --session", status=401)

@@ -1,0 +1,168 @@
+"""Path templates such as ``{service}/{creator}/{published:%Y-%m} {title}/{index:03} {name}``.
+
+A template is split on ``/`` *before* any value is put in, so a title holding ``/`` or ``..``
+can never add a directory level; each formatted segment then goes through
+``kemopix.download.safe_join``, which cleans it, fits it to the 255-byte and path-length budgets
+and refuses anything outside the output folder. Only plain field names are allowed (no
+attribute or index access: a template comes from a config file and must not reach objects).
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from .._protocol.errors import InvalidInput
+from ..download import safe_join
+from .model import Post, RemoteFile
+
+__all__ = [
+    "DEFAULT_TEMPLATES",
+    "FIELDS",
+    "Template",
+    "file_fields",
+    "post_fields",
+]
+
+DEFAULT_TEMPLATES: Mapping[str, str] = {
+    "kemono": "{site}/{service}/{creator}/{published:%Y-%m-%d} {title} [{id}]/{index:02} {name}",
+    "pixiv": (
+        "{site}/{creator} [{creator_id}]/{published:%Y-%m-%d} {title} [{id}]/{index:02} {name}"
+    ),
+}
+
+FIELDS: Mapping[str, str] = {
+    "site": "kemono, coomer, pawchive or pixiv",
+    "service": "patreon, fanbox, discord... (Kemono); illust or novel (pixiv)",
+    "creator": "creator name (its id when the name is unknown)",
+    "creator_id": "creator id",
+    "id": "post or work id",
+    "title": "post title ('untitled' when empty)",
+    "kind": "post, illust, manga, ugoira, novel, message",
+    "published": "publication date (datetime: use {published:%Y-%m-%d})",
+    "added": "date the archive site added the post",
+    "edited": "date of the last edit",
+    "tags": "tags joined with ', '",
+    "index": "file number within the post, from 1 (int: use {index:03})",
+    "name": "the file's original name",
+    "stem": "the original name without its extension",
+    "ext": "extension without the dot",
+    "sha256": "the file's SHA-256 when known (Kemono)",
+    "hash": "first 12 characters of the SHA-256",
+}
+
+
+class _Missing:
+    """A date or value the site did not give: ``unknown`` whatever the format spec."""
+
+    def __format__(self, spec: str) -> str:
+        return "unknown"
+
+    def __str__(self) -> str:
+        return "unknown"
+
+
+MISSING = _Missing()
+
+
+class _StrictFormatter(string.Formatter):
+    def get_field(self, field_name: str, args: Sequence[Any], kwargs: Mapping[str, Any]) -> Any:
+        if not field_name.isidentifier():
+            raise InvalidInput(f"template field {{{field_name}}}: only plain names are allowed")
+        if field_name not in kwargs:
+            known = ", ".join(sorted(FIELDS))
+            raise InvalidInput(f"unknown template field {{{field_name}}}; known fields: {known}")
+        return kwargs[field_name], field_name
+
+
+_FORMATTER = _StrictFormatter()
+
+
+def _sample() -> dict[str, Any]:
+    now = datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
+    fields: dict[str, Any] = dict.fromkeys(FIELDS, "x")
+    fields.update(published=now, added=now, edited=now, index=1)
+    return fields
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """A parsed template: directory segments and the file-name segment."""
+
+    text: str
+    segments: tuple[str, ...]
+
+    @classmethod
+    def parse(cls, text: str) -> Template:
+        """Check ``text`` once (syntax, field names, format specs) so errors show up front."""
+        segments = tuple(s for s in text.strip().strip("/").split("/") if s.strip())
+        if not segments:
+            raise InvalidInput("the template is empty")
+        template = cls(text, segments)
+        try:
+            template.format(_sample())
+        except InvalidInput:
+            raise
+        except (ValueError, TypeError, KeyError, IndexError) as exc:
+            raise InvalidInput(f"bad template {text!r}: {exc}") from exc
+        return template
+
+    def format(self, fields: Mapping[str, Any]) -> list[str]:
+        """The formatted segments (not yet sanitized)."""
+        return [_FORMATTER.vformat(segment, (), fields) for segment in self.segments]
+
+    def directory(self, fields: Mapping[str, Any]) -> list[str]:
+        """The post's directory segments (every segment but the file name)."""
+        return self.format(fields)[:-1]
+
+    def file_path(self, root: Path, fields: Mapping[str, Any]) -> Path:
+        """The safe path of a file under ``root`` (raises ``UnsafePathError`` if impossible)."""
+        return safe_join(root, *self.format(fields))
+
+    def sidecar_path(self, root: Path, fields: Mapping[str, Any], name: str) -> Path:
+        """A metadata file ``name`` in the post's directory."""
+        return safe_join(root, *self.directory(fields), name, part=False)
+
+
+def post_fields(post: Post) -> dict[str, Any]:
+    """Template values of a post (file fields are added by :func:`file_fields`)."""
+    return {
+        "site": post.key.site,
+        "service": post.key.service,
+        "creator": post.creator.label,
+        "creator_id": post.creator.id,
+        "id": post.key.id,
+        "title": post.title.strip() or "untitled",
+        "kind": post.kind,
+        "published": post.published or MISSING,
+        "added": post.added or MISSING,
+        "edited": post.edited or post.published or MISSING,
+        "tags": ", ".join(post.tags),
+        "index": 0,
+        "name": "",
+        "stem": "",
+        "ext": "",
+        "sha256": "",
+        "hash": "",
+    }
+
+
+def file_fields(base: Mapping[str, Any], file: RemoteFile) -> dict[str, Any]:
+    """``base`` (from :func:`post_fields`) with the values of one file."""
+    name = file.name or file.url.split("?", 1)[0].rsplit("/", 1)[-1] or f"file{file.index}"
+    ext = file.extension
+    stem = name[: -len(ext) - 1] if ext and name.lower().endswith("." + ext) else name
+    sha = file.sha256 or ""
+    return {
+        **base,
+        "index": file.index,
+        "name": name,
+        "stem": stem,
+        "ext": ext,
+        "sha256": sha,
+        "hash": sha[:12],
+    }

@@ -1,0 +1,1 @@
+"""Sans-I/O site protocols: URLs, wire models and flows for each site (pixiv, kemono)."""

@@ -1,0 +1,35 @@
+"""Pixiv ugoira (zip of frames + per-frame delays) to WebP, APNG, GIF, MP4, WebM, or a kept zip.
+
+::
+
+    from kemopix.ugoira import UgoiraFormat, encode_ugoira, parse_frames
+
+    frames = parse_frames(api_json["ugoira_metadata"])
+    encode_ugoira(zip_path, frames, folder / "123.webp", UgoiraFormat.WEBP)
+
+Every output is decoded back and checked against the frame delays before it is kept. MP4 and
+WebM need the ``ugoira`` extra (imageio-ffmpeg); the Pillow formats always work.
+:class:`UgoiraEncoder` runs encodes in worker processes, for use beside downloads.
+"""
+
+from .encode import encode_ugoira
+from .errors import BadUgoira, EncodeFailed, FFmpegMissing, UgoiraError, UgoiraMismatch
+from .ffmpeg import find_ffmpeg
+from .frames import Frame, UgoiraFormat, parse_frames
+from .pool import UgoiraEncoder
+from .repack import ANIMATION_JSON
+
+__all__ = [
+    "ANIMATION_JSON",
+    "BadUgoira",
+    "EncodeFailed",
+    "FFmpegMissing",
+    "Frame",
+    "UgoiraEncoder",
+    "UgoiraError",
+    "UgoiraFormat",
+    "UgoiraMismatch",
+    "encode_ugoira",
+    "find_ffmpeg",
+    "parse_frames",
+]

@@ -1,0 +1,33 @@
+"""pixivapi: the pixiv-api 0.2.1 client, kept seed-exact, with an asyncio twin and today's login.
+
+``Client`` (blocking, requests) and ``AsyncClient`` (asyncio, aiohttp) run the same flows of
+``kemopix.sites.pixiv``; ``pixivapi.auth`` has the PKCE login and the saved refresh token.
+"""
+
+from .aio import AsyncClient
+from .client import Client
+from .enums import ContentType, Duration, RankingMode, SearchTarget, Size, Sort, Visibility
+from .errors import AuthenticationRequired, BadApiResponse, LoginError, PixivError
+from .models import Account, Comment, FullUser, Illustration, Novel, User
+
+__all__ = [
+    "Account",
+    "AsyncClient",
+    "AuthenticationRequired",
+    "BadApiResponse",
+    "Client",
+    "Comment",
+    "ContentType",
+    "Duration",
+    "FullUser",
+    "Illustration",
+    "LoginError",
+    "Novel",
+    "PixivError",
+    "RankingMode",
+    "SearchTarget",
+    "Size",
+    "Sort",
+    "User",
+    "Visibility",
+]

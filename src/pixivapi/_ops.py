@@ -1,0 +1,287 @@
+"""The clients' operations as flows: site flows plus the seed's return shapes, written once.
+
+``Client`` runs these with a ``SyncRunner`` and ``AsyncClient`` with an ``AsyncRunner``; each
+public method is one line. Paged listings take a cursor (an API path with its query, see
+``kemopix.sites.pixiv.paging``) and report ``'next'`` as the seed did: the named parameter of
+``next_url`` as an int, or None on the last page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import Enum
+from typing import Any, TypeVar
+
+from kemopix._protocol.flow import Flow
+from kemopix._protocol.paging import Page
+from kemopix.sites.pixiv import (
+    BOOKMARK_TAGS,
+    COMMENTS,
+    ILLUSTS,
+    NOVEL_SERIES,
+    NOVELS,
+    RECOMMENDED,
+    SEARCH_ILLUSTS,
+    SEARCH_NOVELS,
+    USER_PREVIEWS,
+    Listing,
+    PageStep,
+    code_grant,
+    illust,
+    next_cursor_value,
+    novel,
+    password_grant,
+    refresh_grant,
+    user,
+)
+from kemopix.sites.pixiv import models as w
+
+from ._state import ClientState
+from .enums import Visibility
+from .models import Comment, FullUser, Illustration, Novel, User
+
+__all__ = [
+    "authenticate",
+    "bookmark_tag_pages",
+    "bookmark_tags",
+    "comment_pages",
+    "comments",
+    "exchange_code",
+    "fetch_bookmark",
+    "fetch_illustration",
+    "fetch_novel",
+    "fetch_novel_series",
+    "fetch_ugoira_metadata",
+    "fetch_user",
+    "illustration_pages",
+    "illustrations",
+    "login",
+    "novel_pages",
+    "novels",
+    "preview_pages",
+    "previews",
+    "recommended",
+    "search_illustrations",
+    "search_novels",
+    "trending_tags",
+    "value",
+]
+
+W = TypeVar("W")
+M = TypeVar("M")
+Shape = dict[str, Any]
+
+
+def value(member: Enum | None) -> Any:
+    """An optional enum's wire value (the seed sent ``None`` parameters as absent)."""
+    return None if member is None else member.value
+
+
+# -- auth -------------------------------------------------------------------------------------
+def login(c: ClientState, username: str, password: str) -> Flow[None]:
+    c._auth.store((yield from password_grant(c._site, username, password)))
+
+
+def authenticate(c: ClientState, refresh_token: str) -> Flow[None]:
+    c._auth.store((yield from refresh_grant(c._site, refresh_token)))
+
+
+def exchange_code(c: ClientState, code: str, verifier: str) -> Flow[None]:
+    c._auth.store((yield from code_grant(c._site, code, verifier)))
+
+
+# -- single objects ---------------------------------------------------------------------------
+def fetch_illustration(c: ClientState, illustration_id: int) -> Flow[Illustration]:
+    answer = yield from illust.illust_detail(c._site, c._auth, illustration_id)
+    return Illustration.from_wire(answer.illust, c)
+
+
+def fetch_user(c: ClientState, user_id: int) -> Flow[FullUser]:
+    return FullUser.from_detail((yield from user.user_detail(c._site, c._auth, user_id)))
+
+
+def fetch_bookmark(c: ClientState, illustration_id: int) -> Flow[Shape]:
+    detail = (yield from illust.bookmark_detail(c._site, c._auth, illustration_id)).bookmark_detail
+    return {
+        "is_bookmarked": detail.is_bookmarked,
+        "visibility": Visibility(detail.restrict),
+        "tags": [{"is_registered": t.is_registered, "name": t.name} for t in detail.tags],
+    }
+
+
+def trending_tags(c: ClientState) -> Flow[list[Shape]]:
+    answer = yield from illust.trending_tags(c._site, c._auth)
+    return [
+        {
+            "illustration": Illustration.from_wire(t.illust, c) if t.illust else None,
+            "tag": t.tag,
+            "translated_name": t.translated_name,
+        }
+        for t in answer.trend_tags
+    ]
+
+
+def fetch_novel(c: ClientState, novel_id: int) -> Flow[Novel]:
+    return Novel.from_wire((yield from novel.novel_detail(c._site, c._auth, novel_id)).novel, c)
+
+
+def fetch_novel_series(c: ClientState, cursor: str) -> Flow[Shape]:
+    answer = yield from novel.novel_series(c._site, c._auth, cursor)
+    detail = answer.novel_series_detail
+    first = answer.novel_series_first_novel
+    return {
+        "series": {"id": detail.id, "title": detail.title, "caption": detail.caption}
+        if detail
+        else None,
+        "first_novel": Novel.from_wire(first, c) if first else None,
+        "novels": [Novel.from_wire(n, c) for n in answer.novels],
+        "next": next_cursor_value(answer.next_url, "last_order"),
+    }
+
+
+def fetch_ugoira_metadata(c: ClientState, illustration_id: int) -> Flow[Shape]:
+    meta = (yield from illust.ugoira_metadata(c._site, c._auth, illustration_id)).ugoira_metadata
+    return {
+        "zip_url": meta.zip_url(original=False),
+        "zip_urls": dict(meta.zip_urls),
+        "frames": [{"file": f.file, "delay": f.delay} for f in meta.frames],
+    }
+
+
+# -- pages in the seed's shapes ---------------------------------------------------------------
+def illustrations(c: ClientState, cursor: str, key: str = "offset") -> Flow[Shape]:
+    answer = yield from ILLUSTS.fetch(c._site, c._auth, cursor)
+    return {
+        "illustrations": [Illustration.from_wire(i, c) for i in answer.illusts],
+        "next": next_cursor_value(answer.next_url, key),
+    }
+
+
+def search_illustrations(c: ClientState, cursor: str) -> Flow[Shape]:
+    answer = yield from SEARCH_ILLUSTS.fetch(c._site, c._auth, cursor)
+    return {
+        "illustrations": [Illustration.from_wire(i, c) for i in answer.illusts],
+        "next": next_cursor_value(answer.next_url, "offset"),
+        "search_span_limit": answer.search_span_limit,
+    }
+
+
+def recommended(c: ClientState, cursor: str) -> Flow[Shape]:
+    answer = yield from RECOMMENDED.fetch(c._site, c._auth, cursor)
+    url = answer.next_url
+    return {
+        "contest_exists": answer.contest_exists,
+        "illustrations": [Illustration.from_wire(i, c) for i in answer.illusts],
+        "next": {
+            "min_bookmark_id_for_recent_illustrations": next_cursor_value(
+                url, "min_bookmark_id_for_recent_illust"
+            ),
+            "max_bookmark_id_for_recommend": next_cursor_value(
+                url, "max_bookmark_id_for_recommend"
+            ),
+            "offset": next_cursor_value(url, "offset"),
+        },
+        "ranking_illustrations": [Illustration.from_wire(i, c) for i in answer.ranking_illusts],
+    }
+
+
+def comments(c: ClientState, cursor: str) -> Flow[Shape]:
+    answer = yield from COMMENTS.fetch(c._site, c._auth, cursor)
+    return {
+        "comments": [Comment.from_wire(x, c) for x in answer.comments],
+        "next": next_cursor_value(answer.next_url, "offset"),
+        "total_comments": answer.total_comments,
+    }
+
+
+def _preview(c: ClientState, preview: w.UserPreview) -> Shape:
+    return {
+        "illustrations": [Illustration.from_wire(i, c) for i in preview.illusts],
+        "is_muted": preview.is_muted,
+        "novels": [Novel.from_wire(n, c) for n in preview.novels],
+        "user": User.from_wire(preview.user),
+    }
+
+
+def previews(c: ClientState, cursor: str) -> Flow[Shape]:
+    answer = yield from USER_PREVIEWS.fetch(c._site, c._auth, cursor)
+    return {
+        "user_previews": [_preview(c, p) for p in answer.user_previews],
+        "next": next_cursor_value(answer.next_url, "offset"),
+    }
+
+
+def _tag(tag: w.BookmarkTag) -> Shape:
+    return {"count": tag.count, "name": tag.name}
+
+
+def bookmark_tags(c: ClientState, cursor: str) -> Flow[Shape]:
+    answer = yield from BOOKMARK_TAGS.fetch(c._site, c._auth, cursor)
+    return {
+        "bookmark_tags": [_tag(t) for t in answer.bookmark_tags],
+        "next": next_cursor_value(answer.next_url, "offset"),
+    }
+
+
+def novels(c: ClientState, cursor: str, key: str = "offset") -> Flow[Shape]:
+    answer = yield from NOVELS.fetch(c._site, c._auth, cursor)
+    return {
+        "novels": [Novel.from_wire(n, c) for n in answer.novels],
+        "next": next_cursor_value(answer.next_url, key),
+    }
+
+
+def search_novels(c: ClientState, cursor: str) -> Flow[Shape]:
+    answer = yield from SEARCH_NOVELS.fetch(c._site, c._auth, cursor)
+    return {
+        "novels": [Novel.from_wire(n, c) for n in answer.novels],
+        "next": next_cursor_value(answer.next_url, "offset"),
+        "search_span_limit": answer.search_span_limit,
+    }
+
+
+# -- page steps for the iter_* methods --------------------------------------------------------
+def _mapped(step: PageStep[W], convert: Callable[[W], M]) -> PageStep[M]:
+    def mapped(cursor: str) -> Flow[Page[M, str]]:
+        page = yield from step(cursor)
+        return Page([convert(item) for item in page.items], page.next)
+
+    return mapped
+
+
+def illustration_pages(
+    c: ClientState, listing: Listing[Any, w.Illust] = ILLUSTS
+) -> PageStep[Illustration]:
+    return _mapped(listing.step(c._site, c._auth), lambda i: Illustration.from_wire(i, c))
+
+
+def recommended_pages(c: ClientState) -> PageStep[Illustration]:
+    return illustration_pages(c, RECOMMENDED)
+
+
+def search_pages(c: ClientState) -> PageStep[Illustration]:
+    return illustration_pages(c, SEARCH_ILLUSTS)
+
+
+def comment_pages(c: ClientState) -> PageStep[Comment]:
+    return _mapped(COMMENTS.step(c._site, c._auth), lambda x: Comment.from_wire(x, c))
+
+
+def preview_pages(c: ClientState) -> PageStep[Shape]:
+    return _mapped(USER_PREVIEWS.step(c._site, c._auth), lambda p: _preview(c, p))
+
+
+def bookmark_tag_pages(c: ClientState) -> PageStep[Shape]:
+    return _mapped(BOOKMARK_TAGS.step(c._site, c._auth), _tag)
+
+
+def novel_pages(c: ClientState, listing: Listing[Any, w.Novel] = NOVELS) -> PageStep[Novel]:
+    return _mapped(listing.step(c._site, c._auth), lambda n: Novel.from_wire(n, c))
+
+
+def search_novel_pages(c: ClientState) -> PageStep[Novel]:
+    return novel_pages(c, SEARCH_NOVELS)
+
+
+def series_pages(c: ClientState) -> PageStep[Novel]:
+    return novel_pages(c, NOVEL_SERIES)

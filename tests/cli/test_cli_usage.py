@@ -1,0 +1,100 @@
+"""The command line without any network: help everywhere, one-line errors, exit status 2."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kemopix.cli import main
+
+
+@pytest.fixture(autouse=True)
+def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KEMOPIX_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("KEMOPIX_CACHE_DIR", str(tmp_path / "cache"))
+    for name in ("KEMOPIX_KEMONO_URL", "KEMOPIX_PIXIV_URL", "KEMOPIX_PIXIV_API_URL"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["download"],
+        ["plan"],
+        ["verify"],
+        ["retry-failed"],
+        ["login"],
+        ["login", "kemono"],
+        ["login", "pixiv"],
+        ["emulate"],
+        ["demo"],
+    ],
+)
+def test_every_command_has_help(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*argv, "--help"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: kemopix")
+    assert "exit status" in out or "COMMAND" in out or "SITE" in out
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.startswith("kemopix ")
+
+
+def one_line_error(capsys: pytest.CaptureFixture[str]) -> str:
+    captured = capsys.readouterr()
+    lines = [line for line in captured.err.splitlines() if line.strip()]
+    assert len(lines) == 1, captured.err
+    assert "Traceback" not in captured.err
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["download", "https://example.com/x"], "not a Kemono, Coomer, Pawchive or pixiv URL"),
+        (["download", "https://kemono.cr/patreon/user/1/oops"], "unrecognised kemono URL"),
+        (["download", "https://www.pixiv.net/users/x"], "bad pixiv user id"),
+        (["download", "https://kemono.cr/patreon/user/1", "--max-files", "x"], "invalid int"),
+        (["download", "https://kemono.cr/patreon/user/1", "--min-size", "big"], "not a size"),
+        (["download", "https://kemono.cr/patreon/user/1", "--after", "yesterday"], "not a date"),
+        (["download", "https://kemono.cr/patreon/user/1", "--template", "{x}/{name}"], "{x}"),
+        (["download", "https://kemono.cr/patreon/user/1", "--rate", "0"], "--rate"),
+        (["download", "https://kemono.cr/patreon/user/1", "--kemono-url", "localhost"], "URL"),
+        (["download", "https://kemono.cr/patreon/user/1", "--bogus"], "unrecognized arguments"),
+        (["frobnicate"], "invalid choice"),
+        ([], "a command is needed"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(
+    argv: list[str], fragment: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert main([*argv, "-o", str(tmp_path / "out")] if argv[:1] == ["download"] else argv) == 2
+    line = one_line_error(capsys)
+    assert line.startswith("kemopix") and fragment in line
+    assert not (tmp_path / "out").exists()  # nothing was written for a bad command
+
+
+def test_config_file_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "config.toml").write_text("[download]\noutput = 3\n")
+    assert main(["download", "https://kemono.cr/patreon/user/1"]) == 2
+    assert "[download] output has the wrong type" in one_line_error(capsys)
+    (config / "config.toml").write_text("[kemono]\nspeed = 1\n")
+    assert main(["download", "https://kemono.cr/patreon/user/1"]) == 2
+    assert "unknown key 'speed' in [kemono]" in one_line_error(capsys)
+    (config / "config.toml").write_text("[kemono\n")
+    assert main(["download", "https://kemono.cr/patreon/user/1"]) == 2
+    assert "not valid TOML" in one_line_error(capsys)
+    assert main(["plan", "https://kemono.cr/x/user/1", "--config", str(tmp_path / "no.toml")]) == 2
+    assert "config file not found" in one_line_error(capsys)
+
+
+def test_archive_commands_need_an_archive(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for command in ("verify", "retry-failed"):
+        assert main([command, "-o", str(tmp_path / "empty")]) == 2
+        assert "no kemopix archive" in one_line_error(capsys)

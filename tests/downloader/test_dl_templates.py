@@ -1,0 +1,102 @@
+"""Templates: fields, format specs, and names that always stay inside the output folder."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from kemopix import InvalidInput
+from kemopix.download import PART_SUFFIX
+from kemopix.downloader.model import Creator, Post, PostKey, RemoteFile
+from kemopix.downloader.templates import DEFAULT_TEMPLATES, Template, file_fields, post_fields
+
+
+def make_post(title: str = "Hello", name: str = "pic.png", creator: str = "Ann") -> Post:
+    sha = "a" * 64
+    file = RemoteFile(f"https://kemono.cr/data/aa/aa/{sha}.png", name, 3, sha256=sha)
+    return Post(
+        key=PostKey("kemono", "patreon", "42"),
+        creator=Creator("kemono", "patreon", "7", creator),
+        title=title,
+        published=datetime(2024, 5, 6, 7, 8, 9),
+        files=[file],
+        raw={},
+        tags=["a", "b"],
+    )
+
+
+def path_of(template: str, post: Post, root: Path) -> Path:
+    fields = file_fields(post_fields(post), post.files[0])
+    return Template.parse(template).file_path(root, fields)
+
+
+def test_issue_example(tmp_path: Path) -> None:
+    template = "{service}/{creator}/{published:%Y-%m} {title}/{index:03} {name}"
+    path = path_of(template, make_post(), tmp_path)
+    assert path == tmp_path / "patreon" / "Ann" / "2024-05 Hello" / "003 pic.png"
+
+
+def test_default_template(tmp_path: Path) -> None:
+    path = path_of(DEFAULT_TEMPLATES["kemono"], make_post(), tmp_path)
+    assert path.relative_to(tmp_path).as_posix() == (
+        "kemono/patreon/Ann/2024-05-06 Hello [42]/03 pic.png"
+    )
+
+
+def test_missing_values(tmp_path: Path) -> None:
+    post = make_post(title="  ")
+    post.published = None
+    path = path_of("{published:%Y} {title}/{stem}.{ext} {hash}", post, tmp_path)
+    assert path.relative_to(tmp_path).as_posix() == "unknown untitled/pic.png " + "a" * 12
+
+
+@pytest.mark.parametrize(
+    ("title", "name", "creator"),
+    [
+        ("../../../etc", "../../passwd", ".."),
+        ("a/b\\c", "/abs/path.png", "C:\\Windows"),
+        ("CON", "nul.txt", "COM1"),
+        ("x" * 600, "y" * 600 + ".png", "é" * 300),
+        ("\x00\x1f", "..", "."),
+    ],
+)
+def test_hostile_values_stay_inside(tmp_path: Path, title: str, name: str, creator: str) -> None:
+    post = make_post(title=title, name=name, creator=creator)
+    path = path_of(DEFAULT_TEMPLATES["kemono"], post, tmp_path)
+    assert path.is_relative_to(tmp_path)
+    relative = path.relative_to(tmp_path)
+    assert len(relative.parts) == 5  # a value never adds or removes a level
+    for part in relative.parts:
+        assert part not in (".", "..") and "/" not in part and "\\" not in part
+        assert len(part.encode()) <= 255
+    assert len((relative.name + PART_SUFFIX).encode()) <= 255
+    assert len(str(relative)) + len(PART_SUFFIX) + 40 <= 259
+
+
+@pytest.mark.parametrize(
+    ("template", "fragment"),
+    [
+        ("", "empty"),
+        ("{nope}/{name}", "unknown template field {nope}"),
+        ("{title.__class__}/{name}", "only plain names"),
+        ("{title[0]}/{name}", "only plain names"),
+        ("{index:zz}/{name}", "bad template"),
+        ("{title/{name}", "bad template"),
+    ],
+)
+def test_bad_templates(template: str, fragment: str) -> None:
+    with pytest.raises(InvalidInput) as info:
+        Template.parse(template)
+    assert fragment in str(info.value)
+
+
+def test_sidecar_path(tmp_path: Path) -> None:
+    post = make_post()
+    template = Template.parse("{service}/{title}/{name}")
+    assert template.sidecar_path(tmp_path, post_fields(post), "42.json") == (
+        tmp_path / "patreon" / "Hello" / "42.json"
+    )
+    assert post_fields(post)["published"] == datetime(2024, 5, 6, 7, 8, 9)
+    assert datetime(2024, 1, 1, tzinfo=UTC).year == 2024
