@@ -32,7 +32,19 @@ def ffmpeg() -> str:
 
 
 def test_find_ffmpeg_gives_an_executable(ffmpeg: str) -> None:
-    assert Path(ffmpeg).is_file() and os.access(ffmpeg, os.X_OK)
+    assert Path(ffmpeg).is_absolute() and os.access(ffmpeg, os.X_OK)
+
+
+def test_ffmpeg_can_be_given_by_name_on_path(
+    tmp_path: Path, ffmpeg: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    (bindir / "my-ffmpeg").symlink_to(ffmpeg)
+    monkeypatch.setenv("PATH", str(bindir))
+    zip_path, frames = make_ugoira(tmp_path, DELAYS[:3])
+    dest = encode_ugoira(zip_path, frames, tmp_path / "a.webm", "webm", ffmpeg="my-ffmpeg")
+    assert packet_times(ffmpeg, dest) == [0.0, 40.0, 140.0, 390.0]
 
 
 @pytest.mark.parametrize("size", [(64, 48), (63, 45)], ids=["even", "odd"])
@@ -106,6 +118,9 @@ def test_failing_encoder_leaves_nothing_behind(tmp_path: Path) -> None:
     false = shutil.which("false")
     assert false is not None
     outdir = tmp_path / "out"
+    outdir.mkdir()
+    (outdir / "a.mp4").write_bytes(b"an earlier encode")
     with pytest.raises(EncodeFailed, match="exited with status 1"):
         encode_ugoira(zip_path, frames, outdir / "a.mp4", UgoiraFormat.MP4, ffmpeg=false)
-    assert list(outdir.iterdir()) == []
+    assert [p.name for p in outdir.iterdir()] == ["a.mp4"]
+    assert (outdir / "a.mp4").read_bytes() == b"an earlier encode"

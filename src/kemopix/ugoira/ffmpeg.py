@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib
 import os
 import re
+import shutil
 import subprocess
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -62,11 +63,11 @@ def find_ffmpeg(module: str = "imageio_ffmpeg") -> str:
 
 
 def check_ffmpeg(exe: str) -> str:
-    """``exe`` if it is an executable file, else :class:`FFmpegMissing`."""
-    path = Path(exe)
-    if not path.is_file() or not os.access(path, os.X_OK):
+    """The absolute path of ``exe`` (a path, or a name looked up on PATH), else FFmpegMissing."""
+    found = shutil.which(exe)
+    if found is None:
         raise FFmpegMissing(f"{INSTALL_HINT} (no executable ffmpeg at {exe})")
-    return exe
+    return os.path.abspath(found)  # ffmpeg runs in the temp folder, so no relative paths
 
 
 def _run(exe: str, args: Sequence[str], cwd: Path, timeout: float) -> str:

@@ -19,6 +19,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
+from .._protocol.errors import InvalidInput
 from .encode import encode_ugoira
 from .errors import EncodeFailed, UgoiraError
 from .frames import Frame, UgoiraFormat
@@ -51,6 +52,9 @@ class _Job(Future[Path]):
     def cancel(self) -> bool:
         return self._inner.cancel()
 
+    def running(self) -> bool:
+        return self._inner.running()
+
     def _relay(self, inner: Future[Path]) -> None:
         if inner.cancelled():
             super().cancel()
@@ -58,7 +62,7 @@ class _Job(Future[Path]):
             return
         exc = inner.exception()
         if isinstance(exc, BrokenProcessPool):
-            failed = EncodeFailed("an ugoira worker process died unexpectedly (killed, or out of memory)")
+            failed = EncodeFailed("an ugoira worker process died (killed, or out of memory)")
             failed.__cause__ = exc
             exc = failed
         if exc is None:
@@ -77,7 +81,7 @@ class UgoiraEncoder:
 
     def __init__(self, max_workers: int | None = None, *, ffmpeg: str | None = None) -> None:
         if max_workers is not None and max_workers < 1:
-            raise ValueError("max_workers must be at least 1")
+            raise InvalidInput("max_workers must be at least 1")
         self.max_workers = max_workers or default_workers()
         self._ffmpeg = ffmpeg
         self._executor: ProcessPoolExecutor | None = None
