@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import statistics
@@ -32,8 +33,7 @@ import json, sys
 from kemopix.emulators import PixivEmulator
 emu = PixivEmulator()
 emu.start()
-print(json.dumps({"url": emu.url, "refresh_token": emu.demo_refresh_token,
-                  "ids": emu.illust_ids()[:50]}), flush=True)
+print(json.dumps({"url": emu.url, "refresh_token": emu.demo_refresh_token}), flush=True)
 sys.stdin.read()
 emu.stop()
 """
@@ -41,7 +41,7 @@ emu.stop()
 
 @contextmanager
 def emulator() -> Iterator[dict[str, Any]]:
-    """The Pixiv emulator in a child process; yields its url, a refresh token and work IDs."""
+    """The Pixiv emulator in a child process; yields its url and the demo refresh token."""
     proc = subprocess.Popen(
         [sys.executable, "-c", _SERVER],
         stdin=subprocess.PIPE,
@@ -115,9 +115,10 @@ def main(argv: list[str] | None = None) -> int:
     from pixivapi import Client
 
     with emulator() as emu:
-        url, token, ids = emu["url"], emu["refresh_token"], emu["ids"]
+        url, token = emu["url"], emu["refresh_token"]
         client = Client.for_site(PixivSite.at(url))
         client.authenticate(token)
+        ids = [work.id for work in itertools.islice(client.iter_illustrations_ranking(), 50)]
         api = AppPixivAPI()
         api.set_api_proxy(url)
         api.auth(refresh_token=token)
