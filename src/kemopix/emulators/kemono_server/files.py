@@ -86,10 +86,14 @@ class FileStore:
                 self._cache.pop(sha, None)
             self._overlay.clear()
 
-    def add_generated(self, name: str, size: int) -> StoredFile:
-        """Register a file of ``size`` deterministic bytes derived from (seed, name, size)."""
+    def add_generated(self, name: str, size: int, *, permanent: bool = False) -> StoredFile:
+        """Register a file of ``size`` deterministic bytes derived from (seed, name, size).
+
+        ``permanent`` files survive :meth:`reset` even when added after the seeding (the lazily
+        generated posts of synthetic creators).
+        """
         data = _random_bytes(self.seed, name, size)
-        return self._register(name, data, "random")
+        return self._register(name, data, "random", permanent=permanent)
 
     def add_image(self, name: str, fmt: str, side: int) -> StoredFile:
         return self._register(name, image_bytes(self.seed, name, fmt, side), fmt)
@@ -97,14 +101,16 @@ class FileStore:
     def add_bytes(self, name: str, data: bytes) -> StoredFile:
         return self._register(name, data, "bytes")
 
-    def _register(self, name: str, data: bytes, kind: str) -> StoredFile:
+    def _register(
+        self, name: str, data: bytes, kind: str, *, permanent: bool = False
+    ) -> StoredFile:
         sha = hashlib.sha256(data).hexdigest()
         ext = ".png" if kind == "png" else ".jpg" if kind == "jpeg" else _extension(name)
         stored = StoredFile(sha, ext, len(data), name, self.seed, kind)
         with self._lock:
             if sha in self._base or sha in self._overlay:
                 return self._base.get(sha) or self._overlay[sha]
-            (self._overlay if self.frozen else self._base)[sha] = stored
+            (self._overlay if self.frozen and not permanent else self._base)[sha] = stored
             if len(data) <= _KEEP_LIMIT or kind != "random":
                 self._kept[sha] = data
         return stored

@@ -68,21 +68,41 @@ def detail_envelope(
         path, name = ref["path"], ref["name"]
         server = host_for(path)
         stem, extension = _split(path.rsplit("/", 1)[-1])
-        name_stem, name_extension = _split(name)
+        _, name_extension = _split(name)
         if extension in (".png", ".jpg", ".jpeg", ".gif", ".webp"):
             previews.append({"type": "thumbnail", "server": server, "name": name, "path": path})
         elif extension in (".mp4", ".webm", ".mov", ".m4v"):
-            videos.append({"index": len(videos), "path": path, "name": name,
-                           "extension": extension, "name_extension": name_extension,
-                           "server": server})  # fmt: skip
+            videos.append(
+                {
+                    "index": len(videos),
+                    "path": path,
+                    "name": name,
+                    "extension": extension,
+                    "name_extension": name_extension,
+                    "server": server,
+                }
+            )
         else:
-            attachments.append({"server": server, "name": name, "extension": extension,
-                                "name_extension": name_extension, "stem": stem,
-                                "path": path})  # fmt: skip
+            attachments.append(
+                {
+                    "server": server,
+                    "name": name,
+                    "extension": extension,
+                    "name_extension": name_extension,
+                    "stem": stem,
+                    "path": path,
+                }
+            )
     embed = post.get("embed") or {}
     if embed.get("url"):
-        previews.append({"type": "embed", "url": embed["url"], "subject": embed.get("subject"),
-                         "description": embed.get("description")})  # fmt: skip
+        previews.append(
+            {
+                "type": "embed",
+                "url": embed["url"],
+                "subject": embed.get("subject"),
+                "description": embed.get("description"),
+            }
+        )
     current = {k: v for k, v in post.items() if k not in ("next", "prev")}
     history: list[list[Any]] = [[0, current]]
     history.extend([i + 1, rev] for i, rev in enumerate(revisions))
@@ -96,7 +116,7 @@ def detail_envelope(
 
 
 def profile(creator: Creator, post_count: int, has_chats: bool, flavour: str) -> Json:
-    """CreatorProfile (pawchive adds its import fields)."""
+    """CreatorProfile: the 2025 shape, or pawchive's (§10: import fields, no counters)."""
     out: Json = {
         "id": creator.id,
         "name": creator.name,
@@ -105,13 +125,14 @@ def profile(creator: Creator, post_count: int, has_chats: bool, flavour: str) ->
         "updated": iso(creator.updated),
         "public_id": creator.id if not creator.id.isdigit() else None,
         "relation_id": None,
-        "has_chats": has_chats,
-        "post_count": post_count,
-        "dm_count": 0,
-        "share_count": 0,
-        "chat_count": 0,
     }
     if flavour == "pawchive":
-        out.update(favorited=creator.favorited, ever_imported=True, kemono_favorited=0,
-                   last_import_favs=None, import_size_cap_gb=None)  # fmt: skip
+        out.update(
+            ever_imported=True,
+            kemono_favorited=creator.favorited,
+            last_import_favs=None,
+            import_size_cap_gb=None,
+        )
+        return out
+    out.update(has_chats=has_chats, post_count=post_count, dm_count=0, share_count=0, chat_count=0)
     return out

@@ -34,8 +34,12 @@ class Account:
     role: str
 
     def public(self) -> Json:
-        return {"id": self.id, "username": self.username, "created_at": self.created_at,
-                "role": self.role}  # fmt: skip
+        return {
+            "id": self.id,
+            "username": self.username,
+            "created_at": self.created_at,
+            "role": self.role,
+        }
 
 
 @dataclass
@@ -50,9 +54,16 @@ class LinkRequest:
     status: str = "pending"
 
     def public(self) -> Json:
-        return {"id": self.id, "from_service": self.from_service, "from_id": self.from_id,
-                "to_service": self.to_service, "to_id": self.to_id, "reason": self.reason,
-                "requester_id": self.requester_id, "status": self.status}  # fmt: skip
+        return {
+            "id": self.id,
+            "from_service": self.from_service,
+            "from_id": self.from_id,
+            "to_service": self.to_service,
+            "to_id": self.to_id,
+            "reason": self.reason,
+            "requester_id": self.requester_id,
+            "status": self.status,
+        }
 
 
 def hash_password(password: str, salt: bytes) -> bytes:
@@ -92,9 +103,18 @@ class State:
             if not self.extra_creators:
                 return base
             if self._creators_bytes is None:
-                extra = msgspec.json.encode([c.list_item() for c in self.extra_creators.values()])
-                self._creators_bytes = base[:-1] + b"," + extra[1:] if base != b"[]" else extra
+                self._creators_bytes = self._encode_creators(base)
             return self._creators_bytes
+
+    def _encode_creators(self, base: bytes) -> bytes:
+        extra = self.extra_creators
+        if any(key in self.ds.creators for key in extra):
+            # A seeded creator changed (e.g. `updated` after add_post): re-encode everything.
+            merged = [extra.get(key, c).list_item() for key, c in self.ds.creators.items()]
+            merged += [c.list_item() for k, c in extra.items() if k not in self.ds.creators]
+            return msgspec.json.encode(merged)
+        added = msgspec.json.encode([c.list_item() for c in extra.values()])
+        return base[:-1] + b"," + added[1:] if base != b"[]" else added
 
     def posts_of(self, service: str, creator_id: str) -> list[Json] | None:
         """All posts of a creator, newest first (None when the creator does not exist)."""
@@ -107,7 +127,7 @@ class State:
         return self.ds.posts.get(key) or self.ds.synthetic_posts(key)
 
     def all_posted_creators(self) -> list[tuple[str, str]]:
-        keys = dict.fromkeys(list(self.ds.posts) + list(self.posts))
+        keys = dict.fromkeys(self.ds.featured + list(self.posts))
         return [k for k in keys if self.creator(*k) is not None]
 
     def find_post(self, service: str, creator_id: str, post_id: str) -> tuple[int, Json] | None:
@@ -148,16 +168,26 @@ class State:
             if posts is None:
                 raise KeyError(f"no creator {service}/{creator_id}")
             stored = [
-                (self.ds.files.add_bytes(name, spec) if isinstance(spec, bytes)
-                 else self.ds.files.add_generated(name, spec), name)
+                (
+                    self.ds.files.add_bytes(name, spec)
+                    if isinstance(spec, bytes)
+                    else self.ds.files.add_generated(name, spec),
+                    name,
+                )
                 for name, spec in files
-            ]  # fmt: skip
+            ]
             when = time.time() if published is None else published
             new_id = post_id or str(20_000_000 + sum(len(p) for p in self.posts.values()))
             post = make_post(
-                (service, creator_id), new_id, title, when, content=content,
-                file=stored[0][0] if stored else None, attachments=stored[1:], tags=tags,
-            )  # fmt: skip
+                (service, creator_id),
+                new_id,
+                title,
+                when,
+                content=content,
+                file=stored[0][0] if stored else None,
+                attachments=stored[1:],
+                tags=tags,
+            )
             if stored:
                 post["file"] = file_ref(stored[0][0], stored[0][1])
             merged = [*posts, post]
@@ -194,8 +224,14 @@ class State:
             account_id = len(self.accounts) + 1
             # kemono-protocol.md §4: the first account created becomes administrator.
             role = "administrator" if account_id == 1 else "consumer"
-            account = Account(account_id, username, hash_password(password, salt), salt,
-                              iso_micro(time.time()), role)  # fmt: skip
+            account = Account(
+                account_id,
+                username,
+                hash_password(password, salt),
+                salt,
+                iso_micro(time.time()),
+                role,
+            )
             self.accounts[account_id] = account
             self.by_name[username] = account
             return account

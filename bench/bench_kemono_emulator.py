@@ -1,0 +1,130 @@
+"""Kemono emulator throughput, against a bare aiohttp hello-world measured in the same run.
+
+1. The full creators list of a 300,000-creator dataset: time of one GET (goal < 1 s).
+2. Small JSON requests per second (a creator profile) with 32 concurrent aiohttp clients,
+   against the same client load on a bare aiohttp "hello world" (goal >= 2,000 req/s).
+
+Each server runs in its own process (its own GIL); the machine has two cores, one per side.
+Run: ``.venv/bin/python bench/bench_kemono_emulator.py [--creators N] [--seconds S]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import aiohttp
+import requests
+
+CONCURRENCY = 32
+CSS = {"Accept": "text/css"}
+
+_EMULATOR = """
+import json, sys
+from kemopix.emulators.kemono_server import KemonoEmulator
+emu = KemonoEmulator(creators=int(sys.argv[1]))
+emu.start()
+print(json.dumps({"url": emu.url}), flush=True)
+sys.stdin.read()
+emu.stop()
+"""
+
+_HELLO = """
+import json, sys
+from aiohttp import web
+from kemopix.emulators._server import EmulatorServer
+
+class Hello(EmulatorServer):
+    def build_app(self):
+        async def hello(request):
+            return web.json_response({"hello": "world"})
+        app = web.Application()
+        app.router.add_get("/hello", hello)
+        return app
+
+server = Hello().start()
+print(json.dumps({"url": server.url}), flush=True)
+sys.stdin.read()
+server.stop()
+"""
+
+
+@contextmanager
+def serve(script: str, *args: str) -> Iterator[str]:
+    """Run a server script in a child process; yield its URL; stop it on exit."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script, *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        yield str(json.loads(proc.stdout.readline())["url"])
+    finally:
+        assert proc.stdin is not None
+        proc.stdin.close()
+        proc.wait(timeout=30)
+
+
+async def _rate(url: str, seconds: float) -> float:
+    done = 0
+    deadline = time.perf_counter() + seconds
+    connector = aiohttp.TCPConnector(limit=CONCURRENCY)
+    async with aiohttp.ClientSession(connector=connector, headers=CSS) as session:
+
+        async def worker() -> None:
+            nonlocal done
+            while time.perf_counter() < deadline:
+                async with session.get(url) as response:
+                    await response.read()
+                    if response.status != 200:
+                        raise RuntimeError(f"{url} answered {response.status}")
+                done += 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
+        return done / (time.perf_counter() - started)
+
+
+def requests_per_second(url: str, seconds: float) -> float:
+    return asyncio.run(_rate(url, seconds))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--creators", type=int, default=300_000)
+    parser.add_argument("--seconds", type=float, default=3.0)
+    args = parser.parse_args(argv)
+    out = sys.stdout
+    with serve(_EMULATOR, str(args.creators)) as url:
+        api = url + "/api/v1"
+        timings = []
+        for _ in range(3):
+            started = time.perf_counter()
+            response = requests.get(api + "/creators", headers=CSS, timeout=60)
+            timings.append(time.perf_counter() - started)
+            assert response.status_code == 200
+        count = len(response.json())
+        out.write(
+            f"creators list: {count:,} creators, {len(response.content) / 1e6:.1f} MB, "
+            f"best {min(timings) * 1000:.0f} ms (goal < 1000 ms)\n"
+        )
+        ours = requests_per_second(api + "/patreon/user/demo-creator/profile", args.seconds)
+    with serve(_HELLO) as url:
+        bare = requests_per_second(url + "/hello", args.seconds)
+    out.write(f"profile JSON: {ours:,.0f} req/s (goal >= 2,000)\n")
+    out.write(f"bare aiohttp hello-world: {bare:,.0f} req/s; ratio ours/bare = {ours / bare:.2f}\n")
+    ok = min(timings) < 1.0 and ours >= 2000
+    out.write("PASS\n" if ok else "FAIL\n")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,51 @@
+"""Command line: ``python -m kemopix.emulators.kemono_server [--flavour ...] [--port ...]``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import cast
+
+from .server import Flavour, KemonoEmulator
+
+__all__ = ["add_cli_arguments", "main", "run_from_args"]
+
+
+def add_cli_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the emulator's options to ``parser`` (shared with ``kemopix emulate kemono``)."""
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=0, help="site port (0 = any free port)")
+    parser.add_argument("--seed", type=int, default=0, help="dataset seed")
+    parser.add_argument("--creators", type=int, default=2000, help="synthetic creators to list")
+    parser.add_argument(
+        "--flavour", choices=("kemono", "coomer", "pawchive"), default="kemono", help="site kind"
+    )
+    parser.add_argument(
+        "--rate-limit", type=float, default=None, help="API requests per second before 429"
+    )
+
+
+def run_from_args(ns: argparse.Namespace) -> int:
+    """Serve in the foreground until interrupted; prints the URLs first."""
+    emulator = KemonoEmulator(
+        seed=ns.seed,
+        creators=ns.creators,
+        flavour=cast(Flavour, ns.flavour),
+        rate_limit=ns.rate_limit,
+        host=ns.host,
+        port=ns.port,
+    )
+    emulator.start()
+    sys.stdout.write(f"Kemono emulator ({ns.flavour}) at {emulator.url}\n")
+    sys.stdout.write(f"API root: {emulator.api_url}\n")
+    for url in emulator.file_host_urls:
+        sys.stdout.write(f"file host: {url}\n")
+    sys.stdout.flush()
+    emulator.serve_forever()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m kemopix.emulators.kemono_server")
+    add_cli_arguments(parser)
+    return run_from_args(parser.parse_args(argv))

@@ -1,0 +1,240 @@
+"""``KemonoEmulator``: the site, its file hosts, and the control plane, on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any, Literal
+
+import msgspec
+from aiohttp import web
+
+from .._faults import FaultInjector, FaultRule, fault_middleware, fault_routes
+from .._server import EmulatorServer
+from .context import DDOS_GUARD_PAGE, Context, error
+from .dataset import Json
+from .murmur import file_host_index
+from .routes_accounts import account_routes
+from .routes_creators import creator_routes
+from .routes_files import file_host_routes, file_routes
+from .routes_posts import post_routes
+from .seeding import DEMO_CREATOR_ID, build_dataset
+from .state import State
+
+__all__ = ["Flavour", "KemonoEmulator"]
+
+Flavour = Literal["kemono", "coomer", "pawchive"]
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+class _RateLimiter:
+    """At most ``rate`` API requests per one-second window; beyond that 429 + Retry-After."""
+
+    def __init__(self, rate: float) -> None:
+        self.rate = rate
+        self._window = 0
+        self._count = 0
+        self._lock = threading.Lock()
+
+    def allow(self) -> bool:
+        now = int(time.monotonic())
+        with self._lock:
+            if now != self._window:
+                self._window, self._count = now, 0
+            self._count += 1
+            return self._count <= self.rate
+
+
+class KemonoEmulator(EmulatorServer):
+    """A local Kemono-compatible site (``flavour`` kemono, coomer or pawchive) with file hosts.
+
+    ``url`` is the site root (API under ``/api/v1``); ``file_host_urls`` are the n1..n4 hosts
+    (one ``file`` host for pawchive). The dataset is seeded and :meth:`reset` restores it.
+    """
+
+    def __init__(
+        self,
+        *,
+        seed: int = 0,
+        creators: int = 2000,
+        flavour: Flavour = "kemono",
+        rate_limit: float | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        if flavour not in ("kemono", "coomer", "pawchive"):
+            raise ValueError(f"unknown flavour {flavour!r}")
+        super().__init__(host=host, port=port)
+        self.seed = seed
+        self.flavour: Flavour = flavour
+        self.rate_limit = rate_limit
+        self.dataset = build_dataset(seed, creators, flavour)
+        self.dataset.files.frozen = True
+        items = [c.list_item() for c in self.dataset.creators.values()]
+        self.faults = FaultInjector(seed)
+        self.ctx = Context(
+            flavour=flavour,
+            dataset=self.dataset,
+            state=State(self.dataset),
+            creators_bytes=msgspec.json.encode(items),
+            host_for=self._host_for,
+        )
+        self._limiter = _RateLimiter(rate_limit) if rate_limit else None
+        self.file_host_urls: list[str] = []
+        self._host_runners: list[web.AppRunner] = []
+
+    # -- public helpers -------------------------------------------------------------------
+    @property
+    def api_url(self) -> str:
+        return self.url + "/api/v1"
+
+    @property
+    def demo_creator(self) -> tuple[str, str]:
+        """(service, id) of the hand-made demo creator."""
+        return self.dataset.demo_service, DEMO_CREATOR_ID
+
+    def file_url(self, path: str) -> str:
+        """The file host URL serving ``/data{path}``."""
+        return self._host_for(path) + "/data" + path
+
+    def reset(self) -> None:
+        """Back to the seeded dataset, no accounts, no faults (milliseconds)."""
+        self.ctx.state = State(self.dataset)
+        self.dataset.files.reset()
+        self.faults.clear()
+
+    def add_fault(self, **kwargs: Any) -> FaultRule:
+        return self.faults.add(FaultRule(**kwargs))
+
+    def clear_faults(self) -> None:
+        self.faults.clear()
+
+    def add_creator(self, service: str, creator_id: str, name: str) -> Json:
+        return self.ctx.state.add_creator(service, creator_id, name).list_item()
+
+    def add_post(
+        self,
+        service: str,
+        creator_id: str,
+        *,
+        title: str,
+        files: list[tuple[str, int | bytes]] | None = None,
+        published: float | None = None,
+        content: str = "",
+        post_id: str | None = None,
+        tags: list[str] | None = None,
+    ) -> Json:
+        """Add a post (first file = ``file``, the rest attachments); returns the post JSON."""
+        return self.ctx.state.add_post(
+            service,
+            creator_id,
+            title=title,
+            files=list(files or []),
+            published=published,
+            content=content,
+            post_id=post_id,
+            tags=tags,
+        )
+
+    def edit_post(self, service: str, creator_id: str, post_id: str, **changes: Any) -> Json:
+        """Change fields of a post: sets ``edited`` and keeps the old version as a revision."""
+        return self.ctx.state.edit_post(service, creator_id, post_id, **changes)
+
+    # -- application ----------------------------------------------------------------------
+    def _host_for(self, path: str) -> str:
+        if not self.file_host_urls:
+            return ""
+        if len(self.file_host_urls) == 1:
+            return self.file_host_urls[0]
+        return self.file_host_urls[file_host_index("/data" + path)]
+
+    def _error_page(self, status: int, request: web.Request) -> web.StreamResponse:
+        if status == -1:
+            return web.Response(
+                status=403,
+                text=DDOS_GUARD_PAGE,
+                content_type="text/html",
+                headers={"Server": "ddos-guard"},
+            )
+        return error(self.ctx, status, f"Emulated fault {status}")
+
+    def build_app(self) -> web.Application:
+        guard = self.flavour != "pawchive"
+
+        @web.middleware
+        async def gate(request: web.Request, handler: Handler) -> web.StreamResponse:
+            if request.path.startswith("/api/"):
+                if guard and "text/css" not in request.headers.get("Accept", ""):
+                    return self._error_page(-1, request)  # §6.1: DDoS-Guard wants text/css
+                if self._limiter is not None and not self._limiter.allow():
+                    limited = error(self.ctx, 429, "Too many requests.")
+                    limited.headers["Retry-After"] = "1"
+                    return limited
+                try:
+                    response = await handler(request)
+                except web.HTTPNotFound:
+                    response = error(self.ctx, 404, "Not Found")
+                except web.HTTPMethodNotAllowed:
+                    response = error(self.ctx, 405, "Method Not Allowed")
+                if guard and not response.prepared:
+                    response.headers["Server"] = "ddos-guard"  # §6.1: the site sits behind it
+                return response
+            return await handler(request)
+
+        app = web.Application(middlewares=[fault_middleware(self.faults, self._error_page), gate])
+        app.add_routes(self._control_routes())
+        app.add_routes(fault_routes(self.faults))
+        app.add_routes(creator_routes(self.ctx))
+        app.add_routes(post_routes(self.ctx))
+        app.add_routes(account_routes(self.ctx))
+        app.add_routes(file_routes(self.ctx, self.file_url))
+        return app
+
+    def _control_routes(self) -> list[web.RouteDef]:
+        async def health(request: web.Request) -> web.Response:
+            return web.json_response(
+                {"status": "ok", "flavour": self.flavour, "file_hosts": self.file_host_urls}
+            )
+
+        async def reset(request: web.Request) -> web.Response:
+            self.reset()
+            return web.json_response({"status": "reset"})
+
+        return [web.get("/_emulator/health", health), web.post("/_emulator/reset", reset)]
+
+    def _build_file_host(self) -> web.Application:
+        def on_error(status: int, request: web.Request) -> web.StreamResponse:
+            if status == -1:
+                return web.Response(status=403, text="Forbidden")
+            return web.Response(status=status, text="error")
+
+        app = web.Application(middlewares=[fault_middleware(self.faults, on_error)])
+        app.add_routes(file_host_routes(lambda: self.ctx))
+        return app
+
+    async def _start_site(self) -> None:
+        await super()._start_site()
+        count = 1 if self.flavour == "pawchive" else 4
+        urls = []
+        for _ in range(count):
+            runner = web.AppRunner(self._build_file_host(), access_log=None, handle_signals=False)
+            await runner.setup()
+            site = web.TCPSite(runner, self.host, 0, backlog=1024)
+            await site.start()
+            sockets: list[Any] = list(getattr(site._server, "sockets", None) or [])
+            urls.append(f"http://{self.host}:{int(sockets[0].getsockname()[1])}")
+            self._host_runners.append(runner)
+        self.file_host_urls = urls
+
+    async def _stop_hosts(self) -> None:
+        runners, self._host_runners = self._host_runners, []
+        for runner in runners:
+            await runner.cleanup()
+
+    def stop(self) -> None:
+        loop = self._loop
+        if loop is not None and self._thread is not None and self._host_runners:
+            asyncio.run_coroutine_threadsafe(self._stop_hosts(), loop).result(timeout=30)
+        super().stop()

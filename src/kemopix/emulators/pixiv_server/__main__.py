@@ -1,0 +1,7 @@
+"""``python -m kemopix.emulators.pixiv_server``."""
+
+from __future__ import annotations
+
+from .cli import main
+
+raise SystemExit(main())

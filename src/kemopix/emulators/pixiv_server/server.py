@@ -1,0 +1,163 @@
+"""``PixivEmulator``: the App API, OAuth and the image host on one local port."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from .._faults import FaultInjector, FaultRule, fault_middleware, fault_routes
+from .._server import EmulatorServer
+from . import routes_auth, routes_illust, routes_novel, routes_search, routes_user
+from .context import CTX, Context, api_middleware
+from .dataset import (
+    DEMO_ARTIST_ID,
+    DEMO_PASSWORD,
+    DEMO_REFRESH_TOKEN,
+    DEMO_USER_ID,
+    DEMO_USERNAME,
+    IllustKind,
+)
+from .errors import error_page, json_response
+from .imagehost import routes as image_routes
+from .state import PixivState
+
+__all__ = ["PixivEmulator"]
+
+
+class PixivEmulator(EmulatorServer):
+    """A faithful local Pixiv (pixiv-protocol.md): ``with PixivEmulator() as emu: emu.url``.
+
+    ``rate_limit`` is requests per second per access token (None: unlimited);
+    ``require_client_hash`` makes ``/auth/token`` check X-Client-Hash.
+    """
+
+    def __init__(
+        self,
+        seed: int = 0,
+        access_token_ttl: float = 3600.0,
+        rate_limit: float | None = None,
+        require_client_hash: bool = True,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        super().__init__(host=host, port=port)
+        self.state = PixivState(seed, access_token_ttl)
+        self.faults = FaultInjector(seed)
+        self._context = Context(
+            self.state, rate_limit=rate_limit, require_client_hash=require_client_hash
+        )
+
+    # ----- server
+
+    def build_app(self) -> web.Application:
+        app = web.Application(
+            middlewares=[fault_middleware(self.faults, error_page), api_middleware]
+        )
+        app[CTX] = self._context
+        app.add_routes(routes_auth.routes)
+        app.add_routes(routes_illust.routes)
+        app.add_routes(routes_user.routes)
+        app.add_routes(routes_search.routes)
+        app.add_routes(routes_novel.routes)
+        app.add_routes(image_routes)
+        app.add_routes(fault_routes(self.faults))
+        app.add_routes(self._control_routes())
+        return app
+
+    def start(self) -> PixivEmulator:
+        super().start()
+        self._context.base = self.url
+        return self
+
+    @property
+    def api_url(self) -> str:
+        """Where App API calls go (the same origin as :attr:`url`)."""
+        return self.url
+
+    @property
+    def oauth_url(self) -> str:
+        """Where ``/auth/token`` is served (the same origin as :attr:`url`)."""
+        return self.url
+
+    # ----- accounts, state, faults
+
+    @property
+    def demo_account(self) -> dict[str, Any]:
+        """The seeded login: ``username``, ``password``, ``refresh_token``, ``user_id``."""
+        return {
+            "username": DEMO_USERNAME,
+            "password": DEMO_PASSWORD,
+            "refresh_token": DEMO_REFRESH_TOKEN,
+            "user_id": DEMO_USER_ID,
+            "artist_id": DEMO_ARTIST_ID,
+        }
+
+    def create_account(self, name: str, password: str = "password") -> dict[str, Any]:
+        """Register a user; returns ``username``, ``password``, ``refresh_token``, ``user_id``."""
+        account = self.state.create_account(name, password)
+        return {
+            "username": account.username,
+            "password": account.password,
+            "refresh_token": account.refresh_token,
+            "user_id": account.user_id,
+        }
+
+    def expire_tokens(self) -> None:
+        """Expire every access token issued so far (API calls then answer ``invalid_grant``)."""
+        self.state.expire_tokens()
+
+    def reset(self) -> None:
+        """Restore the seeded dataset and drop tokens, accounts, changes and faults."""
+        self.state.reset()
+        self._context.reset()
+        self.faults.clear()
+
+    def add_fault(self, **rule: Any) -> FaultRule:
+        """Add a :class:`FaultRule` (``kind=``, ``path=``, ``status=``, ``sequence=``...)."""
+        return self.faults.add(FaultRule(**rule))
+
+    def clear_faults(self) -> None:
+        self.faults.clear()
+
+    def add_illustration(
+        self,
+        user_id: int,
+        *,
+        title: str,
+        pages: int = 1,
+        kind: IllustKind = "illust",
+        tags: tuple[str, ...] | list[str] = (),
+    ) -> dict[str, Any]:
+        """Publish a work; returns its App API JSON (as the user's followers would see it)."""
+        illust = self.state.add_illustration(
+            user_id, title=title, pages=pages, kind=kind, tags=tuple(tags)
+        )
+        from .shapes import Shapes
+
+        return Shapes(self.state, self.url if self.port else "").illust(illust, 0)
+
+    # ----- control plane
+
+    def _control_routes(self) -> list[web.RouteDef]:
+        async def health(request: web.Request) -> web.Response:
+            return json_response({"status": "ok", "site": "pixiv"})
+
+        async def reset(request: web.Request) -> web.Response:
+            self.reset()
+            return json_response({"status": "reset"})
+
+        async def accounts(request: web.Request) -> web.Response:
+            try:
+                data = await request.json()
+                name, password = str(data["name"]), str(data.get("password", "password"))
+                return json_response(self.create_account(name, password), 201)
+            except (ValueError, KeyError, TypeError) as exc:
+                return json_response({"error": f"bad account: {exc}"}, 400)
+
+        return [
+            web.get("/_emulator/health", health),
+            web.post("/_emulator/reset", reset),
+            web.post("/_emulator/accounts", accounts),
+        ]

@@ -1,0 +1,72 @@
+"""Small helpers the endpoint flows share: decode a body as a type, list envelopes, 404 → None."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from ..._protocol.errors import DecodeError
+from ..._protocol.flow import Flow
+from ..._protocol.http import Request, Response
+from ..._protocol.paging import Page, check_offset, next_offset
+from .errors import expect_ok
+from .models import convert
+
+__all__ = ["fetch", "fetch_list", "fetch_optional", "offset_pages", "unwrap_list"]
+
+T = TypeVar("T")
+
+
+def unwrap_list(data: Any, *keys: str, url: str | None = None) -> list[Any]:
+    """A JSON list, bare or inside one of ``keys`` (``{"posts": [...]}``, ``{"results": ...}``)."""
+    if isinstance(data, list):
+        return data
+    if isinstance(data, dict):
+        for key in (*keys, "results", "data"):
+            value = data.get(key)
+            if isinstance(value, list):
+                return value
+    raise DecodeError(f"expected a list, got {type(data).__name__}", url=url)
+
+
+def fetch(request: Request, type_: type[T]) -> Flow[T]:
+    """GET-like call whose 2xx body is ``type_``; an error status raises its typed error."""
+    response = expect_ok((yield request))
+    result: T = convert(response.json(), type_, response.url)
+    return result
+
+
+def fetch_optional(request: Request, type_: type[T]) -> Flow[T | None]:
+    """Like :func:`fetch`, but a 404 (a real "not found") gives None."""
+    response = yield request
+    if response.status == 404:
+        return None
+    expect_ok(response)
+    result: T = convert(response.json(), type_, response.url)
+    return result
+
+
+def fetch_list(
+    request: Request, item: type[T], *keys: str, missing_is_empty: bool = False
+) -> Flow[list[T]]:
+    """A list endpoint; ``missing_is_empty``: a 404 means "none" (comments, revisions §6.11)."""
+    response: Response = yield request
+    if missing_is_empty and response.status == 404:
+        return []
+    expect_ok(response)
+    items = unwrap_list(response.json(), *keys, url=response.url)
+    result: list[T] = convert(items, list[item], response.url)  # type: ignore[valid-type]
+    return result
+
+
+def offset_pages(
+    build: Callable[[int], Request], item: type[T], step: int, *keys: str
+) -> Callable[[int], Flow[Page[T, int]]]:
+    """A page step for offset paging: ``o`` = offset, a short page is the last (§1, §6.5)."""
+
+    def step_flow(offset: int) -> Flow[Page[T, int]]:
+        check_offset(offset, step)
+        items = yield from fetch_list(build(offset), item, *keys)
+        return Page(items, next_offset(offset, len(items), step))
+
+    return step_flow

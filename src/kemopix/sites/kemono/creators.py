@@ -1,0 +1,96 @@
+"""Creator endpoints (kemono-protocol.md §2.1) as flows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from ..._protocol.flow import Flow
+from ..._protocol.paging import POSTS_STEP, Page
+from ._common import fetch_list, fetch_optional, offset_pages
+from .errors import InsufficientRole, api_error
+from .models import Announcement, CreatorProfile, Fancard, Post, RandomCreator, TagCount
+from .site import KemonoSite, seg
+
+__all__ = [
+    "announcements",
+    "creator_posts",
+    "creators",
+    "delete_links",
+    "fancards",
+    "linked_creators",
+    "profile",
+    "random_creator",
+    "tags",
+]
+
+
+def _user(service: str, creator_id: str) -> str:
+    return f"/{seg(service)}/user/{seg(creator_id)}"
+
+
+def profile(site: KemonoSite, service: str, creator_id: str) -> Flow[CreatorProfile | None]:
+    """A creator's profile; None when there is no such creator."""
+    request = site.request("GET", f"{_user(service, creator_id)}/profile")
+    return fetch_optional(request, CreatorProfile)
+
+
+def creators(site: KemonoSite) -> Flow[list[CreatorProfile]]:
+    """Every creator of the site (huge on the real site: cache it, §6.2)."""
+    return fetch_list(site.request("GET", "/creators"), CreatorProfile)
+
+
+def creator_posts(
+    site: KemonoSite,
+    service: str,
+    creator_id: str,
+    *,
+    query: str | None = None,
+    tags: Iterable[str] = (),
+) -> Callable[[int], Flow[Page[Post, int]]]:
+    """Page step over a creator's posts, newest first (``/posts`` or pawchive's ``/user/{id}``)."""
+    path = _user(service, creator_id) + ("" if site.legacy else "/posts")
+    tag_list = list(tags)
+
+    def build(offset: int) -> Any:
+        params: dict[str, Any] = {"o": offset or None, "q": query or None, "tag": tag_list or None}
+        return site.request("GET", path, params=params)
+
+    return offset_pages(build, Post, POSTS_STEP, "posts")
+
+
+def linked_creators(site: KemonoSite, service: str, creator_id: str) -> Flow[list[CreatorProfile]]:
+    """The other accounts linked to a creator."""
+    return fetch_list(site.request("GET", f"{_user(service, creator_id)}/links"), CreatorProfile)
+
+
+def delete_links(site: KemonoSite, service: str, creator_id: str) -> Flow[bool]:
+    """Administrator: unlink a creator from its linked accounts (204; 404 = not an admin)."""
+    response = yield site.request("DELETE", f"{_user(service, creator_id)}/links")
+    if response.status == 404:
+        raise api_error(response, InsufficientRole, "administrator role required")
+    if response.status >= 400:
+        raise api_error(response)
+    return True
+
+
+def tags(site: KemonoSite, service: str, creator_id: str) -> Flow[list[TagCount]]:
+    """The tags of a creator's posts with their counts."""
+    return fetch_list(site.request("GET", f"{_user(service, creator_id)}/tags"), TagCount, "tags")
+
+
+def announcements(site: KemonoSite, service: str, creator_id: str) -> Flow[list[Announcement]]:
+    """A creator's announcements (a 404 means none)."""
+    request = site.request("GET", f"{_user(service, creator_id)}/announcements")
+    return fetch_list(request, Announcement, missing_is_empty=True)
+
+
+def fancards(site: KemonoSite, creator_id: str) -> Flow[list[Fancard]]:
+    """A Fanbox creator's fancards (a 404 means none)."""
+    request = site.request("GET", f"{_user('fanbox', creator_id)}/fancards")
+    return fetch_list(request, Fancard, missing_is_empty=True)
+
+
+def random_creator(site: KemonoSite) -> Flow[RandomCreator | None]:
+    """Where a random creator is; None when the site has none."""
+    return fetch_optional(site.request("GET", "/artists/random"), RandomCreator)

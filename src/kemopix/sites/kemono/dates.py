@@ -1,0 +1,35 @@
+"""Kemono timestamps in every shape the two API generations send.
+
+kemono-protocol.md §3, §10: ISO-8601 without a zone, with or without a fraction of any length;
+epoch seconds (int or float) on creator lists; RFC 1123 dates on some old answers. A value
+without a zone is taken as UTC (assumption: the backend stores UTC timestamps).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+__all__ = ["RawDate", "parse_date"]
+
+RawDate = str | float | None
+
+
+def parse_date(value: RawDate) -> datetime | None:
+    """An aware datetime, or None for a missing or unreadable value."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, (int, float)):
+        try:
+            return datetime.fromtimestamp(float(value), UTC)
+        except (OverflowError, OSError, ValueError):
+            return None
+    text = value.strip()
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        try:
+            parsed = parsedate_to_datetime(text)
+        except (TypeError, ValueError):
+            return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)

@@ -1,0 +1,3 @@
+"""pykemo: an async Kemono client."""
+
+__version__ = "0.6.2"

@@ -1,0 +1,38 @@
+"""The session an object fetches through, and the error when it has none."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Self
+
+from .exceptions.sessions import SessionRequired
+
+if TYPE_CHECKING:
+    from .sessions.session import KemoSession
+
+__all__ = ["Attached"]
+
+
+class Attached:
+    """Mixin: ``set_underlying_session`` and a ``_ks`` that raises ``SessionRequired``."""
+
+    _session: KemoSession | None = None
+    _cache: dict[str, Any]
+
+    def set_underlying_session(self, ks: KemoSession | None) -> Self:
+        """Attach the session later fetches go through; returns ``self``."""
+        object.__setattr__(self, "_session", ks)
+        return self
+
+    def _ks(self) -> KemoSession:
+        if self._session is None:
+            raise SessionRequired(
+                f"{type(self).__name__} has no session: use set_underlying_session()"
+            )
+        return self._session
+
+    def _cached(self) -> dict[str, Any]:
+        try:
+            return self._cache
+        except AttributeError:
+            object.__setattr__(self, "_cache", {})
+            return self._cache

@@ -1,0 +1,5 @@
+"""Announcements."""
+
+from .announcements import ANN_DATE_FMT, Announcement
+
+__all__ = ["ANN_DATE_FMT", "Announcement"]

@@ -1,0 +1,48 @@
+"""The ``ErrorMap`` that turns kemopix core errors into pykemo's classes."""
+
+from __future__ import annotations
+
+from kemopix._protocol.errors import (
+    DecodeError,
+    ErrorMap,
+    HTTPStatusError,
+    IntegrityError,
+    InvalidInput,
+    KemopixError,
+    NotFound,
+    RateLimited,
+    ServerError,
+    Timeout,
+    TransportError,
+    Unauthorized,
+    UnsafePathError,
+)
+from kemopix.sites.kemono import errors as site
+
+from . import general, roles, sessions
+
+__all__ = ["PYKEMO_ERRORS"]
+
+_MAPPING: dict[type[KemopixError], type[BaseException]] = {
+    TransportError: general.PyKemoTransportError,
+    Timeout: general.PyKemoTimeout,
+    HTTPStatusError: general.PyKemoHTTPError,
+    NotFound: general.PyKemoNotFound,
+    Unauthorized: general.PyKemoUnauthorized,
+    RateLimited: general.PyKemoRateLimited,
+    ServerError: general.PyKemoServerError,
+    DecodeError: general.PyKemoDecodeError,
+    IntegrityError: general.PyKemoIntegrityError,
+    InvalidInput: general.PyKemoValueError,
+    UnsafePathError: general.PyKemoUnsafePath,
+    site.PasswordChangeFailed: general.PasswordChangeError,
+    site.AlreadyFlagged: general.PostAlreadyFlagged,
+    site.LoginFailed: sessions.LoginError,
+    site.InvalidCredentials: sessions.InvalidLogin,
+    site.LoginConflict: sessions.AlreadyLoggedIn,
+    site.RegistrationFailed: sessions.RegisterError,
+    site.RegistrationRejected: sessions.InvalidRegister,
+    site.InsufficientRole: roles.InsufficientPrivileges,
+}
+
+PYKEMO_ERRORS = ErrorMap(_MAPPING)

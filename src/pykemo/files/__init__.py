@@ -1,0 +1,5 @@
+"""Files."""
+
+from .files import BAR_WIDTH, File, FileDict, FilesList
+
+__all__ = ["BAR_WIDTH", "File", "FileDict", "FilesList"]

@@ -1,0 +1,6 @@
+"""Posts and their revisions."""
+
+from .post_revisions import PostRevision
+from .posts import ELEMENTS_PER_PAGE, CommentsList, Post, PostID, PostRevsList, PostsList
+
+__all__ = ["ELEMENTS_PER_PAGE", "CommentsList", "Post", "PostID", "PostRevision", "PostRevsList", "PostsList"]
