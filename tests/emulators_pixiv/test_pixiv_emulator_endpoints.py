@@ -253,7 +253,8 @@ def test_related_recommended_ranking_trending(api: Api) -> None:
 
 def test_search(api: Api) -> None:
     cats = api.get("/v1/search/illust", word="猫", search_target="exact_match_for_tags")
-    assert len(cats["illusts"]) == 6
+    assert all("猫" in {t["name"] for t in i["tags"]} for i in cats["illusts"])
+    assert {44298467, *range(80000001, 80000006)} <= {i["id"] for i in cats["illusts"]}
     assert cats["search_span_limit"] > 0 and cats["show_ai"] is True
     by_title = api.get(
         "/v1/search/illust", word="summer lantern", search_target="title_and_caption"
@@ -263,7 +264,9 @@ def test_search(api: Api) -> None:
     assert oldest[0]["id"] == 44298467
     dated = api.get("/v1/search/illust", word="cat", start_date="2020-01-01", end_date="2020-12-31")
     assert 44298467 not in {i["id"] for i in dated["illusts"]}
-    everything, _ = walk(api, "/v1/search/illust", "illusts", word="original")
+    everything, _ = walk(
+        api, "/v1/search/illust", "illusts", word="thanks", search_target="title_and_caption"
+    )
     assert len(everything) > 30
     assert api.get("/v1/search/illust", status=400, word="x", offset=5030)["error"]
     novels = api.get("/v1/search/novel", word="harbor", search_target="text")

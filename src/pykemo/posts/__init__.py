@@ -3,4 +3,12 @@
 from .post_revisions import PostRevision
 from .posts import ELEMENTS_PER_PAGE, CommentsList, Post, PostID, PostRevsList, PostsList
 
-__all__ = ["ELEMENTS_PER_PAGE", "CommentsList", "Post", "PostID", "PostRevision", "PostRevsList", "PostsList"]
+__all__ = [
+    "ELEMENTS_PER_PAGE",
+    "CommentsList",
+    "Post",
+    "PostID",
+    "PostRevision",
+    "PostRevsList",
+    "PostsList",
+]

@@ -1,4 +1,4 @@
-"""The seeded, immutable dataset: synthetic creators plus a few hand-made rich creators."""
+"""The dataset model (immutable once seeded), post construction, and the synthetic creators."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ __all__ = [
     "FEATURED_SYNTHETIC",
     "Creator",
     "Dataset",
+    "Json",
     "add_synthetic_creators",
     "file_ref",
     "make_post",

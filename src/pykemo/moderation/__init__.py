@@ -1,0 +1,5 @@
+"""Moderation."""
+
+from .requests import CreatorLinkRequest, CreatorLinkStatus, CreatorLnkReqID
+
+__all__ = ["CreatorLinkRequest", "CreatorLinkStatus", "CreatorLnkReqID"]
