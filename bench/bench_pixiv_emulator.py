@@ -1,0 +1,136 @@
+"""Pixiv emulator throughput: ``/v1/illust/detail`` requests per second, against a bare aiohttp
+hello-world measured in the same run (goal >= 2,000 req/s).
+
+Each server runs in its own process (its own GIL) and the load comes from 32 concurrent aiohttp
+clients in this one; the machine has two cores, one per side.
+Run: ``.venv/bin/python bench/bench_pixiv_emulator.py [--seconds S]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import aiohttp
+import requests
+
+CONCURRENCY = 32
+SECRET = "28c1fdd170a5204386cb1313c7077b34f83e4aaf4aa829ce78c231e05b0bae2c"
+CLIENT = ("MOBrBDS8blbauoSck0ZfDbtuzpyT", "lsACyCD94FhDUtGTXi3QzcFE2uU1hqtDaKeqrdwj")
+
+_EMULATOR = """
+import json, sys
+from kemopix.emulators.pixiv_server import PixivEmulator
+emu = PixivEmulator().start()
+print(json.dumps({"url": emu.url, "rt": emu.demo_account["refresh_token"]}), flush=True)
+sys.stdin.read()
+emu.stop()
+"""
+
+_HELLO = """
+import json, sys
+from aiohttp import web
+from kemopix.emulators._server import EmulatorServer
+
+class Hello(EmulatorServer):
+    def build_app(self):
+        async def hello(request):
+            return web.json_response({"hello": "world"})
+        app = web.Application()
+        app.router.add_get("/hello", hello)
+        return app
+
+server = Hello().start()
+print(json.dumps({"url": server.url}), flush=True)
+sys.stdin.read()
+server.stop()
+"""
+
+
+@contextmanager
+def serve(script: str) -> Iterator[dict[str, str]]:
+    """Run a server script in a child process; yield what it printed; stop it on exit."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert proc.stdout is not None
+        info: dict[str, str] = json.loads(proc.stdout.readline())
+        yield info
+    finally:
+        assert proc.stdin is not None
+        proc.stdin.close()
+        proc.wait(timeout=30)
+
+
+def access_token(url: str, refresh_token: str) -> str:
+    when = "2026-01-01T00:00:00+00:00"
+    response = requests.post(
+        f"{url}/auth/token",
+        data={
+            "client_id": CLIENT[0],
+            "client_secret": CLIENT[1],
+            "grant_type": "refresh_token",
+            "refresh_token": refresh_token,
+        },
+        headers={
+            "X-Client-Time": when,
+            "X-Client-Hash": hashlib.md5((when + SECRET).encode()).hexdigest(),
+        },
+        timeout=10,
+    )
+    token: str = response.json()["access_token"]
+    return token
+
+
+async def _rate(url: str, seconds: float, headers: dict[str, str]) -> float:
+    done = 0
+    deadline = time.perf_counter() + seconds
+    connector = aiohttp.TCPConnector(limit=CONCURRENCY)
+    async with aiohttp.ClientSession(connector=connector, headers=headers) as session:
+
+        async def worker() -> None:
+            nonlocal done
+            while time.perf_counter() < deadline:
+                async with session.get(url) as response:
+                    await response.read()
+                    if response.status != 200:
+                        raise RuntimeError(f"{url} answered {response.status}")
+                done += 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
+        return done / (time.perf_counter() - started)
+
+
+def requests_per_second(url: str, seconds: float, headers: dict[str, str] | None = None) -> float:
+    return asyncio.run(_rate(url, seconds, headers or {}))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=3.0)
+    args = parser.parse_args(argv)
+    out = sys.stdout
+    with serve(_EMULATOR) as info:
+        bearer = {"Authorization": f"Bearer {access_token(info['url'], info['rt'])}"}
+        detail = f"{info['url']}/v1/illust/detail?illust_id=75523989"
+        ours = requests_per_second(detail, args.seconds, bearer)
+    with serve(_HELLO) as info:
+        bare = requests_per_second(info["url"] + "/hello", args.seconds)
+    out.write(f"illust_detail: {ours:,.0f} req/s (goal >= 2,000)\n")
+    out.write(f"bare aiohttp hello-world: {bare:,.0f} req/s; ratio ours/bare = {ours / bare:.2f}\n")
+    ok = ours >= 2000
+    out.write("PASS\n" if ok else "FAIL\n")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
