@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Self
 
+from kemopix.sites.kemono import KemonoSite
+
 from .exceptions.sessions import SessionRequired
 
 if TYPE_CHECKING:
@@ -16,7 +18,18 @@ class Attached:
     """Mixin: ``set_underlying_session`` and a ``_ks`` that raises ``SessionRequired``."""
 
     _session: KemoSession | None = None
+    _bound_site: KemonoSite | None = None
     _cache: dict[str, Any]
+
+    def bind_site(self, site: KemonoSite) -> Self:
+        """Name the site URLs point at when there is no session (the sync facade's objects)."""
+        object.__setattr__(self, "_bound_site", site)
+        return self
+
+    def _site_of(self) -> KemonoSite:
+        if self._session is not None:
+            return self._session.site
+        return self._bound_site or KemonoSite.default()
 
     def set_underlying_session(self, ks: KemoSession | None) -> Self:
         """Attach the session later fetches go through; returns ``self``."""

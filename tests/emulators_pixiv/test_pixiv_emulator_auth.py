@@ -257,3 +257,43 @@ def test_create_account_and_control_plane(pixiv_emulator: PixivEmulator) -> None
     assert requests.post(f"{base}/_emulator/reset", timeout=10).status_code == 200
     gone = post_token(pixiv_emulator, grant_type="password", username="bob", password="pw")
     assert gone.status_code == 400
+
+
+def test_quickstart_placeholders_open_the_demo_user(pixiv_emulator: PixivEmulator) -> None:
+    demo = pixiv_emulator.demo_account["user_id"]
+    login = post_token(
+        pixiv_emulator, grant_type="password", username="username", password="password"
+    )
+    assert login.json()["response"]["user"]["id"] == str(demo)
+    assert login.json()["response"]["refresh_token"] == "refresh_token"
+    refresh = post_token(pixiv_emulator, grant_type="refresh_token", refresh_token="refresh_token")
+    assert refresh.json()["refresh_token"] == "refresh_token"
+
+
+def test_convenience_helpers(pixiv_emulator: PixivEmulator) -> None:
+    assert pixiv_emulator.demo_refresh_token == pixiv_emulator.demo_account["refresh_token"]
+    assert (pixiv_emulator.demo_username, pixiv_emulator.demo_password) == (
+        "demo",
+        "demo-password",
+    )
+    verifier, challenge = _pkce()
+    code = pixiv_emulator.issue_authorization_code(challenge)
+    ok = post_token(
+        pixiv_emulator,
+        grant_type="authorization_code",
+        code=code,
+        code_verifier=verifier,
+        redirect_uri=REDIRECT,
+    )
+    assert ok.status_code == 200
+    pixiv_emulator.access_token_ttl = 5
+    assert (
+        post_token(
+            pixiv_emulator, grant_type="refresh_token", refresh_token="refresh_token"
+        ).json()["expires_in"]
+        == 5
+    )
+    pixiv_emulator.reset()
+    assert pixiv_emulator.access_token_ttl == 3600.0
+    rule = pixiv_emulator.add_fault("rate_limit", path="detail", sequence=["fault", "ok"])
+    assert (rule.kind, rule.status, rule.sequence) == ("status", 429, [True, False])

@@ -247,6 +247,9 @@ def test_related_recommended_ranking_trending(api: Api) -> None:
     r18 = api.get("/v1/illust/ranking", mode="day_r18")["illusts"]
     assert r18 and all(i["x_restrict"] == 1 for i in r18)
     assert api.get("/v1/illust/ranking", status=400, mode="yearly")["error"]["message"]
+    assert api.get("/v1/illust/ranking", status=400, mode="day", date="05/02/2025")["error"]
+    dated = api.get("/v1/illust/ranking", mode="week", date="2025-02-04")
+    assert "date=2025-02-04" in dated["next_url"]
     trend = api.get("/v1/trending-tags/illust", filter="for_ios")["trend_tags"]
     assert trend and {"tag", "translated_name", "illust"} <= set(trend[0])
 
@@ -315,3 +318,19 @@ def test_add_illustration_and_reset(api: Api, pixiv_emulator: PixivEmulator) -> 
         after.get("/v1/illust/detail", status=404, illust_id=made["id"])
     finally:
         after.close()
+
+
+def test_novel_bookmarks(api: Api, pixiv_emulator: PixivEmulator) -> None:
+    assert (
+        api.get("/v2/novel/bookmark/detail", novel_id=14000003)["bookmark_detail"]["is_bookmarked"]
+        is False
+    )
+    added = api.post("/v2/novel/bookmark/add", novel_id=14000003, restrict="private")
+    assert added.json() == {}
+    assert api.get("/v2/novel/detail", novel_id=14000003)["novel"]["is_bookmarked"] is True
+    demo = pixiv_emulator.demo_account["user_id"]
+    private = api.get("/v1/user/bookmarks/novel", user_id=demo, restrict="private")
+    assert [n["id"] for n in private["novels"]] == [14000003, 14000004]
+    assert api.post("/v2/novel/bookmark/add", novel_id=1).status_code == 404
+    api.post("/v1/novel/bookmark/delete", novel_id=14000003)
+    assert api.get("/v2/novel/detail", novel_id=14000003)["novel"]["is_bookmarked"] is False

@@ -104,3 +104,13 @@ def test_rate_limit_per_token() -> None:
         assert limited.json()["error"]["message"] == "Rate Limit"
         # Another token has its own bucket.
         assert requests.get(f"{emu.url}{DETAIL}", headers=second, timeout=10).status_code == 200
+
+
+def test_token_endpoint_fault_uses_the_oauth_body(pixiv_emulator: PixivEmulator) -> None:
+    pixiv_emulator.add_fault(
+        kind="status", path="^/auth/token$", status=400, times=1, probability=1
+    )
+    resp = requests.post(f"{pixiv_emulator.url}/auth/token", data={}, timeout=10)
+    assert resp.status_code == 400
+    assert resp.json()["has_error"] is True
+    assert resp.json()["error"] == "invalid_grant"

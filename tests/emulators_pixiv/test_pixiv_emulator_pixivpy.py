@@ -99,3 +99,54 @@ def test_bookmark_round_trip(api: Any) -> None:
     assert {t.name for t in detail.tags if t.is_registered} == {"cats", "mine"}
     api.illust_bookmark_delete(80000001)
     assert api.illust_bookmark_detail(80000001).bookmark_detail.is_bookmarked is False
+
+
+def _drain(api: Any, first: Any, method: Any, key: str) -> list[Any]:
+    """Follow next_url with pixivpy's own ``method(**api.parse_qs(next_url))`` idiom."""
+    items, result = list(first[key]), first
+    while result.next_url:
+        result = method(**api.parse_qs(result.next_url))
+        items.extend(result[key])
+    return items
+
+
+def test_parse_qs_paging_everywhere(api: Any, pixiv_emulator: PixivEmulator) -> None:
+    demo = pixiv_emulator.demo_account["user_id"]
+    marks = _drain(api, api.user_bookmarks_illust(demo), api.user_bookmarks_illust, "illusts")
+    assert len(marks) == 33
+    related = api.illust_related(75523989, seed_illust_ids=[75523989], viewed=["76100001"])
+    assert "seed_illust_ids%5B0%5D=75523989" in (related.next_url or "")
+    assert _drain(api, related, api.illust_related, "illusts")
+    recommended = api.illust_recommended()
+    assert "max_bookmark_id_for_recommend=-1" in recommended.next_url
+    assert len(_drain(api, recommended, api.illust_recommended, "illusts")) > 30
+    comments = _drain(api, api.illust_comments(76100001), api.illust_comments, "comments")
+    assert len(comments) == 33
+    found = api.search_illust("thanks", search_target="title_and_caption")
+    assert len(_drain(api, found, api.search_illust, "illusts")) > 30
+    following = api.user_following(demo)
+    assert {p.user.id for p in following.user_previews} == {2188232, 3000001}
+    assert api.user_detail(2188232).profile.total_manga == 2
+    assert api.search_novel("harbor", search_target="text").novels
+    assert api.trending_tags_illust().trend_tags
+    assert api.user_related(2188232).user_previews
+    assert api.illust_follow().illusts
+
+
+def test_remaining_surface(api: Any, pixiv_emulator: PixivEmulator) -> None:
+    new = api.illust_new()
+    assert "max_illust_id=" in new.next_url
+    everything = _drain(api, new, api.illust_new, "illusts")
+    ids = [i.id for i in everything]
+    assert ids == sorted(ids, reverse=True) and len(ids) == len(set(ids)) > 30
+    assert api.novel_new().novels[0].id == 14000010
+    private = api.novel_follow(restrict="private").novels
+    assert {n.user.id for n in private} == {3000002}
+    comments = api.novel_comments(14000001)
+    assert comments.comments == [] and comments.comment_access_control == 0
+    assert api.user_mypixiv(2188232).user_previews == []
+    demo = pixiv_emulator.demo_account["user_id"]
+    recommended = api.user_recommended().user_previews
+    assert {p.user.id for p in recommended} == {3000003}
+    assert demo not in {p.user.id for p in recommended}
+    assert api.user_edit_ai_show_settings("true") == {}

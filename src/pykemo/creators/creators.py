@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Literal, Self, overload
 
 from kemopix._io import aiter_items
-from kemopix.sites.kemono import KemonoSite
 from kemopix.sites.kemono import accounts as account_flows
 from kemopix.sites.kemono import creators as creator_flows
 from kemopix.sites.kemono import discord as discord_flows
@@ -93,8 +92,7 @@ class Creator(Attached):
         return service_value(self.service)
 
     def site_url(self, *parts: object) -> str:
-        site = self._session.site if self._session is not None else KemonoSite.default()
-        return site.page_url(*parts)
+        return self._site_of().page_url(*parts)
 
     @property
     def url(self) -> str:
@@ -215,6 +213,14 @@ class Creator(Attached):
         """Remove the creator from the logged-in account's favorites."""
         ks = self._ks()
         flow = account_flows.set_favorite(ks.site, "creator", self._service(), self.id, add=False)
+        await ks.run(flow)
+
+    async def request_link(self, other: Creator, reason: str = "") -> None:
+        """Ask the moderators to link this creator with ``other`` (needs a logged-in session)."""
+        ks = self._ks()
+        flow = creator_flows.request_link(
+            ks.site, self._service(), self.id, other._service(), other.id, reason
+        )
         await ks.run(flow)
 
     def with_session(self, ks: KemoSession) -> Self:

@@ -7,7 +7,9 @@ Each class subclasses the kemopix core class first, so ``except PyKemoException`
 from __future__ import annotations
 
 from kemopix._protocol.errors import (
+    Challenge,
     DecodeError,
+    Forbidden,
     HTTPStatusError,
     IntegrityError,
     InvalidInput,
@@ -25,8 +27,10 @@ from kemopix.sites.kemono.errors import AlreadyFlagged, PasswordChangeFailed
 __all__ = [
     "PasswordChangeError",
     "PostAlreadyFlagged",
+    "PyKemoChallenge",
     "PyKemoDecodeError",
     "PyKemoException",
+    "PyKemoForbidden",
     "PyKemoHTTPError",
     "PyKemoIntegrityError",
     "PyKemoNotFound",
@@ -62,6 +66,14 @@ class PyKemoNotFound(NotFound, PyKemoHTTPError):
 
 class PyKemoUnauthorized(Unauthorized, PyKemoHTTPError):
     """401: the call needs a logged-in account."""
+
+
+class PyKemoForbidden(Forbidden, PyKemoHTTPError):
+    """403: refused."""
+
+
+class PyKemoChallenge(Challenge, PyKemoHTTPError):
+    """An anti-bot page (DDoS-Guard) instead of the API: check the site's flavour/headers."""
 
 
 class PyKemoRateLimited(RateLimited, PyKemoHTTPError):

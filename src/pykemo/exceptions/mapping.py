@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from kemopix._protocol.errors import (
+    Challenge,
     DecodeError,
     ErrorMap,
+    Forbidden,
     HTTPStatusError,
     IntegrityError,
     InvalidInput,
@@ -30,6 +32,8 @@ _MAPPING: dict[type[KemopixError], type[BaseException]] = {
     NotFound: general.PyKemoNotFound,
     Unauthorized: general.PyKemoUnauthorized,
     RateLimited: general.PyKemoRateLimited,
+    Forbidden: general.PyKemoForbidden,
+    Challenge: general.PyKemoChallenge,
     ServerError: general.PyKemoServerError,
     DecodeError: general.PyKemoDecodeError,
     IntegrityError: general.PyKemoIntegrityError,

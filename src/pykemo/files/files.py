@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
 from kemopix.download import download, safe_join
-from kemopix.sites.kemono import KemonoSite
 from kemopix.sites.kemono.models import FileRef
 
 from .._attach import Attached
@@ -70,19 +69,16 @@ class File(Attached):
         stem = self.path.rsplit("/", 1)[-1].split(".", 1)[0].lower()
         return stem if _SHA256.fullmatch(stem) else None
 
-    def _site(self) -> KemonoSite:
-        return self._session.site if self._session is not None else KemonoSite.default()
-
     @property
     def url(self) -> str:
         """Where the bytes are."""
         if self.url_source is UrlType.DATA:
-            return self._site().file_url(self.path)
+            return self._site_of().file_url(self.path)
         if self.url_source is UrlType.DISCORD:
             return UrlType.DISCORD.value + self.path
         if self.url_source is UrlType.API:
-            return self._site().url + "/api" + self.path
-        return self._site().url + self.path
+            return self._site_of().url + "/api" + self.path
+        return self._site_of().url + self.path
 
     def __repr__(self) -> str:
         return f"<File {self._name!r} in {self.path!r}>"
@@ -123,7 +119,7 @@ class File(Attached):
         expected = self.sha256
         if dest.exists() and expected is None:
             dest.unlink()  # force, and no hash to tell whether the old copy is right
-        headers: dict[str, Any] = {"Referer": self._site().url + "/"}
+        headers: dict[str, Any] = {"Referer": self._site_of().url + "/"}
         flow = download(self.url, dest, expected_sha256=expected, headers=headers,
                         verify_existing=True)  # fmt: skip
         await self._ks().run(flow)

@@ -7,9 +7,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from kemopix.download import safe_join
+from kemopix.sites.kemono import KemonoSite
 from kemopix.sites.kemono import accounts as account_flows
 from kemopix.sites.kemono import posts as post_flows
 from kemopix.sites.kemono.models import Post as WirePost
@@ -112,11 +113,16 @@ class Post(Attached):
 
     @property
     def url(self) -> str:
-        site = self._session.site if self._session is not None else None
-        from kemopix.sites.kemono import KemonoSite
-
         service, creator_id, post_id = self._ids()
-        return (site or KemonoSite.default()).page_url(service, "user", creator_id, "post", post_id)
+        return self._site_of().page_url(service, "user", creator_id, "post", post_id)
+
+    def bind_site(self, site: KemonoSite) -> Self:
+        """Bind the post, its files and its creator to ``site`` (objects without a session)."""
+        for file in self.all_files():
+            file.bind_site(site)
+        if self.creator is not None:
+            self.creator.bind_site(site)
+        return super().bind_site(site)
 
     def before(self, date: datetime) -> bool:
         """Published strictly before ``date``."""

@@ -108,17 +108,28 @@ def _fit(image: Image.Image, box_w: int, box_h: int, square: bool) -> Image.Imag
     return image
 
 
-def original_bytes(work_id: int, page: int, width: int, height: int, ext: str) -> bytes:
-    """Page ``page`` (or ugoira frame) of a work at full size."""
-    image = _picture((work_id, page), width, height, f"{work_id} p{page}")
-    return _encode(image, ext, 90)
+def _page(work_id: int, page: int, width: int, height: int, ugoira: bool) -> Image.Image:
+    label = f"{work_id} f{page}" if ugoira else f"{work_id} p{page}"
+    return _picture((work_id, page), width, height, label)
+
+
+def original_bytes(
+    work_id: int, page: int, width: int, height: int, ext: str, ugoira: bool = False
+) -> bytes:
+    """Page ``page`` (or ugoira frame ``page``) of a work at full size."""
+    return _encode(_page(work_id, page, width, height, ugoira), ext, 90)
 
 
 def sample_bytes(
-    work_id: int, page: int, width: int, height: int, box: tuple[int, int, int], square: bool
+    work_id: int,
+    page: int,
+    size: tuple[int, int],
+    box: tuple[int, int, int],
+    square: bool,
+    ugoira: bool = False,
 ) -> bytes:
     """A ``img-master`` JPEG sample fitted into ``box`` = (width, height, quality)."""
-    image = _picture((work_id, page), width, height, f"{work_id} p{page}")
+    image = _page(work_id, page, size[0], size[1], ugoira)
     return _encode(_fit(image, box[0], box[1], square), "jpg", box[2])
 
 
@@ -128,7 +139,7 @@ def ugoira_zip_bytes(work_id: int, width: int, height: int, frames: int, box: in
     box_h = 600 if box == 600 else 1080
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
         for index in range(frames):
-            image = _picture((work_id, index), width, height, f"{work_id} f{index}")
+            image = _page(work_id, index, width, height, True)
             data = _encode(_fit(image, box, box_h, False), "jpg", 85)
             info = zipfile.ZipInfo(f"{index:06d}.jpg", date_time=(2020, 1, 1, 0, 0, 0))
             archive.writestr(info, data)

@@ -132,7 +132,16 @@ def paginate(items: Sequence[T], offset: int, size: int = PAGE_SIZE) -> tuple[li
 
 def next_url(request: web.Request, **cursor: object) -> str:
     """The request's own URL on the emulator, with its parameters repeated and the cursor set."""
-    pairs = [(k, v) for k, v in request.query.items() if k not in cursor]
+    pairs: list[tuple[str, str]] = []
+    counters: dict[str, int] = {}
+    for key, value in request.query.items():
+        if key in cursor:
+            continue
+        if key.endswith("[]"):  # §5: the live next_url numbers PHP-style arrays, key[0], key[1]
+            index = counters.get(key, 0)
+            counters[key] = index + 1
+            key = f"{key[:-2]}[{index}]"
+        pairs.append((key, value))
     pairs.extend((k, str(v)) for k, v in cursor.items())
     return f"{ctx(request).shapes_for(request).base}{request.path}?{urlencode(pairs)}"
 

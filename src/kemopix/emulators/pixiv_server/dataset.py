@@ -18,14 +18,17 @@ __all__ = [
     "DEMO_USERNAME",
     "DEMO_USER_ID",
     "JST",
+    "QUICKSTART_USERNAME",
     "TAG_TRANSLATIONS",
     "Account",
     "Bookmark",
     "Comment",
     "Dataset",
     "Illust",
+    "IllustKind",
     "Novel",
     "NovelSeries",
+    "Restrict",
     "User",
     "build_dataset",
 ]
@@ -39,6 +42,7 @@ DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "demo-password"
 DEMO_REFRESH_TOKEN = "kemopix-demo-refresh-token"
 DEMO_ARTIST_ID = 2188232
+QUICKSTART_USERNAME = "username"
 
 # Japanese tag -> English translation (None: the tag has no translation).
 TAG_TRANSLATIONS: dict[str, str | None] = {
@@ -297,7 +301,7 @@ def _novels(rng: random.Random) -> tuple[dict[int, Novel], dict[int, NovelSeries
                 user_id=3000002,
                 title=f"The Lantern Road, part {k + 1}" if k < 3 else "A Quiet Harbor",
                 caption=f"Chapter {k + 1}." if k < 3 else "A short story.",
-                tags=("小説", "ファンタジー") if k < 3 else ("小説", "風景"),
+                tags=("小説", "ファンタジー", "オリジナル", "風景") if k < 3 else ("小説", "風景"),
                 created=start + timedelta(days=7 * k),
                 text=text,
                 series_id=series.id if k < 3 else None,
@@ -366,7 +370,11 @@ def build_dataset(seed: int = 0) -> Dataset:
     accounts = {
         DEMO_USERNAME: Account(
             DEMO_USER_ID, DEMO_USERNAME, DEMO_PASSWORD, DEMO_REFRESH_TOKEN, "demo@example.invalid"
-        )
+        ),
+        # The seed's Quickstart logs in with these literal placeholders; they open the demo user.
+        QUICKSTART_USERNAME: Account(
+            DEMO_USER_ID, QUICKSTART_USERNAME, "password", "refresh_token", "demo@example.invalid"
+        ),
     }
     novel_bookmarks: dict[int, dict[int, Bookmark]] = {
         DEMO_USER_ID: {

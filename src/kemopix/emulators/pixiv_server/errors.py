@@ -33,7 +33,12 @@ _OAUTH_MESSAGE = (
 
 def json_response(data: Any, status: int = 200) -> web.Response:
     """A JSON response encoded with msgspec (the fast path of every endpoint)."""
-    return web.Response(body=_encoder.encode(data), status=status, content_type="application/json")
+    return web.Response(
+        body=_encoder.encode(data),
+        status=status,
+        content_type="application/json",
+        charset="utf-8",
+    )
 
 
 def api_error(
@@ -79,6 +84,8 @@ def error_page(status: int, request: web.Request) -> web.StreamResponse:
     """The body an injected fault answers with, shaped like the live site's for ``status``."""
     if status == -1:
         return challenge_page()
+    if request.path == "/auth/token" and status == 400:
+        return token_error("Invalid refresh token")
     if status == 404:
         return api_error(404, user_message=ENDPOINT_MISSING)
     if status in (403, 429):

@@ -47,19 +47,21 @@ async def token(request: web.Request) -> web.Response:
     grant = form.get("grant_type")
     user_id: int | None = None
     with_device = False
+    account = None
     if grant == "password":
         account = state.accounts.get(str(form.get("username", "")))
-        if account is not None and secrets.compare_digest(
+        if account is None or not secrets.compare_digest(
             account.password, str(form.get("password", ""))
         ):
-            user_id = account.user_id
-        if user_id is None:
             return token_error("Invalid username or password")
+        user_id = account.user_id
         with_device = True
     elif grant == "refresh_token":
-        user_id = state.refresh_tokens.get(str(form.get("refresh_token", "")))
+        refresh = str(form.get("refresh_token", ""))
+        user_id = state.refresh_tokens.get(refresh)
         if user_id is None:
             return token_error("Invalid refresh token")
+        account = next(a for a in state.accounts.values() if a.refresh_token == refresh)
     elif grant == "authorization_code":
         if form.get("redirect_uri", REDIRECT_URI) != REDIRECT_URI:
             return token_error("Invalid redirect_uri")
@@ -71,7 +73,7 @@ async def token(request: web.Request) -> web.Response:
         return token_error(
             "Invalid grant_type parameter or parameter missing", "unsupported_grant_type"
         )
-    account = state.account_of(user_id)
+    account = account or state.account_of(user_id)
     access = state.issue_token(user_id)
     payload: dict[str, object] = {
         "access_token": access,

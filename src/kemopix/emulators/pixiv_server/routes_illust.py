@@ -3,6 +3,8 @@ trending tags, bookmarks (pixiv-protocol.md §2, §4)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from aiohttp import web
 
 from .context import (
@@ -87,14 +89,19 @@ async def comments_v2(request: web.Request) -> web.Response:
 
 
 def _illust_page(
-    request: web.Request, items: list[Illust], key: str = "illusts", **extra: object
+    request: web.Request,
+    items: list[Illust],
+    cursor: dict[str, object] | None = None,
+    **extra: object,
 ) -> web.Response:
     page, following = paginate(items, int_param(request, "offset", 0))
     shapes = ctx(request).shapes_for(request)
     who, tr = viewer(request), translate(request)
     body: dict[str, object] = {
-        key: [shapes.illust(i, who, tr) for i in page],
-        "next_url": next_url(request, offset=following) if following is not None else None,
+        "illusts": [shapes.illust(i, who, tr) for i in page],
+        "next_url": next_url(request, **(cursor or {}), offset=following)
+        if following is not None
+        else None,
     }
     body.update(extra)
     return json_response(body)
@@ -138,8 +145,16 @@ async def illust_recommended(request: web.Request) -> web.Response:
     ranking = []
     if request.query.get("include_ranking_illusts") == "true":
         ranking = [shapes.illust(i, who) for i in works[:3]]
+    # §5: the live next_url carries both bookmark cursors (-1 when unused) and the offset.
+    marks = ctx(request).state.illust_bookmarks.get(who, {}).values()
+    recent = min((b.bookmark_id for b in marks), default=-1)
+    cursor: dict[str, object] = {
+        "min_bookmark_id_for_recent_illust": recent,
+        "max_bookmark_id_for_recommend": -1,
+        "include_privacy_policy": "false",
+    }
     return _illust_page(
-        request, works, ranking_illusts=ranking, contest_exists=False, privacy_policy={}
+        request, works, cursor, ranking_illusts=ranking, contest_exists=False, privacy_policy={}
     )
 
 
@@ -158,6 +173,12 @@ async def illust_ranking(request: web.Request) -> web.Response:
     mode = request.query.get("mode", "day")
     if mode not in RANKING_MODES:
         raise ApiError(api_error(400, message=f"invalid mode: {mode}"))
+    when = request.query.get("date")
+    if when:
+        try:
+            date.fromisoformat(when)  # §2: YYYY-MM-DD
+        except ValueError:
+            raise ApiError(api_error(400, message="date must be YYYY-MM-DD")) from None
     return _illust_page(request, _ranked(request, mode))
 
 

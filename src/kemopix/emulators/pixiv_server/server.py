@@ -8,7 +8,14 @@ from aiohttp import web
 
 from .._faults import FaultInjector, FaultRule, fault_middleware, fault_routes
 from .._server import EmulatorServer
-from . import routes_auth, routes_illust, routes_novel, routes_search, routes_user
+from . import (
+    routes_auth,
+    routes_illust,
+    routes_more,
+    routes_novel,
+    routes_search,
+    routes_user,
+)
 from .context import CTX, Context, api_middleware
 from .dataset import (
     DEMO_ARTIST_ID,
@@ -20,6 +27,7 @@ from .dataset import (
 )
 from .errors import error_page, json_response
 from .imagehost import routes as image_routes
+from .shapes import Shapes
 from .state import PixivState
 
 __all__ = ["PixivEmulator"]
@@ -44,6 +52,7 @@ class PixivEmulator(EmulatorServer):
     ) -> None:
         super().__init__(host=host, port=port)
         self.state = PixivState(seed, access_token_ttl)
+        self._initial_ttl = access_token_ttl
         self.faults = FaultInjector(seed)
         self._context = Context(
             self.state, rate_limit=rate_limit, require_client_hash=require_client_hash
@@ -61,6 +70,7 @@ class PixivEmulator(EmulatorServer):
         app.add_routes(routes_user.routes)
         app.add_routes(routes_search.routes)
         app.add_routes(routes_novel.routes)
+        app.add_routes(routes_more.routes)
         app.add_routes(image_routes)
         app.add_routes(fault_routes(self.faults))
         app.add_routes(self._control_routes())
@@ -94,6 +104,31 @@ class PixivEmulator(EmulatorServer):
             "artist_id": DEMO_ARTIST_ID,
         }
 
+    @property
+    def demo_username(self) -> str:
+        return DEMO_USERNAME
+
+    @property
+    def demo_password(self) -> str:
+        return DEMO_PASSWORD
+
+    @property
+    def demo_refresh_token(self) -> str:
+        return DEMO_REFRESH_TOKEN
+
+    @property
+    def access_token_ttl(self) -> float:
+        """Lifetime of access tokens issued from now on (``reset()`` restores the initial one)."""
+        return self.state.access_token_ttl
+
+    @access_token_ttl.setter
+    def access_token_ttl(self, seconds: float) -> None:
+        self.state.access_token_ttl = float(seconds)
+
+    def issue_authorization_code(self, code_challenge: str, user_id: int = DEMO_USER_ID) -> str:
+        """A login code for ``user_id`` bound to an S256 challenge, as ``/web/v1/login`` gives."""
+        return self.state.issue_code(user_id, code_challenge)
+
     def create_account(self, name: str, password: str = "password") -> dict[str, Any]:
         """Register a user; returns ``username``, ``password``, ``refresh_token``, ``user_id``."""
         account = self.state.create_account(name, password)
@@ -108,15 +143,27 @@ class PixivEmulator(EmulatorServer):
         """Expire every access token issued so far (API calls then answer ``invalid_grant``)."""
         self.state.expire_tokens()
 
+    expire_access_tokens = expire_tokens
+
     def reset(self) -> None:
         """Restore the seeded dataset and drop tokens, accounts, changes and faults."""
         self.state.reset()
+        self.state.access_token_ttl = self._initial_ttl
         self._context.reset()
         self.faults.clear()
 
-    def add_fault(self, **rule: Any) -> FaultRule:
-        """Add a :class:`FaultRule` (``kind=``, ``path=``, ``status=``, ``sequence=``...)."""
-        return self.faults.add(FaultRule(**rule))
+    def add_fault(self, kind: str = "status", **rule: Any) -> FaultRule:
+        """Add a :class:`FaultRule` (``path=``, ``status=``, ``sequence=``, ``probability=``...).
+
+        ``kind="rate_limit"`` is shorthand for a 429 with the "Rate Limit" body; ``sequence``
+        may hold booleans or "fault"/"ok".
+        """
+        if kind == "rate_limit":
+            kind = "status"
+            rule.setdefault("status", 429)
+        if "sequence" in rule:
+            rule["sequence"] = [step in (True, "fault", 1) for step in rule["sequence"]]
+        return self.faults.add(FaultRule(kind=kind, **rule))  # type: ignore[arg-type]
 
     def clear_faults(self) -> None:
         self.faults.clear()
@@ -134,8 +181,6 @@ class PixivEmulator(EmulatorServer):
         illust = self.state.add_illustration(
             user_id, title=title, pages=pages, kind=kind, tags=tuple(tags)
         )
-        from .shapes import Shapes
-
         return Shapes(self.state, self.url if self.port else "").illust(illust, 0)
 
     # ----- control plane

@@ -179,10 +179,9 @@ class Shapes:
         state = self.state
         shape["user"] = self.user(state.users[illust.user_id], viewer)
         shape["is_bookmarked"] = illust.id in state.illust_bookmarks.get(viewer, {})
-        seeded = sum(1 for b in state.data.illust_bookmarks.values() if illust.id in b)
-        shape["total_bookmarks"] = (
-            illust.total_bookmarks + state.bookmark_counts[illust.id] - seeded
-        )
+        # The seeded total already counts the seeded bookmarks; add only the changes since.
+        delta = state.bookmark_counts[illust.id] - state.seed_bookmark_counts[illust.id]
+        shape["total_bookmarks"] = illust.total_bookmarks + delta
         return shape
 
     def illust_detail(self, illust: Illust, viewer: int, translate: bool) -> Json:

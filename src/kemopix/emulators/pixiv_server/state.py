@@ -54,6 +54,9 @@ class PixivState:
         self.access_token_ttl = access_token_ttl
         self.data: Dataset = build_dataset(seed)
         self._lock = threading.Lock()
+        self.seed_bookmark_counts: Counter[int] = Counter(
+            w for marks in self.data.illust_bookmarks.values() for w in marks
+        )
         self.reset()
 
     def reset(self) -> None:
@@ -70,9 +73,7 @@ class PixivState:
             self.novel_bookmarks = {u: dict(b) for u, b in self.data.novel_bookmarks.items()}
             self.follows = {u: dict(f) for u, f in self.data.follows.items()}
             self.illusts: dict[int, Illust] = dict(self.data.illusts)
-            self.bookmark_counts: Counter[int] = Counter(
-                w for marks in self.illust_bookmarks.values() for w in marks
-            )
+            self.bookmark_counts: Counter[int] = Counter(self.seed_bookmark_counts)
             self._ids = itertools.count(90000000)
             self._user_ids = itertools.count(50000001)
             self._bookmark_ids = itertools.count(8000001)
@@ -87,9 +88,10 @@ class PixivState:
             user_id = next(self._user_ids)
             digest = hashlib.sha256(f"{self.seed}:{user_id}:{name}".encode()).hexdigest()
             account = Account(user_id, name, password, f"kemopix-rt-{digest[:32]}")
-            self.users[user_id] = User(user_id, name, name)
-            self.accounts[name] = account
-            self.refresh_tokens[account.refresh_token] = user_id
+            # Copy-on-write: handlers on the server thread may be iterating these dicts.
+            self.users = {**self.users, user_id: User(user_id, name, name)}
+            self.accounts = {**self.accounts, name: account}
+            self.refresh_tokens = {**self.refresh_tokens, account.refresh_token: user_id}
             return account
 
     def account_of(self, user_id: int) -> Account | None:
@@ -107,7 +109,7 @@ class PixivState:
     def expire_tokens(self) -> None:
         """Make every access token issued so far expired (refresh tokens keep working)."""
         with self._lock:
-            for token in self.tokens.values():
+            for token in list(self.tokens.values()):
                 token.expires_at = 0.0
 
     def issue_code(self, user_id: int, challenge: str) -> str:
@@ -155,7 +157,7 @@ class PixivState:
                 ext="jpg" if kind != "illust" else "png",
                 frame_delays=(100, 200, 100) if kind == "ugoira" else (),
             )
-            self.illusts[illust.id] = illust
+            self.illusts = {**self.illusts, illust.id: illust}  # copy-on-write, as above
             return illust
 
     # ----- bookmarks and follows
@@ -173,6 +175,17 @@ class PixivState:
         with self._lock:
             if self.illust_bookmarks.get(user_id, {}).pop(illust_id, None) is not None:
                 self.bookmark_counts[illust_id] -= 1
+
+    def add_novel_bookmark(
+        self, user_id: int, novel_id: int, restrict: Restrict, tags: tuple[str, ...]
+    ) -> None:
+        with self._lock:
+            marks = self.novel_bookmarks.setdefault(user_id, {})
+            marks[novel_id] = Bookmark(novel_id, restrict, next(self._bookmark_ids), tags)
+
+    def delete_novel_bookmark(self, user_id: int, novel_id: int) -> None:
+        with self._lock:
+            self.novel_bookmarks.get(user_id, {}).pop(novel_id, None)
 
     def follow(self, user_id: int, target: int, restrict: Restrict) -> None:
         with self._lock:

@@ -4,7 +4,7 @@ Run the flows with ``SyncRunner``/``AsyncRunner`` from ``kemopix._io``; page ste
 ``iter_items``/``aiter_items``. Facts: /work/shared/docs/kemono-protocol.md (cited as §n).
 """
 
-from . import accounts, creators, discord, posts
+from . import accounts, creators, discord, posts, raw
 from .dates import parse_date
 from .errors import (
     AlreadyFlagged,
@@ -41,4 +41,5 @@ __all__ = [
     "expect_ok",
     "parse_date",
     "posts",
+    "raw",
 ]

@@ -21,6 +21,7 @@ __all__ = [
     "linked_creators",
     "profile",
     "random_creator",
+    "request_link",
     "tags",
 ]
 
@@ -72,6 +73,28 @@ def delete_links(site: KemonoSite, service: str, creator_id: str) -> Flow[bool]:
     if response.status >= 400:
         raise api_error(response)
     return True
+
+
+def request_link(
+    site: KemonoSite,
+    service: str,
+    creator_id: str,
+    target_service: str,
+    target_id: str,
+    reason: str = "",
+) -> Flow[None]:
+    """Ask moderators to link two creators (signed in; 401 when not).
+
+    assumption (§2.1 leaves the body UNCONFIRMED): ``{"service", "creator_id", "reason"}``
+    naming the other creator, as the emulator accepts.
+    """
+    body = {"service": target_service, "creator_id": target_id, "reason": reason}
+    request = site.request(
+        "POST", f"{_user(service, creator_id)}/links/new", json=body, retry=False
+    )
+    response = yield request
+    if response.status >= 400:
+        raise api_error(response)
 
 
 def tags(site: KemonoSite, service: str, creator_id: str) -> Flow[list[TagCount]]:

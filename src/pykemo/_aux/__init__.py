@@ -1,0 +1,5 @@
+"""Auxiliary public types."""
+
+from .aux_classes import FileHashResult
+
+__all__ = ["FileHashResult"]

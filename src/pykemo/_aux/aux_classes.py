@@ -1,0 +1,42 @@
+"""``FileHashResult``: where a file (by SHA-256) appears."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ..discord.messages import DiscordMessage
+from ..files.files import File
+from ..posts.posts import Post
+
+if TYPE_CHECKING:
+    from kemopix.sites.kemono.models import FileSearch
+
+    from ..sessions.session import KemoSession
+
+__all__ = ["FileHashResult"]
+
+
+@dataclass(kw_only=True)
+class FileHashResult:
+    file: File | None = None
+    posts: list[Post] = field(default_factory=list)
+    disc: list[DiscordMessage] = field(default_factory=list)
+
+    @classmethod
+    def empty(cls) -> FileHashResult:
+        """No file, no posts, no messages."""
+        return cls(file=None, posts=[], disc=[])
+
+    @classmethod
+    def from_wire(cls, wire: FileSearch, ks: KemoSession | None = None) -> FileHashResult:
+        file = None
+        if wire.hash:
+            h, ext = wire.hash, wire.ext or ""
+            file = File(f"{h}{ext}", f"/data/{h[0:2]}/{h[2:4]}/{h}{ext}", wire.mime)
+            file.with_session(ks)
+        return cls(
+            file=file,
+            posts=[Post.from_wire(p, ks) for p in wire.posts],
+            disc=[DiscordMessage.from_wire(m, None, ks) for m in wire.discord_posts],
+        )

@@ -1,0 +1,92 @@
+"""Pure logic of the sans-I/O Kemono site: URLs, flavours, dates, tolerant models, errors."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from kemopix._protocol import Request, Response
+from kemopix._protocol.errors import DecodeError, NotFound
+from kemopix.sites.kemono import ENV_URL, PRESETS, KemonoSite, api_error, parse_date
+from kemopix.sites.kemono.errors import InsufficientRole, server_message
+from kemopix.sites.kemono.models import Post, PostRef, convert
+
+
+def response(status: int, body: bytes) -> Response:
+    request = Request.build("GET", "https://kemono.cr/api/v1/x")
+    return Response(status, {}, body, request.url, request)
+
+
+def test_default_site_and_env_override() -> None:
+    assert KemonoSite.default({}) is PRESETS["kemono.cr"]
+    site = KemonoSite.default({ENV_URL: "http://127.0.0.1:9/api/v1/"})
+    assert (site.url, site.flavour) == ("http://127.0.0.1:9", "kemono")
+    assert KemonoSite.default({ENV_URL: "https://pawchive.st"}) is PRESETS["pawchive.st"]
+    assert KemonoSite.from_url("https://coomer.st").flavour == "coomer"
+    with pytest.raises(ValueError, match="http"):
+        KemonoSite("ftp://kemono.cr")
+    with pytest.raises(ValueError, match="flavour"):
+        KemonoSite("https://x.test", "other")  # type: ignore[arg-type]
+
+
+def test_headers_and_urls_per_flavour() -> None:
+    kemono, pawchive = PRESETS["kemono.cr"], PRESETS["pawchive.st"]
+    assert kemono.headers() == {"Accept": "text/css"}
+    assert pawchive.headers() == {"Accept": "application/json"}
+    assert kemono.api("/posts") == "https://kemono.cr/api/v1/posts"
+    path = "/ab/cd/abcd.png"
+    assert kemono.file_url(path, "a b.png") == "https://kemono.cr/data/ab/cd/abcd.png?f=a%20b.png"
+    assert pawchive.file_url("/data" + path) == "https://file.pawchive.st/data/ab/cd/abcd.png"
+    assert kemono.file_url("\\ab\\cd\\x.png") == "https://kemono.cr/data/ab/cd/x.png"
+    assert kemono.page_url("patreon", "user", "a/b") == "https://kemono.cr/patreon/user/a%2Fb"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2024-10-24T05:52:59.498767", datetime(2024, 10, 24, 5, 52, 59, 498767, UTC)),
+        ("2024-06-04T23:53:36", datetime(2024, 6, 4, 23, 53, 36, tzinfo=UTC)),
+        ("2022-07-29T21:12:11.483", datetime(2022, 7, 29, 21, 12, 11, 483000, UTC)),
+        (1656059580, datetime(2022, 6, 24, 8, 33, tzinfo=UTC)),
+        (1656059580.5, datetime(2022, 6, 24, 8, 33, 0, 500000, UTC)),
+        ("Tue, 01 Aug 2023 12:00:00 GMT", datetime(2023, 8, 1, 12, tzinfo=UTC)),
+        (None, None),
+        ("", None),
+        ("yesterday", None),
+    ],
+)
+def test_dates_in_every_shape(raw: str | float | None, expected: datetime | None) -> None:
+    assert parse_date(raw) == expected
+
+
+def test_posts_tolerate_both_generations() -> None:
+    empty = convert({"id": 5, "user": 7, "service": "fanbox", "file": {}, "extra": 1}, Post)
+    assert empty.main_file() is None and empty.files() == [] and empty.tag_list() == []
+    revision = convert(
+        {
+            "id": "a",
+            "file": '{"name": "x.png", "path": "/x.png"}',
+            "attachments": '[{"name": "y", "path": "/y"}, {}]',
+            "tags": "{one,two}",
+            "revision_id": 3,
+        },
+        Post,
+    )
+    main = revision.main_file()
+    assert main is not None and main.path == "/x.png"
+    assert [f.path for f in revision.files()] == ["/y"]
+    assert revision.tag_list() == ["one", "two"]
+    assert convert({"service": "x", "user": "c1", "post_id": 2}, PostRef).creator_id() == "c1"
+    with pytest.raises(DecodeError):
+        convert({"title": "no id"}, Post)
+
+
+def test_error_bodies_become_typed_errors() -> None:
+    gone = response(404, b'{"error": "Creator not found."}')
+    assert server_message(gone) == "Creator not found."
+    error = api_error(gone)
+    assert isinstance(error, NotFound) and "Creator not found." in str(error)
+    role = api_error(response(404, b"{}"), InsufficientRole, "moderator role required")
+    assert isinstance(role, InsufficientRole) and "moderator role required" in str(role)
+    assert server_message(response(500, b"<html>")) is None
