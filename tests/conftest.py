@@ -1,4 +1,8 @@
-"""Project-wide test configuration: shared servers for the core tests."""
+"""Project-wide test configuration.
+
+Test helper modules live beside their tests under unique names (a single conftest keeps mypy's
+module names unique); their fixtures are registered here.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,11 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent / "core"))
+for _folder in ("core", "pixivapi"):
+    sys.path.insert(0, str(Path(__file__).parent / _folder))
 
-from core_server import CoreServer
+from core_server import CoreServer  # noqa: E402
+from pixivapi_fixtures import *  # noqa: E402, F403
 
 
 @pytest.fixture(scope="session")

@@ -58,3 +58,34 @@ async def test_closing_twice_and_sessions_made_lazily() -> None:
     await ks.close()
     await ks.close()
     assert "closed" in repr(ks)
+
+
+async def test_module_verbs_and_service_checks(kemono_emulator: KemonoEmulator) -> None:
+    from pykemo.checks import check_if_discord, check_if_fanbox, correct_service_check
+    from pykemo.core import HTTPRequestMethod, request
+    from pykemo.exceptions import IncorrectService, NotDiscord, NotFanbox
+
+    async with session_for(kemono_emulator) as ks:
+        response = await request(ks, HTTPRequestMethod.GET, "/posts/random")
+        async with response:
+            assert response.status == 200
+    check_if_fanbox("fanbox")
+    with pytest.raises(NotFanbox, match="patreon"):
+        check_if_fanbox("patreon")
+    with pytest.raises(NotDiscord):
+        check_if_discord(pykemo.ServiceType.FANBOX)
+    with pytest.raises(IncorrectService):
+        correct_service_check("gumroad", "patreon")
+
+
+def test_demo_main_prints_a_creator(
+    kemono_emulator: KemonoEmulator,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from pykemo.main import main
+
+    monkeypatch.setenv("KEMOPIX_KEMONO_URL", kemono_emulator.url)
+    assert main("patreon", DEMO_ID) == 0
+    assert "Demo Creator" in capsys.readouterr().out
+    assert main("patreon", "nobody") == 1

@@ -28,9 +28,17 @@ from ..tags.tag import Tag, TagLike, TagsDict, TagsResult, tag_names
 if TYPE_CHECKING:
     from ..sessions.session import KemoSession
 
-__all__ = ["AnnouncementsList", "Creator", "CreatorDict", "CreatorsList", "FancardsList"]
+__all__ = [
+    "AnnouncementsList",
+    "Creator",
+    "CreatorDict",
+    "CreatorID",
+    "CreatorsList",
+    "FancardsList",
+]
 
 CreatorDict = dict[str, object]
+CreatorID = str
 
 
 @dataclass(kw_only=True, eq=False, repr=False)

@@ -13,20 +13,48 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from ..._protocol.errors import DecodeError, InvalidInput, NotFound, Unauthorized
+from ..._protocol.errors import DecodeError, InvalidInput, KemopixError, NotFound, Unauthorized
 from ..._protocol.flow import Flow
+from ..._protocol.paging import DISCORD_STEP, POSTS_STEP
+from ...sites.kemono import KemonoSite, raw
+from ...sites.kemono.accounts import login
 from ..model import Creator, Listed, Post, PostKey, RemoteFile, signature_of
 from ..network import Network
 from ..targets import KEMONO_SITES, Origins, Target
-from .kemono_api import DISCORD_STEP, POSTS_STEP, KemonoApi
 
-__all__ = ["KemonoSource", "login_session", "parse_date"]
+__all__ = ["KemonoSource", "kemono_site", "login_session", "parse_date", "with_session"]
 
 T = TypeVar("T")
 Raw = dict[str, Any]
 
 _HASH = re.compile(r"([0-9a-f]{64})")
 LEGACY_SITES = frozenset({"pawchive"})  # kemono-protocol.md §10: the older API shapes
+
+
+def kemono_site(site: str, origins: Origins) -> KemonoSite:
+    """The ``KemonoSite`` of ``site`` (kemono, coomer, pawchive): its preset, or the origin
+    given for it (an emulator or mirror), speaking that site's API generation."""
+    origin = origins.extra.get(site)
+    if origin:
+        return KemonoSite(origin, site)  # type: ignore[arg-type]
+    return KemonoSite.from_url(f"https://{KEMONO_SITES[site][0]}", site)  # type: ignore[arg-type]
+
+
+def with_session(flow: Flow[T], cookie: str | None) -> Flow[T]:
+    """``flow`` with the ``session`` cookie on each request (API requests only, never files)."""
+    if not cookie:
+        return (yield from flow)
+    try:
+        request = next(flow)
+        while True:
+            try:
+                response = yield request.with_headers(Cookie=f"session={cookie}")
+            except KemopixError as exc:
+                request = flow.throw(exc)
+            else:
+                request = flow.send(response)
+    except StopIteration as stop:
+        return stop.value  # type: ignore[no-any-return]
 
 
 def parse_date(value: Any) -> datetime | None:
@@ -77,26 +105,25 @@ class KemonoSource:
         self.origins = origins
         self.comments = comments
         self.sessions = dict(sessions or {})
-        self._apis: dict[str, KemonoApi] = {}
+        self._sites: dict[str, KemonoSite] = {}
         self._creators: dict[tuple[str, str, str], Creator] = {}
 
-    def api(self, site: str) -> KemonoApi:
-        api = self._apis.get(site)
-        if api is None:
-            origin = self.origins.extra.get(site) or f"https://{KEMONO_SITES[site][0]}"
-            api = KemonoApi(origin.rstrip("/"), site in LEGACY_SITES, self.sessions.get(site))
-            self._apis[site] = api
-        return api
+    def api(self, site: str) -> KemonoSite:
+        known = self._sites.get(site)
+        if known is None:
+            known = self._sites[site] = kemono_site(site, self.origins)
+        return known
 
-    async def run(self, flow: Flow[T]) -> T:
-        return await self.network.run(self.family, flow)
+    async def run(self, site: str, flow: Flow[T]) -> T:
+        """Run an API flow of ``site`` (with its session cookie when logged in)."""
+        return await self.network.run(self.family, with_session(flow, self.sessions.get(site)))
 
     async def creator(self, site: str, service: str, creator_id: str) -> Creator:
         key = (site, service, creator_id)
         known = self._creators.get(key)
         if known is None:
             try:
-                profile = await self.run(self.api(site).profile(service, creator_id))
+                profile = await self.run(site, raw.profile(self.api(site), service, creator_id))
             except NotFound as exc:
                 raise NotFound(
                     f"no {service} creator {creator_id} on {site}", status=404, url=exc.url
@@ -124,11 +151,11 @@ class KemonoSource:
 
     async def _channels(self, site: str, target: Target) -> AsyncIterator[_Channel]:
         api = self.api(site)
-        server = await self.run(api.discord_server(target.id))
+        server = await self.run(site, raw.discord_server(api, target.id))
         if isinstance(server, dict) and isinstance(server.get("channels"), list):
             channels, name = server["channels"], str(server.get("name") or "")
         else:
-            channels, name = await self.run(api.discord_lookup(target.id)), ""
+            channels, name = await self.run(site, raw.discord_lookup(api, target.id)), ""
         wanted = target.option("channel")
         creator = Creator(site, "discord", target.id, name)
         found = False
@@ -143,12 +170,12 @@ class KemonoSource:
             raise NotFound(f"no channel {wanted} in Discord server {target.id}", status=404)
 
     async def _favorites(self, site: str, kind: str) -> AsyncIterator[Any]:
-        if not self.api(site).session:
+        if not self.sessions.get(site):
             raise Unauthorized(
                 f"{site} favorites need a login: run `kemopix login kemono --site {site}`",
                 status=401,
             )
-        items = await self.run(self.api(site).favorites(kind))
+        items = await self.run(site, raw.favorites(self.api(site), kind))
         if kind == "post":
             yield _FavoritePosts(self, site, [i for i in items if isinstance(i, dict)])
             return
@@ -160,33 +187,34 @@ class KemonoSource:
                 yield _CreatorPosts(self, site, creator, None)
 
     # -- posts --------------------------------------------------------------------------------
-    def listed(self, site: str, raw: Raw) -> Listed:
-        post_id, service = str(raw.get("id", "")), str(raw.get("service", ""))
+    def listed(self, site: str, data: Raw) -> Listed:
+        post_id, service = str(data.get("id", "")), str(data.get("service", ""))
         if not post_id or not service:
-            raise DecodeError(f"a {site} post without id or service: {str(raw)[:120]}")
-        edited = raw.get("edited") if site in LEGACY_SITES else None
-        sig = signature_of(raw.get("title") or "", raw.get("published"), _paths(raw), edited)
-        return Listed(PostKey(site, service, post_id), sig, parse_date(raw.get("published")), raw)
+            raise DecodeError(f"a {site} post without id or service: {str(data)[:120]}")
+        edited = data.get("edited") if site in LEGACY_SITES else None
+        sig = signature_of(data.get("title") or "", data.get("published"), _paths(data), edited)
+        published = parse_date(data.get("published"))
+        return Listed(PostKey(site, service, post_id), sig, published, data)
 
     async def post(self, site: str, entry: Listed, creator: Creator | None) -> Post:
         """The whole post: the detail envelope when the listing held a summary, comments."""
-        raw: Raw = dict(entry.data)
+        data: Raw = dict(entry.data)
         api = self.api(site)
         service, post_id = entry.key.service, entry.key.id
-        user = str(raw.get("user") or (creator.id if creator else ""))
+        user = str(data.get("user") or (creator.id if creator else ""))
         envelope: Raw = {}
-        if not api.legacy or "content" not in raw:
-            detail = await self.run(api.post(service, user, post_id))
+        if not api.legacy or "content" not in data:
+            detail = await self.run(site, raw.post(api, service, user, post_id))
             if isinstance(detail, dict) and isinstance(detail.get("post"), dict):
-                envelope, raw = detail, dict(detail["post"])
+                envelope, data = detail, dict(detail["post"])
             elif isinstance(detail, dict):
-                raw = detail
+                data = detail
         if creator is None or creator.id != user:
             creator = await self.creator(site, service, user)
         comments = None
         if self.comments and service != "discord":
-            comments = await self.run(api.comments(service, user, post_id))
-        return self.build(site, entry, raw, envelope, creator, comments)
+            comments = await self.run(site, raw.post_comments(api, service, user, post_id))
+        return self.build(site, entry, data, envelope, creator, comments)
 
     def build(
         self,
@@ -207,19 +235,23 @@ class KemonoSource:
         }
         files: list[RemoteFile] = []
         seen: set[str] = set()
-        for ref in _refs(raw):
+        for ref in _refs(data):
             path = str(ref["path"]).replace("\\", "/")
             if path in seen:
                 continue  # the same file as main file and attachment (§6.9)
             seen.add(path)
             match = _HASH.search(path)
             name = str(ref.get("name") or path.rsplit("/", 1)[-1])
+            server = servers.get(path)
+            url = api.file_url(path, name)
+            if server:
+                url = server + url[len(api.files_url or api.url) :]
             files.append(
                 RemoteFile(
-                    url=api.file_url(path, name, servers.get(path)),
+                    url=url,
                     name=name,
                     index=len(files) + 1,
-                    kind="file" if not files and ref is raw.get("file") else "attachment",
+                    kind="file" if not files and ref is data.get("file") else "attachment",
                     sha256=match.group(1) if match else None,
                 )
             )
@@ -229,18 +261,18 @@ class KemonoSource:
             if isinstance(item, list) and len(item) == 2 and isinstance(item[1], dict):
                 if item[1].get("revision_id") is not None:
                     revisions.append(item[1])
-        tags = raw.get("tags") if isinstance(raw.get("tags"), list) else []
+        tags = data.get("tags") if isinstance(data.get("tags"), list) else []
         return Post(
             key=entry.key,
             creator=creator,
-            title=str(raw.get("title") or ""),
-            published=parse_date(raw.get("published")),
+            title=str(data.get("title") or ""),
+            published=parse_date(data.get("published")),
             files=files,
-            raw=envelope or raw,
-            added=parse_date(raw.get("added")),
-            edited=parse_date(raw.get("edited")),
+            raw=envelope or data,
+            added=parse_date(data.get("added")),
+            edited=parse_date(data.get("edited")),
             tags=[str(t) for t in tags or []],
-            content=str(raw.get("content") or ""),
+            content=str(data.get("content") or ""),
             kind="message" if entry.key.service == "discord" else "post",
             comments=comments,
             revisions=revisions,
@@ -267,13 +299,14 @@ class _CreatorPosts:
 
     async def entries(self) -> AsyncIterator[Listed]:
         api, offset = self.source.api(self.site), 0
+        creator = self.creator
         while True:
             page = await self.source.run(
-                api.posts(self.creator.service, self.creator.id, offset, self.query)
+                self.site, raw.posts_page(api, creator.service, creator.id, offset, self.query)
             )
-            for raw in page:
-                if isinstance(raw, dict):
-                    yield self.source.listed(self.site, raw)
+            for item in page:
+                if isinstance(item, dict):
+                    yield self.source.listed(self.site, item)
             if len(page) < POSTS_STEP:
                 return
             offset += POSTS_STEP
@@ -343,18 +376,17 @@ class _Channel:
     async def entries(self) -> AsyncIterator[Listed]:
         api, offset = self.source.api(self.site), 0
         while True:
-            page = await self.source.run(api.discord_channel(self.channel, offset))
-            for raw in page:
-                if isinstance(raw, dict):
-                    message = {**raw, "service": "discord", "title": f"#{self.name}"}
+            page = await self.source.run(self.site, raw.discord_channel(api, self.channel, offset))
+            for item in page:
+                if isinstance(item, dict):
+                    message = {**item, "service": "discord", "title": f"#{self.name}"}
                     yield self.source.listed(self.site, message)
             if len(page) < DISCORD_STEP:
                 return
             offset += DISCORD_STEP
 
     async def complete(self, entry: Listed) -> Post | None:
-        raw = dict(entry.data)
-        return self.source.build(self.site, entry, raw, {}, self.creator, None)
+        return self.source.build(self.site, entry, dict(entry.data), {}, self.creator, None)
 
 
 @dataclass(slots=True)
@@ -374,13 +406,29 @@ class _FavoritePosts:
         return f"{self.site} favorite posts"
 
     async def entries(self) -> AsyncIterator[Listed]:
-        for raw in self.items:
-            yield self.source.listed(self.site, raw)
+        for item in self.items:
+            yield self.source.listed(self.site, item)
 
     async def complete(self, entry: Listed) -> Post | None:
         return await self.source.post(self.site, entry, None)
 
 
-async def login_session(site: str, origin: str | None, username: str, password: str) -> str:
-    """Log in to a Kemono-compatible site; the ``session`` cookie (kemono-protocol.md §2.5)."""
-    raise Unauthorized(f"{site}: login is not available yet; pass --session", status=401)
+def session_cookie(set_cookie: str | None) -> str | None:
+    """The value of ``session`` in a Set-Cookie header (several may be joined by commas)."""
+    match = re.search(r"(?:^|[,;]\s*)session=([^;,\s]+)", set_cookie or "")
+    return match.group(1) if match else None
+
+
+def login_flow(site: KemonoSite, username: str, password: str) -> Flow[str]:
+    """The site's login flow (``sites.kemono.accounts.login``), keeping the session cookie."""
+    inner = login(site, username, password)
+    request = next(inner)
+    response = yield request
+    try:
+        inner.send(response)  # raises the typed login errors
+    except StopIteration:
+        pass
+    cookie = session_cookie(response.headers.get("set-cookie"))
+    if cookie is None:
+        raise Unauthorized(f"{site.host}: the login answer set no session cookie", status=401)
+    return cookie

@@ -35,6 +35,10 @@ __all__ = [
     "DEMO_PASSWORD",
     "DEMO_REFRESH_TOKEN",
     "DEMO_USER_ID",
+    "PLACEHOLDER_ACCOUNT",
+    "PLACEHOLDER_PASSWORD",
+    "PLACEHOLDER_REFRESH_TOKEN",
+    "PLACEHOLDER_USER_ID",
     "QUICKSTART_ARTIST_ID",
     "QUICKSTART_ILLUST_ID",
     "DatasetSpec",
@@ -46,6 +50,11 @@ DEMO_ACCOUNT = "kemopix_demo"
 DEMO_PASSWORD = "kemopix-demo-password"  # published on purpose: a fake credential
 DEMO_REFRESH_TOKEN = "kemopix-demo-refresh-token"
 DEMO_ARTIST_ID = 4242
+# The seed's Quickstart runs verbatim: login('username', 'password'), authenticate('refresh_token').
+PLACEHOLDER_USER_ID = 1001
+PLACEHOLDER_ACCOUNT = "username"
+PLACEHOLDER_PASSWORD = "password"  # published on purpose: the seed text's placeholders
+PLACEHOLDER_REFRESH_TOKEN = "refresh_token"
 QUICKSTART_ARTIST_ID = 2188232
 QUICKSTART_ILLUST_ID = 75523989
 
@@ -54,7 +63,9 @@ _ILLUST_ID_START = 60_000_000
 _NOVEL_ID_START = 9_000_000
 _COMMENT_ID_START = 90_000_000
 _BOOKMARK_ID_START = 5_000_000_000
-_SPECIAL_USERS = frozenset({DEMO_USER_ID, DEMO_ARTIST_ID, QUICKSTART_ARTIST_ID})
+_SPECIAL_USERS = frozenset(
+    {DEMO_USER_ID, PLACEHOLDER_USER_ID, DEMO_ARTIST_ID, QUICKSTART_ARTIST_ID}
+)
 
 
 @dataclass(frozen=True)
@@ -328,6 +339,14 @@ def _fixed_users(b: _Builder) -> None:
         comment="The emulator's demo account.",
     )
     b.user(
+        PLACEHOLDER_USER_ID,
+        PLACEHOLDER_ACCOUNT,
+        "Quickstart Reader",
+        password=PLACEHOLDER_PASSWORD,
+        mail_address="quickstart@kemopix.invalid",
+        comment="Logs in with the seed Quickstart's placeholder credentials.",
+    )
+    b.user(
         DEMO_ARTIST_ID,
         "kemopix_demo_artist",
         "Kemopix Demo Artist",
@@ -440,9 +459,9 @@ def build_dataset(conn: sqlite3.Connection, spec: DatasetSpec) -> None:
     builder.assign_ids()
     builder.assign_novel_ids()
     _social(builder, users)
-    conn.execute(
+    conn.executemany(
         "INSERT INTO refresh_tokens (token, user_id) VALUES (?, ?)",
-        (DEMO_REFRESH_TOKEN, DEMO_USER_ID),
+        [(DEMO_REFRESH_TOKEN, DEMO_USER_ID), (PLACEHOLDER_REFRESH_TOKEN, PLACEHOLDER_USER_ID)],
     )
     from .vocab import TAG_TRANSLATIONS
 

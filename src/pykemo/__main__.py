@@ -1,0 +1,7 @@
+"""``python -m pykemo``."""
+
+import sys
+
+from .main import main
+
+sys.exit(main())
