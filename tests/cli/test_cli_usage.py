@@ -94,7 +94,9 @@ def test_config_file_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert "config file not found" in one_line_error(capsys)
 
 
-def test_archive_commands_need_an_archive(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_archive_commands_need_an_archive(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     for command in ("verify", "retry-failed"):
         assert main([command, "-o", str(tmp_path / "empty")]) == 2
         assert "no kemopix archive" in one_line_error(capsys)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from pykemo_helpers import DEMO_ID, DEMO_SERVICE, session_for
 
 import pykemo
 from kemopix.emulators import KemonoEmulator
-from pykemo import Creator, KemoSession, ServiceType
+from pykemo import Creator, KemoSession, ServiceType, Tag
 from pykemo.exceptions import NotDiscord, NotFanbox, PyKemoValueError, SessionRequired
 
 
@@ -79,11 +80,14 @@ async def test_search_and_tags(kemono_emulator: KemonoEmulator) -> None:
         assert found and all("sketch" in p.title.lower() for p in found)
 
 
-async def test_links_announcements_and_service_checks(kemono_emulator: KemonoEmulator) -> None:
+async def test_links_announcements_and_service_checks(
+    kemono_emulator: KemonoEmulator, tmp_path: Path
+) -> None:
     async with session_for(kemono_emulator) as ks:
         creator = await demo(ks)
-        links = await creator.other_links()
-        assert links and all(isinstance(c, Creator) for c in links)
+        [fanbox] = await creator.other_links()
+        assert fanbox.service == ServiceType.FANBOX
+        assert await pykemo.get_creator_links("patreon", DEMO_ID, ks) == [fanbox]
         announcements = await creator.announcements()
         assert announcements and announcements[0].creator_id == DEMO_ID
         assert await creator.announcements() is announcements  # cached
@@ -91,9 +95,12 @@ async def test_links_announcements_and_service_checks(kemono_emulator: KemonoEmu
             await creator.fancards()
         with pytest.raises(NotDiscord):
             await creator.channels()
-        fanbox = links[0] if links[0].service == ServiceType.FANBOX else None
-        if fanbox is not None:
-            assert isinstance(await fanbox.fancards(), list)
+        cards = await fanbox.fancards()
+        assert len(cards) == 3 and cards[0].price == "500 JPY"
+        card_file = cards[0].file
+        assert card_file is not None and card_file.path.startswith("/data/")
+        assert await card_file.save(tmp_path)
+        assert (tmp_path / card_file.name).stat().st_size == cards[0].file_size
 
 
 async def test_random_creator_and_creator_list(kemono_emulator: KemonoEmulator) -> None:
@@ -109,3 +116,22 @@ async def test_detached_creator_raises_instead_of_returning_empty() -> None:
     creator = Creator(id="1", service=ServiceType.PATREON)
     with pytest.raises(SessionRequired):
         await creator.posts()
+
+
+async def test_short_queries_are_refused_before_sending(kemono_emulator: KemonoEmulator) -> None:
+    async with session_for(kemono_emulator) as ks:
+        creator = await demo(ks)
+        with pytest.raises(ValueError, match="at least 3"):
+            await creator.posts(query="ab")
+        with pytest.raises(PyKemoValueError):
+            await pykemo.get_posts("x", kemo_session=ks)
+        assert len(await creator.posts(query="   ")) == 6  # blank: no search
+
+
+async def test_site_tags(kemono_emulator: KemonoEmulator) -> None:
+    async with session_for(kemono_emulator) as ks:
+        every = await Tag.all(ks)
+        counts = await Tag.all(ks, as_dict=True)
+        assert every and counts[every[0].value] == every[0].post_count
+        assert await Tag.with_name(every[0].value, ks, cache=counts) == every[0]
+        assert await Tag.from_names(["no-such-tag-here"], ks) == [None]

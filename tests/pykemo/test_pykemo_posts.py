@@ -12,7 +12,16 @@ import pykemo
 from kemopix._protocol import KEMONO_CONFIG, RetryPolicy
 from kemopix.emulators import KemonoEmulator
 from pykemo import FileHashResult, KemoSession, Post
-from pykemo.exceptions import PyKemoHTTPError, PyKemoServerError, PyKemoValueError
+from pykemo.exceptions import (
+    PyKemoHTTPError,
+    PyKemoRateLimited,
+    PyKemoServerError,
+    PyKemoValueError,
+)
+
+
+def files_under(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob("*") if p.is_file()]
 
 
 async def newest_demo_post(ks: KemoSession) -> Post:
@@ -101,6 +110,13 @@ async def test_file_save_is_verified_and_confined(
         folder = tmp_path / post.sanitized_title()
         assert {p.name for p in folder.iterdir()} == {f.name for f in post.all_files()}
         assert not list(folder.glob("*.part"))
+        older = await post.next_post()
+        assert older is not None
+        assert await pykemo.save_posts(tmp_path / "all", [post, older]) is True
+        assert {p.name for p in (tmp_path / "all").iterdir()} == {
+            post.sanitized_title(),
+            older.sanitized_title(),
+        }
 
 
 async def test_server_errors_are_retried_then_typed(kemono_emulator: KemonoEmulator) -> None:
@@ -114,3 +130,35 @@ async def test_server_errors_are_retried_then_typed(kemono_emulator: KemonoEmula
         with pytest.raises(PyKemoServerError) as info:
             await pykemo.random_post(ks)
     assert info.value.status == 500 and isinstance(info.value, PyKemoHTTPError)
+
+
+async def test_rate_limit_is_honoured_then_typed(kemono_emulator: KemonoEmulator) -> None:
+    fast = KEMONO_CONFIG.replace(retry=RetryPolicy(max_attempts=2, backoff=0.01, jitter=0))
+    kemono_emulator.add_fault(
+        kind="status", path="/api/v1/app_version$", status=429, retry_after=0.05, probability=1.0
+    )
+    async with KemoSession(site_of(kemono_emulator), config=fast) as ks:
+        with pytest.raises(PyKemoRateLimited) as info:
+            await pykemo.get_api_version(ks)
+    assert info.value.status == 429 and info.value.retry_after == pytest.approx(0.05, abs=1)
+
+
+async def test_hostile_names_stay_inside_the_folder(
+    kemono_emulator: KemonoEmulator, tmp_path: Path
+) -> None:
+    kemono_emulator.add_creator("patreon", "hostile", "Hostile")
+    kemono_emulator.add_post(
+        "patreon",
+        "hostile",
+        title="../../escape/..",
+        files=[("../../../evil.png", b"payload"), ("..\\..\\win.txt", b"more")],
+    )
+    root = tmp_path / "root"
+    async with session_for(kemono_emulator) as ks:
+        creator = await pykemo.get_creator("patreon", "hostile", ks)
+        assert creator is not None
+        [post] = await creator.posts()
+        assert await post.save(str(root) + "/*") is True
+    written = files_under(tmp_path)
+    assert len(written) == 2
+    assert all(root in p.parents for p in written)

@@ -11,7 +11,7 @@ from kemopix._io import RequestsTransport, SyncRunner
 from kemopix._protocol import KEMONO_CONFIG, NotFound, Unauthorized
 from kemopix.emulators import KemonoEmulator
 from kemopix.emulators.kemono_server.seeding import DISCORD_SERVER_ID
-from kemopix.sites.kemono import raw
+from kemopix.sites.kemono import accounts, raw
 
 
 @pytest.fixture
@@ -40,3 +40,20 @@ def test_raw_calls(kemono_emulator: KemonoEmulator, runner: SyncRunner) -> None:
         runner.run(raw.favorites(site, "artist"))
     with pytest.raises(NotFound):
         runner.run(raw.profile(site, DEMO_SERVICE, "nobody"))
+
+
+def test_raw_favorites_with_a_cookie_header(
+    kemono_emulator: KemonoEmulator, runner: SyncRunner
+) -> None:
+    site = site_of(kemono_emulator)
+    runner.run(accounts.register(site, "raw-user", "long enough password"))
+    runner.run(accounts.login(site, "raw-user", "long enough password"))
+    runner.run(accounts.set_favorite(site, "creator", DEMO_SERVICE, DEMO_ID))
+    cookie = runner.transport.session.cookies.get("session")
+    assert cookie
+    fresh = SyncRunner(RequestsTransport(KEMONO_CONFIG))
+    try:
+        favorites = fresh.run(raw.favorites(site.with_session_cookie(cookie), "artist"))
+    finally:
+        fresh.close()
+    assert [f["id"] for f in favorites] == [DEMO_ID]

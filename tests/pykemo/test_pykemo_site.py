@@ -90,3 +90,14 @@ def test_error_bodies_become_typed_errors() -> None:
     role = api_error(response(404, b"{}"), InsufficientRole, "moderator role required")
     assert isinstance(role, InsufficientRole) and "moderator role required" in str(role)
     assert server_message(response(500, b"<html>")) is None
+
+
+def test_cookie_for_jarless_clients_stays_secret() -> None:
+    site = PRESETS["kemono.cr"].with_session_cookie("abcdef123456")
+    assert site.headers()["Cookie"] == "session=abcdef123456"
+    assert "abcdef123456" not in repr(site)
+    assert "abcdef123456" not in repr(site.request("GET", "/account"))
+    assert site == PRESETS["kemono.cr"] and site.with_session_cookie(None).session_cookie is None
+    assert site.file_url("/a/b/c.png", server="https://n2.kemono.cr/") == (
+        "https://n2.kemono.cr/data/a/b/c.png"
+    )

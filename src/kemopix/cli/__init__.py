@@ -30,11 +30,11 @@ EXIT_INTERRUPTED = 130
 def _emulator_hooks(site: str, parser: argparse.ArgumentParser) -> None:
     try:
         if site == "kemono":
-            from ..emulators.kemono import cli as kemono_cli
+            from ..emulators.kemono_server import cli as kemono_cli
 
             kemono_cli.add_cli_arguments(parser)
         else:
-            from ..emulators.pixiv import cli as pixiv_cli
+            from ..emulators.pixiv_server import cli as pixiv_cli
 
             pixiv_cli.add_cli_arguments(parser)
     except ImportError:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 from pathlib import Path
 
@@ -50,6 +51,8 @@ async def run_targets(
     targets: list[Target],
     settings: Settings,
     reporter: Reporter,
+    *,
+    pixiv_token: str | None = None,
 ) -> Summary:
     """Run ``targets`` through a fresh engine (the archive lives in the output folder)."""
     origins = origins_for(args, config)
@@ -58,7 +61,12 @@ async def run_targets(
     archive = _open_archive(settings.root, settings.dry_run)
     try:
         sources = build_sources(
-            network, origins, config, families_of(targets), comments=settings.sidecars.comments
+            network,
+            origins,
+            config,
+            families_of(targets),
+            comments=settings.sidecars.comments,
+            pixiv_token=pixiv_token,
         )
         engine = Engine(settings, archive, network, sources, reporter)
         return await engine.run(targets)
@@ -88,6 +96,14 @@ def download_command(args: argparse.Namespace) -> int:
 def plan_command(args: argparse.Namespace) -> int:
     args.dry_run = True
     return download_command(args)
+
+
+def _say(args: argparse.Namespace, text: str, event: str, **data: object) -> None:
+    """A line for the user, or a JSON event with ``--json``; nothing with ``--quiet``."""
+    if getattr(args, "json", False):
+        echo(json.dumps({"event": event, **data}, ensure_ascii=False))
+    elif not getattr(args, "quiet", False):
+        echo(text)
 
 
 def _existing_archive(root: Path) -> Archive:
@@ -120,8 +136,7 @@ def retry_command(args: argparse.Namespace) -> int:
     with _existing_archive(root) as archive:
         records = list(archive.files("failed", "pending"))
     if not records:
-        if not getattr(args, "quiet", False):
-            echo("nothing to retry: no failed or unfinished files in the archive")
+        _say(args, "nothing to retry: no failed or unfinished files in the archive", "nothing")
         return 0
     return asyncio.run(_refetch(args, config, records)).exit_code()
 
@@ -143,7 +158,6 @@ def _problem(root: Path, record: FileRecord) -> str | None:
 def verify_command(args: argparse.Namespace) -> int:
     config = _config(args)
     root = output_root(args, config)
-    quiet = bool(getattr(args, "quiet", False))
     with _existing_archive(root) as archive:
         records = list(archive.files("done"))
     bad: list[FileRecord] = []
@@ -152,10 +166,10 @@ def verify_command(args: argparse.Namespace) -> int:
         if problem is None:
             continue
         bad.append(record)
-        if not quiet:
-            echo(f"{problem}: {record.path}")
-    if not quiet:
-        echo(f"verified {len(records)} files: {len(records) - len(bad)} good, {len(bad)} bad")
+        _say(args, f"{problem}: {record.path}", "bad_file", path=record.path, problem=problem)
+    good = len(records) - len(bad)
+    text = f"verified {len(records)} files: {good} good, {len(bad)} bad"
+    _say(args, text, "verified", files=len(records), good=good, bad=len(bad))
     if not bad:
         return 0
     if getattr(args, "check_only", False):
@@ -164,4 +178,14 @@ def verify_command(args: argparse.Namespace) -> int:
         path = root / record.path
         if path.exists():
             os.unlink(path)  # a corrupt copy must not pass for a complete file
-    return asyncio.run(_refetch(args, config, bad)).exit_code()
+    made = [r for r in bad if r.kind == "animation"]
+    if made:
+        # An animation is encoded from its zip, not downloaded: the next `download` remakes it.
+        with Archive(root) as archive:
+            for record in made:
+                archive.fail_file(record.path, "removed by verify", status="skipped")
+                archive.set_complete(record.key, False)
+    fetch = [r for r in bad if r.kind != "animation"]
+    if not fetch:
+        return 1
+    return asyncio.run(_refetch(args, config, fetch)).exit_code()

@@ -55,6 +55,7 @@ _SITE_KEYS: Mapping[str, type | tuple[type, ...]] = {
     "retries": int,
     "timeout": (int, float),
     "comments": bool,
+    "ugoira": str,
 }
 
 # Environment variables naming site origins (emulators, mirrors).

@@ -8,7 +8,6 @@ They are never printed.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import getpass
 import sys
 from pathlib import Path
@@ -87,15 +86,28 @@ def _kemono(args: argparse.Namespace) -> int:
             password = getpass.getpass("password: ")
         if not username or not password:
             raise InvalidInput("a username and a password are needed")
-        from ..downloader.sources.kemono import login_session
-
-        cookie = asyncio.run(login_session(site, origin, username, password))
+        cookie = _kemono_login(site, args, username, password)
     if not cookie:
         raise Unauthorized(f"{site}: the site gave no session cookie", status=401)
     path = _store_session(site, origin, cookie)
     if not args.quiet:
         echo(f"{site}: logged in; session stored in {path}")
     return 0
+
+
+def _kemono_login(site: str, args: argparse.Namespace, username: str, password: str) -> str:
+    from .._io import RequestsTransport, SyncRunner
+    from .._protocol.config import KEMONO_CONFIG
+    from ..downloader.sources.kemono import kemono_site, login_flow
+
+    config = load_config(Path(args.config) if args.config else None)
+    runner = SyncRunner(RequestsTransport(KEMONO_CONFIG))
+    try:
+        return runner.run(
+            login_flow(kemono_site(site, origins_for(args, config)), username, password)
+        )
+    finally:
+        runner.close()
 
 
 def login_command(args: argparse.Namespace) -> int:

@@ -156,6 +156,8 @@ def summary_line(summary: Summary, *, plan: bool = False) -> str:
         f"{summary.files_failed} failed",
         f"{summary.files_skipped} skipped",
     ]
+    if summary.animations:
+        parts.append(f"{summary.animations} animations encoded")
     posts = f"{summary.posts_new} new, {summary.posts_updated} edited, {summary.posts_known} known"
     if summary.posts_unfinished:
         posts += f", {summary.posts_unfinished} resumed"

@@ -123,6 +123,11 @@ def _layout(parser: argparse.ArgumentParser) -> None:
         "--comments", action="store_true", help="fetch each post's comments (one more request)"
     )
     group.add_argument("--sizes", action="store_true", help="ask each file's size first (HEAD)")
+    group.add_argument(
+        "--ugoira",
+        metavar="FORMAT",
+        help="pixiv animations become webp (default), apng, gif, mp4, webm, or zip (kept as is)",
+    )
 
 
 TEMPLATE_HELP = (

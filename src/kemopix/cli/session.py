@@ -124,6 +124,10 @@ def build_settings(
     metadata = not _opt(args, "no_metadata") and download.get("metadata", True)
     comments = bool(_opt(args, "comments")) or bool(download.get("comments", False))
     max_bytes = _opt(args, "max_bytes")
+    ugoira = str(_opt(args, "ugoira") or config.site("pixiv", "ugoira") or "webp")
+    from ..ugoira import UgoiraFormat
+
+    UgoiraFormat.parse(ugoira)  # an unknown name is a usage error now, not at the first ugoira
     return Settings(
         root=root,
         templates=_templates(args, config),
@@ -139,6 +143,7 @@ def build_settings(
             json=metadata, content=metadata, comments=metadata and comments, revisions=metadata
         ),
         workers=int(download.get("workers", 64)),
+        ugoira=ugoira,
     )
 
 

@@ -41,8 +41,12 @@ def build_sources(
     families: set[str],
     *,
     comments: bool = False,
+    pixiv_token: str | None = None,
 ) -> Mapping[str, Source]:
-    """An adapter per family named in ``families`` (imports only what is used)."""
+    """An adapter per family named in ``families`` (imports only what is used).
+
+    pixiv uses ``pixiv_token`` when given (the demo's account), else the stored login.
+    """
     sources: dict[str, Source] = {}
     if "pixiv" in families:
         from pixivapi.auth import load_refresh_token
@@ -52,12 +56,19 @@ def build_sources(
 
         url = origins.extra.get("pixiv")
         site = PixivSite.at(url) if url else PixivSite.from_env()
-        auth = PixivAuth(refresh_token=load_refresh_token())
+        auth = PixivAuth(refresh_token=pixiv_token or load_refresh_token())
         pixiv_comments = bool(config.site("pixiv", "comments", comments))
         sources["pixiv"] = PixivSource(network, site, auth, comments=pixiv_comments)
     if "kemono" in families:
         from ..downloader.sources.kemono import KemonoSource
+        from .login import kemono_session
 
         kemono_comments = bool(config.site("kemono", "comments", comments))
-        sources["kemono"] = KemonoSource(network, origins, comments=kemono_comments)
+        sessions = {site: kemono_session(site) for site in ("kemono", "coomer", "pawchive")}
+        sources["kemono"] = KemonoSource(
+            network,
+            origins,
+            comments=kemono_comments,
+            sessions={site: cookie for site, cookie in sessions.items() if cookie},
+        )
     return sources

@@ -26,6 +26,7 @@ from .._protocol.errors import (
     Unauthorized,
     UnsafePathError,
 )
+from .animation import Animations
 from .archive import Archive, FileRecord, Watermark
 from .fetcher import Fetcher
 from .filters import Budget, Filters
@@ -57,6 +58,7 @@ class Settings:
     sidecars: SidecarOptions = field(default_factory=SidecarOptions)
     workers: int = 64
     detail_concurrency: int = 8
+    ugoira: str | None = "webp"  # what ugoira zips become (None or "zip": kept as zips)
 
 
 def error_kind(exc: BaseException) -> str:
@@ -87,6 +89,7 @@ class Engine:
         self.summary = Summary()
         self.budget = Budget(settings.max_files, settings.max_bytes)
         self.fetcher = Fetcher(settings.root, archive, network, copy=settings.copy)
+        self.animations = Animations(settings.root, archive, self.reporter, settings.ugoira)
         self._slots = asyncio.Semaphore(settings.workers)
         self._tasks: set[asyncio.Task[None]] = set()
         self._post_waits: list[asyncio.Task[None]] = []
@@ -102,6 +105,7 @@ class Engine:
             for target in targets:
                 await self._target(target)
             await self._drain()
+            await self._close()
         except asyncio.CancelledError:
             self.summary.interrupted = True
             raise
@@ -122,12 +126,18 @@ class Engine:
                 jobs = [self._spawn(self._fetch(_family(rec.key), rec)) for rec in recs]
                 self._post_waits.append(asyncio.create_task(self._close_retry(recs[0].key, jobs)))
             await self._drain()
+            await self._close()
         except asyncio.CancelledError:
             self.summary.interrupted = True
             raise
         finally:
             self._finish(started)
         return self.summary
+
+    async def _close(self) -> None:
+        await self.animations.aclose()
+        self.summary.animations = self.animations.encoded
+        self.summary.files_failed += self.animations.failed
 
     def _finish(self, started: float) -> None:
         totals = self.network.traffic.totals()
@@ -294,8 +304,12 @@ class Engine:
                     size=file.size,
                 )
             )
+            if file.ugoira is not None:
+                self.animations.want(record.path, file.ugoira)
             if record.status == "done" and path.exists():
                 self.summary.files_present += 1
+                if file.ugoira is not None:
+                    jobs.append(self._spawn(self.animations.after(record)))
                 continue
             jobs.append(self._spawn(self._fetch(family, record)))
         # Sidecars are many small files: written in a thread while the downloads run.
@@ -377,9 +391,6 @@ class Engine:
             except KemopixError as exc:
                 self.archive.fail_file(record.path, str(exc))
                 self.summary.files_failed += 1
-                kind = error_kind(exc)
-                if kind != "failed":
-                    self.summary.errors[kind] += 0  # a file failure, not a run failure
                 return
             except OSError as exc:
                 self.archive.fail_file(record.path, f"disk: {exc}")
@@ -395,6 +406,7 @@ class Engine:
                 self.summary.files_downloaded += int(outcome == "downloaded")
                 self.summary.files_resumed += int(outcome == "resumed")
                 self.summary.bytes_downloaded += size
+        await self.animations.after(record)
 
     async def _close_retry(self, key: PostKey, jobs: list[asyncio.Task[None]]) -> None:
         if jobs:

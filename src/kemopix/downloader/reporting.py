@@ -44,6 +44,7 @@ class Summary:
     files_skipped: int = 0
     files_failed: int = 0
     files_planned: int = 0
+    animations: int = 0
     bytes_planned: int = 0
     bytes_downloaded: int = 0
     listings: int = 0

@@ -22,7 +22,14 @@ from ..model import Creator, Listed, Post, PostKey, RemoteFile, signature_of
 from ..network import Network
 from ..targets import KEMONO_SITES, Origins, Target
 
-__all__ = ["KemonoSource", "kemono_site", "login_session", "parse_date", "with_session"]
+__all__ = [
+    "KemonoSource",
+    "kemono_site",
+    "login_flow",
+    "parse_date",
+    "session_cookie",
+    "with_session",
+]
 
 T = TypeVar("T")
 Raw = dict[str, Any]
@@ -220,18 +227,19 @@ class KemonoSource:
         self,
         site: str,
         entry: Listed,
-        raw: Raw,
+        data: Raw,
         envelope: Raw,
         creator: Creator,
         comments: Any,
     ) -> Post:
         api = self.api(site)
+        # The 2025 envelope names each file's server (attachments, previews, videos): going
+        # there directly saves the site's /data redirect (kemono-protocol.md §2.9).
         servers = {
-            str(item.get("path")): str(item.get("server"))
-            for item in envelope.get("attachments") or []
-            if isinstance(item, dict)
-            and item.get("server")
-            and self.origins.extra.get(site) is None
+            str(item.get("path")): str(item.get("server")).rstrip("/")
+            for key in ("attachments", "previews", "videos")
+            for item in envelope.get(key) or []
+            if isinstance(item, dict) and item.get("server") and item.get("path")
         }
         files: list[RemoteFile] = []
         seen: set[str] = set()
@@ -337,20 +345,21 @@ class _OnePost:
         api = self.source.api(self.site)
         user = self.creator_id
         if not user:
-            owner = await self.source.run(api.post_owner(self.service, self.post_id))
+            owner = await self.source.run(
+                self.site, raw.post_owner(api, self.service, self.post_id)
+            )
+            if isinstance(owner, dict) and isinstance(owner.get("post"), dict):
+                owner = owner["post"]
             user = str((owner or {}).get("artist_id") or (owner or {}).get("user") or "")
             if not user:
                 raise NotFound(f"no {self.service} post {self.post_id}", status=404)
-        detail = await self.source.run(api.post(self.service, user, self.post_id))
-        raw = detail.get("post") if isinstance(detail, dict) and "post" in detail else detail
-        if not isinstance(raw, dict):
+        detail = await self.source.run(self.site, raw.post(api, self.service, user, self.post_id))
+        data = detail.get("post") if isinstance(detail, dict) and "post" in detail else detail
+        if not isinstance(data, dict):
             raise DecodeError(f"unexpected answer for post {self.post_id}")
-        raw = {
-            **raw,
-            "user": raw.get("user") or user,
-            "service": raw.get("service") or self.service,
-        }
-        yield self.source.listed(self.site, raw)
+        data = {**data, "user": data.get("user") or user}
+        data.setdefault("service", self.service)
+        yield self.source.listed(self.site, data)
 
     async def complete(self, entry: Listed) -> Post | None:
         return await self.source.post(self.site, entry, None)

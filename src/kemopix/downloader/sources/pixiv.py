@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import msgspec
 
@@ -129,6 +130,10 @@ class PixivSource:
 
     # -- targets ------------------------------------------------------------------------------
     async def listings(self, target: Target) -> AsyncIterator[_Paged | _Single]:
+        if self.auth.refresh_token is None and self.auth.access_token is None:
+            raise Unauthorized(
+                "pixiv needs a login: run `kemopix login pixiv` first", status=401, url=target.url
+            )
         kind, ident = target.kind, target.id
         if kind == "user":
             for scope in _SCOPES.get(target.option("scope", "all"), ("illust",)):
@@ -205,13 +210,15 @@ class PixivSource:
             if novel:
                 work: m.Novel | m.Illust = msgspec.convert(raw, m.Novel)
                 assert isinstance(work, m.Novel)
-                cover = work.image_urls.large or ""
+                cover = urlsplit(work.image_urls.large or "").path
                 sig = signature_of(work.title, work.caption, work.text_length, cover)
                 key = PostKey("pixiv", "novel", str(work.id))
             else:
                 work = msgspec.convert(raw, m.Illust)
                 assert isinstance(work, m.Illust)
-                sig = signature_of(work.title, work.caption, work.type, work.page_urls())
+                # Paths only: the date path marks an edit; the host may be a mirror or emulator.
+                pages = [urlsplit(url).path for url in work.page_urls()]
+                sig = signature_of(work.title, work.caption, work.type, pages)
                 key = PostKey("pixiv", "illust", str(work.id))
         except msgspec.ValidationError as exc:
             raise DecodeError(f"unexpected pixiv work: {exc}") from exc
@@ -264,7 +271,7 @@ class PixivSource:
     async def _ugoira(self, work: m.Illust, post: Post) -> RemoteFile:
         meta = (await self.run(ugoira_metadata(self.site, self.auth, work.id))).ugoira_metadata
         post.raw["ugoira_metadata"] = msgspec.to_builtins(meta)
-        url = meta.zip_url(original=False)
+        url = meta.zip_url(original=True)  # the 1920x1080 zip, as gallery-dl takes
         return RemoteFile(
             url=self.site.image(url),
             name=url.split("?", 1)[0].rsplit("/", 1)[-1],

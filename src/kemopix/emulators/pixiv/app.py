@@ -13,7 +13,7 @@ from http import HTTPStatus
 from aiohttp import web
 
 from .._faults import FaultInjector, fault_middleware, fault_routes
-from .context import CONFIG, LIMITER, STATE, VIEWS, EmulatorConfig
+from .context import CONFIG, LIMITER, STATE, VIEWER, VIEWS, EmulatorConfig
 from .errors import (
     MSG_NO_ENDPOINT,
     RATE_LIMIT_MESSAGE,
@@ -96,7 +96,7 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
     config = request.app[CONFIG]
     if config.rate_limit is not None and not request.app[LIMITER].allow(token, config.rate_limit):
         return api_error(config.rate_limit_status, message=RATE_LIMIT_MESSAGE)
-    request["viewer"] = viewer
+    request[VIEWER] = viewer
     return await handler(request)
 
 

@@ -11,13 +11,15 @@ from .errors import MSG_NO_USER, ApiFailure, api_error, invalid_param
 from .paging import build_next_url
 from .ratelimit import RateLimiter
 from .shapes import language_of
-from .state import PixivState
+from .state import PixivState, Viewer
 from .views import Ctx, Views
 
 __all__ = [
     "CONFIG",
+    "CTX",
     "LIMITER",
     "STATE",
+    "VIEWER",
     "VIEWS",
     "EmulatorConfig",
     "bool_param",
@@ -48,17 +50,18 @@ STATE = web.AppKey("pixiv_state", PixivState)
 VIEWS = web.AppKey("pixiv_views", Views)
 CONFIG = web.AppKey("pixiv_config", EmulatorConfig)
 LIMITER = web.AppKey("pixiv_limiter", RateLimiter)
+VIEWER = web.RequestKey("pixiv_viewer", Viewer)
+CTX = web.RequestKey("pixiv_ctx", Ctx)
 
 
 def ctx_of(request: web.Request) -> Ctx:
     """The request's viewer context (the auth middleware put the viewer there)."""
-    ctx: Ctx | None = request.get("ctx")
+    ctx = request.get(CTX)
     if ctx is None:
-        state = request.app[STATE]
-        viewer = request["viewer"]
+        viewer = request[VIEWER]
         ctx = Ctx(viewer, language_of(request.headers.get("Accept-Language")), {})
-        ctx.followees = state.followees(viewer.id)
-        request["ctx"] = ctx
+        ctx.followees = request.app[STATE].followees(viewer.id)
+        request[CTX] = ctx
     return ctx
 
 

@@ -166,7 +166,8 @@ class _Builder:
             pages = 1 if kind == "ugoira" else (rng.randint(2, 6) if kind == "manga" else 1)
             if kind == "illust" and rng.random() < 0.3:
                 pages = rng.randint(2, 5)
-        width, height = pick_size(rng)
+        # A fixed work looks the same whatever the seed and sizes (the Quickstart's 75523989).
+        width, height = pick_size(random.Random(fixed_id) if fixed_id else rng)
         if exts is None:
             exts = (
                 ["jpg"] if kind == "ugoira" else [rng.choice(("png", "jpg")) for _ in range(pages)]
@@ -185,7 +186,7 @@ class _Builder:
         if x_restrict:
             tags = ["R-18" if x_restrict == 1 else "R-18G", *tags]
         uploaded = created
-        if rng.random() < 0.1:  # edited later: the image URLs follow the edit date
+        if rng.random() < 0.1 and not fixed_id:  # edited later: URLs follow the edit date
             uploaded = min(created + timedelta(days=rng.randint(1, 30)), DATASET_NOW)
         bookmarks = int(rng.paretovariate(1.3) * 20)
         record = IllustRecord(
@@ -429,7 +430,8 @@ def _social(b: _Builder, users: list[int]) -> None:
     for novel in b.novels:
         b.comments("novel", novel.id, novel.created, rng.randint(0, 3))
     # The demo account: 75 illust bookmarks (3 pages), a third private, some tagged.
-    chosen = rng.sample([w for w in illusts if not w.x_restrict and not w.restrict], 75)
+    eligible = [w for w in illusts if not w.x_restrict and not w.restrict]
+    chosen = rng.sample(eligible, min(75, len(eligible)))
     for index, work in enumerate(chosen):
         restrict = "private" if index % 3 == 2 else "public"
         tags = rng.choice(('["お気に入り"]', '["資料", "背景"]', "[]", "[]"))

@@ -214,6 +214,13 @@ class PixivEmulator(EmulatorServer):
 
     expire_access_tokens = expire_tokens
 
+    def access_token_for(self, user: int | None = None) -> str:
+        """A valid access token for ``user`` (the demo account by default), minted directly."""
+        user_id = DEMO_USER_ID if user is None else user
+        if self.state.user(user_id) is None:
+            raise StateError(f"no user {user_id}")
+        return self.state.tokens.issue(user_id, self.config.access_token_ttl)
+
     def issue_authorization_code(
         self, code_challenge: str, user: int | str | None = None, method: str = "S256"
     ) -> str:

@@ -58,7 +58,11 @@ async def illust_related(request: web.Request) -> web.Response:
     if work is None:
         raise _no_work()
     views = request.app[VIEWS]
-    ids = related_ids(catalog, work, request.app[STATE].spec.seed, lambda w: views.can_see(w, ctx))
+    seed = request.app[STATE].spec.seed
+    ids = views.memo(
+        ("related", work_id, ctx.viewer),
+        lambda: related_ids(catalog, work, seed, lambda w: views.can_see(w, ctx)),
+    )
     chunk, following = page(ids, offset_param(request.query))
     illusts = views.illusts(chunk, ctx)
     # Live repeats the seed work and lists what this page showed as viewed[N].
@@ -107,22 +111,29 @@ async def illust_recommended(request: web.Request) -> web.Response:
         if work_id in catalog.by_id:
             liked.update(catalog.by_id[work_id].tags)
     exclude = {work_id for _, work_id, _ in marks}
-    ids = recommended_ids(
-        catalog,
-        ctx.viewer.id,
-        _TYPES[content_type],
-        liked,
-        exclude,
-        state.spec.seed,
-        lambda w: views.can_see(w, ctx),
+    ids = views.memo(
+        ("recommended", content_type, ctx.viewer),
+        lambda: recommended_ids(
+            catalog,
+            ctx.viewer.id,
+            _TYPES[content_type],
+            liked,
+            exclude,
+            state.spec.seed,
+            lambda w: views.can_see(w, ctx),
+        ),
     )
     offset = offset_param(query)
     chunk, following = page(ids, offset)
     ranking: list[object] = []
     if bool_param(query, "include_ranking_illusts"):
         mode = "day_manga" if content_type == "manga" else "day"
-        top = ranking_ids(
-            catalog, mode, default_ranking_date(), state.spec.seed, lambda w: views.can_see(w, ctx)
+        day = default_ranking_date()
+        top = views.memo(
+            ("ranking", mode, day, ctx.viewer),
+            lambda: ranking_ids(
+                catalog, mode, day, state.spec.seed, lambda w: views.can_see(w, ctx)
+            ),
         )
         ranking = list(views.illusts(top[:10], ctx))
     cursor = None
@@ -166,8 +177,11 @@ async def illust_ranking(request: web.Request) -> web.Response:
     ids: list[int] = []
     # assumption: an account without R-18 enabled gets an empty R-18 ranking.
     if RANKING_MODES[mode][1] <= ctx.viewer.x_restrict:
-        ids = ranking_ids(
-            state.catalog(), mode, day, state.spec.seed, lambda w: views.can_see(w, ctx)
+        ids = views.memo(
+            ("ranking", mode, day, ctx.viewer),
+            lambda: ranking_ids(
+                state.catalog(), mode, day, state.spec.seed, lambda w: views.can_see(w, ctx)
+            ),
         )
     chunk, following = page(ids, offset_param(query))
     cursor = {"offset": following} if following is not None else None

@@ -95,16 +95,19 @@ async def search_illust(request: web.Request) -> web.Response:
     ctx = ctx_of(request)
     args = _common(request, _ILLUST_TARGETS)
     views = request.app[VIEWS]
-    ids = search_illust_ids(
-        request.app[STATE].catalog(),
-        args.word,
-        args.target,
-        args.sort,
-        duration=args.duration,
-        start=args.start,
-        end=args.end,
-        show_ai=args.show_ai(ctx.viewer.show_ai),
-        visible=lambda w: views.can_see(w, ctx),
+    ids = views.memo(
+        ("search_illust", args, ctx.viewer),
+        lambda: search_illust_ids(
+            request.app[STATE].catalog(),
+            args.word,
+            args.target,
+            args.sort,
+            duration=args.duration,
+            start=args.start,
+            end=args.end,
+            show_ai=args.show_ai(ctx.viewer.show_ai),
+            visible=lambda w: views.can_see(w, ctx),
+        ),
     )
     chunk, following = page(ids, args.offset)
     body = {

@@ -13,7 +13,9 @@ _JOBS = (("", 0), ("Illustrator", 3), ("Student", 1), ("Designer", 4))
 
 
 def make_title(rng: random.Random) -> str:
-    return rng.choice(vocab.TITLE_HEADS) + rng.choice(vocab.TITLE_TAILS)
+    head, tail = rng.choice(vocab.TITLE_HEADS), rng.choice(vocab.TITLE_TAILS)
+    joiner = " " if head[-1].isascii() and tail[0].isascii() else ""
+    return head + joiner + tail
 
 
 def make_novel_text(rng: random.Random, pages: int) -> str:

@@ -7,6 +7,7 @@ the viewer may not see, the restricted form (pixiv-protocol.md §3 "Restricted w
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,13 +37,25 @@ class Views:
         self._users: dict[int, JsonDict | None] = {}
         self._illusts: dict[tuple[int, int, bool], JsonDict | None] = {}
         self._novels: dict[tuple[int, int], JsonDict | None] = {}
+        self._memo: dict[tuple[object, ...], list[int]] = {}
 
     def _fresh(self) -> None:
         if self._generation != self.state.generation:
             self._users.clear()
             self._illusts.clear()
             self._novels.clear()
+            self._memo.clear()
             self._generation = self.state.generation
+
+    def memo(self, key: tuple[object, ...], compute: Callable[[], list[int]]) -> list[int]:
+        """A listing's ids, computed once per state generation (rankings, feeds)."""
+        self._fresh()
+        found = self._memo.get(key)
+        if found is None:
+            if len(self._memo) > 512:
+                self._memo.clear()
+            found = self._memo[key] = compute()
+        return found
 
     # -- users ------------------------------------------------------------------------------
     def user_base(self, user_id: int) -> JsonDict | None:

@@ -5,14 +5,32 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from ..._protocol.errors import DecodeError
+from ..._protocol.errors import DecodeError, InvalidInput
 from ..._protocol.flow import Flow
 from ..._protocol.http import Request, Response
 from ..._protocol.paging import Page, check_offset, next_offset
 from .errors import expect_ok
 from .models import convert
 
-__all__ = ["fetch", "fetch_list", "fetch_optional", "offset_pages", "unwrap_list"]
+__all__ = [
+    "MIN_QUERY",
+    "check_query",
+    "fetch",
+    "fetch_list",
+    "fetch_optional",
+    "offset_pages",
+    "unwrap_list",
+]
+
+MIN_QUERY = 3  # kemono-protocol.md §6.13: shorter searches are refused with 400
+
+
+def check_query(query: str | None) -> str | None:
+    """A search query, refused before sending when the site would refuse it."""
+    if query is not None and 0 < len(query.strip()) < MIN_QUERY:
+        raise InvalidInput(f"a search query needs at least {MIN_QUERY} characters: {query!r}")
+    return query.strip() or None if query is not None else None
+
 
 T = TypeVar("T")
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..._protocol.flow import Flow
 from ..._protocol.paging import POSTS_STEP, Page
-from ._common import fetch_list, fetch_optional, offset_pages
+from ._common import check_query, fetch_list, fetch_optional, offset_pages
 from .errors import InsufficientRole, api_error
 from .models import Announcement, CreatorProfile, Fancard, Post, RandomCreator, TagCount
 from .site import KemonoSite, seg
@@ -54,7 +54,11 @@ def creator_posts(
     tag_list = list(tags)
 
     def build(offset: int) -> Any:
-        params: dict[str, Any] = {"o": offset or None, "q": query or None, "tag": tag_list or None}
+        params: dict[str, Any] = {
+            "o": offset or None,
+            "q": check_query(query),
+            "tag": tag_list or None,
+        }
         return site.request("GET", path, params=params)
 
     return offset_pages(build, Post, POSTS_STEP, "posts")

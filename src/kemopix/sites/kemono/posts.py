@@ -8,7 +8,7 @@ from typing import Any
 from ..._protocol.errors import DecodeError
 from ..._protocol.flow import Flow
 from ..._protocol.paging import POSTS_STEP, Page, check_offset, next_offset
-from ._common import fetch_list, fetch_optional
+from ._common import check_query, fetch_list, fetch_optional
 from .errors import AlreadyFlagged, api_error, expect_ok
 from .models import Comment, FileSearch, Post, PostDetail, PostRef, Props, TagCount, convert
 from .site import KemonoSite, seg
@@ -23,6 +23,7 @@ __all__ = [
     "post_tags",
     "random_post",
     "recent_posts",
+    "revision_props",
     "revisions",
     "search_hash",
 ]
@@ -40,7 +41,11 @@ def recent_posts(
 
     def step(offset: int) -> Flow[Page[Post, int]]:
         check_offset(offset, POSTS_STEP)
-        params: dict[str, Any] = {"q": query or None, "o": offset or None, "tag": tag_list or None}
+        params: dict[str, Any] = {
+            "q": check_query(query),
+            "o": offset or None,
+            "tag": tag_list or None,
+        }
         items = yield from fetch_list(site.request("GET", "/posts", params=params), Post, "posts")
         return Page(items, next_offset(offset, len(items), POSTS_STEP))
 

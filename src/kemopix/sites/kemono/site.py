@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 from urllib.parse import quote, urlsplit
 
 from ..._protocol.http import Request
+from ..._protocol.secrets import Secret
 
 __all__ = [
     "DEFAULT_URL",
@@ -66,6 +67,8 @@ class KemonoSite:
     url: str = DEFAULT_URL
     flavour: Flavour = "kemono"
     files_url: str | None = None
+    # For clients without a cookie jar (the downloader): sent as ``Cookie: session=...``.
+    session_cookie: Secret | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "url", _origin(self.url))
@@ -89,6 +92,10 @@ class KemonoSite:
         override = env.get(ENV_URL, "").strip()
         return cls.from_url(override) if override else PRESETS["kemono.cr"]
 
+    def with_session_cookie(self, value: str | None) -> KemonoSite:
+        """A copy that sends ``value`` as the ``session`` cookie on API requests."""
+        return replace(self, session_cookie=Secret(value) if value else None)
+
     @property
     def legacy(self) -> bool:
         """True for the older (pawchive) API generation, kemono-protocol.md §10."""
@@ -104,7 +111,10 @@ class KemonoSite:
 
     def headers(self) -> dict[str, str]:
         # kemono-protocol.md §6.1: DDoS-Guard refuses JSON accept headers on kemono/coomer.
-        return {"Accept": "application/json" if self.legacy else "text/css"}
+        headers = {"Accept": "application/json" if self.legacy else "text/css"}
+        if self.session_cookie:
+            headers["Cookie"] = f"session={self.session_cookie.reveal()}"
+        return headers
 
     def request(
         self,
@@ -126,15 +136,16 @@ class KemonoSite:
             retry=retry,
         )
 
-    def file_url(self, path: str, name: str | None = None) -> str:
-        """Where a file's bytes are: ``{files host}/data{path}[?f=name]`` (§2.9)."""
+    def file_url(self, path: str, name: str | None = None, server: str | None = None) -> str:
+        """Where a file's bytes are: ``{server or files host}/data{path}[?f=name]`` (§2.9)."""
         path = path.replace("\\", "/")  # boosty paths may use backslashes (§6.9)
         if not path.startswith("/"):
             path = "/" + path
         if path.startswith("/data/"):
             path = path[len("/data") :]
         query = f"?f={quote(name)}" if name else ""
-        return f"{self.files_url or self.url}/data{path}{query}"
+        host = (server or self.files_url or self.url).rstrip("/")
+        return f"{host}/data{path}{query}"
 
     def page_url(self, *parts: object) -> str:
         """A page of the website (not the API), e.g. ``page_url(service, "user", id)``."""
