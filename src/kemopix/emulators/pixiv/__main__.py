@@ -1,9 +1,0 @@
-"""``python -m kemopix.emulators.pixiv``."""
-
-from __future__ import annotations
-
-import sys
-
-from .cli import main
-
-sys.exit(main())
