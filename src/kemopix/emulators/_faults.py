@@ -43,7 +43,7 @@ class FaultRule:
     status: int = 503
     retry_after: float | None = None
     probability: float = 0.0
-    sequence: list[bool] = field(default_factory=list)
+    sequence: list[bool | str] = field(default_factory=list)
     times: int | None = None
     delay: float = 0.05
     _pattern: re.Pattern[str] = field(init=False, repr=False)
@@ -54,12 +54,12 @@ class FaultRule:
         if not 0.0 <= self.probability <= 1.0:
             raise ValueError("probability must be between 0 and 1")
         self._pattern = re.compile(self.path)
+        # "fault"/"ok" words as well as booleans: a bare non-empty "ok" must not count as a fault.
+        self.sequence = [item in (True, "fault", 1) for item in self.sequence]
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> FaultRule:
         """Build a rule from the control plane's JSON (``sequence`` may hold "fault"/"ok")."""
-        raw_seq = data.get("sequence") or []
-        seq = [item in (True, "fault", 1) for item in raw_seq]
         return cls(
             kind=data["kind"],
             path=data.get("path", ".*"),
@@ -67,7 +67,7 @@ class FaultRule:
             status=int(data.get("status", 503)),
             retry_after=data.get("retry_after"),
             probability=float(data.get("probability", 0.0)),
-            sequence=seq,
+            sequence=list(data.get("sequence") or []),
             times=data.get("times"),
             delay=float(data.get("delay", 0.05)),
         )
