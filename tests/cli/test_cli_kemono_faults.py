@@ -118,5 +118,6 @@ def test_rate_limited_site(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
         )  # fmt: skip
     assert code == 0
     assert check_archive(out) == 18
-    # 14 API calls at 4 per second: a few 429s at most before the pace is learned.
-    assert summary["statuses"].get("429", 0) <= 4
+    # 14 API calls at 4 per second: only the opening burst, sent before the first 429 came
+    # back, is refused; the learned pace keeps the rest under the limit.
+    assert summary["statuses"].get("429", 0) <= 8

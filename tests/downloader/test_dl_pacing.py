@@ -76,17 +76,35 @@ def test_rate_budget_spaces_requests() -> None:
     assert waits == [0.0, 0.0, 0.5, 1.0, 1.5]
 
 
-def test_throttle_cuts_below_achieved_and_recovers_up_to_cap() -> None:
-    state = BudgetState.initial(10.0, 5, 0.0)
-    state = throttled(state, 0.0, achieved=8.0, retry_after=None)
-    assert state.rate is not None and abs(state.rate - 7.2) < 1e-9 and state.learned
-    previous = 0.0
-    for second in range(1, 40):
-        state = succeeded(state, float(second), previous)
-        previous = float(second)
-    assert state.rate == 10.0  # back to the configured cap, never above
+def recover(state: BudgetState, seconds: int, start: float = 0.0) -> BudgetState:
+    previous = start
+    for second in range(1, seconds + 1):
+        state = succeeded(state, start + second, previous)
+        previous = start + second
+    return state
+
+
+def test_throttle_sets_a_ceiling_and_recovers_under_it() -> None:
+    state = BudgetState.initial(None, 5, 0.0)
+    state = throttled(state, 0.0, achieved=10.0, retry_after=1.0)
+    assert state.ceiling == 10.0 and state.rate == 9.0 and state.learned
+    assert state.burst == 1 and state.updated == 1.0  # nothing refills during the pause
+    state = recover(state, 20)
+    assert state.rate is not None and abs(state.rate - 9.7) < 1e-9  # just under the ceiling
+    # Refused again at 9.7: the ceiling comes down to it.
+    state = throttled(state, 21.0, achieved=9.5, retry_after=None)
+    assert state.ceiling is not None and abs(state.ceiling - 9.7) < 1e-9
+    state = recover(state, 10, start=21.0)
+    assert state.rate is not None and state.rate < 9.7
+
+
+def test_calm_ceiling_is_probed_but_never_above_cap() -> None:
+    state = throttled(BudgetState.initial(10.0, 5, 0.0), 0.0, achieved=8.0, retry_after=None)
+    assert state.ceiling == 8.0 and state.rate is not None and abs(state.rate - 7.2) < 1e-9
+    state = recover(state, 200)
+    assert state.rate == 10.0  # probing found more room, up to the configured cap
     floor = throttled(BudgetState.initial(None, 1, 0.0), 0.0, achieved=0.0, retry_after=None)
-    assert floor.rate is None or floor.rate >= RATE_FLOOR
+    assert floor.rate is not None and floor.rate >= RATE_FLOOR
 
 
 def test_learned_rate_is_forgotten_when_idle() -> None:

@@ -99,13 +99,16 @@ def _kemono_login(site: str, args: argparse.Namespace, username: str, password: 
     from .._io import RequestsTransport, SyncRunner
     from .._protocol.config import KEMONO_CONFIG
     from ..downloader.sources.kemono import kemono_site, login_flow
+    from ..sites.kemono import LoginFailed
 
     config = load_config(Path(args.config) if args.config else None)
     runner = SyncRunner(RequestsTransport(KEMONO_CONFIG))
     try:
-        return runner.run(
-            login_flow(kemono_site(site, origins_for(args, config)), username, password)
-        )
+        target = kemono_site(site, origins_for(args, config))
+        return runner.run(login_flow(target, username, password))
+    except LoginFailed as exc:
+        # A refused login is an authentication failure (exit 3), whatever status it came with.
+        raise Unauthorized(f"{site}: {exc}", status=exc.status, url=exc.url) from exc
     finally:
         runner.close()
 

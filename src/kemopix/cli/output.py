@@ -17,7 +17,6 @@ from rich.markup import escape
 from rich.progress import (
     BarColumn,
     DownloadColumn,
-    MofNCompleteColumn,
     Progress,
     TaskID,
     TextColumn,
@@ -178,7 +177,6 @@ class RichReporter(LineReporter):
         self.progress = Progress(
             TextColumn("{task.description}", table_column=None),
             BarColumn(bar_width=28),
-            MofNCompleteColumn(),
             DownloadColumn(),
             TransferSpeedColumn(),
             TimeRemainingColumn(),
@@ -186,10 +184,14 @@ class RichReporter(LineReporter):
             transient=False,
             refresh_per_second=8,
         )
-        self.overall = self.progress.add_task("[bold]all files", total=0)
-        self.bytes = self.progress.add_task("[bold]bytes", total=None, visible=False)
+        # The overall bar counts bytes (its total grows as sizes become known); the file count
+        # is in its label, next to the listing being read.
+        self.overall = self.progress.add_task("", total=None)
+        self.label = "starting"
         self.files = 0
         self.done = 0
+        self.expected = 0
+        self._describe()
         self.shown = 0
         self.progress.start()
 
@@ -199,16 +201,26 @@ class RichReporter(LineReporter):
     def warning(self, message: str) -> None:
         self.console.print(f"[yellow]kemopix:[/] {escape(message)}", highlight=False)
 
+    def _describe(self) -> None:
+        text = f"[bold]{self.done}/{self.files} files[/] {escape(self.label[:40])}"
+        self.progress.update(self.overall, description=text)
+
     def listing(self, label: str) -> None:
-        self.progress.update(self.overall, description=f"[bold]{escape(label)}")
+        self.label = label
+        self._describe()
 
     def file_task(self, path: Path, size: int | None) -> FileTask:
         self.files += 1
-        self.progress.update(self.overall, total=self.files)
+        self._describe()
         return _RichTask(self, path, size)
 
+    def expect(self, size: int) -> None:
+        self.expected += size
+        self.progress.update(self.overall, total=self.expected)
+
     def finished(self, summary: Summary) -> None:
-        self.progress.update(self.overall, description="[bold]all files")
+        self.label = "done"
+        self._describe()
         self.progress.stop()
         echo(summary_line(summary), file=self.out, flush=True)
 
@@ -219,10 +231,15 @@ class _RichTask(FileTask):
         self.path = path
         self.size = size
         self.task: TaskID | None = None
+        self.counted = False
 
     def opened(self, status: int, headers: Mapping[str, str], done: int, total: int | None) -> None:
         super().opened(status, headers, done, total)
         owner = self.owner
+        if total is not None and not self.counted:
+            self.counted = True
+            owner.expect(total)
+            owner.progress.advance(owner.overall, done)
         if self.task is None and owner.shown < MAX_FILE_BARS:
             name = self.path.name if len(self.path.name) <= 40 else self.path.name[:39] + "…"
             self.task = owner.progress.add_task(f"  {escape(name)}", total=total, completed=done)
@@ -231,13 +248,14 @@ class _RichTask(FileTask):
             owner.progress.update(self.task, total=total, completed=done)
 
     def advanced(self, size: int) -> None:
+        self.owner.progress.advance(self.owner.overall, size)
         if self.task is not None:
             self.owner.progress.advance(self.task, size)
 
     def _close(self) -> None:
         owner = self.owner
         owner.done += 1
-        owner.progress.update(owner.overall, completed=owner.done)
+        owner._describe()
         if self.task is not None:
             owner.progress.remove_task(self.task)
             owner.shown -= 1

@@ -64,9 +64,10 @@ class LocalBudgets:
 
 
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS budgets (
+CREATE TABLE IF NOT EXISTS host_budgets (
     host TEXT PRIMARY KEY, rate REAL, cap REAL, burst INTEGER NOT NULL, tokens REAL NOT NULL,
-    updated REAL NOT NULL, paused_until REAL NOT NULL, learned INTEGER NOT NULL
+    updated REAL NOT NULL, paused_until REAL NOT NULL, learned INTEGER NOT NULL,
+    ceiling REAL, calm_since REAL NOT NULL
 )
 """
 
@@ -98,33 +99,30 @@ class SharedBudgets:
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 row = self._db.execute(
-                    "SELECT rate, cap, burst, tokens, updated, paused_until, learned"
-                    " FROM budgets WHERE host=?",
+                    "SELECT rate, cap, burst, tokens, updated, paused_until, learned, ceiling,"
+                    " calm_since FROM host_budgets WHERE host=?",
                     (host,),
                 ).fetchone()
                 state = default
                 if row is not None:
+                    learned = bool(row[6])
+                    # A learned rate (and its burst) is shared; otherwise this process's own
+                    # configured rate applies, so two processes may run with different caps.
+                    burst = int(row[2]) if learned else default.burst
                     state = BudgetState(
-                        rate=row[0],
+                        rate=row[0] if learned else default.rate,
                         cap=default.cap,
-                        burst=default.burst,
-                        tokens=min(float(default.burst), row[3]),
+                        burst=burst,
+                        tokens=min(float(burst), row[3]),
                         updated=row[4],
                         paused_until=row[5],
-                        learned=bool(row[6]),
+                        learned=learned,
+                        ceiling=row[7] if learned else None,
+                        calm_since=row[8] if learned else 0.0,
                     )
-                    if not state.learned:
-                        state = BudgetState(
-                            default.rate,
-                            default.cap,
-                            default.burst,
-                            state.tokens,
-                            state.updated,
-                            state.paused_until,
-                        )
                 new, value = change(state)
                 self._db.execute(
-                    "INSERT OR REPLACE INTO budgets VALUES (?,?,?,?,?,?,?,?)",
+                    "INSERT OR REPLACE INTO host_budgets VALUES (?,?,?,?,?,?,?,?,?,?)",
                     (
                         host,
                         new.rate,
@@ -134,6 +132,8 @@ class SharedBudgets:
                         new.updated,
                         new.paused_until,
                         int(new.learned),
+                        new.ceiling,
+                        new.calm_since,
                     ),
                 )
                 self._db.execute("COMMIT")

@@ -27,7 +27,7 @@ from .._protocol.errors import (
     UnsafePathError,
 )
 from .animation import Animations
-from .archive import Archive, FileRecord, Watermark
+from .archive import Archive, FileRecord, PostState, Watermark
 from .fetcher import Fetcher
 from .filters import Budget, Filters
 from .metadata import SidecarOptions, set_mtime, write_sidecars
@@ -213,12 +213,8 @@ class Engine:
                         break
                     continue
                 known_run = 0
-                # Archived with the same content but not finished (killed, failed): resumed.
-                update = state is not None and _content(state.signature) != entry.signature
-                if state is not None and not update:
-                    self.summary.posts_unfinished += 1
                 await details.acquire()
-                pending.append(asyncio.create_task(self._post(listing, entry, update, details)))
+                pending.append(asyncio.create_task(self._post(listing, entry, state, details)))
         except KemopixError as exc:
             error = str(exc)
             self._error(exc, listing.label)
@@ -239,7 +235,11 @@ class Engine:
         self.reporter.listing_done(listing.label, stopped_early=stopped, error=error)
 
     async def _post(
-        self, listing: Listing, entry: Listed, update: bool, details: asyncio.Semaphore
+        self,
+        listing: Listing,
+        entry: Listed,
+        state: PostState | None,
+        details: asyncio.Semaphore,
     ) -> None:
         try:
             post = await listing.complete(entry)
@@ -251,7 +251,7 @@ class Engine:
         if post is None:
             return
         post.signature = self._signature(entry)
-        await self._plan(post, update)
+        await self._plan(post, state)
 
     def _signature(self, entry: Listed) -> str:
         return f"{entry.signature}/{self._filters_id}"
@@ -265,27 +265,31 @@ class Engine:
             or next(iter(templates.values()))
         )
 
-    async def _plan(self, post: Post, update: bool) -> None:
+    async def _plan(self, post: Post, state: PostState | None) -> None:
         settings = self.settings
         reason = settings.filters.skip_post(post)
         if reason is not None:
             self.summary.posts_skipped += 1
             self.reporter.post_skipped(post, reason)
             if not settings.dry_run:
-                self.archive.record_post(post)
+                self.archive.record_post(post, state)
                 self.archive.set_complete(post.key)
             return
+        # Archived with the same content but unfinished (killed, failed) is resumed, not edited.
+        update = state is not None and _content(state.signature) != _content(post.signature)
         template = self._template(post)
         base = post_fields(post)
         planned = await self._plan_files(post, template, base)
         if update:
             self.summary.posts_updated += 1
-        elif self.archive.post_state(post.key) is None:
+        elif state is None:
             self.summary.posts_new += 1
+        else:
+            self.summary.posts_unfinished += 1
         self.reporter.post_planned(post, planned, update=update)
         if settings.dry_run:
             return
-        revision = self.archive.record_post(post)
+        revision = self.archive.record_post(post, state)
         family = _family(post.key)
         root = settings.root
         kept = [(p.file, p.path) for p in planned if p.path is not None and p.reason is None]
@@ -341,7 +345,9 @@ class Engine:
         taken: set[Path] = set()
         want_sizes = settings.sizes or settings.filters.needs_sizes or self.budget.needs_sizes
         sizes = await self._sizes(post) if want_sizes else {}
-        for file in post.files:
+        # Path checks touch the disk (symlinks are resolved): done in a thread, off the loop.
+        placed = await asyncio.to_thread(_place, root, template, base, post.files)
+        for file, where in zip(post.files, placed, strict=True):
             size = file.size if file.size is not None else sizes.get(file.url)
             reason = settings.filters.skip_file(file, size)
             if reason is not None:
@@ -349,14 +355,12 @@ class Engine:
                 self.summary.files_skipped += 1
                 self.reporter.file_skipped(None, file, reason)
                 continue
-            try:
-                path = template.file_path(root, file_fields(base, file))
-            except UnsafePathError as exc:
-                out.append(PlannedFile(file, None, size, str(exc), blocking=True))
+            if isinstance(where, UnsafePathError):
+                out.append(PlannedFile(file, None, size, str(where), blocking=True))
                 self.summary.files_failed += 1
-                self.reporter.file_skipped(None, file, str(exc))
+                self.reporter.file_skipped(None, file, str(where))
                 continue
-            path = _unique(path, taken)
+            path = _unique(where, taken)
             over = self.budget.take(size)
             if over is not None:
                 out.append(PlannedFile(file, path, size, over, blocking=True))
@@ -442,6 +446,19 @@ def _newer(mark: Watermark, entry: Listed) -> Watermark:
     if mark.newest_published is None or stamp > mark.newest_published:
         return Watermark(mark.listing, stamp, None, None, False)
     return mark
+
+
+def _place(
+    root: Path, template: Template, base: dict[str, object], files: list[RemoteFile]
+) -> list[Path | UnsafePathError]:
+    """Each file's safe path, or the reason it cannot have one."""
+    out: list[Path | UnsafePathError] = []
+    for file in files:
+        try:
+            out.append(template.file_path(root, file_fields(base, file)))
+        except UnsafePathError as exc:
+            out.append(exc)
+    return out
 
 
 def _unique(path: Path, taken: set[Path]) -> Path:

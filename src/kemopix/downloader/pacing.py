@@ -4,9 +4,12 @@ No I/O and no clock of its own: the caller passes ``now`` and does the waiting.
 
 Concurrency grows while throughput rises (doubling at first, then one slot per round) and
 halves on a congestion signal (429, 503, timeouts, resets). The rate budget is a token bucket
-whose rate starts at the configured one (a site default, or none on an unlimited host); a
-throttling answer lowers it to a little under the rate that was being achieved, and it creeps
-back up by ``RATE_STEP`` per second while requests succeed, never above the configured cap.
+whose rate starts at the configured one (a site default, or none on an unlimited host). A
+throttling answer sets a *ceiling* (the rate that was refused, or the rate the site let through)
+and cuts the rate to ``RATE_CUT`` of it; while requests succeed the rate creeps back up by
+``RATE_STEP`` per second to just under the ceiling (``CEILING_MARGIN``), so a steady limit is
+found after one or two answers and then respected. After ``PROBE_AFTER`` calm seconds at the
+ceiling it is raised a little, in case the site became more generous.
 """
 
 from __future__ import annotations
@@ -23,8 +26,10 @@ __all__ = [
 ]
 
 RATE_FLOOR = 0.2  # requests per second: never slower than one every five seconds
-RATE_CUT = 0.9  # a throttling answer sets the rate to 90% of the rate being achieved
-RATE_STEP = 0.25  # then it grows by this many requests per second, each second
+RATE_CUT = 0.9  # a throttling answer sets the rate to 90% of the ceiling
+RATE_STEP = 0.25  # then it grows by this many requests per second, each second...
+CEILING_MARGIN = 0.97  # ...up to 97% of the ceiling
+PROBE_AFTER = 30.0  # seconds at the ceiling without a refusal before probing 5% higher
 LEARNED_TTL = 120.0  # a learned (not configured) rate is forgotten after this idle time
 
 
@@ -39,6 +44,8 @@ class BudgetState:
     updated: float
     paused_until: float = 0.0
     learned: bool = False
+    ceiling: float | None = None  # the rate the site refused, once it has refused one
+    calm_since: float = 0.0  # when the rate last reached the ceiling without a refusal
 
     @classmethod
     def initial(cls, rate: float | None, burst: int, now: float) -> BudgetState:
@@ -49,8 +56,10 @@ def _refill(state: BudgetState, now: float) -> BudgetState:
     if state.learned and now - state.updated > LEARNED_TTL:
         return BudgetState.initial(state.cap, state.burst, now)
     if state.rate is None:
-        return replace(state, updated=now)
-    elapsed = max(0.0, now - state.updated)
+        return replace(state, updated=max(now, state.updated))
+    if now <= state.updated:
+        return state  # still inside a pause: nothing refills before it ends
+    elapsed = now - state.updated
     tokens = min(float(state.burst), state.tokens + elapsed * state.rate)
     return replace(state, tokens=tokens, updated=now)
 
@@ -69,16 +78,35 @@ def reserve(state: BudgetState, now: float) -> tuple[BudgetState, float]:
 def throttled(
     state: BudgetState, now: float, achieved: float, retry_after: float | None
 ) -> BudgetState:
-    """The host said "slow down": cut the rate below ``achieved`` (requests/s lately)."""
+    """The host said "slow down": ``achieved`` is the rate it let through lately (req/s)."""
     state = _refill(state, now)
-    current = state.rate if state.rate is not None else achieved
-    rate = max(RATE_FLOOR, min(current, achieved if achieved > 0 else current) * RATE_CUT)
+    if state.ceiling is None:
+        # First refusal: the site's limit is about what it let through.
+        ceiling = achieved if achieved > 0 else (state.rate or RATE_FLOOR)
+        if state.rate is not None:
+            ceiling = min(ceiling, state.rate)
+    else:
+        # Refused again: the rate in force was too high.
+        ceiling = min(state.ceiling, state.rate if state.rate is not None else state.ceiling)
+    ceiling = max(RATE_FLOOR, ceiling)
+    rate = max(RATE_FLOOR, ceiling * RATE_CUT)
     if state.cap is not None:
         rate = min(rate, state.cap)
     until = max(state.paused_until, now + retry_after) if retry_after else state.paused_until
-    # Empty the bucket so the requests already queued do not burst into the same wall.
+    # Empty the bucket and refill it only from the end of the pause, one token at a time: the
+    # requests queued behind the pause must not burst into the same wall again.
     tokens = min(state.tokens, 0.0)
-    return replace(state, rate=rate, tokens=tokens, paused_until=until, learned=True)
+    return replace(
+        state,
+        rate=rate,
+        burst=1,
+        tokens=tokens,
+        updated=max(now, until),
+        paused_until=until,
+        learned=True,
+        ceiling=ceiling,
+        calm_since=0.0,
+    )
 
 
 def succeeded(state: BudgetState, now: float, since: float) -> BudgetState:
@@ -87,9 +115,19 @@ def succeeded(state: BudgetState, now: float, since: float) -> BudgetState:
         return state
     elapsed = min(1.0, max(0.0, now - since))
     rate = state.rate + RATE_STEP * elapsed
+    ceiling, calm = state.ceiling, state.calm_since
+    if ceiling is not None:
+        top = ceiling * CEILING_MARGIN
+        if rate >= top:
+            rate = top
+            calm = calm or now
+            if now - calm >= PROBE_AFTER:
+                ceiling, calm = ceiling * 1.05, 0.0
+        else:
+            calm = 0.0
     if state.cap is not None:
         rate = min(rate, state.cap)
-    return replace(state, rate=rate)
+    return replace(state, rate=rate, ceiling=ceiling, calm_since=calm)
 
 
 class Concurrency:

@@ -20,7 +20,7 @@ from .pacing import BudgetState, Concurrency, reserve, succeeded, throttled
 __all__ = ["HostPolicy", "HostStats", "HostTraffic", "Traffic"]
 
 CONGESTION_STATUSES = frozenset({429, 503})
-RATE_WINDOW = 3.0  # seconds over which the achieved request rate is measured
+RATE_WINDOW = 2.0  # seconds over which the rate a host lets through is measured
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +49,7 @@ class _HostShared:
     """What the lanes of one host share: recent send times and the rate-cut moment."""
 
     def __init__(self) -> None:
-        self.sent: deque[float] = deque()
+        self.ok: deque[float] = deque()  # when answers that were not refusals came back
         self.rate_cut_at = 0.0
         self.last_success = time.time()
         self.learned = False
@@ -77,7 +77,6 @@ class HostTraffic:
         self.stats = HostStats()
         self._waiters: deque[asyncio.Future[None]] = deque()
         self._shared = shared if shared is not None else _HostShared()
-        self._sent = self._shared.sent
         self._cut_at = 0.0
 
     def _default(self) -> BudgetState:
@@ -123,7 +122,6 @@ class HostTraffic:
             self.release(time.time(), 0.0)
             raise
         started = time.time()
-        self._sent.append(started)
         self.stats.requests += 1
         return started
 
@@ -140,9 +138,13 @@ class HostTraffic:
                 waiter.set_result(None)
 
     def achieved_rate(self, now: float) -> float:
-        while self._sent and self._sent[0] < now - RATE_WINDOW:
-            self._sent.popleft()
-        return len(self._sent) / RATE_WINDOW
+        """Answers per second the host gave lately (over at least one second)."""
+        ok = self._shared.ok
+        while ok and ok[0] < now - RATE_WINDOW:
+            ok.popleft()
+        if not ok:
+            return 0.0
+        return len(ok) / max(1.0, now - ok[0])
 
     async def answered(
         self,
@@ -159,6 +161,8 @@ class HostTraffic:
         self.stats.statuses[status] += 1
         self.stats.bytes += size
         throttle = throttle or status == 429
+        if not throttle:
+            self._shared.ok.append(now)
         if throttle or status in CONGESTION_STATUSES:
             await self._congestion(started, now, throttle=throttle, retry_after=retry_after)
         elif status < 400 and self._shared.learned:

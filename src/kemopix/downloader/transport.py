@@ -3,13 +3,17 @@
 Every request (each retry included) waits for a concurrency permit and its rate budget, and its
 outcome feeds the host's AIMD and rate state. A download's bytes are reported to the progress
 hook of the task that runs it (a context variable), which also learns the response's ETag.
+The body's bytes are written (and hashed) by a worker thread, beside the event loop.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
+import queue
 import time
 from collections.abc import Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from typing import Protocol
 
@@ -40,27 +44,62 @@ PROGRESS: contextvars.ContextVar[ProgressHook | None] = contextvars.ContextVar(
 )
 
 
-class _CountingSink:
-    """Forwards to the download's sink and tells the progress hook."""
+_WRITERS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="kemopix-writer")
+_QUEUED_CHUNKS = 8  # at most this many body chunks (1 MiB each) wait for the disk
 
-    def __init__(self, inner: Sink, hook: ProgressHook) -> None:
+
+class _OffloadedSink:
+    """The download's sink, fed from a worker thread, and the progress hook told.
+
+    Hashing and writing a body (the ``.part`` file's work) release the GIL, so a writer
+    thread does them while the event loop reads the network: the two overlap instead of
+    taking turns. Chunks keep their order (one writer per body); :meth:`drain` waits for the
+    last one and re-raises a disk error, and runs before anyone reads the sink's state.
+    """
+
+    def __init__(self, inner: Sink, hook: ProgressHook | None) -> None:
         self.inner = inner
         self.hook = hook
         self.size = 0
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=_QUEUED_CHUNKS)
+        self._error: BaseException | None = None
+        self._worker: Future[None] | None = None
 
     def open(self, status: int, headers: Mapping[str, str]) -> None:
         self.inner.open(status, headers)
-        done = int(getattr(self.inner, "size", 0) or 0)
-        total = getattr(self.inner, "total", None)
-        self.hook.opened(status, headers, done, total if isinstance(total, int) else None)
+        if self.hook is not None:
+            done = int(getattr(self.inner, "size", 0) or 0)
+            total = getattr(self.inner, "total", None)
+            self.hook.opened(status, headers, done, total if isinstance(total, int) else None)
+        self._worker = _WRITERS.submit(self._run)
+
+    def _run(self) -> None:
+        while (chunk := self._queue.get()) is not None:
+            if self._error is None:
+                try:
+                    self.inner.write(chunk)
+                except BaseException as exc:  # reported by drain()
+                    self._error = exc
 
     def write(self, chunk: bytes) -> None:
-        self.inner.write(chunk)
+        if self._error is not None:
+            raise self._error
+        self._queue.put(chunk)  # blocks only when the disk is slower than the network
         self.size += len(chunk)
-        self.hook.advanced(len(chunk))
+        if self.hook is not None:
+            self.hook.advanced(len(chunk))
 
     def resume(self, request: Request) -> Request:
         return self.inner.resume(request)
+
+    async def drain(self) -> None:
+        if self._worker is None:
+            return
+        await asyncio.to_thread(self._queue.put, None)
+        await asyncio.wrap_future(self._worker)
+        self._worker = None
+        if self._error is not None:
+            raise self._error
 
 
 class ControlledTransport(AiohttpTransport):
@@ -76,17 +115,21 @@ class ControlledTransport(AiohttpTransport):
         started = await host.acquire()
         units = 1.0
         try:
-            hook = PROGRESS.get()
-            counting = None
-            if request.sink is not None and hook is not None:
-                counting = _CountingSink(request.sink, hook)
-                request = replace(request, sink=counting)
+            sink = None
+            if request.sink is not None:
+                sink = _OffloadedSink(request.sink, PROGRESS.get())
+                request = replace(request, sink=sink)
             try:
-                response = await super().send(request)
+                try:
+                    response = await super().send(request)
+                finally:
+                    if sink is not None:
+                        # The sink's size must be final before a retry asks it for a Range.
+                        await asyncio.shield(sink.drain())
             except (Timeout, NetworkError, TruncatedBody) as exc:
                 await host.failed(started, type(exc).__name__)
                 raise
-            size = counting.size if counting is not None else len(response.content)
+            size = sink.size if sink is not None else len(response.content)
             units += size / MB
             retry_after = parse_retry_after(response.headers, time.time())
             throttle = self._is_throttled is not None and self._is_throttled(response)

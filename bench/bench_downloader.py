@@ -1,0 +1,305 @@
+"""Downloader benchmarks: each figure a ratio measured in one run against the same emulator.
+
+1. A 200-file, ~400 MB creator, no rate limit: ``kemopix download`` against the raw ceiling (a
+   bare aiohttp loop over the same file list at the same concurrency) and against KToolBox
+   (``ktoolbox sync`` from ``.venv-peers``, pawchive flavour, same job count).
+2. The same creator with the emulator allowing 10 API requests per second: time against the
+   theoretical minimum (API requests needed / rate, or the raw download time if longer) and
+   the 429s received, for kemopix and KToolBox (pawchive), and for kemopix on the kemono
+   flavour, whose 2025 API needs one detail request per post (the rate-bound case).
+3. A re-run with no new posts: requests made and seconds.
+
+The emulator runs in its own process (``--serve``), so client and server do not share a GIL;
+rounds are interleaved and medians reported, because the machine is noisy.
+
+Run: ``.venv/bin/python bench/bench_downloader.py [--rounds 3] [--files 200] [--size-mb 2]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+REPO = Path(__file__).resolve().parent.parent
+KTOOLBOX = REPO / ".venv-peers" / "bin" / "ktoolbox"
+SERVICE, CREATOR = "patreon", "bench-creator"
+CONCURRENCY = 8
+
+
+# -- the emulator, in its own process --------------------------------------------------------
+def serve(flavour: str, rate: float | None, files: int, size: int) -> int:
+    """``--serve``: an emulator with the bench creator; JSON info on stdout, stats on demand."""
+    from kemopix.emulators import KemonoEmulator
+
+    with KemonoEmulator(creators=20, flavour=flavour, rate_limit=rate) as emu:  # type: ignore[arg-type]
+        refused = [0]
+        limiter = emu._limiter
+        if limiter is not None:
+            allow = limiter.allow
+
+            def counting() -> bool:
+                ok = allow()
+                refused[0] += 0 if ok else 1
+                return ok
+
+            limiter.allow = counting  # type: ignore[method-assign]
+        emu.add_creator(SERVICE, CREATOR, "Bench Creator")
+        base = 1_700_000_000.0
+        for n in range(files):
+            data = os.urandom(size + n)
+            emu.add_post(
+                SERVICE, CREATOR, title=f"Work {n}", files=[(f"work{n}.bin", data)],
+                published=base + n * 3600, content=f"<p>Work number {n}</p>",
+            )  # fmt: skip
+        info = {"url": emu.url, "api": emu.api_url, "file_hosts": emu.file_host_urls}
+        sys.stdout.write(json.dumps(info) + "\n")
+        sys.stdout.flush()
+        for line in sys.stdin:
+            if line.strip() == "stats":
+                sys.stdout.write(json.dumps({"refused": refused[0]}) + "\n")
+                sys.stdout.flush()
+            elif line.strip() == "reset-stats":
+                refused[0] = 0
+    return 0
+
+
+class Server:
+    def __init__(self, proc: subprocess.Popen[str], info: dict[str, Any]) -> None:
+        self.proc = proc
+        self.info = info
+
+    @property
+    def url(self) -> str:
+        return str(self.info["url"])
+
+    def refused(self) -> int:
+        assert self.proc.stdin is not None
+        assert self.proc.stdout is not None
+        self.proc.stdin.write("stats\n")
+        self.proc.stdin.flush()
+        return int(json.loads(self.proc.stdout.readline())["refused"])
+
+    def reset_stats(self) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write("reset-stats\n")
+        self.proc.stdin.flush()
+
+
+@contextmanager
+def emulator(flavour: str, rate: float | None, files: int, size: int) -> Iterator[Server]:
+    argv = [sys.executable, __file__, "--serve", flavour, "--files", str(files)]
+    argv += ["--size-mb", str(size / (1 << 20)), "--rate", str(rate or 0)]
+    proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        yield Server(proc, json.loads(proc.stdout.readline()))
+    finally:
+        if proc.stdin is not None:
+            proc.stdin.close()
+        proc.wait(timeout=60)
+
+
+# -- the three clients -----------------------------------------------------------------------
+async def _file_list(server: Server, flavour: str) -> list[str]:
+    accept = {"Accept": "application/json" if flavour == "pawchive" else "text/css"}
+    path = f"/{SERVICE}/user/{CREATOR}" + ("" if flavour == "pawchive" else "/posts")
+    urls: list[str] = []
+    async with aiohttp.ClientSession() as session:
+        offset = 0
+        while True:
+            async with session.get(
+                server.info["api"] + path, params={"o": offset}, headers=accept
+            ) as response:
+                page = await response.json(content_type=None)
+            for post in page:
+                urls.append(f"{server.url}/data{post['file']['path']}")
+            if len(page) < 50:
+                return urls
+            offset += 50
+
+
+async def _raw(urls: list[str], dest: Path, concurrency: int, verify: bool = False) -> float:
+    """The ceiling: fetch and write the files, nothing else (redirects followed as kemopix).
+
+    ``verify`` adds what any safe client must do as well: SHA-256 of every byte, written to a
+    ``.part`` renamed at the end (a reference point, not the ceiling).
+    """
+    os.makedirs(dest)
+    slots = asyncio.Semaphore(concurrency)
+    connector = aiohttp.TCPConnector(limit=0, limit_per_host=concurrency * 2)
+    async with aiohttp.ClientSession(connector=connector, read_bufsize=1 << 20) as session:
+
+        async def one(index: int, url: str) -> None:
+            async with slots, session.get(url) as response:
+                response.raise_for_status()
+                digest = hashlib.sha256()
+                part = dest / f"{index}.part"
+                # Plain blocking writes, as the core does (dependencies.md §2b): the ceiling.
+                with open(part if verify else dest / str(index), "wb") as out:  # noqa: ASYNC230
+                    async for chunk in response.content.iter_chunked(1 << 20):
+                        out.write(chunk)
+                        if verify:
+                            digest.update(chunk)
+                if verify:
+                    assert url.split("/")[-1].split("?")[0].startswith(digest.hexdigest())
+                    os.replace(part, dest / str(index))
+
+        started = time.perf_counter()
+        await asyncio.gather(*(one(i, u) for i, u in enumerate(urls)))
+        return time.perf_counter() - started
+
+
+def raw_ceiling(server: Server, flavour: str, dest: Path, verify: bool = False) -> float:
+    urls = asyncio.run(_file_list(server, flavour))
+    return asyncio.run(_raw(urls, dest, CONCURRENCY, verify))
+
+
+def kemopix(server: Server, flavour: str, dest: Path) -> tuple[float, dict[str, Any]]:
+    """``kemopix download`` in a fresh process; wall time and its JSON summary."""
+    argv = [str(REPO / ".venv" / "bin" / "kemopix"), "download"]
+    argv += [f"{server.url}/{SERVICE}/user/{CREATOR}", f"--{flavour}-url", server.url]
+    argv += ["-o", str(dest), "--concurrency", str(CONCURRENCY), "--json", "--no-shared-budget"]
+    started = time.perf_counter()
+    done = subprocess.run(argv, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - started
+    lines = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+    summary: dict[str, Any] = next((e for e in reversed(lines) if e["event"] == "summary"), {})
+    if done.returncode != 0:
+        raise RuntimeError(f"kemopix failed ({done.returncode}): {done.stderr[-500:]}")
+    return seconds, summary
+
+
+def ktoolbox(server: Server, dest: Path) -> float | None:
+    """``ktoolbox sync`` pointed at the pawchive emulator (kemono-protocol.md §10)."""
+    if not KTOOLBOX.exists():
+        return None
+    site = server.url.split("//", 1)[1]
+    env = dict(
+        os.environ,
+        KTOOLBOX_API__SCHEME="http",
+        KTOOLBOX_API__NETLOC=site,
+        KTOOLBOX_API__STATICS_NETLOC=site,
+        KTOOLBOX_DOWNLOADER__SCHEME="http",
+        KTOOLBOX_DOWNLOADER__FILES_NETLOC=server.info["file_hosts"][0].split("//", 1)[1],
+        KTOOLBOX_DOWNLOADER__FILE_PATH_PREFIX="/data",
+        KTOOLBOX_JOB__COUNT=str(CONCURRENCY),
+    )
+    dest.mkdir(parents=True)
+    argv = [str(KTOOLBOX), "--plain", "sync", f"{server.url}/{SERVICE}/user/{CREATOR}"]
+    started = time.perf_counter()
+    done = subprocess.run(
+        [*argv, "--output", str(dest)], env=env, cwd=dest, capture_output=True, text=True,
+        check=False, timeout=1800,
+    )  # fmt: skip
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise RuntimeError(f"ktoolbox failed ({done.returncode}): {done.stderr[-500:]}")
+    return seconds
+
+
+# -- scenarios -------------------------------------------------------------------------------
+def unlimited(work: Path, rounds: int, files: int, size: int) -> None:
+    print(f"\n(1) {files} files, {files * size / 1e6:.0f} MB, no rate limit, pawchive flavour")
+    raws: list[float] = []
+    checked: list[float] = []
+    ours: list[float] = []
+    engine: list[float] = []
+    theirs: list[float] = []
+    with emulator("pawchive", None, files, size) as server:
+        for n in range(rounds):
+            raws.append(raw_ceiling(server, "pawchive", work / f"raw{n}"))
+            checked.append(raw_ceiling(server, "pawchive", work / f"checked{n}", verify=True))
+            seconds, summary = kemopix(server, "pawchive", work / f"kemopix{n}")
+            ours.append(seconds)
+            engine.append(float(summary["seconds"]))
+            assert summary.get("files_downloaded") == files, summary
+            if n < max(1, rounds - 1):
+                tool = ktoolbox(server, work / f"ktoolbox{n}")
+                if tool is not None:
+                    theirs.append(tool)
+            for name in (f"raw{n}", f"checked{n}", f"ktoolbox{n}"):
+                shutil.rmtree(work / name, ignore_errors=True)
+            print(f"  round {n + 1}: raw {raws[-1]:.2f}s, raw+sha256 {checked[-1]:.2f}s, "
+                  f"kemopix {ours[-1]:.2f}s (engine {engine[-1]:.2f}s)"
+                  + (f", ktoolbox {theirs[-1]:.2f}s" if len(theirs) > n else ""))  # fmt: skip
+        raw, mine = statistics.median(raws), statistics.median(ours)
+        inner, check = statistics.median(engine), statistics.median(checked)
+        print(f"  median: raw ceiling {raw:.2f}s, raw+sha256 {check:.2f}s, kemopix {mine:.2f}s"
+              f" wall / {inner:.2f}s in the engine (the rest is start-up and imports)")  # fmt: skip
+        print(f"  kemopix / raw ceiling = {mine / raw:.2f}x wall, {inner / raw:.2f}x engine"
+              f"   (goal <= 1.25x); engine / raw+sha256 = {inner / check:.2f}x")  # fmt: skip
+        if theirs:
+            other = statistics.median(theirs)
+            print(
+                f"  ktoolbox {other:.2f}s; ktoolbox / kemopix = {other / mine:.1f}x   (goal >= 3x)"
+            )
+        else:
+            print("  ktoolbox: not installed (.venv-peers); run `make bench`")
+
+        print("\n(3) re-run with no new posts")
+        seconds, summary = kemopix(server, "pawchive", work / "kemopix0")
+        fetched = summary["files_downloaded"]
+        print(f"  {summary['requests']} requests, {seconds:.2f}s wall "
+              f"({summary['seconds']:.3f}s in the engine), {fetched} files")  # fmt: skip
+
+
+def limited(work: Path, files: int, size: int, rate: float) -> None:
+    print(f"\n(2) the same creator, the emulator allowing {rate:.0f} API requests per second")
+    for flavour in ("pawchive", "kemono"):
+        with emulator(flavour, rate, files, size) as server:
+            raw = raw_ceiling(server, flavour, work / f"raw-{flavour}")
+            time.sleep(1.1)  # a fresh rate window for the measured client
+            server.reset_stats()
+            seconds, summary = kemopix(server, flavour, work / f"limited-{flavour}")
+            throttled = server.refused()
+            api = summary["requests"] - files - summary["statuses"].get("429", 0)
+            floor = max(api / rate, raw)
+            print(f"  {flavour}: kemopix {seconds:.2f}s for {api} API requests + {files} files; "
+                  f"minimum {floor:.2f}s -> {seconds / floor:.2f}x (goal <= 1.2x); "
+                  f"429s received: {throttled}")  # fmt: skip
+            if flavour == "pawchive":
+                time.sleep(1.1)
+                server.reset_stats()
+                tool = ktoolbox(server, work / "limited-ktoolbox")
+                if tool is not None:
+                    print(f"  pawchive: ktoolbox {tool:.2f}s; 429s received: {server.refused()}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
+    parser.add_argument("--serve", metavar="FLAVOUR", help=argparse.SUPPRESS)
+    parser.add_argument("--rate", type=float, default=0.0, help=argparse.SUPPRESS)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--files", type=int, default=200)
+    parser.add_argument("--size-mb", type=float, default=2.0)
+    parser.add_argument("--only", choices=("1", "2"), help="run one scenario")
+    args = parser.parse_args(argv)
+    size = int(args.size_mb * (1 << 20))
+    if args.serve:
+        return serve(args.serve, args.rate or None, args.files, size)
+    with tempfile.TemporaryDirectory(prefix="kemopix-bench-", dir=REPO / "bench") as temp:
+        work = Path(temp)
+        if args.only in (None, "1"):
+            unlimited(work, args.rounds, args.files, size)
+        if args.only in (None, "2"):
+            limited(work, args.files, size, 10.0)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
