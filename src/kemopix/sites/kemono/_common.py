@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import msgspec
+
 from ..._protocol.errors import DecodeError, InvalidInput
 from ..._protocol.flow import Flow
 from ..._protocol.http import Request, Response
@@ -72,6 +74,20 @@ def fetch_list(
     if missing_is_empty and response.status == 404:
         return []
     expect_ok(response)
+    if not keys:
+        # Typed decoding straight from the bytes: ~0.3x the time of json.loads on the 300k
+        # creators list (dependencies.md §1); a shape it refuses goes the tolerant way below.
+        try:
+            decoded: list[T] = msgspec.json.decode(
+                response.content,
+                type=list[item],  # type: ignore[valid-type]
+                strict=False,
+            )
+            return decoded
+        except msgspec.ValidationError:
+            pass
+        except msgspec.DecodeError as exc:
+            raise DecodeError(f"expected JSON: {exc}", url=response.url) from exc
     items = unwrap_list(response.json(), *keys, url=response.url)
     result: list[T] = convert(items, list[item], response.url)  # type: ignore[valid-type]
     return result

@@ -38,8 +38,8 @@ __all__ = [
 Id = str | int
 
 
-class _Wire(msgspec.Struct, kw_only=True, forbid_unknown_fields=False):
-    pass
+class _Wire(msgspec.Struct, kw_only=True, forbid_unknown_fields=False, gc=False):
+    """Wire values hold no reference cycles, so the garbage collector need not track them."""
 
 
 class FileRef(_Wire):
