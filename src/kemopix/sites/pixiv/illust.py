@@ -7,6 +7,7 @@ Paths and parameters: pixiv-protocol.md §2 (what the seed sends) and §4 (pixiv
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 
 from ..._protocol.flow import Flow
 from . import models as m
@@ -142,7 +143,8 @@ def trending_tags(
     return get(site, auth, cursor, m.TrendTagsResponse)
 
 
-def search_illust_query(
+def search_query(
+    kind: str,
     word: str,
     search_target: str = "partial_match_for_tags",
     sort: str = "date_desc",
@@ -154,8 +156,9 @@ def search_illust_query(
     search_ai_type: int | None = None,
     filter: str = FILTER,
 ) -> str:
+    """The cursor of ``GET /v1/search/{kind}`` (``illust`` or ``novel``: the same parameters)."""
     return api_path(
-        "/v1/search/illust",
+        f"/v1/search/{kind}",
         {
             "word": word,
             "search_target": search_target,
@@ -168,6 +171,9 @@ def search_illust_query(
             "offset": offset,
         },
     )
+
+
+search_illust_query = partial(search_query, "illust")
 
 
 def search_illust(site: PixivSite, auth: PixivAuth, cursor: str) -> Flow[m.SearchIllustsResponse]:

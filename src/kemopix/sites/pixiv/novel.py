@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from functools import partial
 
 import msgspec
 
@@ -16,6 +17,7 @@ from ..._protocol.http import Request
 from . import models as m
 from .auth import PixivAuth, authorized, get, post
 from .errors import raise_for_error
+from .illust import search_query
 from .paging import NOVELS, SEARCH_NOVELS
 from .site import PixivSite, api_path
 
@@ -98,32 +100,7 @@ def novel_comments_query(
     )
 
 
-def search_novel_query(
-    word: str,
-    search_target: str = "partial_match_for_tags",
-    sort: str = "date_desc",
-    duration: str | None = None,
-    offset: int | None = None,
-    *,
-    start_date: str | None = None,
-    end_date: str | None = None,
-    search_ai_type: int | None = None,
-    filter: str = FILTER,
-) -> str:
-    return api_path(
-        "/v1/search/novel",
-        {
-            "word": word,
-            "search_target": search_target,
-            "sort": sort,
-            "filter": filter,
-            "start_date": start_date,
-            "end_date": end_date,
-            "duration": duration,
-            "search_ai_type": search_ai_type,
-            "offset": offset,
-        },
-    )
+search_novel_query = partial(search_query, "novel")
 
 
 def search_novel(site: PixivSite, auth: PixivAuth, cursor: str) -> Flow[m.SearchNovelsResponse]:
