@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import aiohttp
 import requests
+
+from bench_common import HELLO_SERVER, serve
 
 CONCURRENCY = 32
 CSS = {"Accept": "text/css"}
@@ -34,43 +32,6 @@ print(json.dumps({"url": emu.url}), flush=True)
 sys.stdin.read()
 emu.stop()
 """
-
-_HELLO = """
-import json, sys
-from aiohttp import web
-from kemopix.emulators._server import EmulatorServer
-
-class Hello(EmulatorServer):
-    def build_app(self):
-        async def hello(request):
-            return web.json_response({"hello": "world"})
-        app = web.Application()
-        app.router.add_get("/hello", hello)
-        return app
-
-server = Hello().start()
-print(json.dumps({"url": server.url}), flush=True)
-sys.stdin.read()
-server.stop()
-"""
-
-
-@contextmanager
-def serve(script: str, *args: str) -> Iterator[str]:
-    """Run a server script in a child process; yield its URL; stop it on exit."""
-    proc = subprocess.Popen(
-        [sys.executable, "-c", script, *args],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        yield str(json.loads(proc.stdout.readline())["url"])
-    finally:
-        assert proc.stdin is not None
-        proc.stdin.close()
-        proc.wait(timeout=30)
 
 
 async def _rate(url: str, seconds: float) -> float:
@@ -103,7 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=3.0)
     args = parser.parse_args(argv)
     out = sys.stdout
-    with serve(_EMULATOR, str(args.creators)) as url:
+    with serve(_EMULATOR, str(args.creators)) as info:
+        url = str(info["url"])
         api = url + "/api/v1"
         timings = []
         for _ in range(3):
@@ -117,7 +79,8 @@ def main(argv: list[str] | None = None) -> int:
             f"best {min(timings) * 1000:.0f} ms (goal < 1000 ms)\n"
         )
         ours = requests_per_second(api + "/patreon/user/demo-creator/profile", args.seconds)
-    with serve(_HELLO) as url:
+    with serve(HELLO_SERVER) as info:
+        url = str(info["url"])
         bare = requests_per_second(url + "/hello", args.seconds)
     out.write(f"profile JSON: {ours:,.0f} req/s (goal >= 2,000)\n")
     out.write(f"bare aiohttp hello-world: {bare:,.0f} req/s; ratio ours/bare = {ours / bare:.2f}\n")

@@ -11,15 +11,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import hashlib
-import json
-import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import aiohttp
 import requests
+
+from bench_common import HELLO_SERVER, serve
 
 CONCURRENCY = 32
 SECRET = "28c1fdd170a5204386cb1313c7077b34f83e4aaf4aa829ce78c231e05b0bae2c"
@@ -33,41 +31,6 @@ print(json.dumps({"url": emu.url, "rt": emu.demo_account["refresh_token"]}), flu
 sys.stdin.read()
 emu.stop()
 """
-
-_HELLO = """
-import json, sys
-from aiohttp import web
-from kemopix.emulators._server import EmulatorServer
-
-class Hello(EmulatorServer):
-    def build_app(self):
-        async def hello(request):
-            return web.json_response({"hello": "world"})
-        app = web.Application()
-        app.router.add_get("/hello", hello)
-        return app
-
-server = Hello().start()
-print(json.dumps({"url": server.url}), flush=True)
-sys.stdin.read()
-server.stop()
-"""
-
-
-@contextmanager
-def serve(script: str) -> Iterator[dict[str, str]]:
-    """Run a server script in a child process; yield what it printed; stop it on exit."""
-    proc = subprocess.Popen(
-        [sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert proc.stdout is not None
-        info: dict[str, str] = json.loads(proc.stdout.readline())
-        yield info
-    finally:
-        assert proc.stdin is not None
-        proc.stdin.close()
-        proc.wait(timeout=30)
 
 
 def access_token(url: str, refresh_token: str) -> str:
@@ -123,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         bearer = {"Authorization": f"Bearer {access_token(info['url'], info['rt'])}"}
         detail = f"{info['url']}/v1/illust/detail?illust_id=75523989"
         ours = requests_per_second(detail, args.seconds, bearer)
-    with serve(_HELLO) as info:
+    with serve(HELLO_SERVER) as info:
         bare = requests_per_second(info["url"] + "/hello", args.seconds)
     out.write(f"illust_detail: {ours:,.0f} req/s (goal >= 2,000)\n")
     out.write(f"bare aiohttp hello-world: {bare:,.0f} req/s; ratio ours/bare = {ours / bare:.2f}\n")

@@ -1,0 +1,55 @@
+"""Shared by the benchmarks: servers in child processes, and the bare aiohttp reference server.
+
+A server script prints one JSON line (at least ``{"url": ...}``) once it listens and stops when
+its standard input closes, so each side of a measurement has its own process (and core).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+__all__ = ["HELLO_SERVER", "serve"]
+
+# The reference: the least an aiohttp.web server can do per request, on our server base.
+HELLO_SERVER = """
+import json, sys
+from aiohttp import web
+from kemopix.emulators._server import EmulatorServer
+
+class Hello(EmulatorServer):
+    def build_app(self):
+        async def hello(request):
+            return web.json_response({"hello": "world"})
+        app = web.Application()
+        app.router.add_get("/hello", hello)
+        return app
+
+server = Hello().start()
+print(json.dumps({"url": server.url}), flush=True)
+sys.stdin.read()
+server.stop()
+"""
+
+
+@contextmanager
+def serve(script: str, *args: str) -> Iterator[dict[str, Any]]:
+    """Run a server script in a child process; yield what it printed; stop it on exit."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script, *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        info: dict[str, Any] = json.loads(proc.stdout.readline())
+        yield info
+    finally:
+        assert proc.stdin is not None
+        proc.stdin.close()
+        proc.wait(timeout=30)
