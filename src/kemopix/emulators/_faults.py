@@ -9,6 +9,7 @@ fires with ``probability``. Faults:
 - ``truncate``: send the headers with the full Content-Length and only half of the body;
 - ``bad_length``: declare a Content-Length larger than the body, then close;
 - ``slow``: deliver the body in small pieces, ``delay`` seconds apart;
+- ``latency``: wait ``delay`` seconds, then answer normally (a distant server's round trip);
 - ``challenge``: the site's anti-bot HTML page (403).
 """
 
@@ -26,8 +27,16 @@ from aiohttp import web
 
 __all__ = ["FAULT_KINDS", "FaultInjector", "FaultRule", "fault_middleware", "fault_routes"]
 
-FaultKind = Literal["status", "reset", "truncate", "bad_length", "slow", "challenge"]
-FAULT_KINDS: tuple[str, ...] = ("status", "reset", "truncate", "bad_length", "slow", "challenge")
+FaultKind = Literal["status", "reset", "truncate", "bad_length", "slow", "latency", "challenge"]
+FAULT_KINDS: tuple[str, ...] = (
+    "status",
+    "reset",
+    "truncate",
+    "bad_length",
+    "slow",
+    "latency",
+    "challenge",
+)
 
 ErrorPage = Callable[[int, web.Request], web.StreamResponse]
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -150,6 +159,9 @@ async def _apply(
         if request.transport is not None:
             request.transport.abort()
         raise asyncio.CancelledError
+    if rule.kind == "latency":
+        await asyncio.sleep(rule.delay)
+        return await handler(request)
     inner = await handler(request)
     body = inner.body if isinstance(inner, web.Response) else None
     if not isinstance(body, bytes):
