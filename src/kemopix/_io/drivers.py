@@ -10,7 +10,7 @@ import asyncio
 import random
 import time
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from .._protocol.config import Config
 from .._protocol.errors import ErrorMap, KemopixError
@@ -18,7 +18,9 @@ from .._protocol.flow import Clock, DriverFlow, Flow, supervise
 from .._protocol.http import Request, Response, Sleep
 from .._protocol.ratelimit import HostLimiter
 from .transport_aiohttp import AiohttpTransport
-from .transport_requests import RequestsTransport
+
+if TYPE_CHECKING:  # requests costs ~60 ms to import; async-only programs never need it
+    from .transport_requests import RequestsTransport
 
 __all__ = ["SYSTEM_CLOCK", "AsyncRunner", "SyncRunner", "SystemClock"]
 
