@@ -1,6 +1,9 @@
 """Pixiv emulator throughput: ``/v1/illust/detail`` requests per second, against a bare aiohttp
 hello-world measured in the same run (goal >= 2,000 req/s).
 
+The emulator is measured twice: with its default in-memory SQLite database and with a database
+file (WAL) in a temporary directory.
+
 Each server runs in its own process (its own GIL) and the load comes from 32 concurrent aiohttp
 clients in this one; the machine has two cores, one per side.
 Run: ``.venv/bin/python bench/bench_pixiv_emulator.py [--seconds S]``.
@@ -12,7 +15,9 @@ import argparse
 import asyncio
 import hashlib
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import aiohttp
 import requests
@@ -26,7 +31,7 @@ CLIENT = ("MOBrBDS8blbauoSck0ZfDbtuzpyT", "lsACyCD94FhDUtGTXi3QzcFE2uU1hqtDaKeqr
 _EMULATOR = """
 import json, sys
 from kemopix.emulators.pixiv_server import PixivEmulator
-emu = PixivEmulator().start()
+emu = PixivEmulator(database=sys.argv[1]).start()
 print(json.dumps({"url": emu.url, "rt": emu.demo_account["refresh_token"]}), flush=True)
 sys.stdin.read()
 emu.stop()
@@ -77,20 +82,28 @@ def requests_per_second(url: str, seconds: float, headers: dict[str, str] | None
     return asyncio.run(_rate(url, seconds, headers or {}))
 
 
+def detail_rate(database: str, seconds: float) -> float:
+    """``/v1/illust/detail`` req/s of an emulator serving from ``database``."""
+    with serve(_EMULATOR, database) as info:
+        bearer = {"Authorization": f"Bearer {access_token(info['url'], info['rt'])}"}
+        detail = f"{info['url']}/v1/illust/detail?illust_id=75523989"
+        return requests_per_second(detail, seconds, bearer)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--seconds", type=float, default=3.0)
     args = parser.parse_args(argv)
     out = sys.stdout
-    with serve(_EMULATOR) as info:
-        bearer = {"Authorization": f"Bearer {access_token(info['url'], info['rt'])}"}
-        detail = f"{info['url']}/v1/illust/detail?illust_id=75523989"
-        ours = requests_per_second(detail, args.seconds, bearer)
+    with tempfile.TemporaryDirectory() as folder:
+        ours = detail_rate(":memory:", args.seconds)
+        on_file = detail_rate(str(Path(folder) / "pixiv.db"), args.seconds)
     with serve(HELLO_SERVER) as info:
         bare = requests_per_second(info["url"] + "/hello", args.seconds)
     out.write(f"illust_detail: {ours:,.0f} req/s (goal >= 2,000)\n")
+    out.write(f"illust_detail, database file: {on_file:,.0f} req/s (goal >= 2,000)\n")
     out.write(f"bare aiohttp hello-world: {bare:,.0f} req/s; ratio ours/bare = {ours / bare:.2f}\n")
-    ok = ours >= 2000
+    ok = min(ours, on_file) >= 2000
     out.write("PASS\n" if ok else "FAIL\n")
     return 0 if ok else 1
 

@@ -16,6 +16,13 @@ def add_cli_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=0, help="port (default: a free one)")
     parser.add_argument("--seed", type=int, default=0, help="dataset seed (default 0)")
     parser.add_argument(
+        "--db",
+        metavar="PATH",
+        default=":memory:",
+        help="SQLite file for the dataset and state; reused across runs with the same seed"
+        " (default: in memory)",
+    )
+    parser.add_argument(
         "--access-token-ttl", type=float, default=3600.0, help="access token lifetime, seconds"
     )
     parser.add_argument(
@@ -37,6 +44,7 @@ def run_from_args(ns: argparse.Namespace) -> int:
         require_client_hash=not ns.no_client_hash,
         host=ns.host,
         port=ns.port,
+        database=getattr(ns, "db", ":memory:"),
     )
     emulator.start()
     demo = emulator.demo_account
@@ -45,6 +53,8 @@ def run_from_args(ns: argparse.Namespace) -> int:
     out.write(f"  App API and OAuth: {emulator.url} (pixivpy: api.set_api_proxy(url))\n")
     out.write(f"  demo account: {demo['username']} / {demo['password']}\n")
     out.write(f"  demo refresh token: {demo['refresh_token']}\n")
+    if emulator.database != ":memory:":
+        out.write(f"  database: {emulator.database}\n")
     out.flush()
     emulator.serve_forever()
     return 0

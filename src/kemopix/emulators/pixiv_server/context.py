@@ -161,7 +161,7 @@ async def api_middleware(request: web.Request, handler: Handler) -> web.StreamRe
             return oauth_error("invalid_request")
         access = header[7:].strip()
         token = context.state.tokens.get(access)
-        if token is None or token.expires_at < time.monotonic():
+        if token is None or token.expires_at < time.time():
             return oauth_error("invalid_grant")
         if context.limiter is not None and not context.limiter.allow(access):
             return api_error(429, message="Rate Limit", reason="rate limited")

@@ -1,7 +1,8 @@
-"""The seeded, immutable Pixiv dataset: users, illustrations, novels, comments, social graph.
+"""The seeded Pixiv dataset: users, illustrations, novels, comments, tags, social graph.
 
 Everything is derived from ``seed`` with :class:`random.Random`, so two emulators with the same
-seed serve the same JSON and the same image bytes. Mutable state lives in :mod:`.state`.
+seed serve the same JSON and the same image bytes. :func:`build_dataset` only generates it;
+:mod:`.db` writes it into SQLite, which then holds it (and every change) for :mod:`.state`.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ __all__ = [
     "JST",
     "QUICKSTART_USERNAME",
     "TAG_TRANSLATIONS",
+    "WORKSPACE_KEYS",
     "Account",
     "Bookmark",
     "Comment",
@@ -29,6 +31,7 @@ __all__ = [
     "Novel",
     "NovelSeries",
     "Restrict",
+    "SeedAccount",
     "User",
     "build_dataset",
 ]
@@ -59,6 +62,23 @@ TAG_TRANSLATIONS: dict[str, str | None] = {
 }
 
 
+# The ``workspace`` object of ``/v1/user/detail``, in the live order (values are free text).
+WORKSPACE_KEYS = (
+    "pc",
+    "monitor",
+    "tool",
+    "scanner",
+    "tablet",
+    "mouse",
+    "printer",
+    "desktop",
+    "music",
+    "desk",
+    "chair",
+    "comment",
+)
+
+
 @dataclass(frozen=True)
 class User:
     id: int
@@ -67,13 +87,32 @@ class User:
     comment: str = ""
     is_premium: bool = False
     x_restrict: int = 0
+    webpage: str | None = None
+    region: str = ""
+    country_code: str = ""
+    job: str = ""
+    twitter_account: str = ""
+    workspace: tuple[tuple[str, str], ...] = ()  # (WORKSPACE_KEYS entry, value) pairs
+
+
+@dataclass(frozen=True)
+class SeedAccount:
+    """A login of the seed, with its documented plain password (the database stores a hash)."""
+
+    user_id: int
+    username: str
+    password: str
+    refresh_token: str
+    mail_address: str = ""
 
 
 @dataclass(frozen=True)
 class Account:
+    """A stored login: the password only as a salted hash (:mod:`.passwords`)."""
+
     user_id: int
     username: str
-    password: str = field(repr=False)
+    password_hash: str = field(repr=False)
     refresh_token: str = field(repr=False)
     mail_address: str = ""
 
@@ -143,7 +182,8 @@ class Bookmark:
 @dataclass(frozen=True)
 class Dataset:
     users: dict[int, User]
-    accounts: dict[str, Account]
+    accounts: dict[str, SeedAccount]
+    tags: dict[str, str | None]  # name -> English translation
     illusts: dict[int, Illust]
     novels: dict[int, Novel]
     series: dict[int, NovelSeries]
@@ -163,8 +203,34 @@ _SIZES = ((64, 48), (48, 64), (56, 56))
 def _users() -> dict[int, User]:
     users = [
         User(DEMO_USER_ID, "Demo User", "demo", "The emulator's demo account."),
-        User(DEMO_ARTIST_ID, "Demo Artist", "demo_artist", "I draw every day.", is_premium=True),
-        User(3000001, "Mika", "mika_draws", "Cats and ugoira."),
+        User(
+            DEMO_ARTIST_ID,
+            "Demo Artist",
+            "demo_artist",
+            "I draw every day.",
+            is_premium=True,
+            webpage="https://demo-artist.example.invalid/",
+            region="Tokyo",
+            country_code="JP",
+            job="Illustrator",
+            twitter_account="demo_artist",
+            workspace=(
+                ("pc", "Desktop PC"),
+                ("monitor", "27-inch IPS"),
+                ("tool", "CLIP STUDIO PAINT"),
+                ("tablet", "Wacom Intuos"),
+                ("comment", "A small desk by the window."),
+            ),
+        ),
+        User(
+            3000001,
+            "Mika",
+            "mika_draws",
+            "Cats and ugoira.",
+            region="Osaka",
+            country_code="JP",
+            workspace=(("tool", "SAI"), ("music", "Lo-fi")),
+        ),
         User(3000002, "Ren", "ren_writes", "Novels, mostly fantasy."),
         User(3000003, "Quiet Sketcher", "quiet_sketch", "Sketches.", x_restrict=1),
     ]
@@ -368,11 +434,11 @@ def build_dataset(seed: int = 0) -> Dataset:
     illusts = _illusts(rng)
     novels, series = _novels(rng)
     accounts = {
-        DEMO_USERNAME: Account(
+        DEMO_USERNAME: SeedAccount(
             DEMO_USER_ID, DEMO_USERNAME, DEMO_PASSWORD, DEMO_REFRESH_TOKEN, "demo@example.invalid"
         ),
         # The seed's Quickstart logs in with these literal placeholders; they open the demo user.
-        QUICKSTART_USERNAME: Account(
+        QUICKSTART_USERNAME: SeedAccount(
             DEMO_USER_ID, QUICKSTART_USERNAME, "password", "refresh_token", "demo@example.invalid"
         ),
     }
@@ -391,6 +457,7 @@ def build_dataset(seed: int = 0) -> Dataset:
     return Dataset(
         users=users,
         accounts=accounts,
+        tags=dict(TAG_TRANSLATIONS),
         illusts=illusts,
         novels=novels,
         series=series,

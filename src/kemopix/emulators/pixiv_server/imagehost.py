@@ -1,6 +1,8 @@
 """The image host under ``/i/`` (shaped like i.pximg.net, pixiv-protocol.md §1.1 and §5).
 
 Serves originals, samples, ugoira zips, novel covers and avatars as deterministic Pillow bytes.
+The bytes are not stored in the database: they are rendered in memory from the seed and the
+work's stored metadata (size, extension, page count, ugoira frames and delays) and cached.
 Answers 403 unless the Referer is on a pixiv.net host; supports HEAD, single byte ranges
 (206/416), Content-Length and ETag/If-None-Match.
 """
@@ -93,7 +95,7 @@ def resolve(state: PixivState, tail: str) -> tuple[bytes, str] | None:
         key = f"{seed}:{illust.id}:{m['size']}"
         return ugoira_zip(key, len(illust.frame_delays), size), "application/zip"
     if kind == "novel-cover-master" and (m := _COVER.match(name)):
-        novel = state.data.novels.get(int(m["id"]))
+        novel = state.novels.get(int(m["id"]))
         if novel is None or date_path(novel.created) != dp:
             return None
         return picture(f"{seed}:novel{novel.id}:{crop}", "jpg", (24, 48)), "image/jpeg"

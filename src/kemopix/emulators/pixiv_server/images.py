@@ -1,7 +1,8 @@
 """Deterministic image bytes for the image host: small Pillow PNG/JPEG frames and ugoira zips.
 
 Every picture is a function of a text key only, so a given URL always serves the same bytes.
-Results are cached for the life of the process (the dataset is small).
+Results are cached for the life of the process (the dataset is small); the database holds only
+the metadata the keys and sizes come from (:mod:`.db`).
 """
 
 from __future__ import annotations

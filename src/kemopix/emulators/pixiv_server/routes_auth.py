@@ -49,19 +49,16 @@ async def token(request: web.Request) -> web.Response:
     with_device = False
     account = None
     if grant == "password":
-        account = state.accounts.get(str(form.get("username", "")))
-        if account is None or not secrets.compare_digest(
-            account.password, str(form.get("password", ""))
-        ):
+        account = state.check_password(str(form.get("username", "")), str(form.get("password", "")))
+        if account is None:
             return token_error("Invalid username or password")
         user_id = account.user_id
         with_device = True
     elif grant == "refresh_token":
-        refresh = str(form.get("refresh_token", ""))
-        user_id = state.refresh_tokens.get(refresh)
-        if user_id is None:
+        account = state.refresh_tokens.get(str(form.get("refresh_token", "")))
+        if account is None:
             return token_error("Invalid refresh token")
-        account = next(a for a in state.accounts.values() if a.refresh_token == refresh)
+        user_id = account.user_id
     elif grant == "authorization_code":
         if form.get("redirect_uri", REDIRECT_URI) != REDIRECT_URI:
             return token_error("Invalid redirect_uri")
@@ -115,8 +112,8 @@ async def login(request: web.Request) -> web.Response:
     username, password = query.get("username"), query.get("password")
     error = ""
     if username is not None and password is not None:
-        account = state.accounts.get(username)
-        if account is not None and secrets.compare_digest(account.password, password):
+        account = state.check_password(username, password)
+        if account is not None:
             code = state.issue_code(account.user_id, challenge)
             location = "pixiv://account/login?" + urlencode({"code": code, "via": "login"})
             raise web.HTTPFound(location)

@@ -63,7 +63,7 @@ def _comment_list(request: web.Request, *, v1: bool) -> web.Response:
     illust = find_illust(request)
     state = ctx(request).state
     everything = sorted(
-        (c for c in state.data.comments.values() if c.illust_id == illust.id),
+        (c for c in state.comments.values() if c.illust_id == illust.id),
         key=lambda c: c.id,
         reverse=True,
     )

@@ -60,11 +60,11 @@ async def illust_new(request: web.Request) -> web.Response:
 
 async def novel_new(request: web.Request) -> web.Response:
     state = ctx(request).state
-    works = [n for n in state.data.novels.values() if n.x_restrict == 0]
+    works = [n for n in state.novels.values() if n.x_restrict == 0]
     ids, following = _by_max_id(request, works, "max_novel_id")
     shapes = ctx(request).shapes_for(request)
     who, tr = viewer(request), translate(request)
-    novels = [shapes.novel(state.data.novels[i], who, tr) for i in ids]
+    novels = [shapes.novel(state.novels[i], who, tr) for i in ids]
     return json_response({"novels": novels, "next_url": following})
 
 
@@ -73,7 +73,7 @@ async def novel_follow(request: web.Request) -> web.Response:
     restrict = restrict_param(request)
     followed = {u for u, r in state.follows.get(viewer(request), {}).items() if r == restrict}
     works = sorted(
-        (n for n in state.data.novels.values() if n.user_id in followed),
+        (n for n in state.novels.values() if n.user_id in followed),
         key=lambda n: n.id,
         reverse=True,
     )
@@ -90,7 +90,7 @@ async def novel_follow(request: web.Request) -> web.Response:
 
 async def novel_comments(request: web.Request) -> web.Response:
     novel_id = int_param(request, "novel_id")
-    if novel_id not in ctx(request).state.data.novels:
+    if novel_id not in ctx(request).state.novels:
         raise ApiError(api_error(404, user_message=WORK_MISSING))
     # The seeded novels have no comments.
     return json_response(
@@ -101,7 +101,7 @@ async def novel_comments(request: web.Request) -> web.Response:
 async def novel_bookmark_detail(request: web.Request) -> web.Response:
     state = ctx(request).state
     novel_id = int_param(request, "novel_id")
-    if novel_id not in state.data.novels:
+    if novel_id not in state.novels:
         raise ApiError(api_error(404, user_message=WORK_MISSING))
     mark = state.novel_bookmarks.get(viewer(request), {}).get(novel_id)
     detail = {
@@ -116,7 +116,7 @@ async def novel_bookmark_add(request: web.Request) -> web.Response:
     state = ctx(request).state
     form = request[FORM]
     try:
-        novel = state.data.novels[int(str(form.get("novel_id", "")))]
+        novel = state.novels[int(str(form.get("novel_id", "")))]
     except (KeyError, ValueError):
         return api_error(404, user_message=BAD_REQUEST_MESSAGE)
     restrict = restrict_param(request)

@@ -17,14 +17,14 @@ __all__ = ["novel_page_html", "routes"]
 
 
 def _find_novel(request: web.Request, name: str) -> Novel:
-    novel = ctx(request).state.data.novels.get(int_param(request, name))
+    novel = ctx(request).state.novels.get(int_param(request, name))
     if novel is None:
         raise ApiError(api_error(404, user_message=WORK_MISSING))
     return novel
 
 
 def _series_novels(request: web.Request, series_id: int) -> list[Novel]:
-    novels = ctx(request).state.data.novels.values()
+    novels = ctx(request).state.novels.values()
     return sorted((n for n in novels if n.series_id == series_id), key=lambda n: n.created)
 
 
@@ -36,7 +36,7 @@ async def novel_detail(request: web.Request) -> web.Response:
 
 async def novel_series(request: web.Request) -> web.Response:
     state = ctx(request).state
-    series = state.data.series.get(int_param(request, "series_id"))
+    series = state.series.get(int_param(request, "series_id"))
     if series is None:
         raise ApiError(api_error(404, user_message=WORK_MISSING))
     shapes = ctx(request).shapes_for(request)
@@ -92,7 +92,7 @@ async def webview_novel(request: web.Request) -> web.Response:
     novel = _find_novel(request, "id")
     state = ctx(request).state
     shapes = ctx(request).shapes_for(request)
-    series = state.data.series.get(novel.series_id or 0)
+    series = state.series.get(novel.series_id or 0)
     siblings = _series_novels(request, series.id) if series else []
     index = siblings.index(novel) if series else 0
 

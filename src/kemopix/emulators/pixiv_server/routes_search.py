@@ -9,7 +9,7 @@ from typing import TypeVar
 from aiohttp import web
 
 from .context import ApiError, ctx, int_param, next_url, paginate, translate, viewer
-from .dataset import JST, TAG_TRANSLATIONS, Illust, Novel
+from .dataset import JST, Illust, Novel
 from .errors import api_error, json_response
 
 __all__ = ["SEARCH_OFFSET_LIMIT", "routes"]
@@ -24,11 +24,11 @@ _DURATIONS = {
 }
 
 
-def _tag_names(tags: Iterable[str]) -> list[str]:
+def _tag_names(tags: Iterable[str], translations: dict[str, str | None]) -> list[str]:
     names: list[str] = []
     for tag in tags:
         names.append(tag.lower())
-        translated = TAG_TRANSLATIONS.get(tag)
+        translated = translations.get(tag)
         if translated:
             names.append(translated.lower())
     return names
@@ -40,9 +40,10 @@ def _matcher(request: web.Request, text_of: Callable[[W], str]) -> Callable[[W],
         raise ApiError(api_error(400, message="word is required"))
     words = word.split()
     target = request.query.get("search_target", "partial_match_for_tags")
+    translations = ctx(request).state.translations
 
     def matches(work: W) -> bool:
-        tags = _tag_names(work.tags)
+        tags = _tag_names(work.tags, translations)
         if target == "exact_match_for_tags":
             return all(w in tags for w in words)
         if target == "partial_match_for_tags":
@@ -108,7 +109,7 @@ async def search_illust(request: web.Request) -> web.Response:
 
 async def search_novel(request: web.Request) -> web.Response:
     state = ctx(request).state
-    works = _filtered(request, state.data.novels.values(), lambda n: n.text)
+    works = _filtered(request, state.novels.values(), lambda n: n.text)
     page, following = paginate(works, _offset(request))
     shapes = ctx(request).shapes_for(request)
     who, tr = viewer(request), translate(request)

@@ -9,7 +9,7 @@ from collections import Counter
 from aiohttp import web
 
 from .context import ApiError, ctx, int_param, next_url, paginate, restrict_param, translate, viewer
-from .dataset import Bookmark, User
+from .dataset import WORKSPACE_KEYS, Bookmark, User
 from .errors import api_error, json_response
 
 __all__ = ["find_user", "routes"]
@@ -34,27 +34,29 @@ async def user_detail(request: web.Request) -> web.Response:
         b for b in state.illust_bookmarks.get(user.id, {}).values() if b.restrict == "public"
     ]
     profile = {
-        "webpage": None,
+        "webpage": user.webpage,
         "gender": "",
         "birth": "",
         "birth_day": "",
         "birth_year": 0,
-        "region": "",
+        "region": user.region,
         "address_id": 0,
-        "country_code": "",
-        "job": "",
+        "country_code": user.country_code,
+        "job": user.job,
         "job_id": 0,
         "total_follow_users": len(state.follows.get(user.id, {})),
         "total_mypixiv_users": 0,
         "total_illusts": sum(1 for i in works if i.kind != "manga"),
         "total_manga": sum(1 for i in works if i.kind == "manga"),
-        "total_novels": sum(1 for n in state.data.novels.values() if n.user_id == user.id),
+        "total_novels": sum(1 for n in state.novels.values() if n.user_id == user.id),
         "total_illust_bookmarks_public": len(public_marks),
         "total_illust_series": 0,
-        "total_novel_series": sum(1 for s in state.data.series.values() if s.user_id == user.id),
+        "total_novel_series": sum(1 for s in state.series.values() if s.user_id == user.id),
         "background_image_url": "",
-        "twitter_account": "",
-        "twitter_url": None,
+        "twitter_account": user.twitter_account,
+        "twitter_url": f"https://twitter.com/{user.twitter_account}"
+        if user.twitter_account
+        else None,
         "pawoo_url": None,
         "is_premium": user.is_premium,
         "is_using_custom_profile_image": False,
@@ -67,9 +69,9 @@ async def user_detail(request: web.Request) -> web.Response:
         "job": "public",
         "pawoo": True,
     }
-    keys = ("pc", "monitor", "tool", "scanner", "tablet", "mouse", "printer", "desktop")
-    workspace: dict[str, str | None] = dict.fromkeys((*keys, "music", "desk", "chair"), "")
-    workspace.update(comment="", workspace_image_url=None)
+    workspace: dict[str, str | None] = dict.fromkeys(WORKSPACE_KEYS, "")
+    workspace.update(user.workspace)
+    workspace["workspace_image_url"] = None
     body = {
         "user": {**shapes.user(user, viewer(request)), "comment": user.comment},
         "profile": profile,
@@ -105,7 +107,7 @@ async def user_novels(request: web.Request) -> web.Response:
     user = find_user(request)
     state = ctx(request).state
     works = sorted(
-        (n for n in state.data.novels.values() if n.user_id == user.id),
+        (n for n in state.novels.values() if n.user_id == user.id),
         key=lambda n: n.id,
         reverse=True,
     )
@@ -162,7 +164,7 @@ async def bookmarks_novel(request: web.Request) -> web.Response:
     page, following = _bookmark_page(request, _visible_marks(request, state.novel_bookmarks))
     shapes = ctx(request).shapes_for(request)
     who, tr = viewer(request), translate(request)
-    works = [shapes.novel(state.data.novels[b.work_id], who, tr) for b in page]
+    works = [shapes.novel(state.novels[b.work_id], who, tr) for b in page]
     return json_response({"novels": works, "next_url": following})
 
 

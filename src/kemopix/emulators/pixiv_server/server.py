@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from aiohttp import web
@@ -38,6 +39,15 @@ class PixivEmulator(EmulatorServer):
 
     ``rate_limit`` is requests per second per access token (None: unlimited);
     ``require_client_hash`` makes ``/auth/token`` check X-Client-Hash.
+
+    ``database`` is the SQLite database holding the dataset and the state (users, works with
+    pages and tags, novels, comments, bookmarks, follows, accounts with salted password
+    hashes, access and refresh tokens, login codes). ``":memory:"`` (the default) lasts as
+    long as the emulator runs; a file path (opened in WAL mode) that already holds the dataset
+    of the same ``seed`` is reused, so accounts, tokens, bookmarks and follows survive a
+    restart; any other file of the emulator's is rebuilt from the seed. ``reset()`` restores
+    the seeded rows either way. The database is closed on :meth:`stop`. Image and ugoira zip
+    bytes are not stored: they are rendered from the seed and the stored metadata.
     """
 
     def __init__(
@@ -49,9 +59,10 @@ class PixivEmulator(EmulatorServer):
         *,
         host: str = "127.0.0.1",
         port: int = 0,
+        database: str | os.PathLike[str] = ":memory:",
     ) -> None:
         super().__init__(host=host, port=port)
-        self.state = PixivState(seed, access_token_ttl)
+        self.state = PixivState(seed, access_token_ttl, database)
         self._initial_ttl = access_token_ttl
         self.faults = FaultInjector(seed)
         self._context = Context(
@@ -77,9 +88,22 @@ class PixivEmulator(EmulatorServer):
         return app
 
     def start(self) -> PixivEmulator:
+        if self._thread is None:  # (re)open the database closed by a previous stop()
+            self.state.open()
+            self._context.reset()
         super().start()
         self._context.base = self.url
         return self
+
+    def stop(self) -> None:
+        """Stop serving, then close the database."""
+        super().stop()
+        self.state.close()
+
+    @property
+    def database(self) -> str | os.PathLike[str]:
+        """Where the dataset and state are stored (``":memory:"`` or a file path)."""
+        return self.state.database
 
     @property
     def api_url(self) -> str:
@@ -134,7 +158,7 @@ class PixivEmulator(EmulatorServer):
         account = self.state.create_account(name, password)
         return {
             "username": account.username,
-            "password": account.password,
+            "password": password,
             "refresh_token": account.refresh_token,
             "user_id": account.user_id,
         }

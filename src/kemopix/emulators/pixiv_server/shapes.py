@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from .dataset import JST, TAG_TRANSLATIONS, Comment, Illust, Novel, User
+from .dataset import JST, Comment, Illust, Novel, User
 from .state import PixivState
 
 __all__ = ["Shapes", "date_path", "iso"]
@@ -61,7 +61,7 @@ class Shapes:
             reverse=True,
         )[:3]
         novels = sorted(
-            (n for n in self.state.data.novels.values() if n.user_id == user.id),
+            (n for n in self.state.novels.values() if n.user_id == user.id),
             key=lambda n: n.id,
             reverse=True,
         )[:3]
@@ -92,10 +92,10 @@ class Shapes:
 
     # ----- tags
 
-    @staticmethod
-    def tags(names: tuple[str, ...], translate: bool) -> list[Json]:
+    def tags(self, names: tuple[str, ...], translate: bool) -> list[Json]:
+        translations = self.state.translations
         return [
-            {"name": n, "translated_name": TAG_TRANSLATIONS.get(n) if translate else None}
+            {"name": n, "translated_name": translations.get(n) if translate else None}
             for n in names
         ]
 
@@ -179,16 +179,12 @@ class Shapes:
         state = self.state
         shape["user"] = self.user(state.users[illust.user_id], viewer)
         shape["is_bookmarked"] = illust.id in state.illust_bookmarks.get(viewer, {})
-        # The seeded total already counts the seeded bookmarks; add only the changes since.
-        delta = state.bookmark_counts[illust.id] - state.seed_bookmark_counts[illust.id]
-        shape["total_bookmarks"] = illust.total_bookmarks + delta
+        shape["total_bookmarks"] = illust.total_bookmarks  # the stored count moves with bookmarks
         return shape
 
     def illust_detail(self, illust: Illust, viewer: int, translate: bool) -> Json:
         shape = self.illust(illust, viewer, translate)
-        shape["total_comments"] = sum(
-            1 for c in self.state.data.comments.values() if c.illust_id == illust.id
-        )
+        shape["total_comments"] = self.state.comment_counts.get(illust.id, 0)
         shape["comment_access_control"] = 0
         return shape
 
@@ -197,7 +193,7 @@ class Shapes:
     def novel(self, novel: Novel, viewer: int, translate: bool = False) -> Json:
         dp = date_path(novel.created)
         cover = f"novel-cover-master/img/{dp}/ci{novel.id}"
-        series = self.state.data.series.get(novel.series_id or 0)
+        series = self.state.series.get(novel.series_id or 0)
         return {
             "id": novel.id,
             "title": novel.title,
@@ -239,11 +235,11 @@ class Shapes:
             "user": self.user(self.state.users[comment.user_id], viewer),
         }
         if v1:
-            parent = self.state.data.comments.get(comment.parent_id or 0)
+            parent = self.state.comments.get(comment.parent_id or 0)
             shape["parent_comment"] = self.comment(parent, viewer) if parent else {}
         else:
             shape["has_replies"] = any(
-                c.parent_id == comment.id for c in self.state.data.comments.values()
+                c.parent_id == comment.id for c in self.state.comments.values()
             )
             shape["stamp"] = None
         return shape
