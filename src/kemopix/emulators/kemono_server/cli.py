@@ -1,4 +1,4 @@
-"""Command line: ``python -m kemopix.emulators.kemono_server [--flavour ...] [--port ...]``."""
+"""Command line: ``python -m kemopix.emulators.kemono_server [--flavour ...] [--db PATH]``."""
 
 from __future__ import annotations
 
@@ -23,6 +23,12 @@ def add_cli_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--rate-limit", type=float, default=None, help="API requests per second before 429"
     )
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        default=":memory:",
+        help="SQLite file holding the state, reused across runs (default: in memory)",
+    )
 
 
 def run_from_args(ns: argparse.Namespace) -> int:
@@ -34,10 +40,13 @@ def run_from_args(ns: argparse.Namespace) -> int:
         rate_limit=ns.rate_limit,
         host=ns.host,
         port=ns.port,
+        database=ns.db,
     )
     emulator.start()
     sys.stdout.write(f"Kemono emulator ({ns.flavour}) at {emulator.url}\n")
     sys.stdout.write(f"API root: {emulator.api_url}\n")
+    if emulator.database_path != ":memory:":
+        sys.stdout.write(f"database: {emulator.database_path}\n")
     for url in emulator.file_host_urls:
         sys.stdout.write(f"file host: {url}\n")
     sys.stdout.flush()

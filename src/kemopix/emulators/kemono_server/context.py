@@ -1,4 +1,4 @@
-"""What every handler shares: the flavour, the dataset, the resettable state, response helpers."""
+"""What every handler shares: the flavour, the dataset, the stored state, response helpers."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from typing import Any
 import msgspec
 from aiohttp import web
 
+from .accounts import Account, Accounts
 from .dataset import Dataset
-from .state import Account, State
+from .state import State
 
 __all__ = ["DDOS_GUARD_PAGE", "Context", "bad_request", "error", "parse_offset"]
 
@@ -23,12 +24,13 @@ DDOS_GUARD_PAGE = (
 
 @dataclass
 class Context:
-    """Shared by the route modules; ``state`` is replaced wholesale by a reset."""
+    """Shared by the route modules; ``state`` and ``accounts`` are replaced when the database is
+    reopened (a restart after :meth:`KemonoEmulator.stop`)."""
 
     flavour: str
     dataset: Dataset
     state: State
-    creators_bytes: bytes
+    accounts: Accounts
     host_for: Callable[[str], str] = field(default=lambda path: "")
 
     @property
@@ -45,7 +47,7 @@ class Context:
         return web.Response(body=body, status=status, content_type=ctype, charset="utf-8")
 
     def account(self, request: web.Request) -> Account | None:
-        return self.state.account_for(request.cookies.get("session"))
+        return self.accounts.account_for(request.cookies.get("session"))
 
 
 def error(ctx: Context, status: int, message: str) -> web.Response:

@@ -1,8 +1,9 @@
-"""The dataset model (immutable once seeded), post construction, and the synthetic creators."""
+"""The seeded dataset model, post construction, and the synthetic creators and their posts."""
 
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,10 +15,11 @@ __all__ = [
     "Creator",
     "Dataset",
     "Json",
-    "add_synthetic_creators",
     "file_ref",
     "make_post",
     "services_for",
+    "synthetic_creators",
+    "synthetic_posts",
 ]
 
 _KEMONO_SERVICES = (
@@ -66,12 +68,20 @@ class Creator:
 
 @dataclass
 class Dataset:
-    """Everything generated from the seed; treated as read-only once built."""
+    """What is generated from the seed and kept in memory (fast to rebuild, read-only).
+
+    ``creators`` (the hand-made ones), ``posts``, ``revisions`` and ``featured`` are the seed rows
+    written to the database when it is built (the synthetic creators are streamed there by
+    :func:`synthetic_creators`); requests read those from the database. The other content
+    (comments, announcements, fancards, DMs, links, Discord) cannot be changed by clients and is
+    served from here. ``files`` holds the file metadata and bytes (deterministic from the seed).
+    """
 
     seed: int
     flavour: str
     demo_service: str
     files: FileStore
+    synthetic_count: int = 0
     creators: dict[tuple[str, str], Creator] = field(default_factory=dict)
     posts: dict[tuple[str, str], list[Json]] = field(default_factory=dict)
     revisions: dict[tuple[str, str, str], list[Json]] = field(default_factory=dict)
@@ -83,38 +93,34 @@ class Dataset:
     servers: dict[str, Json] = field(default_factory=dict)
     messages: dict[str, list[Json]] = field(default_factory=dict)
     fav_counts: dict[str, int] = field(default_factory=dict)
-    synthetic_order: list[tuple[str, str]] = field(default_factory=list)
     # Creators whose posts feed the site-wide lists (recent, popular, random, search_hash);
     # other synthetic creators' posts are made lazily and stay out of those lists.
     featured: list[tuple[str, str]] = field(default_factory=list)
 
-    def synthetic_posts(self, key: tuple[str, str]) -> list[Json]:
-        """Posts of a synthetic creator, generated on first use (0-3 posts, one small file each)."""
-        cached = self.posts.get(key)
-        if cached is not None:
-            return cached
-        creator = self.creators[key]
-        rng = random.Random(f"{self.seed}/posts/{key[0]}/{key[1]}")
-        posts: list[Json] = []
-        for n in range(rng.randrange(4)):
-            post_id = str(rng.randrange(10**7, 10**8))
-            published = creator.updated - n * 86_400
-            size = rng.randrange(256, 4096)
-            stored = self.files.add_generated(f"{post_id}_p0.bin", size, permanent=True)
-            posts.append(
-                make_post(
-                    key,
-                    post_id,
-                    f"Post {n + 1} of {creator.name}",
-                    published,
-                    content=f"<p>Synthetic post {post_id}.</p>",
-                    file=stored,
-                    attachments=[],
-                    tags=None,
-                )
+
+def synthetic_posts(seed: int, files: FileStore, creator: Creator) -> list[Json]:
+    """Posts of a synthetic creator (0-3, one small file each), the same for the same seed."""
+    key = (creator.service, creator.id)
+    rng = random.Random(f"{seed}/posts/{key[0]}/{key[1]}")
+    posts: list[Json] = []
+    for n in range(rng.randrange(4)):
+        post_id = str(rng.randrange(10**7, 10**8))
+        published = creator.updated - n * 86_400
+        size = rng.randrange(256, 4096)
+        stored = files.add_generated(f"{post_id}_p0.bin", size, permanent=True)
+        posts.append(
+            make_post(
+                key,
+                post_id,
+                f"Post {n + 1} of {creator.name}",
+                published,
+                content=f"<p>Synthetic post {post_id}.</p>",
+                file=stored,
+                attachments=[],
+                tags=None,
             )
-        self.posts[key] = posts
-        return posts
+        )
+    return posts
 
 
 def file_ref(stored: StoredFile, name: str | None = None) -> Json:
@@ -157,9 +163,10 @@ def make_post(
     }
 
 
-def add_synthetic_creators(ds: Dataset, count: int) -> None:
-    rng = random.Random(f"{ds.seed}/creators")
-    services = services_for(ds.flavour)
+def synthetic_creators(seed: int, flavour: str, count: int) -> Iterator[Creator]:
+    """The ``count`` synthetic creators, in list order (a prefix does not depend on ``count``)."""
+    rng = random.Random(f"{seed}/creators")
+    services = services_for(flavour)
     for i in range(count):
         service = services[i % len(services)]
         if rng.random() < 0.75:
@@ -168,7 +175,4 @@ def add_synthetic_creators(ds: Dataset, count: int) -> None:
             creator_id = f"artist{i}{rng.choice('abcdefgh')}"
         indexed = BASE_EPOCH - rng.randrange(0, 3 * 365 * 86_400)
         updated = indexed + rng.randrange(0, 365 * 86_400)
-        ds.creators[(service, creator_id)] = Creator(
-            service, creator_id, f"Creator {i}", indexed, updated, rng.randrange(0, 5000)
-        )
-        ds.synthetic_order.append((service, creator_id))
+        yield Creator(service, creator_id, f"Creator {i}", indexed, updated, rng.randrange(0, 5000))

@@ -1,4 +1,9 @@
-"""Content-addressed file store: deterministic bytes, SHA-256 computed once, big files cached."""
+"""Content-addressed file store: deterministic bytes, SHA-256 computed once, big files cached.
+
+The bytes stay in memory, generated from (seed, name, size): they are not state. The database
+(:mod:`.db`) keeps every file's metadata (and the bytes of client-supplied files when it is a
+file), so that :meth:`FileStore.restore` can serve the files of a reused database again.
+"""
 
 from __future__ import annotations
 
@@ -115,6 +120,35 @@ class FileStore:
                 self._kept[sha] = data
         return stored
 
+    def entries(self) -> list[StoredFile]:
+        """The files that survive :meth:`reset` (seeded or lazily generated)."""
+        with self._lock:
+            return list(self._base.values())
+
+    def permanent(self, stored: StoredFile) -> bool:
+        """Whether ``stored`` survives :meth:`reset` (seeded or lazily generated)."""
+        return stored.sha256 in self._base
+
+    def kept(self, stored: StoredFile) -> bytes | None:
+        """The bytes held in memory for ``stored`` (None for regenerated big files)."""
+        return self._kept.get(stored.sha256)
+
+    def restore(self, stored: StoredFile, data: bytes | None, *, permanent: bool) -> bool:
+        """Register a file known from the database; False when its bytes cannot be had.
+
+        Random files are regenerated from (seed, name, size); other kinds need ``data``
+        (images come from the seeding itself, which always runs).
+        """
+        if stored.kind != "random" and data is None:
+            return False
+        with self._lock:
+            if stored.sha256 in self._base or stored.sha256 in self._overlay:
+                return True
+            (self._base if permanent else self._overlay)[stored.sha256] = stored
+            if data is not None:
+                self._kept[stored.sha256] = data
+        return True
+
     def get(self, sha256: str) -> StoredFile | None:
         return self._base.get(sha256) or self._overlay.get(sha256)
 
@@ -141,6 +175,9 @@ class FileStore:
                 return cached
         data = _random_bytes(stored.seed, stored.name, stored.size)
         with self._lock:
+            if stored.size <= _KEEP_LIMIT:  # a restored small file: keep it, as registered ones
+                self._kept[stored.sha256] = data
+                return data
             self._cache[stored.sha256] = data
             while len(self._cache) > _CACHE_ITEMS:
                 self._cache.popitem(last=False)

@@ -6,11 +6,10 @@ from typing import Any
 
 from aiohttp import web
 
+from .accounts import Account
 from .context import Context, bad_request, error
 from .dataset import Json
-from .shapes import with_neighbours
-from .state import Account
-from .timefmt import iso, iso_micro
+from .timefmt import iso
 
 __all__ = ["account_routes"]
 
@@ -44,10 +43,9 @@ def account_routes(ctx: Context) -> list[web.RouteDef]:
             return bad_request(ctx, "Username and password are required.")
         if password != confirm:
             return bad_request(ctx, "Passwords do not match.")
-        with ctx.state.lock:
-            if username in ctx.state.by_name:
-                return bad_request(ctx, "Username already taken.")
-            account = ctx.state.register(username, password)
+        account = ctx.accounts.register(username, password)
+        if account is None:
+            return bad_request(ctx, "Username already taken.")
         return ctx.json(account.public())
 
     async def login(request: web.Request) -> web.Response:
@@ -55,17 +53,17 @@ def account_routes(ctx: Context) -> list[web.RouteDef]:
             return error(ctx, 409, "Already logged in.")
         body = await _body(request)
         username = str(body.get("username") or "")
-        if not ctx.state.login_allowed(username):
+        if not ctx.accounts.login_allowed(username):
             response = error(ctx, 429, "Too many login attempts.")
             response.headers["Retry-After"] = "300"
             return response
-        account = ctx.state.by_name.get(username)
-        if account is None or not ctx.state.check_password(account, str(body.get("password"))):
+        account = ctx.accounts.named(username)
+        if account is None or not ctx.accounts.check_password(account, str(body.get("password"))):
             return bad_request(ctx, "Username or password is incorrect.")
         response = ctx.json(account.public())
         response.set_cookie(
             "session",
-            ctx.state.new_session(account),
+            ctx.accounts.new_session(account),
             httponly=True,
             max_age=30 * 86_400,
             path="/",
@@ -76,7 +74,7 @@ def account_routes(ctx: Context) -> list[web.RouteDef]:
     async def logout(request: web.Request) -> web.Response:
         token = request.cookies.get("session")
         if token:
-            ctx.state.sessions.pop(token, None)
+            ctx.accounts.end_session(token)
         response = ctx.json({"message": "Logged out."})
         response.del_cookie("session", path="/")
         return response
@@ -91,11 +89,11 @@ def account_routes(ctx: Context) -> list[web.RouteDef]:
             return account
         body = await _body(request)
         new = str(body.get("new-password") or "")
-        if not ctx.state.check_password(account, str(body.get("current-password") or "")):
+        if not ctx.accounts.check_password(account, str(body.get("current-password") or "")):
             return bad_request(ctx, "Current password is incorrect.")
         if not new or new != body.get("new-password-confirmation"):
             return bad_request(ctx, "New passwords do not match.")
-        ctx.state.set_password(account, new)
+        ctx.accounts.set_password(account, new)
         return ctx.json({"message": "Password changed."})
 
     async def favorites(request: web.Request) -> web.Response:
@@ -108,7 +106,7 @@ def account_routes(ctx: Context) -> list[web.RouteDef]:
         if kind not in ("artist", "creator"):
             return bad_request(ctx, "Invalid type.")
         out = []
-        for (service, creator_id), seq in ctx.state.fav_creators.get(account.id, {}).items():
+        for service, creator_id, seq in ctx.accounts.favorite_creators(account.id):
             creator = ctx.state.creator(service, creator_id)
             if creator is not None:
                 out.append(
@@ -133,12 +131,8 @@ def account_routes(ctx: Context) -> list[web.RouteDef]:
         key = (request.match_info["service"], request.match_info["creator_id"])
         if ctx.state.creator(*key) is None:
             return error(ctx, 404, "Creator not found.")
-        with ctx.state.lock:
-            favs = ctx.state.fav_creators.setdefault(account.id, {})
-            if request.method == "POST":
-                favs.setdefault(key, ctx.state.next_fav_seq())  # idempotent (B semantics)
-            else:
-                favs.pop(key, None)
+        # Adding is idempotent (B semantics).
+        ctx.accounts.favorite_creator(account.id, key, request.method == "POST")
         return web.Response(status=200)
 
     async def fav_post(request: web.Request) -> web.Response:
@@ -149,33 +143,28 @@ def account_routes(ctx: Context) -> list[web.RouteDef]:
         key = (info["service"], info["creator_id"], info["post_id"])
         if ctx.state.find_post(*key) is None:
             return error(ctx, 404, "Post not found.")
-        with ctx.state.lock:
-            favs = ctx.state.fav_posts.setdefault(account.id, {})
-            if request.method == "POST":
-                favs.setdefault(key, ctx.state.next_fav_seq())
-            else:
-                favs.pop(key, None)
+        ctx.accounts.favorite_post(account.id, key, request.method == "POST")
         return web.Response(status=200)
 
     async def mod_tasks(request: web.Request) -> web.Response:
         account = need(request, "moderator")
         if isinstance(account, web.Response):
             return account
-        pending = [r.public() for r in ctx.state.link_requests.values() if r.status == "pending"]
-        return ctx.json(pending)
+        return ctx.json([r.public() for r in ctx.accounts.pending_link_requests()])
 
     async def mod_decide(request: web.Request) -> web.Response:
         account = need(request, "moderator")
         if isinstance(account, web.Response):
             return account
+        approve = request.match_info["action"] == "approve"
         try:
-            link = ctx.state.link_requests.get(int(request.match_info["request_id"]))
+            request_id = int(request.match_info["request_id"])
         except ValueError:
-            link = None
-        if link is None or link.status != "pending":
             return error(ctx, 404, "Link request not found.")
-        link.status = "approved" if request.match_info["action"] == "approve" else "rejected"
-        return ctx.json({"message": f"Request {link.status}."})
+        status = ctx.accounts.decide_link_request(request_id, approve)
+        if status is None:
+            return error(ctx, 404, "Link request not found.")
+        return ctx.json({"message": f"Request {status}."})
 
     async def admin_accounts(request: web.Request) -> web.Response:
         account = need(request, "administrator")
@@ -190,7 +179,7 @@ def account_routes(ctx: Context) -> list[web.RouteDef]:
             return bad_request(ctx, "Invalid page or limit.")
         role = request.query.get("role", "all")
         name = request.query.get("name")
-        rows = list(ctx.state.accounts.values())
+        rows = ctx.accounts.all()
         # §2.8 (B): "all" lists consumers and moderators only; name is a substring match.
         rows = [a for a in rows if (a.role != "administrator" if role == "all" else a.role == role)]
         if name:
@@ -215,27 +204,17 @@ def account_routes(ctx: Context) -> list[web.RouteDef]:
         for role in ("moderator", "consumer"):
             for raw in body.get(role) or []:
                 try:
-                    target = ctx.state.accounts.get(int(raw))
+                    target = int(raw)
                 except (TypeError, ValueError):
                     return bad_request(ctx, f"Invalid account id {raw!r}.")
-                if target is None or target.role == role:
-                    continue
-                ctx.state.notifications.setdefault(target.id, []).append(
-                    {
-                        "type": 1,
-                        "created_at": iso_micro(0),
-                        "extra_info": {"old_role": target.role, "new_role": role},
-                    }
-                )
-                target.role = role
-                changed += 1
+                changed += ctx.accounts.set_role(target, role)
         return ctx.json({"changed": changed})
 
     async def notifications(request: web.Request) -> web.Response:
         account = need(request)
         if isinstance(account, web.Response):
             return account
-        return ctx.json(ctx.state.notifications.get(account.id, []))
+        return ctx.json(ctx.accounts.notifications(account.id))
 
     v1 = "/api/v1"
     return [
@@ -262,9 +241,8 @@ def account_routes(ctx: Context) -> list[web.RouteDef]:
 
 def _favorite_posts(ctx: Context, account: Account) -> list[Json]:
     out = []
-    for (service, creator_id, post_id), seq in ctx.state.fav_posts.get(account.id, {}).items():
-        posts = ctx.state.posts_of(service, creator_id) or []
-        for index, post in enumerate(posts):
-            if post["id"] == post_id:
-                out.append(dict(with_neighbours(posts, index), faved_seq=seq))
+    for service, creator_id, post_id, seq in ctx.accounts.favorite_posts(account.id):
+        post = ctx.state.post_with_neighbours(service, creator_id, post_id)
+        if post is not None:
+            out.append(dict(post, faved_seq=seq))
     return out

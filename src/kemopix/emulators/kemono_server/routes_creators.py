@@ -10,11 +10,15 @@ from aiohttp import web
 from .context import Context, bad_request, error, parse_offset
 from .dataset import Json
 from .shapes import post_summary, profile, with_neighbours
-from .state import LinkRequest
 
-__all__ = ["creator_routes", "filter_posts"]
+__all__ = ["creator_routes", "filter_posts", "wants_filter"]
 
 PAGE = 50
+
+
+def wants_filter(request: web.Request) -> bool:
+    """Whether ``q`` or ``tag`` asks for a filtered list (the unfiltered one pages in SQL)."""
+    return bool(request.query.get("q")) or "tag" in request.query
 
 
 def filter_posts(request: web.Request, posts: list[Json]) -> list[Json] | str:
@@ -40,25 +44,32 @@ def creator_routes(ctx: Context) -> list[web.RouteDef]:
         return request.match_info["service"], request.match_info["creator_id"]
 
     async def creators(request: web.Request) -> web.Response:
-        return ctx.raw_json(ctx.state.creators_json(ctx.creators_bytes))
+        return ctx.raw_json(ctx.state.creators_json())
 
     async def creators_txt(request: web.Request) -> web.Response:
         # kemono-protocol.md §6.2: the .txt name was retired in Aug 2025.
         return error(ctx, 404, "Not Found")
 
     async def get_profile(request: web.Request) -> web.Response:
-        creator = ctx.state.creator(*key(request))
-        if creator is None:
+        found = ctx.state.creator_and_count(*key(request))
+        if found is None:
             return error(ctx, 404, "Creator not found.")
-        posts = ctx.state.posts_of(creator.service, creator.id) or []
+        creator, count = found
         has_chats = bool(ctx.dataset.dms.get((creator.service, creator.id)))
-        return ctx.json(profile(creator, len(posts), has_chats, ctx.flavour))
+        return ctx.json(profile(creator, count, has_chats, ctx.flavour))
 
     def page(request: web.Request) -> list[Json] | web.Response:
+        offset = parse_offset(request, PAGE)
+        if not wants_filter(request):
+            window = ctx.state.posts_page(*key(request), offset or 0, PAGE)
+            if window is None:
+                return error(ctx, 404, "Creator not found.")
+            if offset is None:
+                return bad_request(ctx, "Offset provided which is not a multiple of 50.")
+            return window
         posts = ctx.state.posts_of(*key(request))
         if posts is None:
             return error(ctx, 404, "Creator not found.")
-        offset = parse_offset(request, PAGE)
         if offset is None:
             return bad_request(ctx, "Offset provided which is not a multiple of 50.")
         filtered = filter_posts(request, posts)
@@ -87,10 +98,9 @@ def creator_routes(ctx: Context) -> list[web.RouteDef]:
             return error(ctx, 404, "Creator not found.")
         out = []
         for linked in ctx.dataset.links.get(key(request), []):
-            other = ctx.state.creator(*linked)
-            if other is not None:
-                count = len(ctx.state.posts_of(*linked) or [])
-                out.append(profile(other, count, False, ctx.flavour))
+            found = ctx.state.creator_and_count(*linked)
+            if found is not None:
+                out.append(profile(*found, False, ctx.flavour))
         return ctx.json(out)
 
     async def delete_links(request: web.Request) -> web.StreamResponse:
@@ -124,11 +134,7 @@ def creator_routes(ctx: Context) -> list[web.RouteDef]:
             return bad_request(ctx, "Invalid link request.")
         if ctx.state.creator(*target) is None or target == key(request):
             return bad_request(ctx, "Invalid target creator.")
-        with ctx.state.lock:
-            rid = len(ctx.state.link_requests) + 1
-            ctx.state.link_requests[rid] = LinkRequest(
-                rid, *key(request), *target, reason, account.id
-            )
+        rid = ctx.accounts.add_link_request(key(request), target, reason, account.id)
         return ctx.json({"message": "Link request submitted.", "id": rid})
 
     async def tags(request: web.Request) -> web.Response:
@@ -154,7 +160,7 @@ def creator_routes(ctx: Context) -> list[web.RouteDef]:
         return ctx.json(ctx.dataset.dms.get(key(request), []))
 
     async def random_artist(request: web.Request) -> web.Response:
-        candidates = ctx.state.all_posted_creators() or ctx.dataset.synthetic_order
+        candidates = ctx.state.listed_creators()
         if not candidates:
             return error(ctx, 404, "No creators.")
         service, creator_id = random.choice(candidates)

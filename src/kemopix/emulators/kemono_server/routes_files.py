@@ -49,23 +49,22 @@ def file_routes(ctx: Context, redirect_for: Callable[[str], str]) -> list[web.Ro
         if stored is None:
             return error(ctx, 404, "File not found.")
         posts = []
-        for key in ctx.state.all_posted_creators():
-            for post in ctx.state.posts_of(*key) or []:
-                refs = [post["file"], *post["attachments"]]
-                if any(isinstance(r, dict) and stored.path == r.get("path") for r in refs):
-                    posts.append(
-                        {
-                            "file_id": _file_id(sha),
-                            "id": post["id"],
-                            "user": post["user"],
-                            "service": post["service"],
-                            "title": post["title"],
-                            "substring": (post["content"] or "")[:50],
-                            "published": post["published"],
-                            "file": post["file"],
-                            "attachments": post["attachments"],
-                        }
-                    )
+        for post in ctx.state.every_post():
+            refs = [post["file"], *post["attachments"]]
+            if any(isinstance(r, dict) and stored.path == r.get("path") for r in refs):
+                posts.append(
+                    {
+                        "file_id": _file_id(sha),
+                        "id": post["id"],
+                        "user": post["user"],
+                        "service": post["service"],
+                        "title": post["title"],
+                        "substring": (post["content"] or "")[:50],
+                        "published": post["published"],
+                        "file": post["file"],
+                        "attachments": post["attachments"],
+                    }
+                )
         return ctx.json(dict(_file_info(stored, _file_id(sha)), posts=posts, discord_posts=[]))
 
     async def archive_info(request: web.Request) -> web.Response:

@@ -10,8 +10,8 @@ from aiohttp import web
 
 from .context import Context, bad_request, error, parse_offset
 from .dataset import Json
-from .routes_creators import PAGE, filter_posts
-from .shapes import detail_envelope, post_summary, with_neighbours
+from .routes_creators import PAGE, filter_posts, wants_filter
+from .shapes import detail_envelope, post_summary
 
 __all__ = ["post_routes"]
 
@@ -20,22 +20,22 @@ DISCORD_PAGE = 150
 
 def post_routes(ctx: Context) -> list[web.RouteDef]:
     def every_post() -> list[Json]:
-        posts = [p for k in ctx.state.all_posted_creators() for p in ctx.state.posts_of(*k) or []]
-        posts.sort(key=lambda p: (p["published"] or "", p["id"]), reverse=True)
-        return posts
+        return ctx.state.every_post()
 
     async def recent(request: web.Request) -> web.Response:
         offset = parse_offset(request, PAGE)
         if offset is None:
             return bad_request(ctx, "Offset provided which is not a multiple of 50.")
-        everything = every_post()
-        filtered = filter_posts(request, everything)
-        if isinstance(filtered, str):
-            return bad_request(ctx, filtered)
-        window = filtered[offset : offset + PAGE]
+        if wants_filter(request):
+            filtered = filter_posts(request, every_post())
+            if isinstance(filtered, str):
+                return bad_request(ctx, filtered)
+            count, window = len(filtered), filtered[offset : offset + PAGE]
+        else:
+            count, window = ctx.state.recent_page(offset, PAGE)
         if not ctx.modern:
             return ctx.json(window)  # §10: pawchive answers a plain list
-        return ctx.json({"count": len(filtered), "true_count": len(filtered), "posts": window})
+        return ctx.json({"count": count, "true_count": count, "posts": window})
 
     async def popular(request: web.Request) -> web.Response:
         period = request.query.get("period", "recent")
@@ -88,39 +88,30 @@ def post_routes(ctx: Context) -> list[web.RouteDef]:
             {"service": post["service"], "artist_id": post["user"], "post_id": post["id"]}
         )
 
-    def locate(request: web.Request) -> tuple[list[Json], int] | None:
-        info = request.match_info
-        posts = ctx.state.posts_of(info["service"], info["creator_id"])
-        for index, post in enumerate(posts or []):
-            if post["id"] == info["post_id"]:
-                return posts or [], index
-        return None
+    def locate(request: web.Request) -> Json | None:
+        return ctx.state.find_post(*flag_key(request))
 
     def flag_key(request: web.Request) -> tuple[str, str, str]:
         info = request.match_info
         return info["service"], info["creator_id"], info["post_id"]
 
     async def detail(request: web.Request) -> web.Response:
-        found = locate(request)
-        if found is None:
+        post = ctx.state.post_with_neighbours(*flag_key(request))
+        if post is None:
             return error(ctx, 404, "Post not found.")
-        post = with_neighbours(*found)
         if not ctx.modern:
             return ctx.json(post)  # §10: pawchive answers the plain Post
         revisions = ctx.state.revisions_of(*flag_key(request))
-        flagged = ctx.state.flags.get(flag_key(request))
+        flagged = ctx.state.flag_reason(*flag_key(request))
         return ctx.json(detail_envelope(ctx.host_for, post, revisions, flagged))
 
     async def by_post_id(request: web.Request) -> web.Response:
         service, post_id = request.match_info["service"], request.match_info["post_id"]
-        for key in ctx.state.all_posted_creators():
-            if key[0] != service:
-                continue
-            for post in ctx.state.posts_of(*key) or []:
-                if post["id"] == post_id:
-                    # assumption (§2.2 "inferred"): the random-post shape.
-                    return ctx.json({"service": service, "artist_id": key[1], "post_id": post_id})
-        return error(ctx, 404, "Post not found.")
+        creator_id = ctx.state.creator_of_post(service, post_id)
+        if creator_id is None:
+            return error(ctx, 404, "Post not found.")
+        # assumption (§2.2 "inferred"): the random-post shape.
+        return ctx.json({"service": service, "artist_id": creator_id, "post_id": post_id})
 
     async def revisions(request: web.Request) -> web.Response:
         if locate(request) is None:
@@ -152,17 +143,15 @@ def post_routes(ctx: Context) -> list[web.RouteDef]:
         return ctx.json(found)
 
     async def flag_get(request: web.Request) -> web.Response:
-        if locate(request) is None or flag_key(request) not in ctx.state.flags:
+        if locate(request) is None or ctx.state.flag_reason(*flag_key(request)) is None:
             return web.Response(status=404)
         return web.Response(status=200)
 
     async def flag_post(request: web.Request) -> web.Response:
         if locate(request) is None:
             return web.Response(status=404)
-        with ctx.state.lock:
-            if flag_key(request) in ctx.state.flags:
-                return web.Response(status=409)
-            ctx.state.flags[flag_key(request)] = "reason-other"
+        if not ctx.state.add_flag(*flag_key(request), "reason-other"):
+            return web.Response(status=409)
         return web.Response(status=201)
 
     async def server(request: web.Request) -> web.Response:

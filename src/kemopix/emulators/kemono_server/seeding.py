@@ -9,9 +9,10 @@ from .dataset import (
     Creator,
     Dataset,
     Json,
-    add_synthetic_creators,
     file_ref,
     make_post,
+    synthetic_creators,
+    synthetic_posts,
 )
 from .files import FileStore
 from .timefmt import BASE_EPOCH, iso, iso_micro
@@ -270,16 +271,26 @@ def _discord(ds: Dataset) -> None:
 
 
 def build_dataset(seed: int, creators: int, flavour: str) -> Dataset:
-    """Generate the whole seeded dataset (fast: synthetic posts are made lazily)."""
+    """The in-memory part of the seeded dataset (fast: the synthetic creators are not made here).
+
+    The featured synthetic creators (the first 100) get their posts now; the database builder
+    streams all ``creators`` synthetic ones with :func:`synthetic_creators`.
+    """
     demo_service = "onlyfans" if flavour == "coomer" else "patreon"
-    ds = Dataset(seed=seed, flavour=flavour, demo_service=demo_service, files=FileStore(seed))
-    add_synthetic_creators(ds, creators)
+    ds = Dataset(
+        seed=seed,
+        flavour=flavour,
+        demo_service=demo_service,
+        files=FileStore(seed),
+        synthetic_count=creators,
+    )
     _demo_creator(ds)
     if flavour != "coomer":
         _fanbox_creator(ds)
         _discord(ds)
     ds.featured = list(ds.posts)
-    for key in ds.synthetic_order[:FEATURED_SYNTHETIC]:
-        ds.synthetic_posts(key)
+    for creator in synthetic_creators(seed, flavour, min(creators, FEATURED_SYNTHETIC)):
+        key = (creator.service, creator.id)
+        ds.posts[key] = synthetic_posts(seed, ds.files, creator)
         ds.featured.append(key)
     return ds

@@ -1,20 +1,28 @@
-"""``KemonoEmulator``: the site, its file hosts, and the control plane, on 127.0.0.1."""
+"""``KemonoEmulator``: the site, its file hosts, and the control plane, on 127.0.0.1.
+
+The state (creators, posts, revisions, flags, accounts, sessions, favorites, link requests,
+login attempts) lives in SQLite (:mod:`.db`): in memory by default, or in a file given as
+``database=`` (``--db PATH``), which is reused on the next start when it holds the dataset of
+the same seed, size and flavour, and rebuilt otherwise.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
-import msgspec
 from aiohttp import web
 
 from .._faults import FaultInjector, FaultRule, fault_middleware, fault_routes
 from .._server import EmulatorServer
+from .accounts import Accounts
 from .context import DDOS_GUARD_PAGE, Context, error
-from .dataset import Json
+from .dataset import Json, synthetic_creators
+from .db import SCHEMA_VERSION, Database
 from .murmur import file_host_index
 from .routes_accounts import account_routes
 from .routes_creators import creator_routes
@@ -52,6 +60,13 @@ class KemonoEmulator(EmulatorServer):
 
     ``url`` is the site root (API under ``/api/v1``); ``file_host_urls`` are the n1..n4 hosts
     (one ``file`` host for pawchive). The dataset is seeded and :meth:`reset` restores it.
+
+    ``database`` is the SQLite database holding the state: ``":memory:"`` (the default) or a
+    file path. A file that already holds the dataset of the same ``seed``, ``creators`` and
+    ``flavour`` is reused with everything clients changed (accounts, favorites, added posts...);
+    otherwise it is rebuilt from the seed (a file some other program made is refused). The
+    connection is closed by :meth:`stop` and reopened by a later :meth:`start` (an in-memory
+    database then starts again from the seed). File bytes are generated from the seed in memory.
     """
 
     def __init__(
@@ -63,6 +78,7 @@ class KemonoEmulator(EmulatorServer):
         rate_limit: float | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
+        database: str | os.PathLike[str] = ":memory:",
     ) -> None:
         if flavour not in ("kemono", "coomer", "pawchive"):
             raise ValueError(f"unknown flavour {flavour!r}")
@@ -70,15 +86,22 @@ class KemonoEmulator(EmulatorServer):
         self.seed = seed
         self.flavour: Flavour = flavour
         self.rate_limit = rate_limit
+        self.database_path = os.fspath(database)
         self.dataset = build_dataset(seed, creators, flavour)
         self.dataset.files.frozen = True
-        items = [c.list_item() for c in self.dataset.creators.values()]
+        self._fingerprint: Json = {
+            "schema": SCHEMA_VERSION,
+            "seed": seed,
+            "creators": creators,
+            "flavour": flavour,
+        }
         self.faults = FaultInjector(seed)
+        self._db: Database | None = self._open_database()
         self.ctx = Context(
             flavour=flavour,
             dataset=self.dataset,
-            state=State(self.dataset),
-            creators_bytes=msgspec.json.encode(items),
+            state=State(self._db, self.dataset),
+            accounts=Accounts(self._db),
             host_for=self._host_for,
         )
         self._limiter = _RateLimiter(rate_limit) if rate_limit else None
@@ -101,9 +124,22 @@ class KemonoEmulator(EmulatorServer):
 
     def reset(self) -> None:
         """Back to the seeded dataset, no accounts, no faults (milliseconds)."""
-        self.ctx.state = State(self.dataset)
-        self.dataset.files.reset()
+        self.ctx.state.reset()
         self.faults.clear()
+
+    def _open_database(self) -> Database:
+        """Open the database, building the seed rows unless it already holds this dataset."""
+        db = Database(self.database_path)
+        try:
+            if not db.holds(self._fingerprint):
+                self.dataset.files.reset()  # a new database knows no added file
+                count = self._fingerprint["creators"]
+                synthetic = synthetic_creators(self.seed, self.flavour, count)
+                db.build(self.dataset, synthetic, self._fingerprint)
+        except BaseException:
+            db.close()
+            raise
+        return db
 
     def add_fault(self, **kwargs: Any) -> FaultRule:
         return self.faults.add(FaultRule(**kwargs))
@@ -233,8 +269,21 @@ class KemonoEmulator(EmulatorServer):
         for runner in runners:
             await runner.cleanup()
 
+    def start(self) -> Self:
+        """Start serving (reopening the database first after a :meth:`stop`)."""
+        if self._db is None:
+            self._db = self._open_database()
+            self.ctx.state = State(self._db, self.dataset)
+            self.ctx.accounts = Accounts(self._db)
+        super().start()
+        return self
+
     def stop(self) -> None:
+        """Stop serving and close the database."""
         loop = self._loop
         if loop is not None and self._thread is not None and self._host_runners:
             asyncio.run_coroutine_threadsafe(self._stop_hosts(), loop).result(timeout=30)
         super().stop()
+        if self._db is not None:
+            self._db.close()
+            self._db = None
