@@ -111,3 +111,18 @@ def test_rate_limit_answers_429(limited: KemonoEmulator) -> None:
     refused = [r for r in responses if r.status_code == 429]
     assert refused
     assert all(r.headers["Retry-After"] == "1" and "error" in r.json() for r in refused)
+
+
+def test_file_rate_limit_answers_nginx_429_and_counts() -> None:
+    with KemonoEmulator(creators=10, flavour="pawchive", file_rate_limit=3) as emu:
+        url = demo_file(emu, "notes.txt")
+        statuses = [requests.get(url, timeout=10) for _ in range(8)]
+        refused = [r for r in statuses if r.status_code == 429]
+        assert refused, [r.status_code for r in statuses]
+        assert refused[0].headers["Retry-After"] == "1"
+        assert "429 Too Many Requests" in refused[0].text
+        assert emu.throttled == len(refused)
+        api = requests.get(emu.api_url + "/creators", timeout=10)
+        assert api.status_code == 200  # the file budget does not limit the API
+        time.sleep(1.05)
+        assert requests.get(url, timeout=10).status_code == 200

@@ -24,6 +24,12 @@ def add_cli_arguments(parser: argparse.ArgumentParser) -> None:
         "--rate-limit", type=float, default=None, help="API requests per second before 429"
     )
     parser.add_argument(
+        "--file-rate-limit",
+        type=float,
+        default=None,
+        help="file requests per second (all file hosts together) before 429",
+    )
+    parser.add_argument(
         "--db",
         metavar="PATH",
         default=":memory:",
@@ -38,6 +44,7 @@ def run_from_args(ns: argparse.Namespace) -> int:
         creators=ns.creators,
         flavour=cast(Flavour, ns.flavour),
         rate_limit=ns.rate_limit,
+        file_rate_limit=ns.file_rate_limit,
         host=ns.host,
         port=ns.port,
         database=ns.db,

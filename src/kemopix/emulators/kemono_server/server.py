@@ -37,11 +37,20 @@ Flavour = Literal["kemono", "coomer", "pawchive"]
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
+# What the data servers' nginx answers when it limits a client (the body is nginx's own page).
+_FILE_429 = (
+    "<html>\r\n<head><title>429 Too Many Requests</title></head>\r\n<body>\r\n"
+    "<center><h1>429 Too Many Requests</h1></center>\r\n<hr><center>nginx</center>\r\n"
+    "</body>\r\n</html>\r\n"
+)
+
+
 class _RateLimiter:
-    """At most ``rate`` API requests per one-second window; beyond that 429 + Retry-After."""
+    """At most ``rate`` requests per one-second window; beyond that 429 + Retry-After."""
 
     def __init__(self, rate: float) -> None:
         self.rate = rate
+        self.refused = 0
         self._window = 0
         self._count = 0
         self._lock = threading.Lock()
@@ -52,7 +61,10 @@ class _RateLimiter:
             if now != self._window:
                 self._window, self._count = now, 0
             self._count += 1
-            return self._count <= self.rate
+            if self._count <= self.rate:
+                return True
+            self.refused += 1
+            return False
 
 
 class KemonoEmulator(EmulatorServer):
@@ -76,6 +88,7 @@ class KemonoEmulator(EmulatorServer):
         creators: int = 2000,
         flavour: Flavour = "kemono",
         rate_limit: float | None = None,
+        file_rate_limit: float | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
         database: str | os.PathLike[str] = ":memory:",
@@ -105,6 +118,8 @@ class KemonoEmulator(EmulatorServer):
             host_for=self._host_for,
         )
         self._limiter = _RateLimiter(rate_limit) if rate_limit else None
+        # One budget for all file hosts: the live data servers limit a client, not a host.
+        self._file_limiter = _RateLimiter(file_rate_limit) if file_rate_limit else None
         self.file_host_urls: list[str] = []
         self._host_runners: list[web.AppRunner] = []
 
@@ -121,6 +136,12 @@ class KemonoEmulator(EmulatorServer):
     def file_url(self, path: str) -> str:
         """The file host URL serving ``/data{path}``."""
         return self._host_for(path) + "/data" + path
+
+    @property
+    def throttled(self) -> int:
+        """How many requests the rate limits (API and files) have answered with 429."""
+        limiters = (self._limiter, self._file_limiter)
+        return sum(limiter.refused for limiter in limiters if limiter is not None)
 
     def reset(self) -> None:
         """Back to the seeded dataset, no accounts, no faults (milliseconds)."""
@@ -246,7 +267,16 @@ class KemonoEmulator(EmulatorServer):
                 return web.Response(status=403, text="Forbidden")
             return web.Response(status=status, text="error")
 
-        app = web.Application(middlewares=[fault_middleware(self.faults, on_error)])
+        @web.middleware
+        async def gate(request: web.Request, handler: Handler) -> web.StreamResponse:
+            if self._file_limiter is not None and not self._file_limiter.allow():
+                return web.Response(
+                    status=429, text=_FILE_429, content_type="text/html",
+                    headers={"Retry-After": "1"},
+                )  # fmt: skip
+            return await handler(request)
+
+        app = web.Application(middlewares=[fault_middleware(self.faults, on_error), gate])
         app.add_routes(file_host_routes(lambda: self.ctx))
         return app
 
