@@ -42,6 +42,7 @@ REPO = Path(__file__).resolve().parent.parent
 KTOOLBOX = REPO / ".venv-peers" / "bin" / "ktoolbox"
 SERVICE, CREATOR = "patreon", "bench-creator"
 CONCURRENCY = 8
+LINK = 10e6  # bytes per second per file connection in (1b): a good line to a Kemono data server
 
 
 # -- the emulator, in its own process --------------------------------------------------------
@@ -267,6 +268,43 @@ def unlimited(work: Path, rounds: int, files: int, size: int) -> None:
         fetched = summary["files_downloaded"]
         print(f"  {summary['requests']} requests, {seconds:.2f}s wall "
               f"({summary['seconds']:.3f}s in the engine), {fetched} files")  # fmt: skip
+        over_a_link(server, work, rounds)
+
+
+def over_a_link(server: Server, work: Path, rounds: int) -> None:
+    """(1) again with every file connection paced at LINK bytes/s (the ``bandwidth`` fault)."""
+    print(f"\n(1b) the same, each file connection limited to {LINK / 1e6:.0f} MB/s, as over a "
+          f"real link ({CONCURRENCY} connections; loopback above has none)")  # fmt: skip
+    rule = {"kind": "bandwidth", "path": "^/data/", "probability": 1.0, "rate": LINK}
+    with aiohttp_post(server.url + "/_emulator/faults", rule):
+        raws: list[float] = []
+        ours: list[float] = []
+        for n in range(rounds):
+            raws.append(raw_ceiling(server, "pawchive", work / f"link-raw{n}"))
+            ours.append(kemopix(server, "pawchive", work / f"link-kemopix{n}")[0])
+            for name in (f"link-raw{n}", f"link-kemopix{n}"):
+                shutil.rmtree(work / name, ignore_errors=True)
+            print(f"  round {n + 1}: raw {raws[-1]:.2f}s, kemopix {ours[-1]:.2f}s")
+        raw, mine = statistics.median(raws), statistics.median(ours)
+        print(f"  kemopix / raw ceiling = {mine / raw:.2f}x wall   (goal <= 1.25x)")
+
+
+@contextmanager
+def aiohttp_post(url: str, rule: dict[str, Any]) -> Iterator[None]:
+    """A fault rule in force for the block (added, then all rules removed)."""
+
+    async def call(method: str, data: dict[str, Any] | None) -> None:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.request(method, url, json=data) as response,
+        ):
+            response.raise_for_status()
+
+    asyncio.run(call("POST", rule))
+    try:
+        yield
+    finally:
+        asyncio.run(call("DELETE", None))
 
 
 def limited(work: Path, files: int, size: int, rate: float, flavours: tuple[str, ...]) -> None:

@@ -10,6 +10,7 @@ fires with ``probability``. Faults:
 - ``bad_length``: declare a Content-Length larger than the body, then close;
 - ``slow``: deliver the body in small pieces, ``delay`` seconds apart;
 - ``latency``: wait ``delay`` seconds, then answer normally (a distant server's round trip);
+- ``bandwidth``: deliver each body at ``rate`` bytes per second (a real link, per connection);
 - ``challenge``: the site's anti-bot HTML page (403).
 """
 
@@ -27,7 +28,9 @@ from aiohttp import web
 
 __all__ = ["FAULT_KINDS", "FaultInjector", "FaultRule", "fault_middleware", "fault_routes"]
 
-FaultKind = Literal["status", "reset", "truncate", "bad_length", "slow", "latency", "challenge"]
+FaultKind = Literal[
+    "status", "reset", "truncate", "bad_length", "slow", "latency", "bandwidth", "challenge"
+]
 FAULT_KINDS: tuple[str, ...] = (
     "status",
     "reset",
@@ -35,8 +38,10 @@ FAULT_KINDS: tuple[str, ...] = (
     "bad_length",
     "slow",
     "latency",
+    "bandwidth",
     "challenge",
 )
+_PACED_PIECE = 1 << 16  # bytes written between two looks at the clock (``bandwidth``)
 
 ErrorPage = Callable[[int, web.Request], web.StreamResponse]
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -55,6 +60,7 @@ class FaultRule:
     sequence: list[bool | str] = field(default_factory=list)
     times: int | None = None
     delay: float = 0.05
+    rate: float = 0.0  # bytes per second, for ``bandwidth``
     _pattern: re.Pattern[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -62,6 +68,8 @@ class FaultRule:
             raise ValueError(f"unknown fault kind {self.kind!r}; expected one of {FAULT_KINDS}")
         if not 0.0 <= self.probability <= 1.0:
             raise ValueError("probability must be between 0 and 1")
+        if self.kind == "bandwidth" and self.rate <= 0:
+            raise ValueError("a bandwidth fault needs a rate (bytes per second) above 0")
         self._pattern = re.compile(self.path)
         # "fault"/"ok" words as well as booleans: a bare non-empty "ok" must not count as a fault.
         self.sequence = [item in (True, "fault", 1) for item in self.sequence]
@@ -79,6 +87,7 @@ class FaultRule:
             sequence=list(data.get("sequence") or []),
             times=data.get("times"),
             delay=float(data.get("delay", 0.05)),
+            rate=float(data.get("rate", 0.0)),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -92,6 +101,7 @@ class FaultRule:
             "sequence": ["fault" if s else "ok" for s in self.sequence],
             "times": self.times,
             "delay": self.delay,
+            "rate": self.rate,
         }
 
     def matches(self, method: str, path: str) -> bool:
@@ -167,6 +177,21 @@ async def _apply(
     if not isinstance(body, bytes):
         return inner  # streamed responses (large files) are passed through untouched
     out = web.StreamResponse(status=inner.status, headers=inner.headers)
+    if rule.kind == "bandwidth":
+        if request.method == "HEAD":
+            return inner
+        out.content_length = len(body)
+        await out.prepare(request)
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        for start in range(0, len(body), _PACED_PIECE):
+            end = min(len(body), start + _PACED_PIECE)
+            ahead = end / rule.rate - (loop.time() - started)  # a piece arrives once sent
+            if ahead > 0:
+                await asyncio.sleep(ahead)
+            await out.write(body[start:end])
+        await out.write_eof()
+        return out
     if rule.kind == "slow":
         out.content_length = len(body)
         await out.prepare(request)

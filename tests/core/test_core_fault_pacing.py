@@ -1,4 +1,4 @@
-"""The ``latency`` fault: every matching request waits, in parallel, then answers normally."""
+"""Pacing faults: ``latency`` (a round trip before the answer) and ``bandwidth`` (a slow link)."""
 
 from __future__ import annotations
 
@@ -33,3 +33,21 @@ def test_latency_delays_each_request_without_serialising(kemono_emulator: Kemono
 
     other = requests.get(kemono_emulator.api_url + "/creators", headers=CSS, timeout=10)
     assert other.status_code == 200 and other.elapsed.total_seconds() < 1.0
+
+
+def test_bandwidth_paces_whole_and_ranged_bodies(kemono_emulator: KemonoEmulator) -> None:
+    service, creator = kemono_emulator.demo_creator
+    data = bytes(range(256)) * 1000  # 256,000 bytes
+    post = kemono_emulator.add_post(service, creator, title="paced", files=[("paced.bin", data)])
+    url = kemono_emulator.file_url(post["file"]["path"])
+    kemono_emulator.add_fault(kind="bandwidth", path=r"^/data/", probability=1.0, rate=500_000)
+
+    started = time.monotonic()
+    whole = requests.get(url, timeout=10)
+    assert whole.content == data
+    assert time.monotonic() - started >= 0.4  # 256 kB at 500 kB/s
+
+    ranged = requests.get(url, headers={"Range": "bytes=200000-"}, timeout=10)
+    assert ranged.status_code == 206 and ranged.content == data[200000:]
+    head = requests.head(url, timeout=10)
+    assert head.status_code == 200 and int(head.headers["Content-Length"]) == len(data)
