@@ -61,6 +61,7 @@ __all__ = [
     "preview_pages",
     "previews",
     "recommended",
+    "recommended_query",
     "search_illustrations",
     "search_novels",
     "trending_tags",
@@ -164,6 +165,27 @@ def search_illustrations(c: ClientState, cursor: str) -> Flow[Shape]:
         "next": next_cursor_value(answer.next_url, "offset"),
         "search_span_limit": answer.search_span_limit,
     }
+
+
+def recommended_query(
+    content_type: Enum,
+    include_ranking_illustrations: bool,
+    max_bookmark_id_for_recommend: int | None,
+    min_bookmark_id_for_recent_illustrations: int | None,
+    offset: int | None,
+    bookmark_illust_ids: list[int] | None,
+    include_ranking_label: bool,
+) -> str:
+    """The recommended cursor from the seed's parameter names (the API's are shorter)."""
+    return illust.illust_recommended_query(
+        str(content_type.value),
+        include_ranking_label=include_ranking_label,
+        max_bookmark_id_for_recommend=max_bookmark_id_for_recommend,
+        min_bookmark_id_for_recent_illust=min_bookmark_id_for_recent_illustrations,
+        offset=offset,
+        include_ranking_illusts=include_ranking_illustrations,
+        bookmark_illust_ids=bookmark_illust_ids,
+    )
 
 
 def recommended(c: ClientState, cursor: str) -> Flow[Shape]:

@@ -226,15 +226,11 @@ class Client(SyncExtras, ClientState):
         include_ranking_label: bool = True,
     ) -> dict[str, Any]:
         """Fetch one's recommended illustrations (``next`` is a dict of three cursors)."""
-        query = illust.illust_recommended_query(
-            content_type.value,
-            include_ranking_label=include_ranking_label,
-            max_bookmark_id_for_recommend=max_bookmark_id_for_recommend,
-            min_bookmark_id_for_recent_illust=min_bookmark_id_for_recent_illustrations,
-            offset=offset,
-            include_ranking_illusts=include_ranking_illustrations,
-            bookmark_illust_ids=bookmark_illust_ids,
-        )
+        query = _ops.recommended_query(
+            content_type, include_ranking_illustrations, max_bookmark_id_for_recommend,
+            min_bookmark_id_for_recent_illustrations, offset, bookmark_illust_ids,
+            include_ranking_label,
+        )  # fmt: skip
         return self._run(_ops.recommended(self, query))
 
     def fetch_illustrations_ranking(
