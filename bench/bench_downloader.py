@@ -276,7 +276,7 @@ def over_a_link(server: Server, work: Path, rounds: int) -> None:
     print(f"\n(1b) the same, each file connection limited to {LINK / 1e6:.0f} MB/s, as over a "
           f"real link ({CONCURRENCY} connections; loopback above has none)")  # fmt: skip
     rule = {"kind": "bandwidth", "path": "^/data/", "probability": 1.0, "rate": LINK}
-    with aiohttp_post(server.url + "/_emulator/faults", rule):
+    with fault_rule(server.url + "/_emulator/faults", rule):
         raws: list[float] = []
         ours: list[float] = []
         for n in range(rounds):
@@ -290,7 +290,7 @@ def over_a_link(server: Server, work: Path, rounds: int) -> None:
 
 
 @contextmanager
-def aiohttp_post(url: str, rule: dict[str, Any]) -> Iterator[None]:
+def fault_rule(url: str, rule: dict[str, Any]) -> Iterator[None]:
     """A fault rule in force for the block (added, then all rules removed)."""
 
     async def call(method: str, data: dict[str, Any] | None) -> None:
