@@ -16,8 +16,6 @@ from ..models import Comment, Illustration
 
 __all__ = ["Illustrations"]
 
-Shape = dict[str, Any]
-
 
 class Illustrations(AsyncBackend):
     """The illustration (and manga) endpoints."""
@@ -29,7 +27,7 @@ class Illustrations(AsyncBackend):
         sort: Sort = Sort.DATE_DESC,
         duration: Duration | None = None,
         offset: int | None = None,
-    ) -> Shape:
+    ) -> dict[str, Any]:
         """Search the illustrations (30 a page): ``{illustrations, next, search_span_limit}``."""
         query = illust.search_illust_query(
             word, search_target.value, sort.value, _ops.value(duration), offset
@@ -56,7 +54,7 @@ class Illustrations(AsyncBackend):
 
     async def fetch_illustration_comments(
         self, illustration_id: int, offset: int | None = None, include_total_comments: bool = False
-    ) -> Shape:
+    ) -> dict[str, Any]:
         """Fetch an illustration's comments (30 a page): ``{comments, next, total_comments}``."""
         query = illust.illust_comments_query(illustration_id, offset, include_total_comments)
         return await self._run(_ops.comments(self, query))
@@ -70,7 +68,7 @@ class Illustrations(AsyncBackend):
 
     async def fetch_illustration_related(
         self, illustration_id: int, offset: int | None = None
-    ) -> Shape:
+    ) -> dict[str, Any]:
         """Fetch illustrations related to an illustration: ``{illustrations, next}``."""
         query = illust.illust_related_query(illustration_id, offset)
         return await self._run(_ops.illustrations(self, query))
@@ -84,7 +82,7 @@ class Illustrations(AsyncBackend):
 
     async def fetch_illustrations_following(
         self, visibility: Visibility = Visibility.PUBLIC, offset: int | None = None
-    ) -> Shape:
+    ) -> dict[str, Any]:
         """Fetch new illustrations from followed artists: ``{illustrations, next}``."""
         query = illust.illust_follow_query(visibility.value, offset)
         return await self._run(_ops.illustrations(self, query))
@@ -105,7 +103,7 @@ class Illustrations(AsyncBackend):
         offset: int | None = None,
         bookmark_illust_ids: list[int] | None = None,
         include_ranking_label: bool = True,
-    ) -> Shape:
+    ) -> dict[str, Any]:
         """Fetch one's recommended illustrations (``next`` is a dict of three cursors)."""
         query = _ops.recommended_query(
             content_type, include_ranking_illustrations, max_bookmark_id_for_recommend,
@@ -126,7 +124,7 @@ class Illustrations(AsyncBackend):
         mode: RankingMode = RankingMode.DAY,
         date: str | None = None,
         offset: int | None = None,
-    ) -> Shape:
+    ) -> dict[str, Any]:
         """Fetch the ranking illustrations: ``{illustrations, next}``."""
         query = illust.illust_ranking_query(mode.value, date, offset)
         return await self._run(_ops.illustrations(self, query))
@@ -145,7 +143,7 @@ class Illustrations(AsyncBackend):
         self,
         content_type: ContentType = ContentType.ILLUSTRATION,
         max_illustration_id: int | None = None,
-    ) -> Shape:
+    ) -> dict[str, Any]:
         """The newest works on pixiv; ``next`` is a ``max_illust_id``."""
         query = illust.illust_new_query(content_type.value, max_illustration_id)
         return await self._run(_ops.illustrations(self, query, "max_illust_id"))
@@ -157,16 +155,16 @@ class Illustrations(AsyncBackend):
         query = illust.illust_new_query(content_type.value)
         return aiter_items(self._run, _ops.illustration_pages(self), query)
 
-    async def fetch_trending_tags(self) -> list[Shape]:
+    async def fetch_trending_tags(self) -> list[dict[str, Any]]:
         """Fetch trending tags: ``[{illustration, tag, translated_name}, ...]``."""
         return await self._run(_ops.trending_tags(self))
 
-    async def fetch_ugoira_metadata(self, illustration_id: int) -> Shape:
+    async def fetch_ugoira_metadata(self, illustration_id: int) -> dict[str, Any]:
         """An ugoira's frames: ``{zip_url, zip_urls, frames: [{file, delay (ms)}, ...]}``."""
         return await self._run(_ops.fetch_ugoira_metadata(self, illustration_id))
 
     # -- bookmarks ----------------------------------------------------------------------------
-    async def fetch_bookmark(self, illustration_id: int) -> Shape:
+    async def fetch_bookmark(self, illustration_id: int) -> dict[str, Any]:
         """Fetch bookmark details of an illustration: ``{is_bookmarked, visibility, tags}``."""
         return await self._run(_ops.fetch_bookmark(self, illustration_id))
 

@@ -17,8 +17,6 @@ from ..models import Comment, Novel
 
 __all__ = ["Novels"]
 
-Shape = dict[str, Any]
-
 
 class Novels(AsyncBackend):
     """The novel endpoints (pixiv-api 0.2.1 had none)."""
@@ -31,7 +29,9 @@ class Novels(AsyncBackend):
         """A novel's text (``.text``) with its title, series and tags, from the web view."""
         return await self._run(novel.novel_text(self._site, self._auth, novel_id))
 
-    async def fetch_novel_series(self, series_id: int, last_order: int | None = None) -> Shape:
+    async def fetch_novel_series(
+        self, series_id: int, last_order: int | None = None
+    ) -> dict[str, Any]:
         """A novel series: ``{series, first_novel, novels, next}`` (``next``: a last_order)."""
         return await self._run(
             _ops.fetch_novel_series(self, novel.novel_series_query(series_id, last_order))
@@ -44,7 +44,7 @@ class Novels(AsyncBackend):
 
     async def fetch_novel_comments(
         self, novel_id: int, offset: int | None = None, include_total_comments: bool = False
-    ) -> Shape:
+    ) -> dict[str, Any]:
         """A novel's comments: ``{comments, next, total_comments}``."""
         query = novel.novel_comments_query(novel_id, offset, include_total_comments)
         return await self._run(_ops.comments(self, query))
@@ -56,7 +56,7 @@ class Novels(AsyncBackend):
         query = novel.novel_comments_query(novel_id, offset)
         return aiter_items(self._run, _ops.comment_pages(self), query)
 
-    async def fetch_user_novels(self, user_id: int, offset: int | None = None) -> Shape:
+    async def fetch_user_novels(self, user_id: int, offset: int | None = None) -> dict[str, Any]:
         """The novels a user posted: ``{novels, next}``."""
         return await self._run(_ops.novels(self, user.user_novels_query(user_id, offset)))
 
@@ -71,7 +71,7 @@ class Novels(AsyncBackend):
         visibility: Visibility = Visibility.PUBLIC,
         max_bookmark_id: int | None = None,
         tag: str | None = None,
-    ) -> Shape:
+    ) -> dict[str, Any]:
         """The novels a user bookmarked; ``next`` is a ``max_bookmark_id``."""
         query = user.user_bookmarks_novel_query(user_id, visibility.value, max_bookmark_id, tag)
         return await self._run(_ops.novels(self, query, "max_bookmark_id"))
@@ -89,7 +89,7 @@ class Novels(AsyncBackend):
 
     async def fetch_novels_following(
         self, visibility: Visibility = Visibility.PUBLIC, offset: int | None = None
-    ) -> Shape:
+    ) -> dict[str, Any]:
         """New novels from followed users: ``{novels, next}``."""
         return await self._run(
             _ops.novels(self, novel.novel_follow_query(visibility.value, offset))
@@ -109,7 +109,7 @@ class Novels(AsyncBackend):
         sort: Sort = Sort.DATE_DESC,
         duration: Duration | None = None,
         offset: int | None = None,
-    ) -> Shape:
+    ) -> dict[str, Any]:
         """Search novels: ``{novels, next, search_span_limit}``."""
         query = novel.search_novel_query(
             word, search_target.value, sort.value, _ops.value(duration), offset

@@ -17,8 +17,6 @@ from ..models import Comment, Illustration
 
 __all__ = ["Illustrations"]
 
-Shape = dict[str, Any]
-
 
 class Illustrations(SyncBackend):
     """The illustration (and manga) endpoints."""
@@ -30,7 +28,7 @@ class Illustrations(SyncBackend):
         sort: Sort = Sort.DATE_DESC,
         duration: Duration | None = None,
         offset: int | None = None,
-    ) -> Shape:
+    ) -> dict[str, Any]:
         """Search the illustrations (30 a page): ``{illustrations, next, search_span_limit}``."""
         query = illust.search_illust_query(
             word, search_target.value, sort.value, _ops.value(duration), offset
@@ -57,7 +55,7 @@ class Illustrations(SyncBackend):
 
     def fetch_illustration_comments(
         self, illustration_id: int, offset: int | None = None, include_total_comments: bool = False
-    ) -> Shape:
+    ) -> dict[str, Any]:
         """Fetch an illustration's comments (30 a page): ``{comments, next, total_comments}``."""
         query = illust.illust_comments_query(illustration_id, offset, include_total_comments)
         return self._run(_ops.comments(self, query))
@@ -69,7 +67,9 @@ class Illustrations(SyncBackend):
         query = illust.illust_comments_query(illustration_id, offset)
         return iter_items(self._run, _ops.comment_pages(self), query)
 
-    def fetch_illustration_related(self, illustration_id: int, offset: int | None = None) -> Shape:
+    def fetch_illustration_related(
+        self, illustration_id: int, offset: int | None = None
+    ) -> dict[str, Any]:
         """Fetch illustrations related to an illustration: ``{illustrations, next}``."""
         query = illust.illust_related_query(illustration_id, offset)
         return self._run(_ops.illustrations(self, query))
@@ -83,7 +83,7 @@ class Illustrations(SyncBackend):
 
     def fetch_illustrations_following(
         self, visibility: Visibility = Visibility.PUBLIC, offset: int | None = None
-    ) -> Shape:
+    ) -> dict[str, Any]:
         """Fetch new illustrations from followed artists: ``{illustrations, next}``."""
         query = illust.illust_follow_query(visibility.value, offset)
         return self._run(_ops.illustrations(self, query))
@@ -104,7 +104,7 @@ class Illustrations(SyncBackend):
         offset: int | None = None,
         bookmark_illust_ids: list[int] | None = None,
         include_ranking_label: bool = True,
-    ) -> Shape:
+    ) -> dict[str, Any]:
         """Fetch one's recommended illustrations (``next`` is a dict of three cursors)."""
         query = _ops.recommended_query(
             content_type, include_ranking_illustrations, max_bookmark_id_for_recommend,
@@ -125,7 +125,7 @@ class Illustrations(SyncBackend):
         mode: RankingMode = RankingMode.DAY,
         date: str | None = None,
         offset: int | None = None,
-    ) -> Shape:
+    ) -> dict[str, Any]:
         """Fetch the ranking illustrations: ``{illustrations, next}``."""
         query = illust.illust_ranking_query(mode.value, date, offset)
         return self._run(_ops.illustrations(self, query))
@@ -144,7 +144,7 @@ class Illustrations(SyncBackend):
         self,
         content_type: ContentType = ContentType.ILLUSTRATION,
         max_illustration_id: int | None = None,
-    ) -> Shape:
+    ) -> dict[str, Any]:
         """The newest works on pixiv; ``next`` is a ``max_illust_id``."""
         query = illust.illust_new_query(content_type.value, max_illustration_id)
         return self._run(_ops.illustrations(self, query, "max_illust_id"))
@@ -156,16 +156,16 @@ class Illustrations(SyncBackend):
         query = illust.illust_new_query(content_type.value)
         return iter_items(self._run, _ops.illustration_pages(self), query)
 
-    def fetch_trending_tags(self) -> list[Shape]:
+    def fetch_trending_tags(self) -> list[dict[str, Any]]:
         """Fetch trending tags: ``[{illustration, tag, translated_name}, ...]``."""
         return self._run(_ops.trending_tags(self))
 
-    def fetch_ugoira_metadata(self, illustration_id: int) -> Shape:
+    def fetch_ugoira_metadata(self, illustration_id: int) -> dict[str, Any]:
         """An ugoira's frames: ``{zip_url, zip_urls, frames: [{file, delay (ms)}, ...]}``."""
         return self._run(_ops.fetch_ugoira_metadata(self, illustration_id))
 
     # -- bookmarks ----------------------------------------------------------------------------
-    def fetch_bookmark(self, illustration_id: int) -> Shape:
+    def fetch_bookmark(self, illustration_id: int) -> dict[str, Any]:
         """Fetch bookmark details of an illustration: ``{is_bookmarked, visibility, tags}``."""
         return self._run(_ops.fetch_bookmark(self, illustration_id))
 

@@ -18,8 +18,6 @@ from ..models import Comment, Novel
 
 __all__ = ["Novels"]
 
-Shape = dict[str, Any]
-
 
 class Novels(SyncBackend):
     """The novel endpoints (pixiv-api 0.2.1 had none)."""
@@ -32,7 +30,7 @@ class Novels(SyncBackend):
         """A novel's text (``.text``) with its title, series and tags, from the web view."""
         return self._run(novel.novel_text(self._site, self._auth, novel_id))
 
-    def fetch_novel_series(self, series_id: int, last_order: int | None = None) -> Shape:
+    def fetch_novel_series(self, series_id: int, last_order: int | None = None) -> dict[str, Any]:
         """A novel series: ``{series, first_novel, novels, next}`` (``next``: a last_order)."""
         return self._run(
             _ops.fetch_novel_series(self, novel.novel_series_query(series_id, last_order))
@@ -45,7 +43,7 @@ class Novels(SyncBackend):
 
     def fetch_novel_comments(
         self, novel_id: int, offset: int | None = None, include_total_comments: bool = False
-    ) -> Shape:
+    ) -> dict[str, Any]:
         """A novel's comments: ``{comments, next, total_comments}``."""
         query = novel.novel_comments_query(novel_id, offset, include_total_comments)
         return self._run(_ops.comments(self, query))
@@ -55,7 +53,7 @@ class Novels(SyncBackend):
         query = novel.novel_comments_query(novel_id, offset)
         return iter_items(self._run, _ops.comment_pages(self), query)
 
-    def fetch_user_novels(self, user_id: int, offset: int | None = None) -> Shape:
+    def fetch_user_novels(self, user_id: int, offset: int | None = None) -> dict[str, Any]:
         """The novels a user posted: ``{novels, next}``."""
         return self._run(_ops.novels(self, user.user_novels_query(user_id, offset)))
 
@@ -70,7 +68,7 @@ class Novels(SyncBackend):
         visibility: Visibility = Visibility.PUBLIC,
         max_bookmark_id: int | None = None,
         tag: str | None = None,
-    ) -> Shape:
+    ) -> dict[str, Any]:
         """The novels a user bookmarked; ``next`` is a ``max_bookmark_id``."""
         query = user.user_bookmarks_novel_query(user_id, visibility.value, max_bookmark_id, tag)
         return self._run(_ops.novels(self, query, "max_bookmark_id"))
@@ -88,7 +86,7 @@ class Novels(SyncBackend):
 
     def fetch_novels_following(
         self, visibility: Visibility = Visibility.PUBLIC, offset: int | None = None
-    ) -> Shape:
+    ) -> dict[str, Any]:
         """New novels from followed users: ``{novels, next}``."""
         return self._run(_ops.novels(self, novel.novel_follow_query(visibility.value, offset)))
 
@@ -106,7 +104,7 @@ class Novels(SyncBackend):
         sort: Sort = Sort.DATE_DESC,
         duration: Duration | None = None,
         offset: int | None = None,
-    ) -> Shape:
+    ) -> dict[str, Any]:
         """Search novels: ``{novels, next, search_span_limit}``."""
         query = novel.search_novel_query(
             word, search_target.value, sort.value, _ops.value(duration), offset

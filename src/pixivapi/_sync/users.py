@@ -17,8 +17,6 @@ from ..models import FullUser, Illustration
 
 __all__ = ["Users"]
 
-Shape = dict[str, Any]
-
 
 class Users(SyncBackend):
     """The user endpoints (a user's novels are with the novels)."""
@@ -32,7 +30,7 @@ class Users(SyncBackend):
         user_id: int,
         content_type: ContentType = ContentType.ILLUSTRATION,
         offset: int | None = None,
-    ) -> Shape:
+    ) -> dict[str, Any]:
         """Fetch the illustrations posted by a user: ``{illustrations, next}``."""
         query = user.user_illusts_query(user_id, _ops.value(content_type), offset)
         return self._run(_ops.illustrations(self, query))
@@ -53,7 +51,7 @@ class Users(SyncBackend):
         visibility: Visibility = Visibility.PUBLIC,
         max_bookmark_id: int | None = None,
         tag: str | None = None,
-    ) -> Shape:
+    ) -> dict[str, Any]:
         """Fetch the illustrations a user bookmarked; ``next`` is a ``max_bookmark_id``."""
         query = user.user_bookmarks_illust_query(user_id, visibility.value, max_bookmark_id, tag)
         return self._run(_ops.illustrations(self, query, "max_bookmark_id"))
@@ -71,37 +69,37 @@ class Users(SyncBackend):
 
     def fetch_user_bookmark_tags(
         self, user_id: int, visibility: Visibility = Visibility.PUBLIC, offset: int | None = None
-    ) -> Shape:
+    ) -> dict[str, Any]:
         """Fetch a user's bookmark tags: ``{bookmark_tags, next}``."""
         query = user.user_bookmark_tags_query(user_id, visibility.value, offset)
         return self._run(_ops.bookmark_tags(self, query))
 
     def iter_user_bookmark_tags(
         self, user_id: int, visibility: Visibility = Visibility.PUBLIC, offset: int | None = None
-    ) -> Iterator[Shape]:
+    ) -> Iterator[dict[str, Any]]:
         """Every bookmark tag of a user: ``{count, name}``."""
         query = user.user_bookmark_tags_query(user_id, visibility.value, offset)
         return iter_items(self._run, _ops.bookmark_tag_pages(self), query)
 
     def fetch_following(
         self, user_id: int, visibility: Visibility = Visibility.PUBLIC, offset: int | None = None
-    ) -> Shape:
+    ) -> dict[str, Any]:
         """Fetch the users a user follows: ``{user_previews, next}``."""
         query = user.user_following_query(user_id, visibility.value, offset)
         return self._run(_ops.previews(self, query))
 
     def iter_following(
         self, user_id: int, visibility: Visibility = Visibility.PUBLIC, offset: int | None = None
-    ) -> Iterator[Shape]:
+    ) -> Iterator[dict[str, Any]]:
         """Every user a user follows, as the seed's preview dicts."""
         query = user.user_following_query(user_id, visibility.value, offset)
         return iter_items(self._run, _ops.preview_pages(self), query)
 
-    def fetch_followers(self, offset: int | None = None) -> Shape:
+    def fetch_followers(self, offset: int | None = None) -> dict[str, Any]:
         """Fetch the users following the requesting user: ``{user_previews, next}``."""
         return self._run(_ops.previews(self, user.user_follower_query(None, offset)))
 
-    def iter_followers(self, offset: int | None = None) -> Iterator[Shape]:
+    def iter_followers(self, offset: int | None = None) -> Iterator[dict[str, Any]]:
         """Every follower of the requesting user, as preview dicts."""
         query = user.user_follower_query(None, offset)
         return iter_items(self._run, _ops.preview_pages(self), query)
@@ -112,7 +110,7 @@ class Users(SyncBackend):
         sort: Sort = Sort.DATE_DESC,
         duration: Duration | None = None,
         offset: int | None = None,
-    ) -> Shape:
+    ) -> dict[str, Any]:
         """Search users: ``{user_previews, next}``."""
         query = user.search_user_query(word, sort.value, _ops.value(duration), offset)
         return self._run(_ops.previews(self, query))
@@ -123,25 +121,27 @@ class Users(SyncBackend):
         sort: Sort = Sort.DATE_DESC,
         duration: Duration | None = None,
         offset: int | None = None,
-    ) -> Iterator[Shape]:
+    ) -> Iterator[dict[str, Any]]:
         """Every user a search finds, as preview dicts."""
         query = user.search_user_query(word, sort.value, _ops.value(duration), offset)
         return iter_items(self._run, _ops.preview_pages(self), query)
 
-    def fetch_user_related(self, user_id: int, offset: int | None = None) -> Shape:
+    def fetch_user_related(self, user_id: int, offset: int | None = None) -> dict[str, Any]:
         """Users related to a user: ``{user_previews, next}``."""
         return self._run(_ops.previews(self, user.user_related_query(user_id, offset)))
 
-    def iter_user_related(self, user_id: int, offset: int | None = None) -> Iterator[Shape]:
+    def iter_user_related(
+        self, user_id: int, offset: int | None = None
+    ) -> Iterator[dict[str, Any]]:
         """Every user related to a user, as preview dicts."""
         query = user.user_related_query(user_id, offset)
         return iter_items(self._run, _ops.preview_pages(self), query)
 
-    def fetch_users_recommended(self, offset: int | None = None) -> Shape:
+    def fetch_users_recommended(self, offset: int | None = None) -> dict[str, Any]:
         """Users pixiv recommends to the account: ``{user_previews, next}``."""
         return self._run(_ops.previews(self, user.user_recommended_query(offset)))
 
-    def iter_users_recommended(self, offset: int | None = None) -> Iterator[Shape]:
+    def iter_users_recommended(self, offset: int | None = None) -> Iterator[dict[str, Any]]:
         """Every recommended user, as preview dicts."""
         query = user.user_recommended_query(offset)
         return iter_items(self._run, _ops.preview_pages(self), query)
