@@ -32,6 +32,7 @@ test: $(STAMP) $(PEERS_STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+	$(BIN)/python scripts/unasync.py --check
 	$(BIN)/pytest
 
 bench: $(STAMP) $(PEERS_STAMP)
