@@ -31,7 +31,7 @@ from .errors import (
 from .flow import Clock, DriverFlow, Flow, call, supervise
 from .http import Request, Response, Sink, Sleep
 from .http import Timeout as Timeouts
-from .paging import Page, check_offset, next_offset, next_url_params, offset_from_next_url
+from .paging import Page, check_offset, next_offset
 from .ratelimit import HostLimiter, RateLimit, TokenBucket
 from .retry import NO_RETRY, RetryPolicy
 from .secrets import Secret, redact_headers, redact_text
@@ -85,8 +85,6 @@ __all__ = [
     "error_for",
     "is_challenge",
     "next_offset",
-    "next_url_params",
-    "offset_from_next_url",
     "parse_retry_after",
     "redact_headers",
     "redact_text",
