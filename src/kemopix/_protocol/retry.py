@@ -6,7 +6,15 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .errors import ConnectError, ConnectTimeout, KemopixError, NetworkError, Timeout, TruncatedBody
+from .errors import (
+    ConnectError,
+    ConnectionRefused,
+    ConnectTimeout,
+    KemopixError,
+    NetworkError,
+    Timeout,
+    TruncatedBody,
+)
 from .http import Request, Response
 from .status import parse_retry_after
 
@@ -25,7 +33,9 @@ class RetryPolicy:
     (seconds or HTTP-date) is honoured when the server gives it, up to ``max_retry_after``;
     otherwise the delay grows as ``backoff * 2**(attempt-1)`` capped at ``max_backoff``, with up
     to ``jitter`` of it added at random. Only idempotent requests are retried, except after a
-    connect failure, when the request never reached the server.
+    connect failure, when the request never reached the server. A refused connection (nothing
+    listens there: the site is down or the URL wrong) is tried ``refused_attempts`` times in all,
+    after ``backoff`` seconds, so a dead host fails in well under a second.
     """
 
     max_attempts: int = 5
@@ -33,6 +43,7 @@ class RetryPolicy:
     max_backoff: float = 30.0
     jitter: float = 0.25
     max_retry_after: float = 300.0
+    refused_attempts: int = 2
     statuses: frozenset[int] = RETRY_STATUSES
     # A site may signal throttling without 429 (pixiv: 403 {"error": {"message": "Rate Limit"}}).
     is_throttled: Callable[[Response], bool] | None = field(default=None, compare=False)
@@ -43,6 +54,8 @@ class RetryPolicy:
         """Delay before attempt ``attempt + 1``, or None to give up (``attempt`` counts from 1)."""
         if attempt >= self.max_attempts:
             return None
+        if isinstance(outcome, ConnectionRefused):
+            return self.backoff if attempt < self.refused_attempts else None
         server_delay: float | None = None
         if isinstance(outcome, Response):
             if not self.should_retry_response(outcome):
