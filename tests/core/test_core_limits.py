@@ -97,5 +97,5 @@ def test_download_of_a_bomb_is_capped_by_inflated(bomb: HostileServer, tmp_path:
 
 
 def test_limits_refuse_nonsense() -> None:
-    with pytest.raises(ValueError, match="Limits.body"):
+    with pytest.raises(ValueError, match=r"Limits\.body"):
         Limits(body=0)

@@ -94,7 +94,7 @@ class AiohttpTransport:
                 body = await raw.read()
                 counter.add(len(body))
                 counter.finish()
-                return Response(raw.status, headers, body, url, request)
+                return Response(raw.status, headers, body, url, request, counter.received)
             async for chunk in raw.content.iter_chunked(CHUNK):
                 counter.add(len(chunk))
                 if sink is None:
@@ -107,7 +107,7 @@ class AiohttpTransport:
             parts.clear()  # the traceback keeps this frame: do not keep the bytes with it
             raise
         counter.finish()
-        return Response(raw.status, headers, b"".join(parts), url, request)
+        return Response(raw.status, headers, b"".join(parts), url, request, counter.received)
 
     async def aclose(self) -> None:
         if self._owns_session and self._session is not None:

@@ -98,7 +98,9 @@ class RequestsTransport:
             parts.clear()  # the traceback keeps this frame: do not keep the bytes with it
             raise
         counter.finish()
-        return Response(raw.status_code, headers, b"".join(parts), raw.url, request)
+        return Response(
+            raw.status_code, headers, b"".join(parts), raw.url, request, counter.received
+        )
 
     def close(self) -> None:
         if self._owns_session:

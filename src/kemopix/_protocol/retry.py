@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import EllipsisType
 
 from .errors import (
     ConnectError,
@@ -18,7 +19,7 @@ from .errors import (
 from .http import Request, Response
 from .status import parse_retry_after
 
-__all__ = ["NO_RETRY", "RETRY_STATUSES", "Outcome", "RetryPolicy"]
+__all__ = ["NO_RETRY", "RETRY_STATUSES", "Outcome", "RetryEvent", "RetryPolicy"]
 
 RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504, 520, 521, 522, 523, 524})
 
@@ -49,9 +50,19 @@ class RetryPolicy:
     is_throttled: Callable[[Response], bool] | None = field(default=None, compare=False)
 
     def decide(
-        self, request: Request, attempt: int, outcome: Outcome, now: float, rng: random.Random
+        self,
+        request: Request,
+        attempt: int,
+        outcome: Outcome,
+        now: float,
+        rng: random.Random,
+        *,
+        retry_after: float | EllipsisType | None = ...,
     ) -> float | None:
-        """Delay before attempt ``attempt + 1``, or None to give up (``attempt`` counts from 1)."""
+        """Delay before attempt ``attempt + 1``, or None to give up (``attempt`` counts from 1).
+
+        ``retry_after`` is the answer's Retry-After when the caller has parsed it already.
+        """
         if attempt >= self.max_attempts:
             return None
         if isinstance(outcome, ConnectionRefused):
@@ -60,7 +71,9 @@ class RetryPolicy:
         if isinstance(outcome, Response):
             if not self.should_retry_response(outcome):
                 return None
-            server_delay = parse_retry_after(outcome.headers, now)
+            server_delay = (
+                parse_retry_after(outcome.headers, now) if retry_after is ... else retry_after
+            )
         elif isinstance(outcome, (ConnectError, ConnectTimeout)):
             pass  # never reached the server: safe whatever the method
         elif not isinstance(outcome, (Timeout, NetworkError, TruncatedBody)):
@@ -75,7 +88,30 @@ class RetryPolicy:
     def should_retry_response(self, response: Response) -> bool:
         if response.status in self.statuses:
             return True
+        return self.throttles(response)
+
+    def throttles(self, response: Response) -> bool:
+        """A 429, or the site's own way of saying "slow down"."""
+        if response.status == 429:
+            return True
         return self.is_throttled is not None and self.is_throttled(response)
+
+
+@dataclass(frozen=True, slots=True)
+class RetryEvent:
+    """A retry about to happen, for progress displays: ``str()`` is one line for a user."""
+
+    request: Request
+    attempt: int  # the attempt that failed, counting from 1
+    max_attempts: int
+    delay: float
+    reason: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.reason}; retrying {self.request.method} {self.request.url} in "
+            f"{self.delay:.1f}s (attempt {self.attempt + 1} of {self.max_attempts})"
+        )
 
 
 NO_RETRY = RetryPolicy(max_attempts=1)
