@@ -26,6 +26,7 @@ from typing import TypeVar
 from .._protocol.errors import (
     Challenge,
     ConnectError,
+    DecodeError,
     Forbidden,
     KemopixError,
     TransportError,
@@ -203,13 +204,17 @@ class Engine:
         self.reporter.listing(listing.label)
         mark = self.archive.watermark(listing.key)
         may_stop = listing.incremental and not settings.full and mark is not None and mark.complete
-        known_run, stopped, error = 0, False, None
+        known_run, stopped, error, broken = 0, False, None, False
         seen: set[str] = set()
         details = asyncio.Semaphore(settings.detail_concurrency)
         newest: Watermark = Watermark(listing.key, None, None, None, False)
         pending: list[asyncio.Task[Awaitable[bool] | bool]] = []
         try:
             async for entry in listing.entries():
+                if entry.problem is not None:
+                    self._error(DecodeError(entry.problem), listing.label)
+                    broken = True  # the listing stays unfinished: the next run looks again
+                    continue
                 if str(entry.key) in seen:
                     continue  # paging shifted: this entry was on the previous page too
                 seen.add(str(entry.key))
@@ -237,7 +242,7 @@ class Engine:
             self._error(exc, listing.label)
         closings = await asyncio.gather(*pending) if pending else []
         if not settings.dry_run:
-            swept = error is None or (mark is not None and mark.complete)
+            swept = not broken and (error is None or (mark is not None and mark.complete))
             self._wait(self._close_listing(listing.key, newest, swept, closings))
         self.summary.listings_stopped_early += int(stopped)
         self.reporter.listing_done(listing.label, stopped_early=stopped, error=error)
