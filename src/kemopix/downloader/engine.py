@@ -34,7 +34,7 @@ from .._protocol.errors import (
     UnsafePathError,
 )
 from .animation import Animations
-from .archive import ArchiveStore, FileRecord, PostState, Watermark
+from .archive import COMMIT_EVERY, ArchiveStore, FileRecord, PostState, Watermark
 from .fetcher import Fetcher
 from .filters import Budget, Filters
 from .metadata import SidecarOptions, set_mtime, sidecar_names, write_sidecars
@@ -113,6 +113,7 @@ class Engine:
     async def run(self, targets: list[Target]) -> Summary:
         """Archive every target; returns the summary (also given to the reporter)."""
         started = time.monotonic()
+        ticker = asyncio.create_task(self._commit_often())
         try:
             for target in targets:
                 await self._target(target)
@@ -122,12 +123,24 @@ class Engine:
             self.summary.interrupted = True
             raise
         finally:
+            ticker.cancel()
             self._finish(started)
         return self.summary
+
+    async def _commit_often(self) -> None:
+        """Commit the archive's pending records even when no new write comes to do it, so a
+        kill loses at most ``COMMIT_EVERY`` seconds of bookkeeping."""
+        while True:
+            await asyncio.sleep(COMMIT_EVERY)
+            try:
+                self.archive.flush()
+            except Exception:  # a full disk: the next record's write reports it
+                pass
 
     async def retry(self, records: list[FileRecord]) -> Summary:
         """Fetch archived files again (``retry-failed``, ``verify``), without listing."""
         started = time.monotonic()
+        ticker = asyncio.create_task(self._commit_often())
         try:
             by_post: dict[tuple[str, str, str], list[FileRecord]] = {}
             for record in records:
@@ -143,6 +156,7 @@ class Engine:
             self.summary.interrupted = True
             raise
         finally:
+            ticker.cancel()
             self._finish(started)
         return self.summary
 
