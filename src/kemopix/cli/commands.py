@@ -6,10 +6,11 @@ import argparse
 import asyncio
 import json
 import os
+import re
 from pathlib import Path
 
 from .._protocol.errors import InvalidInput
-from ..download import file_sha256
+from ..download import INTERNAL_PREFIX, PART_SUFFIX, file_sha256
 from ..downloader.archive import ARCHIVE_NAME, Archive, FileRecord
 from ..downloader.engine import Engine, Settings
 from ..downloader.reporting import Reporter, Summary
@@ -58,7 +59,12 @@ async def run_targets(
     origins = origins_for(args, config)
     traffic = build_traffic(args, config, origins)
     network = build_network(args, config, traffic, runner_configs())
-    archive = _open_archive(settings.root, settings.dry_run)
+    # The folder's lock before any request: a second process is refused at once.
+    try:
+        archive = _open_archive(settings.root, settings.dry_run)
+    except BaseException:
+        await network.aclose()
+        raise
     try:
         sources = build_sources(
             network,
@@ -78,7 +84,7 @@ async def run_targets(
 def _open_archive(root: Path, dry_run: bool) -> Archive:
     if dry_run and not (root / ARCHIVE_NAME).exists():
         return Archive.in_memory(root)  # a plan writes nothing, not even an empty archive
-    return Archive(root)
+    return Archive(root, exclusive=not dry_run)
 
 
 def download_command(args: argparse.Namespace) -> int:
@@ -113,20 +119,18 @@ def _existing_archive(root: Path) -> Archive:
 
 
 async def _refetch(
-    args: argparse.Namespace, config: FileConfig, records: list[FileRecord]
+    args: argparse.Namespace, config: FileConfig, archive: Archive, records: list[FileRecord]
 ) -> Summary:
-    root = output_root(args, config)
+    root = archive.root
     origins = origins_for(args, config)
     traffic = build_traffic(args, config, origins)
     network = build_network(args, config, traffic, runner_configs())
     reporter = _reporter(args, root)
-    archive = Archive(root)
     try:
         settings = build_settings(args, config, root)
         engine = Engine(settings, archive, network, {}, reporter)
         return await engine.retry(records)
     finally:
-        archive.close()
         await network.aclose()
 
 
@@ -135,57 +139,102 @@ def retry_command(args: argparse.Namespace) -> int:
     root = output_root(args, config)
     with _existing_archive(root) as archive:
         records = list(archive.files("failed", "pending"))
-    if not records:
-        _say(args, "nothing to retry: no failed or unfinished files in the archive", "nothing")
-        return 0
-    return asyncio.run(_refetch(args, config, records)).exit_code()
+        if not records:
+            _say(args, "nothing to retry: no failed or unfinished files in the archive", "nothing")
+            return 0
+        return asyncio.run(_refetch(args, config, archive, records)).exit_code()
 
 
 def _problem(root: Path, record: FileRecord) -> str | None:
+    """What is wrong with an archived file on disk, or None."""
+    if record.status != "done":
+        return f"missing (never completed: {record.error or record.status})"
     path = root / record.path
     try:
         size = path.stat().st_size
     except OSError:
         return "missing"
     if record.size is not None and size != record.size:
-        return f"size {size} != {record.size}"
+        return f"truncated or wrong size: {size} bytes, expected {record.size}"
     expected = record.expected_sha256 or record.sha256
     if expected and file_sha256(path) != expected.lower():
-        return "SHA-256 mismatch"
+        return "corrupt: SHA-256 mismatch"
     return None
+
+
+_SIDECAR = re.compile(
+    r"^(?P<id>.+?)(?:\.r\d+)?\.(?:json|html|md|txt|comments\.json|revisions\.json)$"
+)
+
+
+def unknown_files(root: Path, archive: Archive) -> list[tuple[str, str]]:
+    """Files in ``root`` the archive does not know: ``(relative path, what it looks like)``.
+
+    Sidecars of archived posts and kemopix's own files (archive, lock) are known.
+    """
+    known = {r.path for r in archive.files()}
+    posts = archive.post_ids()
+    out: list[tuple[str, str]] = []
+    for folder, dirs, names in os.walk(root):
+        dirs.sort()
+        base = Path(folder)
+        for name in sorted(names):
+            rel = (base / name).relative_to(root).as_posix()
+            if rel in known or (folder == str(root) and name.startswith(INTERNAL_PREFIX)):
+                continue
+            match = _SIDECAR.match(name)
+            if match is not None and match.group("id") in posts:
+                continue
+            if name.endswith(PART_SUFFIX) and rel.removesuffix(PART_SUFFIX) in known:
+                out.append((rel, "unfinished download (the next run resumes it)"))
+            elif name.startswith(INTERNAL_PREFIX):
+                out.append((rel, "temporary file of an interrupted run"))
+            else:
+                out.append((rel, "unknown to the archive"))
+    return out
 
 
 def verify_command(args: argparse.Namespace) -> int:
     config = _config(args)
     root = output_root(args, config)
     with _existing_archive(root) as archive:
-        records = list(archive.files("done"))
+        return _verify(args, config, archive)
+
+
+def _verify(args: argparse.Namespace, config: FileConfig, archive: Archive) -> int:
+    root = archive.root
+    records = list(archive.files())
     bad: list[FileRecord] = []
     for record in records:
+        if record.status == "skipped":
+            continue  # left out on purpose (an animation not wanted, an impossible name)
         problem = _problem(root, record)
         if problem is None:
             continue
         bad.append(record)
         _say(args, f"{problem}: {record.path}", "bad_file", path=record.path, problem=problem)
-    good = len(records) - len(bad)
-    text = f"verified {len(records)} files: {good} good, {len(bad)} bad"
-    _say(args, text, "verified", files=len(records), good=good, bad=len(bad))
+    strays = unknown_files(root, archive)
+    for rel, what in strays:
+        _say(args, f"{what}: {rel}", "unknown_file", path=rel, problem=what)
+    good = sum(r.status == "done" for r in records) - sum(r.status == "done" for r in bad)
+    text = f"verified {good + len(bad)} files: {good} good, {len(bad)} bad"
+    if strays:
+        text += f", {len(strays)} other files not in the archive"
+    _say(args, text, "verified", files=good + len(bad), good=good, bad=len(bad), other=len(strays))
     if not bad:
         return 0
     if getattr(args, "check_only", False):
         return 1
     for record in bad:
         path = root / record.path
-        if path.exists():
+        if record.status == "done" and path.exists():
             os.unlink(path)  # a corrupt copy must not pass for a complete file
     made = [r for r in bad if r.kind == "animation"]
-    if made:
-        # An animation is encoded from its zip, not downloaded: the next `download` remakes it.
-        with Archive(root) as archive:
-            for record in made:
-                archive.fail_file(record.path, "removed by verify", status="skipped")
-                archive.set_complete(record.key, False)
+    # An animation is encoded from its zip, not downloaded: the next `download` remakes it.
+    for record in made:
+        archive.fail_file(record.path, "removed by verify", status="skipped")
+        archive.set_complete(record.key, False)
     fetch = [r for r in bad if r.kind != "animation"]
     if not fetch:
         return 1
-    return asyncio.run(_refetch(args, config, fetch)).exit_code()
+    return asyncio.run(_refetch(args, config, archive, fetch)).exit_code()

@@ -5,9 +5,19 @@
 
 from .flow import DownloadResult, download
 from .part import PartFile, file_sha256, parse_content_range
-from .paths import PART_SUFFIX, PathBudget, is_reserved_name, safe_join, sanitize_component
+from .paths import (
+    INTERNAL_PREFIX,
+    LINK_SUFFIX,
+    PART_SUFFIX,
+    PathBudget,
+    is_reserved_name,
+    safe_join,
+    sanitize_component,
+)
 
 __all__ = [
+    "INTERNAL_PREFIX",
+    "LINK_SUFFIX",
     "PART_SUFFIX",
     "DownloadResult",
     "PartFile",

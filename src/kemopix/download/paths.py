@@ -16,6 +16,8 @@ from pathlib import Path
 from .._protocol.errors import UnsafePathError
 
 __all__ = [
+    "INTERNAL_PREFIX",
+    "LINK_SUFFIX",
     "PART_SUFFIX",
     "PathBudget",
     "is_reserved_name",
@@ -25,6 +27,8 @@ __all__ = [
 ]
 
 PART_SUFFIX = ".part"
+LINK_SUFFIX = ".kemopix-link"  # a hard link or copy on its way to its final name
+INTERNAL_PREFIX = ".kemopix"  # the archive, its lock, temporary sidecars
 _RESERVED = frozenset(
     {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"}
     | {f"{p}{i}" for p in ("COM", "LPT") for i in (*range(1, 10), "¹", "²", "³")}
@@ -78,13 +82,24 @@ def sanitize_component(name: str, *, reserve: int = 0, fallback: str = "_") -> s
         name = fallback
     if name.startswith(".."):
         name = "_" + name.lstrip(".")
-    if is_reserved_name(name):
+    if is_reserved_name(name) or name.lower().startswith(INTERNAL_PREFIX):
         name = "_" + name
+    name = _defuse_suffix(name)
     limit = 255 - reserve
     stem, ext = split_extension(name)
     if len(name.encode("utf-8")) > limit:
         stem = _cut_bytes(stem, limit - len(ext.encode("utf-8"))).rstrip(". ") or fallback
         name = stem + ext
+    return name
+
+
+def _defuse_suffix(name: str) -> str:
+    """``a.png.part`` becomes ``a.png_part``: a final name is never another file's temporary
+    name (``a.png``'s part file, or its link on the way in)."""
+    lower = name.lower()
+    for suffix in (PART_SUFFIX, LINK_SUFFIX):
+        if lower.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)] + "_" + name[-len(suffix) + 1 :]
     return name
 
 

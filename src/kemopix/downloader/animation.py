@@ -13,7 +13,7 @@ from pathlib import Path
 from ..download import file_sha256
 from ..ugoira import Frame as UgoiraFrame
 from ..ugoira import UgoiraEncoder, UgoiraError, UgoiraFormat
-from .archive import Archive, FileRecord
+from .archive import ArchiveStore, FileRecord
 from .model import UgoiraFrames
 from .reporting import Reporter
 
@@ -23,7 +23,9 @@ __all__ = ["Animations"]
 class Animations:
     """Encodes downloaded ugoira zips into ``fmt`` (``None`` or ``zip``: keep the zip only)."""
 
-    def __init__(self, root: Path, archive: Archive, reporter: Reporter, fmt: str | None) -> None:
+    def __init__(
+        self, root: Path, archive: ArchiveStore, reporter: Reporter, fmt: str | None
+    ) -> None:
         self.root = root
         self.archive = archive
         self.reporter = reporter

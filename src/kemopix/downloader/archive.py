@@ -4,24 +4,49 @@ It makes re-runs incremental (a post whose signature is unchanged and whose file
 is not fetched again), lets ``retry-failed`` and ``verify`` work without listing anything, and
 finds an already downloaded copy of a file by its SHA-256 (de-duplication). Paths are stored
 relative to the output folder, so the folder can be moved.
+
+The engine sees the archive through :class:`ArchiveStore` only, so another backend (PostgreSQL,
+with ``SELECT ... FOR UPDATE SKIP LOCKED`` claims instead of one folder lock) can stand in.
+One process at a time works in a folder: :class:`Archive` takes an exclusive lock on
+``.kemopix-lock`` (released by the kernel whatever way the process ends) and a second
+process is refused at once with :class:`FolderBusy`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import IO, Literal, Protocol, Self
 
+from .._protocol.errors import InvalidInput
 from .model import Post, PostKey
 
-__all__ = ["ARCHIVE_NAME", "Archive", "FileRecord", "PostState", "Watermark"]
+__all__ = [
+    "ARCHIVE_NAME",
+    "LOCK_NAME",
+    "Archive",
+    "ArchiveStore",
+    "FileRecord",
+    "FolderBusy",
+    "Held",
+    "PostState",
+    "Watermark",
+]
 
 ARCHIVE_NAME = ".kemopix-archive.sqlite3"
+LOCK_NAME = ".kemopix-lock"
+SCHEMA_VERSION = 2
+# What is at a file's final path: "original" (size and hash checked), "nothing" (the reason is
+# the row's error). A later "thumbnail" (a preview kept while the original is unavailable)
+# is one more value, not another table.
+Held = Literal["original", "nothing"]
 COMMIT_EVERY = 0.25  # seconds between commits of a busy run
 
 _SCHEMA = """
@@ -37,7 +62,8 @@ CREATE TABLE IF NOT EXISTS files (
     site TEXT NOT NULL, service TEXT NOT NULL, post_id TEXT NOT NULL, idx INTEGER NOT NULL,
     url TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL,
     expected_sha256 TEXT, sha256 TEXT, size INTEGER, etag TEXT, headers TEXT NOT NULL,
-    status TEXT NOT NULL, error TEXT, updated_at REAL NOT NULL
+    status TEXT NOT NULL, error TEXT, updated_at REAL NOT NULL,
+    held TEXT NOT NULL DEFAULT 'nothing'
 );
 CREATE INDEX IF NOT EXISTS files_by_post ON files (site, service, post_id);
 CREATE INDEX IF NOT EXISTS files_by_hash ON files (sha256);
@@ -87,23 +113,126 @@ class FileRecord:
     size: int | None = None
     etag: str | None = None
     error: str | None = None
+    held: Held = "nothing"
+
+
+class FolderBusy(InvalidInput):
+    """Another kemopix process is working in this output folder."""
+
+
+class ArchiveStore(Protocol):
+    """What the engine and the commands need of an archive (SQLite today)."""
+
+    root: Path
+
+    def flush(self) -> None: ...
+    def close(self) -> None: ...
+    def post_state(self, key: PostKey) -> PostState | None: ...
+    def record_post(self, post: Post, state: PostState | bool | None = True) -> int: ...
+    def set_complete(self, key: PostKey, complete: bool = True) -> None: ...
+    def post_published(self, key: PostKey) -> str | None: ...
+    def post_ids(self) -> set[str]: ...
+    def plan_file(self, record: FileRecord) -> FileRecord: ...
+    def finish_file(
+        self, path: str, *, sha256: str | None, size: int, etag: str | None = None
+    ) -> None: ...
+    def fail_file(self, path: str, error: str, status: str = "failed") -> None: ...
+    def requeue_file(self, path: str) -> None: ...
+    def set_etag(self, path: str, etag: str) -> None: ...
+    def file(self, path: str) -> FileRecord | None: ...
+    def files_of(self, key: PostKey) -> list[FileRecord]: ...
+    def files(self, *statuses: str) -> Iterator[FileRecord]: ...
+    def owners(self, paths: Iterable[str]) -> dict[str, PostKey]: ...
+    def copy_of(self, sha256: str, exclude: str) -> FileRecord | None: ...
+    def counts(self) -> dict[str, int]: ...
+    def watermark(self, listing: str) -> Watermark | None: ...
+    def save_watermark(self, mark: Watermark) -> None: ...
+
+
+class _FolderLock:
+    """An exclusive, non-blocking lock on ``<root>/.kemopix-lock`` (held until closed)."""
+
+    def __init__(self, root: Path) -> None:
+        path = root / LOCK_NAME
+        self._fh: IO[str] | None = open(path, "a+", encoding="utf-8")
+        try:
+            _lock(self._fh)
+        except OSError:
+            self._fh.seek(0)
+            holder = self._fh.read().strip()
+            self._fh.close()
+            self._fh = None
+            who = f" (process {holder})" if holder.isdigit() else ""
+            raise FolderBusy(
+                f"another kemopix is working in {root}{who}: wait for it to end, "
+                "or choose another folder with -o"
+            ) from None
+        self._fh.seek(0)
+        self._fh.truncate()
+        self._fh.write(str(os.getpid()))
+        self._fh.flush()
+
+    def release(self) -> None:
+        if self._fh is not None:
+            self._fh.close()  # closing the descriptor releases the lock
+            self._fh = None
+
+
+def _lock(fh: IO[str]) -> None:
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        fh.seek(0)
+        msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+        return
+    fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
 
 
 class Archive:
-    """A connection to one output folder's archive. Use as a context manager."""
+    """A connection to one output folder's archive. Use as a context manager.
 
-    def __init__(self, root: Path, *, memory: bool = False) -> None:
+    ``exclusive`` (the default for a folder on disk) takes the folder's lock first: a second
+    process gets :class:`FolderBusy`. Read-only uses (``plan``) pass ``exclusive=False``.
+    """
+
+    def __init__(self, root: Path, *, memory: bool = False, exclusive: bool = True) -> None:
         self.root = root
         self.path = root / ARCHIVE_NAME
+        self._lock: _FolderLock | None = None
         if not memory:
             root.mkdir(parents=True, exist_ok=True)
+            if exclusive:
+                self._lock = _FolderLock(root)
         target = ":memory:" if memory else str(self.path)
-        self._db = sqlite3.connect(target, timeout=30.0, isolation_level=None)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_SCHEMA)
+        try:
+            self._db = sqlite3.connect(target, timeout=30.0, isolation_level=None)
+            self._db.row_factory = sqlite3.Row
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(_SCHEMA)
+            self._migrate()
+        except BaseException:
+            if self._lock is not None:
+                self._lock.release()
+            raise
         self._opened = 0.0
+
+    def _migrate(self) -> None:
+        """Bring an archive written by an older kemopix to this schema (in place, once)."""
+        version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
+        if version >= SCHEMA_VERSION:
+            return
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(files)")}
+        self._db.execute("BEGIN IMMEDIATE")
+        if "held" not in columns:
+            self._db.execute("ALTER TABLE files ADD COLUMN held TEXT NOT NULL DEFAULT 'nothing'")
+            self._db.execute("UPDATE files SET held='original' WHERE status='done'")
+        # Version 1 marked a listing complete before its posts were: sweep every listing again.
+        self._db.execute("UPDATE watermarks SET complete=0")
+        self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        self._db.execute("COMMIT")
 
     @classmethod
     def in_memory(cls, root: Path) -> Archive:
@@ -130,8 +259,14 @@ class Archive:
             self._db.execute("COMMIT")
 
     def close(self) -> None:
-        self.flush()
-        self._db.close()
+        try:
+            with contextlib.suppress(sqlite3.Error):
+                self.flush()
+            self._db.close()
+        finally:
+            if self._lock is not None:
+                self._lock.release()
+                self._lock = None
 
     def __enter__(self) -> Self:
         return self
@@ -194,6 +329,17 @@ class Archive:
             (int(complete), time.time(), key.site, key.service, key.id),
         )
 
+    def post_published(self, key: PostKey) -> str | None:
+        """The post's publication date as stored (ISO), or None."""
+        row = self._db.execute(
+            "SELECT published FROM posts WHERE site=? AND service=? AND id=?",
+            (key.site, key.service, key.id),
+        ).fetchone()
+        return None if row is None else row[0]
+
+    def post_ids(self) -> set[str]:
+        return {str(row[0]) for row in self._db.execute("SELECT DISTINCT id FROM posts")}
+
     def post_count(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM posts").fetchone()[0])
 
@@ -205,8 +351,8 @@ class Archive:
             return existing
         self._write(
             "INSERT OR REPLACE INTO files (path, site, service, post_id, idx, url, name, kind,"
-            " expected_sha256, sha256, size, etag, headers, status, error, updated_at)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " expected_sha256, sha256, size, etag, headers, status, error, updated_at, held)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'nothing')",
             (
                 record.path,
                 record.key.site,
@@ -232,20 +378,21 @@ class Archive:
         self, path: str, *, sha256: str | None, size: int, etag: str | None = None
     ) -> None:
         self._write(
-            "UPDATE files SET status='done', sha256=?, size=?, etag=COALESCE(?, etag), error=NULL,"
-            " updated_at=? WHERE path=?",
+            "UPDATE files SET status='done', held='original', sha256=?, size=?,"
+            " etag=COALESCE(?, etag), error=NULL, updated_at=? WHERE path=?",
             (sha256, size, etag, time.time(), path),
         )
 
     def fail_file(self, path: str, error: str, status: str = "failed") -> None:
         self._write(
-            "UPDATE files SET status=?, error=?, updated_at=? WHERE path=?",
+            "UPDATE files SET status=?, held='nothing', error=?, updated_at=? WHERE path=?",
             (status, error[:500], time.time(), path),
         )
 
     def requeue_file(self, path: str) -> None:
         self._write(
-            "UPDATE files SET status='pending', error=NULL, updated_at=? WHERE path=?",
+            "UPDATE files SET status='pending', held='nothing', error=NULL, updated_at=?"
+            " WHERE path=?",
             (time.time(), path),
         )
 
@@ -273,6 +420,18 @@ class Archive:
             rows = self._db.execute("SELECT * FROM files ORDER BY path").fetchall()
         for row in rows:
             yield _file(row)
+
+    def owners(self, paths: Iterable[str]) -> dict[str, PostKey]:
+        """The post each of ``paths`` already belongs to (paths nobody holds are left out)."""
+        wanted = list(paths)
+        out: dict[str, PostKey] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            query = f"SELECT path, site, service, post_id FROM files WHERE path IN ({marks})"
+            for row in self._db.execute(query, chunk):
+                out[row[0]] = PostKey(row[1], row[2], row[3])
+        return out
 
     def copy_of(self, sha256: str, exclude: str) -> FileRecord | None:
         """A downloaded file with this SHA-256 at another path (de-duplication source)."""
@@ -339,4 +498,5 @@ def _file(row: sqlite3.Row) -> FileRecord:
         size=row["size"],
         etag=row["etag"],
         error=row["error"],
+        held="original" if row["held"] == "original" else "nothing",
     )

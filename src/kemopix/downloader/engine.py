@@ -7,19 +7,26 @@ and the listing stops (Kemono's offset paging can shift by a few posts while new
 hence the window rather than the first known post). New and edited posts get their detail
 fetched, pass the filters, are planned through the template, get their sidecars, and their
 files are queued; downloads run while the listing goes on.
+
+A listing's watermark is marked complete only once every post the sweep covered is complete
+(all its files verified on disk), so a run cut short at any instant leaves the next plain run
+a listing to sweep again: whatever is unfinished gets finished.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Mapping
+from collections.abc import Awaitable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
 from .._protocol.errors import (
     Challenge,
     ConnectError,
+    DecodeError,
     Forbidden,
     KemopixError,
     TransportError,
@@ -27,10 +34,10 @@ from .._protocol.errors import (
     UnsafePathError,
 )
 from .animation import Animations
-from .archive import Archive, FileRecord, PostState, Watermark
+from .archive import COMMIT_EVERY, ArchiveStore, FileRecord, PostState, Watermark
 from .fetcher import Fetcher
 from .filters import Budget, Filters
-from .metadata import SidecarOptions, set_mtime, write_sidecars
+from .metadata import SidecarOptions, set_mtime, sidecar_names, write_sidecars
 from .model import Listed, Post, PostKey, RemoteFile, signature_of
 from .network import Network, head_size
 from .reporting import PlannedFile, Reporter, Summary
@@ -39,6 +46,8 @@ from .targets import Target
 from .templates import Template, file_fields, post_fields
 
 __all__ = ["Engine", "Settings", "error_kind"]
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +85,7 @@ class Engine:
     def __init__(
         self,
         settings: Settings,
-        archive: Archive,
+        archive: ArchiveStore,
         network: Network,
         sources: Mapping[str, Source],
         reporter: Reporter | None = None,
@@ -92,7 +101,10 @@ class Engine:
         self.animations = Animations(settings.root, archive, self.reporter, settings.ugoira)
         self._slots = asyncio.Semaphore(settings.workers)
         self._tasks: set[asyncio.Task[None]] = set()
-        self._post_waits: list[asyncio.Task[None]] = []
+        self._post_waits: list[asyncio.Task[object]] = []
+        # Paths planned in this run and their post: two posts never get one path.
+        self._claimed: dict[str, PostKey] = {}
+        self._present: set[Path] = set()  # final paths seen holding a file while planning
         # Part of every stored signature: a post left out by one set of filters is looked at
         # again when the filters change.
         self._filters_id = signature_of(repr(settings.filters))[:8]
@@ -101,6 +113,7 @@ class Engine:
     async def run(self, targets: list[Target]) -> Summary:
         """Archive every target; returns the summary (also given to the reporter)."""
         started = time.monotonic()
+        ticker = asyncio.create_task(self._commit_often())
         try:
             for target in targets:
                 await self._target(target)
@@ -110,12 +123,24 @@ class Engine:
             self.summary.interrupted = True
             raise
         finally:
+            ticker.cancel()
             self._finish(started)
         return self.summary
+
+    async def _commit_often(self) -> None:
+        """Commit the archive's pending records even when no new write comes to do it, so a
+        kill loses at most ``COMMIT_EVERY`` seconds of bookkeeping."""
+        while True:
+            await asyncio.sleep(COMMIT_EVERY)
+            try:
+                self.archive.flush()
+            except Exception:  # a full disk: the next record's write reports it
+                pass
 
     async def retry(self, records: list[FileRecord]) -> Summary:
         """Fetch archived files again (``retry-failed``, ``verify``), without listing."""
         started = time.monotonic()
+        ticker = asyncio.create_task(self._commit_often())
         try:
             by_post: dict[tuple[str, str, str], list[FileRecord]] = {}
             for record in records:
@@ -131,6 +156,7 @@ class Engine:
             self.summary.interrupted = True
             raise
         finally:
+            ticker.cancel()
             self._finish(started)
         return self.summary
 
@@ -153,6 +179,12 @@ class Engine:
                 await asyncio.gather(*list(self._tasks))
             waits, self._post_waits = self._post_waits, []
             await asyncio.gather(*waits)
+
+    def _wait(self, work: Awaitable[T]) -> asyncio.Task[T]:
+        """A task the run waits for before it ends (a post's or a listing's closing)."""
+        task = asyncio.ensure_future(work)
+        self._post_waits.append(task)
+        return task
 
     def _spawn(self, work: Awaitable[None]) -> asyncio.Task[None]:
         async def wrapped() -> None:
@@ -186,13 +218,17 @@ class Engine:
         self.reporter.listing(listing.label)
         mark = self.archive.watermark(listing.key)
         may_stop = listing.incremental and not settings.full and mark is not None and mark.complete
-        known_run, stopped, error = 0, False, None
+        known_run, stopped, error, broken = 0, False, None, False
         seen: set[str] = set()
         details = asyncio.Semaphore(settings.detail_concurrency)
         newest: Watermark = Watermark(listing.key, None, None, None, False)
-        pending: list[asyncio.Task[None]] = []
+        pending: list[asyncio.Task[Awaitable[bool] | bool]] = []
         try:
             async for entry in listing.entries():
+                if entry.problem is not None:
+                    self._error(DecodeError(entry.problem), listing.label)
+                    broken = True  # the listing stays unfinished: the next run looks again
+                    continue
                 if str(entry.key) in seen:
                     continue  # paging shifted: this entry was on the previous page too
                 seen.add(str(entry.key))
@@ -218,21 +254,26 @@ class Engine:
         except KemopixError as exc:
             error = str(exc)
             self._error(exc, listing.label)
-        if pending:
-            await asyncio.gather(*pending)
+        closings = await asyncio.gather(*pending) if pending else []
         if not settings.dry_run:
-            complete = error is None
-            self.archive.save_watermark(
-                Watermark(
-                    listing.key,
-                    newest.newest_published,
-                    None,
-                    None,
-                    complete or (mark is not None and mark.complete),
-                )
-            )
+            swept = not broken and (error is None or (mark is not None and mark.complete))
+            self._wait(self._close_listing(listing.key, newest, swept, closings))
         self.summary.listings_stopped_early += int(stopped)
         self.reporter.listing_done(listing.label, stopped_early=stopped, error=error)
+
+    async def _close_listing(
+        self,
+        key: str,
+        newest: Watermark,
+        swept: bool,
+        closings: list[Awaitable[bool] | bool],
+    ) -> None:
+        """Save the watermark once the posts are done: complete only if every one is."""
+        complete = swept
+        for closing in closings:
+            done = closing if isinstance(closing, bool) else await closing
+            complete = complete and done
+        self.archive.save_watermark(Watermark(key, newest.newest_published, None, None, complete))
 
     async def _post(
         self,
@@ -240,18 +281,19 @@ class Engine:
         entry: Listed,
         state: PostState | None,
         details: asyncio.Semaphore,
-    ) -> None:
+    ) -> Awaitable[bool] | bool:
+        """Plan one post; whether it ends complete (or the task that will tell)."""
         try:
             post = await listing.complete(entry)
         except KemopixError as exc:
             self._error(exc, f"post {entry.key}")
-            return
+            return False
         finally:
             details.release()
         if post is None:
-            return
+            return True
         post.signature = self._signature(entry)
-        await self._plan(post, state)
+        return await self._plan(post, state)
 
     def _signature(self, entry: Listed) -> str:
         return f"{entry.signature}/{self._filters_id}"
@@ -265,7 +307,7 @@ class Engine:
             or next(iter(templates.values()))
         )
 
-    async def _plan(self, post: Post, state: PostState | None) -> None:
+    async def _plan(self, post: Post, state: PostState | None) -> Awaitable[bool] | bool:
         settings = self.settings
         reason = settings.filters.skip_post(post)
         if reason is not None:
@@ -274,7 +316,7 @@ class Engine:
             if not settings.dry_run:
                 self.archive.record_post(post, state)
                 self.archive.set_complete(post.key)
-            return
+            return True
         # Archived with the same content but unfinished (killed, failed) is resumed, not edited.
         update = state is not None and _content(state.signature) != _content(post.signature)
         template = self._template(post)
@@ -288,7 +330,7 @@ class Engine:
             self.summary.posts_unfinished += 1
         self.reporter.post_planned(post, planned, update=update)
         if settings.dry_run:
-            return
+            return True
         revision = self.archive.record_post(post, state)
         family = _family(post.key)
         root = settings.root
@@ -310,7 +352,7 @@ class Engine:
             )
             if file.ugoira is not None:
                 self.animations.want(record.path, file.ugoira)
-            if record.status == "done" and path.exists():
+            if record.status == "done" and path in self._present:
                 self.summary.files_present += 1
                 if file.ugoira is not None:
                     jobs.append(self._spawn(self.animations.after(record)))
@@ -332,9 +374,7 @@ class Engine:
         # A file left out by the budget or an impossible name keeps the post incomplete, so the
         # next run comes back for it (a filter's choice does not).
         incomplete = any(p.blocking for p in planned)
-        self._post_waits.append(
-            asyncio.create_task(self._close_post(post, jobs, sidecars, incomplete))
-        )
+        return self._wait(self._close_post(post, jobs, sidecars, incomplete))
 
     async def _plan_files(
         self, post: Post, template: Template, base: dict[str, object]
@@ -342,11 +382,18 @@ class Engine:
         settings = self.settings
         root = settings.root
         out: list[PlannedFile] = []
-        taken: set[Path] = set()
         want_sizes = settings.sizes or settings.filters.needs_sizes or self.budget.needs_sizes
         sizes = await self._sizes(post) if want_sizes else {}
         # Path checks touch the disk (symlinks are resolved): done in a thread, off the loop.
-        placed = await asyncio.to_thread(_place, root, template, base, post.files)
+        placed, sidecars, present = await asyncio.to_thread(
+            _place, root, template, base, post.files
+        )
+        # No await from here to the end of _plan: paths are claimed without interleaving.
+        self._present.update(present)
+        held = {r.path: r for r in self.archive.files_of(post.key)}
+        rels = [w.relative_to(root).as_posix() for w in placed if isinstance(w, Path)]
+        names = _Names(root, post.key, sidecars, self._claimed, self.archive)
+        names.ask(r for r in rels if r not in self._claimed)
         for file, where in zip(post.files, placed, strict=True):
             size = file.size if file.size is not None else sizes.get(file.url)
             reason = settings.filters.skip_file(file, size)
@@ -360,8 +407,15 @@ class Engine:
                 self.summary.files_failed += 1
                 self.reporter.file_skipped(None, file, str(where))
                 continue
-            path = _unique(where, taken)
-            over = self.budget.take(size)
+            path = names.claim(where)
+            prior = held.get(path.relative_to(root).as_posix())
+            already = (
+                prior is not None
+                and prior.status == "done"
+                and prior.url == file.url
+                and path in self._present
+            )
+            over = None if already else self.budget.take(size)
             if over is not None:
                 out.append(PlannedFile(file, path, size, over, blocking=True))
                 self.summary.files_skipped += 1
@@ -418,17 +472,24 @@ class Engine:
         records = self.archive.files_of(key)
         if records and all(r.status in ("done", "skipped") for r in records):
             self.archive.set_complete(key)
+        # A file fetched again gets the post's date, like the first time.
+        published = _parse_iso(self.archive.post_published(key))
+        done = [self.settings.root / r.path for r in records if r.status == "done"]
+        await asyncio.to_thread(set_mtime, done, published)
 
     async def _close_post(
         self, post: Post, jobs: list[asyncio.Task[None]], sidecars: list[Path], incomplete: bool
-    ) -> None:
+    ) -> bool:
+        """Mark the post complete when every file is; whether it is."""
         if jobs:
             await asyncio.gather(*jobs)
         records = self.archive.files_of(post.key)
-        if not incomplete and all(r.status in ("done", "skipped") for r in records):
+        complete = not incomplete and all(r.status in ("done", "skipped") for r in records)
+        if complete:
             self.archive.set_complete(post.key)
         done = [self.settings.root / r.path for r in records if r.status == "done"]
         await asyncio.to_thread(set_mtime, done + sidecars, post.published)
+        return complete
 
 
 def _content(signature: str) -> str:
@@ -450,22 +511,78 @@ def _newer(mark: Watermark, entry: Listed) -> Watermark:
 
 def _place(
     root: Path, template: Template, base: dict[str, object], files: list[RemoteFile]
-) -> list[Path | UnsafePathError]:
-    """Each file's safe path, or the reason it cannot have one."""
+) -> tuple[list[Path | UnsafePathError], set[Path], set[Path]]:
+    """Each file's safe path (or the reason it cannot have one), the post's sidecar paths, and
+    which of the files' paths already hold a file."""
     out: list[Path | UnsafePathError] = []
+    present: set[Path] = set()
     for file in files:
         try:
-            out.append(template.file_path(root, file_fields(base, file)))
+            path = template.file_path(root, file_fields(base, file))
         except UnsafePathError as exc:
             out.append(exc)
-    return out
+            continue
+        out.append(path)
+        if path.is_file():
+            present.add(path)
+    sidecars: set[Path] = set()
+    try:
+        sidecars = {template.sidecar_path(root, base, n) for n in sidecar_names(str(base["id"]))}
+    except UnsafePathError:
+        pass  # reported when the sidecars are written
+    return out, sidecars, present
 
 
-def _unique(path: Path, taken: set[Path]) -> Path:
-    """``path``, or ``name (2).ext`` when another file of the post already has that path."""
-    candidate, number = path, 1
-    while candidate in taken:
-        number += 1
-        candidate = path.with_name(f"{path.stem} ({number}){path.suffix}")
-    taken.add(candidate)
-    return candidate
+class _Names:
+    """Gives each file of a post a path no other file has: not another file of this post, not
+    a sidecar, not a file another post holds (in this run or in the archive). A taken path
+    becomes ``name (2).ext``, ``name (3).ext``...; so any template keeps every file."""
+
+    def __init__(
+        self,
+        root: Path,
+        key: PostKey,
+        sidecars: set[Path],
+        claimed: dict[str, PostKey],
+        archive: ArchiveStore,
+    ) -> None:
+        self.root = root
+        self.key = key
+        self.taken = set(sidecars)
+        self.claimed = claimed
+        self.archive = archive
+        self.asked: set[str] = set()
+        self.known: dict[str, PostKey] = {}  # owners in the archive of the paths asked about
+
+    def ask(self, rels: Iterable[str]) -> None:
+        """Learn the archive's owners of ``rels`` in one query."""
+        wanted = [r for r in rels if r not in self.asked]
+        self.asked.update(wanted)
+        self.known.update(self.archive.owners(wanted))
+
+    def _free(self, path: Path) -> bool:
+        if path in self.taken:
+            return False
+        rel = path.relative_to(self.root).as_posix()
+        if rel not in self.claimed and rel not in self.asked:
+            self.ask([rel])  # a renamed candidate: rare
+        owner = self.claimed.get(rel) or self.known.get(rel)
+        return owner is None or owner == self.key
+
+    def claim(self, path: Path) -> Path:
+        candidate, number = path, 1
+        while not self._free(candidate):
+            number += 1
+            candidate = path.with_name(f"{path.stem} ({number}){path.suffix}")
+        self.taken.add(candidate)
+        self.claimed[candidate.relative_to(self.root).as_posix()] = self.key
+        return candidate
+
+
+def _parse_iso(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None

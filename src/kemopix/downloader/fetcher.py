@@ -15,15 +15,13 @@ import shutil
 from pathlib import Path
 
 from .._protocol.errors import KemopixError
-from ..download import download
-from .archive import Archive, FileRecord
+from ..download import LINK_SUFFIX, PART_SUFFIX, download
+from .archive import ArchiveStore, FileRecord
 from .network import Network
 from .reporting import FileTask
 from .transport import PROGRESS
 
 __all__ = ["Fetcher", "place_copy"]
-
-LINK_SUFFIX = ".kemopix-link"
 
 
 def place_copy(source: Path, dest: Path, *, copy: bool) -> str:
@@ -50,7 +48,7 @@ def place_copy(source: Path, dest: Path, *, copy: bool) -> str:
 class Fetcher:
     """Fetches files for the engine and records the outcome in the archive."""
 
-    def __init__(self, root: Path, archive: Archive, network: Network, *, copy: bool) -> None:
+    def __init__(self, root: Path, archive: ArchiveStore, network: Network, *, copy: bool) -> None:
         self.root = root
         self.archive = archive
         self.network = network
@@ -74,8 +72,9 @@ class Fetcher:
         ``linked``, ``copied``). Raises ``KemopixError`` when it cannot."""
         sha = record.expected_sha256
         if sha:
-            pending = self._inflight.get(sha)
-            if pending is not None:
+            # Several waiters may wake when one download of this hash ends (or fails): each
+            # looks again, and only the first to find no copy and no download starts one.
+            while (pending := self._inflight.get(sha)) is not None:
                 await asyncio.shield(pending)
             held = self._held_copy(sha, record.path)
             if held is not None:
@@ -85,7 +84,8 @@ class Fetcher:
             try:
                 return await self._download(family, record, task)
             finally:
-                del self._inflight[sha]
+                if self._inflight.get(sha) is future:
+                    del self._inflight[sha]
                 future.set_result(None)
         return await self._download(family, record, task)
 
@@ -100,7 +100,7 @@ class Fetcher:
     async def _download(self, family: str, record: FileRecord, task: FileTask) -> str:
         dest = self.root / record.path
         headers = dict(record.headers)
-        part = dest.with_name(dest.name + ".part")
+        part = dest.with_name(dest.name + PART_SUFFIX)
         if record.etag and part.exists():
             # A resumed body must be the same version of the file as the bytes already held.
             headers["If-Range"] = record.etag

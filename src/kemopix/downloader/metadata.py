@@ -22,7 +22,15 @@ import msgspec
 from .markdown import html_to_markdown
 from .model import Post, RemoteFile
 
-__all__ = ["SidecarOptions", "set_mtime", "sidecar_document", "write_sidecars"]
+__all__ = [
+    "SidecarOptions",
+    "clear_stale_temps",
+    "set_mtime",
+    "sidecar_document",
+    "sidecar_names",
+    "write_atomic",
+    "write_sidecars",
+]
 
 SidecarPath = Callable[[str], Path]
 
@@ -49,11 +57,41 @@ def _to_json(value: Any) -> bytes:
     return msgspec.json.format(raw, indent=2) + b"\n"
 
 
+def _read_umask() -> int:
+    try:  # Linux says it without changing it (changing it races with other threads)
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_FILE_MODE = 0o666 & ~_read_umask()  # what open() gives a media file: sidecars get the same
+TEMP_PREFIX, TEMP_SUFFIX = ".kemopix-", ".tmp"
+
+
+def clear_stale_temps(folder: Path) -> None:
+    """Remove temporary sidecars a killed run left in ``folder``.
+
+    Only called by a process holding the output folder's lock: any such file is stale.
+    """
+    with contextlib.suppress(OSError):
+        for stale in folder.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
+            with contextlib.suppress(OSError):
+                stale.unlink()
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".kemopix-", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=path.parent)
     try:
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, _FILE_MODE)  # mkstemp makes 0600; a sidecar is no secret
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.replace(tmp, path)
@@ -114,6 +152,14 @@ def _markdown(post: Post) -> str:
     return "\n".join(lines) + "\n" + html_to_markdown(post.content)
 
 
+def sidecar_names(post_id: str) -> tuple[str, ...]:
+    """The names the sidecars of a post may take in its folder."""
+    return tuple(
+        f"{post_id}{ext}"
+        for ext in (".json", ".html", ".md", ".txt", ".comments.json", ".revisions.json")
+    )
+
+
 def write_sidecars(
     post: Post,
     where: SidecarPath,
@@ -130,6 +176,7 @@ def write_sidecars(
         written.append(path)
 
     key = post.key.id
+    clear_stale_temps(where(f"{key}.json").parent)
     if options.json:
         main = where(f"{key}.json")
         if revision > 1 and main.exists():

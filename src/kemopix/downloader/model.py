@@ -120,13 +120,15 @@ class Listed:
     """One entry of a listing page, before any detail is fetched.
 
     ``signature`` changes whenever the post does (title, edit date, file list), so an
-    incremental run can tell new and edited posts from those already archived.
+    incremental run can tell new and edited posts from those already archived. An entry with
+    a ``problem`` is reported as a failed post and leaves its listing unfinished.
     """
 
     key: PostKey
     signature: str
     published: datetime | None
     data: Any
+    problem: str | None = None  # the entry could not be understood (wrong types): reported
 
 
 def signature_of(*parts: Any) -> str:

@@ -129,8 +129,12 @@ def parse_target(url: str, origins: Origins | None = None) -> Target:
         raise InvalidInput("empty URL")
     if "://" not in text:
         text = "https://" + text
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(text)
+        host, _ = parts.hostname, parts.port  # both raise ValueError on a malformed netloc
+    except ValueError as exc:
+        raise InvalidInput(f"malformed URL {url!r}: {exc}") from None
+    if parts.scheme not in ("http", "https") or not host:
         raise InvalidInput(f"not an http(s) URL: {url!r}")
     site = (origins or Origins()).site_of(text)
     if site is None:

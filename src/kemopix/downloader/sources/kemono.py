@@ -77,6 +77,38 @@ def parse_date(value: Any) -> datetime | None:
     return moment.replace(tzinfo=UTC)
 
 
+def _kind(value: Any) -> str:
+    return "null" if value is None else type(value).__name__
+
+
+def _text(data: Raw, key: str, where: str, *, ident: bool = False) -> str:
+    """``data[key]`` as text: a string (or, for ``ident``, an integer id), absent is ""."""
+    value = data.get(key)
+    if value is None or isinstance(value, str):
+        return value or ""
+    if ident and isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    raise DecodeError(f"{where}: {key!r} is {_kind(value)} {str(value)[:40]}, expected text")
+
+
+def _check_post(data: Raw, where: str) -> None:
+    """Typed checks of the fields a post's folder and files are made from."""
+    for key in ("title", "content", "user"):
+        _text(data, key, where, ident=key == "user")
+    for key in ("published", "added", "edited"):
+        value = data.get(key)
+        if not (value is None or isinstance(value, (str, int, float))) or value is True:
+            raise DecodeError(f"{where}: {key!r} is {_kind(value)}, expected a date")
+    tags = data.get("tags")
+    if tags is not None and not (
+        isinstance(tags, list) and all(isinstance(t, (str, int)) for t in tags)
+    ):
+        raise DecodeError(f"{where}: 'tags' is {_kind(tags)}, expected a list of text")
+    for ref in _refs(data):
+        _text(ref, "path", where)
+        _text(ref, "name", where)
+
+
 def _refs(post: Raw) -> list[Raw]:
     refs: list[Raw] = []
     main = post.get("file")
@@ -85,7 +117,9 @@ def _refs(post: Raw) -> list[Raw]:
     attachments = post.get("attachments")
     if isinstance(attachments, str):  # some revisions carry them as JSON text (§6.11)
         attachments = []
-    for item in attachments or []:
+    if not isinstance(attachments, list):
+        attachments = []
+    for item in attachments:
         if isinstance(item, dict) and item.get("path"):
             refs.append(item)
     return refs
@@ -135,7 +169,9 @@ class KemonoSource:
                 raise NotFound(
                     f"no {service} creator {creator_id} on {site}", status=404, url=exc.url
                 ) from exc
-            name = str(profile.get("name") or "") if isinstance(profile, dict) else ""
+            if not isinstance(profile, dict):
+                raise DecodeError(f"{site} profile of {service}/{creator_id}: not an object")
+            name = _text(profile, "name", f"{site} profile of {service}/{creator_id}")
             known = self._creators[key] = Creator(site, service, creator_id, name)
         return known
 
@@ -194,10 +230,20 @@ class KemonoSource:
                 yield _CreatorPosts(self, site, creator, None)
 
     # -- posts --------------------------------------------------------------------------------
-    def listed(self, site: str, data: Raw) -> Listed:
-        post_id, service = str(data.get("id", "")), str(data.get("service", ""))
-        if not post_id or not service:
-            raise DecodeError(f"a {site} post without id or service: {str(data)[:120]}")
+    def listed(self, site: str, data: Any) -> Listed:
+        """A listing entry; one the site sent with wrong types carries its ``problem``."""
+        try:
+            if not isinstance(data, dict):
+                raise DecodeError(f"a {site} listing entry is {_kind(data)}, not a post object")
+            where = f"{site} post {str(data.get('id'))[:40]}"
+            post_id = _text(data, "id", where, ident=True)
+            service = _text(data, "service", where)
+            if not post_id or not service:
+                raise DecodeError(f"a {site} post without id or service: {str(data)[:120]}")
+            _check_post(data, where)
+        except DecodeError as exc:
+            ident = str(data.get("id"))[:40] if isinstance(data, dict) else "?"
+            return Listed(PostKey(site, "?", ident), "", None, data, problem=str(exc))
         edited = data.get("edited") if site in LEGACY_SITES else None
         sig = signature_of(data.get("title") or "", data.get("published"), _paths(data), edited)
         published = parse_date(data.get("published"))
@@ -233,6 +279,7 @@ class KemonoSource:
         comments: Any,
     ) -> Post:
         api = self.api(site)
+        _check_post(data, f"{site} post {entry.key.id}")
         # The 2025 envelope names each file's server (attachments, previews, videos): going
         # there directly saves the site's /data redirect (kemono-protocol.md §2.9).
         servers = {
@@ -312,9 +359,10 @@ class _CreatorPosts:
             page = await self.source.run(
                 self.site, raw.posts_page(api, creator.service, creator.id, offset, self.query)
             )
+            if not isinstance(page, list):
+                raise DecodeError(f"{self.label}: the posts page is {_kind(page)}, not a list")
             for item in page:
-                if isinstance(item, dict):
-                    yield self.source.listed(self.site, item)
+                yield self.source.listed(self.site, item)
             if len(page) < POSTS_STEP:
                 return
             offset += POSTS_STEP

@@ -1,0 +1,166 @@
+"""The archive's word under the ways users break runs: kill -9, two processes, slow hosts.
+
+Real processes against the Kemono emulator (four file hosts): a run killed at random instants
+and then run again plainly ends byte-exact; a second process on the same folder is refused
+and never corrupts anything; many slow bodies at once cannot deadlock the writer.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from kemopix.download import PART_SUFFIX, file_sha256
+from kemopix.emulators import KemonoEmulator
+
+
+@pytest.fixture(autouse=True)
+def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KEMOPIX_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("KEMOPIX_CACHE_DIR", str(tmp_path / "cache"))
+    for name in ("KEMOPIX_KEMONO_URL", "KEMOPIX_OUTPUT", "KEMOPIX_TEMPLATE"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def start(*argv: str) -> subprocess.Popen[str]:
+    """``kemopix ARGV`` in its own process (output captured)."""
+    code = f"import sys; from kemopix.cli import main; sys.exit(main({list(argv)!r}))"
+    return subprocess.Popen(
+        [sys.executable, "-c", code],
+        env=dict(os.environ),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def finish(child: subprocess.Popen[str], timeout: float = 90) -> tuple[int, str, str]:
+    try:
+        out, err = child.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        out, err = child.communicate()
+        pytest.fail(f"kemopix did not finish in {timeout} s (deadlock?)\n{err[-2000:]}")
+    return child.returncode, out, err
+
+
+def creator(emu: KemonoEmulator, name: str, posts: int, sizes: list[int]) -> str:
+    """A new creator whose post 0 is the oldest (listed last)."""
+    emu.add_creator("fanbox", name, name.title())
+    for n in range(posts):
+        files: list[tuple[str, int | bytes]] = [
+            (f"{name}-{n}-{i}.bin", size + n) for i, size in enumerate(sizes)
+        ]
+        day = 1_700_000_000 + n * 86_400
+        emu.add_post("fanbox", name, title=f"{name} {n}", files=files, published=day)
+    return f"{emu.url}/fanbox/user/{name}"
+
+
+def wait_for(check: Callable[[], bool], seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, "the run never got there"
+        time.sleep(0.05)
+
+
+def byte_exact(root: Path) -> int:
+    """Every file the sidecars list is whole (SHA-256 of its Kemono path); nothing temporary."""
+    count = 0
+    for sidecar in root.rglob("*.json"):
+        if sidecar.name.count(".") == 1 and sidecar.stem.isdigit():
+            for item in json.loads(sidecar.read_text())["kemopix"]["files"]:
+                assert file_sha256(root / item["path"]) == item["sha256"], item["path"]
+                count += 1
+    leftovers = [
+        p for p in root.rglob("*") if p.name.endswith((PART_SUFFIX, ".tmp", ".kemopix-link"))
+    ]
+    assert not leftovers
+    return count
+
+
+def test_kill_9_at_random_instants_then_one_plain_run(
+    kemono_emulator: KemonoEmulator, tmp_path: Path
+) -> None:
+    emu = kemono_emulator
+    url = creator(emu, "killed", 60, [100_000])
+    # Slow bodies (~300 KB/s each): a run takes a few seconds, so kills land everywhere:
+    # in the listing, in details, mid-body, between a body's end and the archive's commit.
+    emu.add_fault(kind="bandwidth", rate=300_000, path=r"^/data/", probability=1.0)
+    out = tmp_path / "out"
+    # --overlap 5: an incremental run stops after 5 known posts in a row (25 by default).
+    argv = ["download", url, "--kemono-url", emu.url, "-o", str(out), "-q", "--overlap", "5"]
+    # First the case that fooled the archive: the listing read, the newest posts done, the
+    # oldest not yet. The listing was marked complete then, and the next runs stopped after
+    # the known posts at its top, never reaching the rest.
+    child = start(*argv)
+    wait_for(lambda: len(list(out.rglob("*.bin"))) >= 35)
+    child.send_signal(signal.SIGKILL)
+    child.communicate(timeout=30)
+    rng = random.Random(11)
+    for _ in range(6):
+        child = start(*argv)
+        time.sleep(rng.uniform(0.4, 2.0))
+        child.send_signal(signal.SIGKILL)
+        child.communicate(timeout=30)
+    emu.clear_faults()
+    code, _, err = finish(start(*argv))
+    assert code == 0, err
+    assert byte_exact(out) == 60
+    code, report, _ = finish(start("verify", "--check-only", "-o", str(out)))
+    assert code == 0 and "60 good, 0 bad" in report
+
+
+def test_a_second_process_is_refused_and_nothing_is_corrupt(
+    kemono_emulator: KemonoEmulator, tmp_path: Path
+) -> None:
+    emu = kemono_emulator
+    url = creator(emu, "shared", 12, [200_000])
+    emu.add_fault(kind="bandwidth", rate=300_000, path=r"^/data/", probability=1.0)
+    out = tmp_path / "out"
+    argv = ["download", url, "--kemono-url", emu.url, "-o", str(out)]
+    first = start(*argv, "-q")
+    deadline = time.monotonic() + 20
+    while not list(out.rglob("*" + PART_SUFFIX)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    second = start(*argv)
+    verify = start("verify", "-o", str(out))
+    for other in (second, verify):
+        started = time.monotonic()
+        code, _, err = finish(other, timeout=30)
+        assert code == 2
+        assert time.monotonic() - started < 10  # refused at once, not after waiting
+        lines = err.strip().splitlines()
+        assert len(lines) == 1 and "another kemopix is working in" in lines[0]
+    code, _, err = finish(first)
+    assert code == 0, err
+    assert byte_exact(out) == 12
+    emu.clear_faults()
+    code, _, _ = finish(start(*argv, "-q"))
+    assert code == 0
+    code, report, _ = finish(start("verify", "-o", str(out)))
+    assert code == 0 and "12 good, 0 bad" in report
+
+
+def test_many_slow_bodies_on_four_hosts_cannot_deadlock(
+    kemono_emulator: KemonoEmulator, tmp_path: Path
+) -> None:
+    emu = kemono_emulator
+    assert len(emu.file_host_urls) == 4
+    url = creator(emu, "wide", 64, [700_000])
+    # Each body arrives in many pieces, slowly: up to 4 hosts x 16 bodies are open at once,
+    # far more than writer threads.
+    emu.add_fault(kind="bandwidth", rate=1_000_000, path=r"^/data/", probability=1.0)
+    out = tmp_path / "out"
+    argv = ["download", url, "--kemono-url", emu.url, "-o", str(out), "--concurrency", "16"]
+    code, _, err = finish(start(*argv, "-q"), timeout=120)
+    assert code == 0, err
+    assert byte_exact(out) == 64
