@@ -207,8 +207,12 @@ def create_app(index: Index, *, refresh_interval: float = 1.0) -> web.Applicatio
             made = await asyncio.to_thread(thumbnail, path, info["media"], index.thumbs_dir())
         except MediaError as exc:
             raise web.HTTPNotFound(text=str(exc)) from None
-        headers = {"Cache-Control": "public, max-age=604800", "Content-Type": "image/webp"}
-        return web.FileResponse(made, headers=headers)
+        etag = f'"{made.stem}"'  # the cache key: source path, size and mtime
+        headers = {"Cache-Control": "public, max-age=604800", "ETag": etag}
+        if etag in request.headers.get("If-None-Match", ""):
+            return web.Response(status=304, headers=headers)
+        body = await asyncio.to_thread(made.read_bytes)
+        return web.Response(body=body, content_type="image/webp", headers=headers)
 
     frames_cache: dict[int, list[str]] = {}
 
