@@ -73,6 +73,22 @@ def png_bytes(color: tuple[int, int, int], size: tuple[int, int] = (64, 48)) -> 
     return out.getvalue()
 
 
+def media_bytes(kind: str) -> bytes:
+    """One second of real WebM video or Ogg/Opus audio, made with imageio-ffmpeg's ffmpeg."""
+    import subprocess
+    import tempfile
+
+    import imageio_ffmpeg
+
+    source = "testsrc=duration=1:size=160x120:rate=10" if kind == "webm" else "sine=duration=1"
+    codec = ["-c:v", "libvpx", "-b:v", "100k"] if kind == "webm" else ["-c:a", "libopus"]
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / f"clip.{kind}"
+        command = [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i", source]
+        subprocess.run([*command, *codec, str(target)], check=True, timeout=60)
+        return target.read_bytes()
+
+
 def hostile_content(canary: str) -> str:
     return (
         "<p>Hostile <b>body</b></p>"
@@ -96,6 +112,7 @@ class BuiltArchive:
     canary: Canary
     hostile_id: str
     inline_id: str
+    clip_id: str
     failed_name: str
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -129,6 +146,14 @@ def build_archive(
         files=[("inline.png", png_bytes((30, 200, 30))), ("broken.bin", 4000)],
         tags=["inline"],
     )
+    clip = kemono.add_post(
+        service,
+        creator,
+        title="Clip and song",
+        content="<p>Moving pictures</p>",
+        files=[("clip.webm", media_bytes("webm")), ("song.ogg", media_bytes("ogg"))],
+        tags=["media"],
+    )
     inline_path = with_inline["file"]["path"]
     kemono.edit_post(
         service, creator, with_inline["id"], content=f'<p>Look:</p><img src="/data{inline_path}">'
@@ -159,7 +184,9 @@ def build_archive(
         assert _run("download", f"{pixiv.url}/users/{pixiv.demo_account['artist_id']}", *px) == 0
     kemono.clear_faults()
     try:
-        yield BuiltArchive(root, canary, str(hostile["id"]), str(with_inline["id"]), "broken.bin")
+        yield BuiltArchive(
+            root, canary, str(hostile["id"]), str(with_inline["id"]), str(clip["id"]), "broken.bin"
+        )
     finally:
         canary.close()
 

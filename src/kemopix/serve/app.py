@@ -21,7 +21,7 @@ import jinja2
 from aiohttp import web
 
 from .index import Index
-from .media import MediaError, thumbnail, ugoira_frame
+from .media import MediaError, placeholder, thumbnail, ugoira_frame
 from .openapi import openapi_document
 from .source import ugoira_frames
 from .views import (
@@ -206,7 +206,8 @@ def create_app(index: Index, *, refresh_interval: float = 1.0) -> web.Applicatio
         try:
             made = await asyncio.to_thread(thumbnail, path, info["media"], index.thumbs_dir())
         except MediaError as exc:
-            raise web.HTTPNotFound(text=str(exc)) from None
+            headers = {"Cache-Control": "no-cache", "X-Kemopix-Thumbnail": str(exc)[:200]}
+            return web.Response(body=placeholder(), content_type="image/webp", headers=headers)
         etag = f'"{made.stem}"'  # the cache key: source path, size and mtime
         headers = {"Cache-Control": "public, max-age=604800", "ETag": etag}
         if etag in request.headers.get("If-None-Match", ""):

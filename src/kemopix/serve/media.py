@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import os
@@ -10,7 +11,7 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
-__all__ = ["THUMB_SIZE", "MediaError", "thumbnail", "ugoira_frame"]
+__all__ = ["THUMB_SIZE", "MediaError", "placeholder", "thumbnail", "ugoira_frame"]
 
 THUMB_SIZE = 360
 MAX_FRAME_BYTES = 64 * 1024 * 1024
@@ -28,6 +29,14 @@ def _thumb_of(image: Image.Image) -> bytes:
         image = image.convert("RGBA" if "transparency" in image.info else "RGB")
     out = io.BytesIO()
     image.save(out, "WEBP", quality=80, method=2)
+    return out.getvalue()
+
+
+@functools.cache
+def placeholder() -> bytes:
+    """A plain tile shown where a thumbnail cannot be made (a damaged or non-image file)."""
+    out = io.BytesIO()
+    Image.new("RGB", (THUMB_SIZE, THUMB_SIZE), (40, 42, 48)).save(out, "WEBP", quality=50)
     return out.getvalue()
 
 
