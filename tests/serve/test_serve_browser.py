@@ -7,6 +7,7 @@ nothing. Screenshots of every page land in test-artifacts/screenshots/.
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Iterator
 
@@ -161,7 +162,7 @@ def test_ugoira_plays_with_its_delays(watched: Watched, server: ArchiveServer) -
     count = len(UGOIRA_DELAYS)
     assert frames[:13] == [i % count for i in range(13)]
     times = [entry["t"] for entry in log]
-    shown = [b - a for a, b in zip(times, times[1:], strict=False)][:12]
+    shown = [b - a for a, b in itertools.pairwise(times)][:12]
     expected = [UGOIRA_DELAYS[i % count] for i in range(12)]
     # Each frame is due at start + the delays before it: no drift over three loops.
     assert abs((times[12] - times[0]) - sum(expected)) < 40, (shown, expected)
