@@ -17,8 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .._protocol.errors import KemopixError
+
 __all__ = [
     "ARCHIVE_NAME",
+    "ArchiveError",
     "ArchivePost",
     "ArchiveSource",
     "FileRow",
@@ -29,6 +32,10 @@ __all__ = [
 
 ARCHIVE_NAME = ".kemopix-archive.sqlite3"
 _SIDECAR_SUFFIXES = (".revisions.json", ".comments.json")
+
+
+class ArchiveError(KemopixError):
+    """The archive's database cannot be read (not a kemopix archive, damaged, locked)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,10 +131,15 @@ class ArchiveSource:
     @contextlib.contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
         uri = self.path.absolute().as_uri() + "?mode=ro"
-        db = sqlite3.connect(uri, uri=True, timeout=30.0)
+        try:
+            db = sqlite3.connect(uri, uri=True, timeout=30.0)
+        except sqlite3.Error as exc:
+            raise ArchiveError(f"cannot open the archive {self.path}: {exc}") from exc
         db.row_factory = sqlite3.Row
         try:
             yield db
+        except sqlite3.Error as exc:
+            raise ArchiveError(f"cannot read the archive {self.path}: {exc}") from exc
         finally:
             db.close()
 
