@@ -29,6 +29,7 @@ demo: $(STAMP)
 	$(BIN)/kemopix demo
 
 test: $(STAMP) $(PEERS_STAMP)
+	@command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)  # browser tests of `kemopix serve`
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy

@@ -50,6 +50,10 @@ def _handler(name: str) -> Callable[[argparse.Namespace], int]:
         from .demo import demo_command, emulate_command
 
         return emulate_command if name == "emulate" else demo_command
+    if name == "serve":
+        from ..serve.cli import serve_command
+
+        return serve_command
     from . import commands
 
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {

@@ -236,6 +236,18 @@ def build_parser(
         if emulator_hooks is not None:
             emulator_hooks(site, child)
 
+    # kemopix serve (its code is imported only when it runs: kemopix.serve.cli)
+    serve = _add(
+        sub, "serve", "browse an archive folder in a web browser (and a JSON API)", "serve"
+    )
+    _output_dir(serve)
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8765, help="port (8765)")
+    serve.add_argument("--open", action="store_true", help="open the gallery in a web browser")
+    serve.add_argument(
+        "--config", metavar="FILE", help="config file (default: <config>/config.toml)"
+    )
+
     demo = _add(
         sub,
         "demo",
