@@ -56,7 +56,8 @@ def _show(value: Any) -> str:
 async def _first(args: argparse.Namespace) -> _FirstPost:
     config = load_config(Path(args.config) if args.config else None)
     targets = parse_targets(list(args.urls), origins_for(args, config))
-    root = output_root(args, config)
+    # An archive that does not exist: every post is new, so the first one shows (written: none).
+    root = output_root(args, config) / ".kemopix-fields"
     settings = build_settings(args, config, root, dry_run=True)
     reporter = _FirstPost()
     reporter.outer = asyncio.current_task()
