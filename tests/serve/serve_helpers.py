@@ -199,6 +199,8 @@ def snapshot(root: Path) -> dict[str, tuple[int, int]]:
         for name in names:
             if name.startswith(".kemopix-archive.sqlite3"):
                 continue  # SQLite may checkpoint its WAL on a reader's close
+            if name == ".kemopix-lock":
+                continue  # the downloader's own one-process-per-folder lock, rewritten per run
             st = os.stat(os.path.join(folder, name))
             out[os.path.relpath(os.path.join(folder, name), root)] = (st.st_size, st.st_mtime_ns)
     return out
