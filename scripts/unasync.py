@@ -40,6 +40,8 @@ RENAMES = {
     "ClientSession": "Session",
 }
 KEYWORDS = {"async", "await"}
+# Text tokens: whole strings, and from Python 3.12 on the literal parts of f-strings.
+TEXT = {tokenize.STRING, tokenize.COMMENT, getattr(tokenize, "FSTRING_MIDDLE", tokenize.STRING)}
 _WORDS = re.compile(r"\b(" + "|".join(map(re.escape, RENAMES)) + r")\b")
 _KEYWORDS_IN_TEXT = re.compile(r"\b(?:await|async)\s+(?=[\w(])")
 
@@ -86,7 +88,7 @@ def unasync(source: str) -> str:
             text = RENAMES.get(text, text)
         elif token.type == tokenize.STRING and module_docstring:
             pass
-        elif token.type in (tokenize.STRING, tokenize.COMMENT):
+        elif token.type in TEXT:
             text = _text(text)
         if token.type not in (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE):
             module_docstring = False

@@ -92,7 +92,7 @@ class SyncBackend(ClientState):
 
 
 class AsyncBackend(ClientState):
-    """Coroutines over aiohttp, made on first use inside the running loop.
+    """Coroutines over an aiohttp session (made on first use, inside the running loop).
 
     ``site`` (hosts) defaults to ``PixivSite.from_env()``, ``config`` to
     ``kemopix.sites.pixiv.PIXIV``; ``session`` may be an ``aiohttp.ClientSession`` to share

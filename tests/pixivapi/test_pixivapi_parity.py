@@ -141,6 +141,7 @@ class AsyncClient(AsyncBackend):
 
     def session(self) -> aiohttp.ClientSession:
         awaited = self.awaitable  # names that merely start with a keyword stay
+        note = f"AsyncClient {await self.aclose()!r}"
         return await  (self.async_thing)
 '''
     assert (
@@ -159,6 +160,7 @@ class Client(SyncBackend):
 
     def session(self) -> requests.Session:
         awaited = self.awaitable  # names that merely start with a keyword stay
+        note = f"Client {self.close()!r}"
         return (self.async_thing)
 '''
     )
