@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import math
+import sqlite3
 import threading
 from pathlib import Path
 
 import pytest
 
+from kemopix._protocol import Request
+from kemopix._protocol.throttle import Attempt
 from kemopix.downloader.budget_store import LocalBudgets, SharedBudgets
 from kemopix.downloader.pacing import (
     DECAY,
@@ -20,6 +23,7 @@ from kemopix.downloader.pacing import (
     reserve,
     throttled,
 )
+from kemopix.downloader.traffic import HostPolicy, Traffic
 
 
 def run_round(conc: Concurrency, now: float, seconds: float, units: float) -> float:
@@ -147,3 +151,34 @@ def test_shared_budget_is_shared_between_connections(tmp_path: Path) -> None:
     local = LocalBudgets()
     _, wait = local.update("h", default, lambda s: reserve(s, 100.0))
     assert wait == 0.0
+
+
+def test_a_few_refusals_do_not_slow_the_next_process(tmp_path: Path) -> None:
+    path = tmp_path / "budget.sqlite3"
+    first = SharedBudgets(path)
+    default = BudgetState.initial(None, 5, 100.0)
+    first.update(
+        "https://kemono.cr", default, lambda s: (throttled(s, 100.0, 50.0, 1.0, learn=True), 0.0)
+    )
+    first.close()
+    second = SharedBudgets(path)  # the next run, ten seconds later
+    later = BudgetState.initial(None, 5, 110.0)
+    state, wait = second.update("https://kemono.cr", later, lambda s: reserve(s, 110.0))
+    assert state.learned == pytest.approx(45.0) and wait < 0.01
+    rate = state.current(110.0)
+    assert rate is not None and rate > 45.0 * 5  # relaxed by e^(9/DECAY) already
+    second.close()
+
+
+def test_loopback_budgets_stay_in_the_process(tmp_path: Path) -> None:
+    path = tmp_path / "budget.sqlite3"
+    traffic = Traffic(lambda host: HostPolicy(rate=1.0), SharedBudgets(path))
+    local = Request.build("GET", "http://127.0.0.1:8000/api")
+    public = Request.build("GET", "https://kemono.cr/api")
+    for request in (local, public):
+        traffic.book(request, 0.0)
+        traffic.observe(Attempt(request, None, 0.0, 0.0))
+    traffic.close()
+    with sqlite3.connect(path) as db:
+        hosts = [row[0] for row in db.execute("SELECT host FROM budgets")]
+    assert hosts == ["https://kemono.cr"]
