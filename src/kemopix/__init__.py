@@ -9,6 +9,7 @@ from ._protocol.errors import (
     Challenge,
     ClientError,
     ConnectError,
+    ConnectionRefused,
     ConnectTimeout,
     DecodeError,
     Forbidden,
@@ -16,10 +17,13 @@ from ._protocol.errors import (
     IntegrityError,
     InvalidInput,
     KemopixError,
+    LimitExceeded,
     NetworkError,
     NotFound,
     RateLimited,
     ReadTimeout,
+    ResponseTooLarge,
+    ResponseTooSlow,
     ServerError,
     Timeout,
     TransportError,
@@ -28,6 +32,7 @@ from ._protocol.errors import (
     UnsafePathError,
 )
 from ._protocol.http import Timeout as Timeouts
+from ._protocol.limits import Limits
 from ._protocol.ratelimit import RateLimit
 from ._protocol.retry import RetryPolicy
 from ._protocol.secrets import Secret
@@ -44,6 +49,7 @@ __all__ = [
     "Config",
     "ConnectError",
     "ConnectTimeout",
+    "ConnectionRefused",
     "DecodeError",
     "DownloadResult",
     "Forbidden",
@@ -51,12 +57,16 @@ __all__ = [
     "IntegrityError",
     "InvalidInput",
     "KemopixError",
+    "LimitExceeded",
+    "Limits",
     "NetworkError",
     "NotFound",
     "PathBudget",
     "RateLimit",
     "RateLimited",
     "ReadTimeout",
+    "ResponseTooLarge",
+    "ResponseTooSlow",
     "RetryPolicy",
     "Secret",
     "ServerError",

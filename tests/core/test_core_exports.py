@@ -13,7 +13,8 @@ EXPECTED_KEMOPIX = {
     "HTTPStatusError", "IntegrityError", "InvalidInput", "KemopixError", "NetworkError",
     "NotFound", "PathBudget", "RateLimit", "RateLimited", "ReadTimeout", "RetryPolicy", "Secret",
     "ServerError", "Timeout", "Timeouts", "TransportError", "TruncatedBody", "Unauthorized",
-    "UnsafePathError", "__version__", "safe_join", "sanitize_component",
+    "UnsafePathError", "__version__", "safe_join", "sanitize_component", "ConnectionRefused",
+    "LimitExceeded", "Limits", "ResponseTooLarge", "ResponseTooSlow",
 }  # fmt: skip
 
 
@@ -30,6 +31,10 @@ def test_error_tree_shape() -> None:
     assert issubclass(kemopix.TruncatedBody, kemopix.DecodeError)
     assert issubclass(kemopix.ConnectTimeout, kemopix.Timeout)
     assert issubclass(kemopix.Timeout, kemopix.TransportError)
+    assert issubclass(kemopix.ConnectionRefused, kemopix.ConnectError)
+    assert issubclass(kemopix.ResponseTooLarge, kemopix.LimitExceeded)
+    assert issubclass(kemopix.ResponseTooSlow, kemopix.LimitExceeded)
+    assert issubclass(kemopix.LimitExceeded, kemopix.TransportError)
     assert issubclass(kemopix.UnsafePathError, ValueError)
     for name in kemopix.__all__:
         obj = getattr(kemopix, name)

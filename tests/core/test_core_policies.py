@@ -9,6 +9,7 @@ import pytest
 
 from kemopix._protocol import (
     ConnectError,
+    ConnectionRefused,
     DecodeError,
     Flow,
     HostLimiter,
@@ -144,3 +145,11 @@ def test_supervise_sleeps_for_budget_and_retry_after() -> None:
     assert sent == 3
     # Retry-After 5 s, then the bucket (1/s) spaces the third request one second after the second.
     assert slept == [5.0, pytest.approx(1.0)]
+
+
+def test_refused_connection_is_retried_once_quickly() -> None:
+    policy = RetryPolicy(backoff=0.25)
+    refused = ConnectionRefused("down")
+    assert policy.decide(GET, 1, refused, NOW, random.Random(0)) == 0.25
+    assert policy.decide(GET, 2, refused, NOW, random.Random(0)) is None
+    assert policy.attempts_for(refused) == 2 and policy.attempts_for(ReadTimeout("slow")) == 5

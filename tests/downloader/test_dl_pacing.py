@@ -1,19 +1,29 @@
-"""Pure pacing rules: AIMD concurrency and the adaptive rate budget, on a fake clock."""
+"""Pure pacing rules: AIMD concurrency and the adaptive, decaying rate budget, on a fake clock."""
 
 from __future__ import annotations
 
+import math
+import sqlite3
 import threading
 from pathlib import Path
 
+import pytest
+
+from kemopix._protocol import Request
+from kemopix._protocol.throttle import Attempt
 from kemopix.downloader.budget_store import LocalBudgets, SharedBudgets
 from kemopix.downloader.pacing import (
+    DECAY,
+    FORGET,
     RATE_FLOOR,
+    WINDOW,
     BudgetState,
     Concurrency,
+    Signals,
     reserve,
-    succeeded,
     throttled,
 )
+from kemopix.downloader.traffic import HostPolicy, Traffic
 
 
 def run_round(conc: Concurrency, now: float, seconds: float, units: float) -> float:
@@ -61,10 +71,10 @@ def test_unlimited_budget_only_obeys_pauses() -> None:
     for _ in range(100):
         state, wait = reserve(state, 0.0)
         assert wait == 0.0
-    state = throttled(state, 0.0, achieved=20.0, retry_after=2.0)
-    assert state.rate is not None and abs(state.rate - 18.0) < 1e-9
+    state = throttled(state, 0.0, achieved=20.0, retry_after=2.0, learn=False)
+    assert state.learned is None  # a lone refusal pauses, it does not teach a rate
     _, wait = reserve(state, 1.0)
-    assert abs(wait - 1.0) < 1e-9  # the Retry-After pause dominates
+    assert abs(wait - 1.0) < 1e-9  # the Retry-After pause
 
 
 def test_rate_budget_spaces_requests() -> None:
@@ -76,41 +86,46 @@ def test_rate_budget_spaces_requests() -> None:
     assert waits == [0.0, 0.0, 0.5, 1.0, 1.5]
 
 
-def recover(state: BudgetState, seconds: int, start: float = 0.0) -> BudgetState:
-    previous = start
-    for second in range(1, seconds + 1):
-        state = succeeded(state, start + second, previous)
-        previous = start + second
-    return state
-
-
-def test_throttle_sets_a_ceiling_and_recovers_under_it() -> None:
+def test_learned_rate_decays_back_to_unlimited() -> None:
     state = BudgetState.initial(None, 5, 0.0)
-    state = throttled(state, 0.0, achieved=10.0, retry_after=1.0)
-    assert state.ceiling == 10.0 and state.rate == 9.0 and state.learned
-    assert state.burst == 1 and state.updated == 1.0  # nothing refills during the pause
-    state = recover(state, 20)
-    assert state.rate is not None and abs(state.rate - 9.7) < 1e-9  # just under the ceiling
-    # Refused again at 9.7: the ceiling comes down to it.
-    state = throttled(state, 21.0, achieved=9.5, retry_after=None)
-    assert state.ceiling is not None and abs(state.ceiling - 9.7) < 1e-9
-    state = recover(state, 10, start=21.0)
-    assert state.rate is not None and state.rate < 9.7
+    state = throttled(state, 0.0, achieved=10.0, retry_after=1.0, learn=True)
+    assert state.learned == 9.0 and state.updated == 1.0  # nothing refills during the pause
+    assert state.current(1.0) == pytest.approx(9.0)  # decay starts when the pause ends
+    assert state.current(1.0 + DECAY) == pytest.approx(9.0 * math.e)
+    rate = state.current(1.0 + 5 * DECAY)
+    assert rate is not None and rate > 1000  # practically unlimited again
+    state, wait = reserve(state, 1.0 + FORGET + 1)
+    assert state.learned is None and wait == 0.0
 
 
-def test_calm_ceiling_is_probed_but_never_above_cap() -> None:
-    state = throttled(BudgetState.initial(10.0, 5, 0.0), 0.0, achieved=8.0, retry_after=None)
-    assert state.ceiling == 8.0 and state.rate is not None and abs(state.rate - 7.2) < 1e-9
-    state = recover(state, 200)
-    assert state.rate == 10.0  # probing found more room, up to the configured cap
-    floor = throttled(BudgetState.initial(None, 1, 0.0), 0.0, achieved=0.0, retry_after=None)
-    assert floor.rate is not None and floor.rate >= RATE_FLOOR
+def test_learned_rate_decays_to_the_configured_rate_never_above() -> None:
+    state = throttled(
+        BudgetState.initial(2.0, 5, 0.0), 0.0, achieved=8.0, retry_after=None, learn=True
+    )
+    assert state.learned == pytest.approx(1.8)  # at most the configured rate, cut by 10%
+    for now in (0.0, 1.0, 10.0, 100.0):
+        rate = state.current(now)
+        assert rate is not None and 1.8 - 1e-9 <= rate <= 2.0
+    assert state.current(100.0) == pytest.approx(2.0)
 
 
-def test_learned_rate_is_forgotten_when_idle() -> None:
-    state = throttled(BudgetState.initial(None, 5, 0.0), 0.0, achieved=5.0, retry_after=None)
-    state, wait = reserve(state, 1000.0)
-    assert state.rate is None and wait == 0.0
+def test_repeated_refusals_learn_a_lower_rate_with_a_floor() -> None:
+    state = BudgetState.initial(None, 5, 0.0)
+    state = throttled(state, 0.0, achieved=10.0, retry_after=None, learn=True)
+    state = throttled(state, 0.5, achieved=4.0, retry_after=None, learn=True)
+    assert state.learned == pytest.approx(3.6)
+    floor = throttled(
+        BudgetState.initial(None, 1, 0.0), 0.0, achieved=0.0, retry_after=None, learn=True
+    )
+    assert floor.learned is not None and floor.learned >= RATE_FLOOR
+
+
+def test_signals_count_the_recent_window() -> None:
+    signals = Signals()
+    assert signals.add(True) == 1
+    for _ in range(WINDOW - 1):
+        signals.add(False)
+    assert signals.add(False) == 0  # the old signal left the window
 
 
 def test_shared_budget_is_shared_between_connections(tmp_path: Path) -> None:
@@ -136,3 +151,34 @@ def test_shared_budget_is_shared_between_connections(tmp_path: Path) -> None:
     local = LocalBudgets()
     _, wait = local.update("h", default, lambda s: reserve(s, 100.0))
     assert wait == 0.0
+
+
+def test_a_few_refusals_do_not_slow_the_next_process(tmp_path: Path) -> None:
+    path = tmp_path / "budget.sqlite3"
+    first = SharedBudgets(path)
+    default = BudgetState.initial(None, 5, 100.0)
+    first.update(
+        "https://kemono.cr", default, lambda s: (throttled(s, 100.0, 50.0, 1.0, learn=True), 0.0)
+    )
+    first.close()
+    second = SharedBudgets(path)  # the next run, ten seconds later
+    later = BudgetState.initial(None, 5, 110.0)
+    state, wait = second.update("https://kemono.cr", later, lambda s: reserve(s, 110.0))
+    assert state.learned == pytest.approx(45.0) and wait < 0.01
+    rate = state.current(110.0)
+    assert rate is not None and rate > 45.0 * 5  # relaxed by e^(9/DECAY) already
+    second.close()
+
+
+def test_loopback_budgets_stay_in_the_process(tmp_path: Path) -> None:
+    path = tmp_path / "budget.sqlite3"
+    traffic = Traffic(lambda host: HostPolicy(rate=1.0), SharedBudgets(path))
+    local = Request.build("GET", "http://127.0.0.1:8000/api")
+    public = Request.build("GET", "https://kemono.cr/api")
+    for request in (local, public):
+        traffic.book(request, 0.0)
+        traffic.observe(Attempt(request, None, 0.0, 0.0))
+    traffic.close()
+    with sqlite3.connect(path) as db:
+        hosts = [row[0] for row in db.execute("SELECT host FROM budgets")]
+    assert hosts == ["https://kemono.cr"]

@@ -115,7 +115,9 @@ def _attempt(
             assert outcome is not None
             return outcome
         if on_retry is not None:
-            on_retry(RetryEvent(request, attempt, retry.max_attempts, delay, _reason(outcome)))
+            on_retry(
+                RetryEvent(request, attempt, retry.attempts_for(outcome), delay, _reason(outcome))
+            )
         if request.sink is not None:
             request = request.sink.resume(request)
         yield Sleep(delay)

@@ -63,10 +63,10 @@ class RetryPolicy:
 
         ``retry_after`` is the answer's Retry-After when the caller has parsed it already.
         """
-        if attempt >= self.max_attempts:
+        if attempt >= self.attempts_for(outcome):
             return None
         if isinstance(outcome, ConnectionRefused):
-            return self.backoff if attempt < self.refused_attempts else None
+            return self.backoff
         server_delay: float | None = None
         if isinstance(outcome, Response):
             if not self.should_retry_response(outcome):
@@ -84,6 +84,12 @@ class RetryPolicy:
             return None if server_delay > self.max_retry_after else server_delay
         base = min(self.max_backoff, self.backoff * 2.0 ** (attempt - 1))
         return base + base * self.jitter * rng.random()
+
+    def attempts_for(self, outcome: Outcome) -> int:
+        """How many attempts in all an outcome like this one gets."""
+        if isinstance(outcome, ConnectionRefused):
+            return min(self.max_attempts, self.refused_attempts)
+        return self.max_attempts
 
     def should_retry_response(self, response: Response) -> bool:
         if response.status in self.statuses:

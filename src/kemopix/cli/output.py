@@ -29,6 +29,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
+from .._protocol.retry import RetryEvent
 from ..downloader.model import Post, RemoteFile
 from ..downloader.reporting import FileTask, PlannedFile, Reporter, Summary
 from .echo import echo
@@ -155,6 +156,9 @@ class LineReporter(Reporter):
         line = self.brief_warning(message)
         if line is not None:
             echo(f"kemopix: {line}", file=self.err, flush=True)
+
+    def retrying(self, event: RetryEvent) -> None:
+        self.say(f"retry: {event}")
 
     def finished(self, summary: Summary) -> None:
         if self.quiet:
@@ -369,6 +373,12 @@ class JsonReporter(Reporter):
 
     def warning(self, message: str) -> None:
         self.emit("warning", message=message)
+
+    def retrying(self, event: RetryEvent) -> None:
+        request = event.request
+        self.emit(
+            "retry", url=request.url, attempt=event.attempt, delay=event.delay, reason=event.reason
+        )
 
     def finished(self, summary: Summary) -> None:
         self.emit("summary", **summary.as_dict())

@@ -3,7 +3,10 @@
 Several kemopix processes pointed at the same site share one budget through
 ``<cache>/rate-budget.sqlite3``: each reservation is one short ``BEGIN IMMEDIATE`` transaction,
 so the processes together stay within the host's rate, and a throttling answer seen by one
-slows all of them. Times are wall-clock seconds (comparable across processes).
+slows all of them. Times are wall-clock seconds (comparable across processes). What is shared
+is the bucket's fill, the pause and the learned rate, which relaxes back to the configured rate
+within seconds (``pacing.DECAY``): a few refusals never make a later run slower. Each process
+brings its own configured rate and burst. Loopback hosts (local servers) are never shared.
 """
 
 from __future__ import annotations
@@ -64,10 +67,9 @@ class LocalBudgets:
 
 
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS host_budgets (
-    host TEXT PRIMARY KEY, rate REAL, cap REAL, burst INTEGER NOT NULL, tokens REAL NOT NULL,
-    updated REAL NOT NULL, paused_until REAL NOT NULL, learned INTEGER NOT NULL,
-    ceiling REAL, calm_since REAL NOT NULL
+CREATE TABLE IF NOT EXISTS budgets (
+    host TEXT PRIMARY KEY, tokens REAL NOT NULL, updated REAL NOT NULL,
+    paused_until REAL NOT NULL, learned REAL, learned_at REAL NOT NULL
 )
 """
 
@@ -75,7 +77,7 @@ CREATE TABLE IF NOT EXISTS host_budgets (
 class SharedBudgets:
     """Budgets shared by every kemopix process of this user (SQLite, one row per host).
 
-    The configured cap comes from the caller each time, so a process started with a lower
+    The configured rate comes from the caller each time, so a process started with a lower
     ``--rate`` than another still obeys its own.
     """
 
@@ -91,6 +93,7 @@ class SharedBudgets:
         # Budgets are seconds-long state: losing the last update to a crash is harmless, an
         # fsync per request is not.
         self._db.execute("PRAGMA synchronous=OFF")
+        self._db.execute("DROP TABLE IF EXISTS host_budgets")  # the first layout: rates for good
         self._db.execute(_SCHEMA)
         self._lock = threading.Lock()
 
@@ -99,42 +102,25 @@ class SharedBudgets:
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 row = self._db.execute(
-                    "SELECT rate, cap, burst, tokens, updated, paused_until, learned, ceiling,"
-                    " calm_since FROM host_budgets WHERE host=?",
+                    "SELECT tokens, updated, paused_until, learned, learned_at FROM budgets"
+                    " WHERE host=?",
                     (host,),
                 ).fetchone()
                 state = default
                 if row is not None:
-                    learned = bool(row[6])
-                    # A learned rate (and its burst) is shared; otherwise this process's own
-                    # configured rate applies, so two processes may run with different caps.
-                    burst = int(row[2]) if learned else default.burst
                     state = BudgetState(
-                        rate=row[0] if learned else default.rate,
-                        cap=default.cap,
-                        burst=burst,
-                        tokens=min(float(burst), row[3]),
-                        updated=row[4],
-                        paused_until=row[5],
-                        learned=learned,
-                        ceiling=row[7] if learned else None,
-                        calm_since=row[8] if learned else 0.0,
+                        rate=default.rate,
+                        burst=default.burst,
+                        tokens=min(float(default.burst), row[0]),
+                        updated=row[1],
+                        paused_until=row[2],
+                        learned=row[3],
+                        learned_at=row[4],
                     )
                 new, value = change(state)
                 self._db.execute(
-                    "INSERT OR REPLACE INTO host_budgets VALUES (?,?,?,?,?,?,?,?,?,?)",
-                    (
-                        host,
-                        new.rate,
-                        new.cap,
-                        new.burst,
-                        new.tokens,
-                        new.updated,
-                        new.paused_until,
-                        int(new.learned),
-                        new.ceiling,
-                        new.calm_since,
-                    ),
+                    "INSERT OR REPLACE INTO budgets VALUES (?,?,?,?,?,?)",
+                    (host, new.tokens, new.updated, new.paused_until, new.learned, new.learned_at),
                 )
                 self._db.execute("COMMIT")
             except BaseException:

@@ -95,6 +95,7 @@ class Engine:
         self.network = network
         self.sources = sources
         self.reporter = reporter or Reporter()
+        network.on_retry = self.reporter.retrying
         self.summary = Summary()
         self.budget = Budget(settings.max_files, settings.max_bytes)
         self.fetcher = Fetcher(settings.root, archive, network, copy=settings.copy)

@@ -1,20 +1,22 @@
-"""The engine's network: one ``AsyncRunner`` per site family over shared traffic control.
+"""The engine's network: one ``AsyncRunner`` per site family, one pacing policy for all.
 
-Kemono-compatible sites and pixiv get their own runner (their retry policies differ); both send
-through ``ControlledTransport`` and so share the per-host concurrency, rate budgets and counts.
+Kemono-compatible sites and pixiv get their own runner (their retry policies differ); both
+consult the same ``Traffic`` (the downloader's ``Throttle``) and so share the per-host
+concurrency, rate budgets and counts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TypeVar
 
 from .._io.drivers import AsyncRunner
 from .._protocol.config import Config
 from .._protocol.flow import Flow
 from .._protocol.http import Request
+from .._protocol.retry import RetryEvent
 from .traffic import Traffic
-from .transport import ControlledTransport
+from .transport import OffloadingTransport
 
 __all__ = ["Network", "head_size"]
 
@@ -26,12 +28,23 @@ class Network:
 
     def __init__(self, traffic: Traffic, configs: Mapping[str, Config]) -> None:
         self.traffic = traffic
-        self.runners: dict[str, AsyncRunner] = {}
-        for family, config in configs.items():
-            # Budgets and concurrency are the traffic controller's job, not the runner's.
-            ceiling = max(64, config.max_connections_per_host)
-            plain = config.replace(rate_limit=None, max_connections_per_host=ceiling)
-            self.runners[family] = AsyncRunner(ControlledTransport(plain, traffic))
+        # The connection pool must not be tighter than the lanes the policy opens.
+        self.runners = {
+            family: AsyncRunner(
+                OffloadingTransport(config.replace(max_connections_per_host=64)), throttle=traffic
+            )
+            for family, config in configs.items()
+        }
+
+    @property
+    def on_retry(self) -> Callable[[RetryEvent], None] | None:
+        """Told of every retry of every runner (a progress display shows them)."""
+        return next(iter(self.runners.values())).on_retry if self.runners else None
+
+    @on_retry.setter
+    def on_retry(self, hook: Callable[[RetryEvent], None] | None) -> None:
+        for runner in self.runners.values():
+            runner.on_retry = hook
 
     async def run(self, family: str, flow: Flow[T]) -> T:
         return await self.runners[family].run(flow)

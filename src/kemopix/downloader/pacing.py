@@ -3,64 +3,91 @@
 No I/O and no clock of its own: the caller passes ``now`` and does the waiting.
 
 Concurrency grows while throughput rises (doubling at first, then one slot per round) and
-halves on a congestion signal (429, 503, timeouts, resets). The rate budget is a token bucket
-whose rate starts at the configured one (a site default, or none on an unlimited host). A
-throttling answer sets a *ceiling* (the rate that was refused, or the rate the site let through)
-and cuts the rate to ``RATE_CUT`` of it; while requests succeed the rate creeps back up by
-``RATE_STEP`` per second to just under the ceiling (``CEILING_MARGIN``), so a steady limit is
-found after one or two answers and then respected. After ``PROBE_AFTER`` calm seconds at the
-ceiling it is raised a little, in case the site became more generous.
+halves when congestion (429, 503, timeouts) is *confirmed*: ``CONFIRM_CONGESTION`` signals among
+the lane's last ``WINDOW`` answers. A lone random 503 costs a retry, not half the connections.
+
+The rate budget is a token bucket at the configured rate (a site default, or none on an
+unlimited host). A confirmed throttling answer (``CONFIRM_THROTTLE`` among the last ``WINDOW``)
+*learns* a lower rate: ``RATE_CUT`` of the rate the host let through. A learned rate is not a
+new configuration: it relaxes back toward the configured rate with time constant ``DECAY``
+(the spacing between requests shrinks by e each ``DECAY`` seconds, from the end of any
+Retry-After pause) and is forgotten after ``FORGET`` seconds. A host that still throttles is
+learned again at its next refusal; one that does not is back at full speed within seconds, in
+this run and the next.
 """
 
 from __future__ import annotations
 
+import math
+from collections import deque
 from dataclasses import dataclass, replace
 
 __all__ = [
+    "CONFIRM_CONGESTION",
+    "CONFIRM_THROTTLE",
+    "DECAY",
+    "FORGET",
     "RATE_FLOOR",
+    "WINDOW",
     "BudgetState",
     "Concurrency",
+    "Signals",
     "reserve",
-    "succeeded",
     "throttled",
 ]
 
 RATE_FLOOR = 0.2  # requests per second: never slower than one every five seconds
-RATE_CUT = 0.9  # a throttling answer sets the rate to 90% of the ceiling
-RATE_STEP = 0.25  # then it grows by this many requests per second, each second...
-CEILING_MARGIN = 0.97  # ...up to 97% of the ceiling
-PROBE_AFTER = 30.0  # seconds at the ceiling without a refusal before probing 5% higher
-LEARNED_TTL = 120.0  # a learned (not configured) rate is forgotten after this idle time
+RATE_CUT = 0.9  # a confirmed throttling answer learns 90% of what the host let through
+DECAY = 5.0  # seconds: time constant of a learned rate's return to the configured one
+FORGET = 8 * DECAY  # after this, a learned rate is gone (its effect is below 0.04%)
+WINDOW = 20  # answers of a host (lane) over which signals are counted
+CONFIRM_THROTTLE = 2  # throttling answers in the window before the rate is cut
+CONFIRM_CONGESTION = 3  # congestion signals in the window before concurrency halves
 
 
 @dataclass(frozen=True, slots=True)
 class BudgetState:
-    """A host's token bucket: ``rate`` None means unlimited (until a throttling answer)."""
+    """A host's token bucket. ``rate`` is the configured rate (None: unlimited); ``learned``
+    the rate a throttling answer taught, relaxing toward ``rate`` from ``learned_at`` on."""
 
     rate: float | None
-    cap: float | None
     burst: int
     tokens: float
     updated: float
     paused_until: float = 0.0
-    learned: bool = False
-    ceiling: float | None = None  # the rate the site refused, once it has refused one
-    calm_since: float = 0.0  # when the rate last reached the ceiling without a refusal
+    learned: float | None = None
+    learned_at: float = 0.0
 
     @classmethod
     def initial(cls, rate: float | None, burst: int, now: float) -> BudgetState:
-        return cls(rate, rate, max(1, burst), float(max(1, burst)), now)
+        return cls(rate, max(1, burst), float(max(1, burst)), now)
+
+    def current(self, now: float) -> float | None:
+        """The rate in force at ``now``: the learned one on its way back to the configured one."""
+        if self.learned is None:
+            return self.rate
+        floor_gap = 0.0 if self.rate is None else 1.0 / self.rate
+        age = max(0.0, now - self.learned_at)
+        extra = (1.0 / self.learned - floor_gap) * math.exp(-age / DECAY)
+        gap = floor_gap + max(0.0, extra)
+        return None if gap <= 0.0 else 1.0 / gap
+
+    def with_config(self, rate: float | None, burst: int) -> BudgetState:
+        """The same learned state under this process's configured rate and burst."""
+        return replace(self, rate=rate, burst=max(1, burst), tokens=min(self.tokens, burst))
 
 
 def _refill(state: BudgetState, now: float) -> BudgetState:
-    if state.learned and now - state.updated > LEARNED_TTL:
-        return BudgetState.initial(state.cap, state.burst, now)
-    if state.rate is None:
-        return replace(state, updated=max(now, state.updated))
+    if state.learned is not None and now - state.learned_at > FORGET:
+        state = replace(state, learned=None)
     if now <= state.updated:
         return state  # still inside a pause: nothing refills before it ends
-    elapsed = now - state.updated
-    tokens = min(float(state.burst), state.tokens + elapsed * state.rate)
+    rate = state.current(now)
+    if rate is None:
+        return replace(state, tokens=float(state.burst), updated=now)
+    # While a learned rate is in force, no bursts: one token at a time.
+    top = 1.0 if state.learned is not None else float(state.burst)
+    tokens = min(top, state.tokens + (now - state.updated) * rate)
     return replace(state, tokens=tokens, updated=now)
 
 
@@ -68,66 +95,52 @@ def reserve(state: BudgetState, now: float) -> tuple[BudgetState, float]:
     """Book one request; the new state and the seconds to wait before sending it."""
     state = _refill(state, now)
     pause = max(0.0, state.paused_until - now)
-    if state.rate is None:
+    rate = state.current(now)
+    if rate is None:
         return state, pause
     tokens = state.tokens - 1.0
-    wait = 0.0 if tokens >= 0 else -tokens / state.rate
+    wait = 0.0 if tokens >= 0 else -tokens / rate
     return replace(state, tokens=tokens), max(pause, wait)
 
 
 def throttled(
-    state: BudgetState, now: float, achieved: float, retry_after: float | None
+    state: BudgetState, now: float, achieved: float, retry_after: float | None, *, learn: bool
 ) -> BudgetState:
-    """The host said "slow down": ``achieved`` is the rate it let through lately (req/s)."""
+    """The host said "slow down". ``retry_after`` pauses it; with ``learn`` (the signal is
+    confirmed), the rate is cut to ``RATE_CUT`` of ``achieved``, what it let through lately."""
     state = _refill(state, now)
-    if state.ceiling is None:
-        # First refusal: the site's limit is about what it let through.
-        ceiling = achieved if achieved > 0 else (state.rate or RATE_FLOOR)
-        if state.rate is not None:
-            ceiling = min(ceiling, state.rate)
-    else:
-        # Refused again: the rate in force was too high.
-        ceiling = min(state.ceiling, state.rate if state.rate is not None else state.ceiling)
-    ceiling = max(RATE_FLOOR, ceiling)
-    rate = max(RATE_FLOOR, ceiling * RATE_CUT)
-    if state.cap is not None:
-        rate = min(rate, state.cap)
     until = max(state.paused_until, now + retry_after) if retry_after else state.paused_until
-    # Empty the bucket and refill it only from the end of the pause, one token at a time: the
-    # requests queued behind the pause must not burst into the same wall again.
-    tokens = min(state.tokens, 0.0)
-    return replace(
-        state,
-        rate=rate,
-        burst=1,
-        tokens=tokens,
-        updated=max(now, until),
-        paused_until=until,
-        learned=True,
-        ceiling=ceiling,
-        calm_since=0.0,
-    )
-
-
-def succeeded(state: BudgetState, now: float, since: float) -> BudgetState:
-    """A request went through: let the rate creep up (``since`` = previous success time)."""
-    if state.rate is None or not state.learned:
+    state = replace(state, paused_until=until, updated=max(state.updated, until))
+    if not learn:
         return state
-    elapsed = min(1.0, max(0.0, now - since))
-    rate = state.rate + RATE_STEP * elapsed
-    ceiling, calm = state.ceiling, state.calm_since
-    if ceiling is not None:
-        top = ceiling * CEILING_MARGIN
-        if rate >= top:
-            rate = top
-            calm = calm or now
-            if now - calm >= PROBE_AFTER:
-                ceiling, calm = ceiling * 1.05, 0.0
-        else:
-            calm = 0.0
-    if state.cap is not None:
-        rate = min(rate, state.cap)
-    return replace(state, rate=rate, ceiling=ceiling, calm_since=calm)
+    current = state.current(now)
+    base = achieved if achieved > 0 else (current or RATE_FLOOR)
+    if current is not None:
+        base = min(base, current)
+    learned = max(RATE_FLOOR, base * RATE_CUT)
+    if state.rate is not None:
+        learned = min(learned, state.rate)
+    # Empty the bucket and refill it only from the end of the pause: the requests queued behind
+    # the pause must not burst into the same wall again.
+    tokens = min(state.tokens, 0.0)
+    return replace(state, learned=learned, learned_at=max(now, until), tokens=tokens)
+
+
+class Signals:
+    """The last ``WINDOW`` answers of a host (lane): how many carried a given signal."""
+
+    __slots__ = ("_marks",)
+
+    def __init__(self) -> None:
+        self._marks: deque[bool] = deque(maxlen=WINDOW)
+
+    def add(self, signal: bool) -> int:
+        """Record one answer; the number of signals now in the window."""
+        self._marks.append(signal)
+        return sum(self._marks)
+
+    def clear(self) -> None:
+        self._marks.clear()
 
 
 class Concurrency:
@@ -180,7 +193,7 @@ class Concurrency:
         self._new_round(now)
 
     def congested(self, now: float) -> None:
-        """A 429, 503, timeout or reset: halve the limit and leave slow start."""
+        """Confirmed congestion (429, 503, timeouts): halve the limit and leave slow start."""
         self.limit = max(self.floor, self.limit // 2)
         self.slow_start = False
         self._best = 0.0

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .._protocol.retry import RetryEvent
 from .model import Post, RemoteFile
 
 __all__ = ["FileTask", "PlannedFile", "Reporter", "Summary"]
@@ -124,6 +125,9 @@ class Reporter:
 
     def warning(self, message: str) -> None:
         """Something worth saying that does not stop the run."""
+
+    def retrying(self, event: RetryEvent) -> None:
+        """A request failed and will be tried again (``str(event)`` says it in one line)."""
 
     def finished(self, summary: Summary) -> None:
         """The run ended."""

@@ -1,26 +1,41 @@
-"""Per-host traffic control for the async engine: concurrency permits, rate budgets, statistics.
+"""The downloader's pacing policy: a ``Throttle`` that learns each host's limits as it goes.
 
-``Traffic`` keeps one ``HostTraffic`` per ``scheme://host:port``. The transport
-(``kemopix.downloader.transport``) asks it for a permit and a send time before every request
-(retries included) and reports how each one ended; the pure rules are in ``pacing``.
+The runners (``kemopix._io.AsyncRunner``) consult it around every attempt, retries included:
+``book`` before (a rate-budget wait), ``observe`` after (the outcome, Retry-After parsed once by
+the core), ``concurrency`` for the number of attempts in flight per host and lane. API calls and
+file bodies to one host are two lanes with their own concurrency (a page request must not queue
+behind a dozen large files), sharing the host's rate budget. The rules are pure, in ``pacing``;
+budgets of public hosts are shared between processes (``budget_store``), loopback hosts' never.
 """
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .._protocol.errors import KemopixError, Timeout
+from .._protocol.http import Request, Response
 from .._protocol.ratelimit import is_loopback
+from .._protocol.throttle import Attempt
 from .budget_store import BudgetStore, LocalBudgets
-from .pacing import BudgetState, Concurrency, reserve, succeeded, throttled
+from .pacing import (
+    CONFIRM_CONGESTION,
+    CONFIRM_THROTTLE,
+    BudgetState,
+    Concurrency,
+    Signals,
+    reserve,
+    throttled,
+)
 
-__all__ = ["HostPolicy", "HostStats", "HostTraffic", "Traffic"]
+__all__ = ["HostPolicy", "HostStats", "HostTraffic", "Traffic", "default_policy"]
 
 CONGESTION_STATUSES = frozenset({429, 503})
 RATE_WINDOW = 2.0  # seconds over which the rate a host lets through is measured
+PEEK_EVERY = 1.0  # seconds between looks at the shared store for an unlimited host
+MB = 1 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,189 +61,149 @@ class HostStats:
 
 
 class _HostShared:
-    """What the lanes of one host share: recent send times and the rate-cut moment."""
+    """What the lanes of one host share: the rate it let through lately, throttling signals."""
 
-    def __init__(self) -> None:
+    def __init__(self, store: BudgetStore) -> None:
+        self.store = store
         self.ok: deque[float] = deque()  # when answers that were not refusals came back
-        self.rate_cut_at = 0.0
-        self.last_success = time.time()
-        self.learned = False
-        self.checked = float("-inf")  # last look at the store for an unlimited host
+        self.throttles = Signals()
+        self.rate_cut_at = float("-inf")
+        self.learned = False  # the store holds a learned rate or a pause for this host
+        self.peeked = float("-inf")
 
 
 class HostTraffic:
-    """Permits and pacing for one lane of a host.
+    """Concurrency and statistics of one lane (``api`` or ``files``) of a host."""
 
-    API calls and file bodies to one host are two lanes with their own concurrency (a page
-    request must not queue behind a dozen large files), sharing the host's rate budget.
-    """
-
-    def __init__(
-        self,
-        host: str,
-        policy: HostPolicy,
-        store: BudgetStore,
-        shared: _HostShared | None = None,
-    ) -> None:
+    def __init__(self, host: str, policy: HostPolicy, shared: _HostShared) -> None:
         self.host = host
         self.policy = policy
-        self.store = store
         self.concurrency = Concurrency(policy.initial_concurrency, policy.max_concurrency)
         self.stats = HostStats()
-        self._waiters: deque[asyncio.Future[None]] = deque()
-        self._shared = shared if shared is not None else _HostShared()
-        self._cut_at = 0.0
+        self.congestion = Signals()
+        self.shared = shared
+        self.cut_at = float("-inf")
 
-    def _default(self) -> BudgetState:
-        return BudgetState.initial(self.policy.rate, self.policy.burst, time.time())
-
-    async def _store(self, change: Callable[[BudgetState], tuple[BudgetState, float]]) -> float:
-        if self.store.shared:
-            state, value = await asyncio.to_thread(
-                self.store.update, self.host, self._default(), change
-            )
-        else:
-            state, value = self.store.update(self.host, self._default(), change)
-        self._shared.learned = state.learned
-        return value
-
-    async def acquire(self) -> float:
-        """Wait for a concurrency permit and the rate budget; returns the start time."""
-        if self._waiters or not self.concurrency.available:
-            waiter = asyncio.get_running_loop().create_future()
-            self._waiters.append(waiter)
-            try:
-                await waiter  # _wake has taken the slot on our behalf
-            except BaseException:
-                if waiter.done() and not waiter.cancelled():
-                    self.release(time.time(), 0.0)
-                elif waiter in self._waiters:
-                    self._waiters.remove(waiter)
-                raise
-        else:
-            self.concurrency.started(time.time())
-        now = time.time()
-        self.stats.peak_concurrency = max(self.stats.peak_concurrency, self.concurrency.in_flight)
-        try:
-            shared = self._shared
-            # An unlimited host looks at the store (for a rate another process learned) once
-            # a second, not on every request.
-            if self.policy.rate is not None or shared.learned or now - shared.checked >= 1.0:
-                shared.checked = now
-                wait = await self._store(lambda state: reserve(state, time.time()))
-                if wait > 0:
-                    await asyncio.sleep(wait)
-        except BaseException:
-            self.release(time.time(), 0.0)
-            raise
-        started = time.time()
-        self.stats.requests += 1
-        return started
-
-    def release(self, now: float, units: float) -> None:
-        self.concurrency.finished(now, units)
-        self._wake()
-
-    def _wake(self) -> None:
-        """Hand every free slot to the next waiter (the limit may have grown by several)."""
-        while self._waiters and self.concurrency.available:
-            waiter = self._waiters.popleft()
-            if not waiter.done():
-                self.concurrency.started(time.time())
-                waiter.set_result(None)
+    def default(self, now: float) -> BudgetState:
+        return BudgetState.initial(self.policy.rate, self.policy.burst, now)
 
     def achieved_rate(self, now: float) -> float:
         """Answers per second the host gave lately (over at least one second)."""
-        ok = self._shared.ok
+        ok = self.shared.ok
         while ok and ok[0] < now - RATE_WINDOW:
             ok.popleft()
         if not ok:
             return 0.0
         return len(ok) / max(1.0, now - ok[0])
 
-    async def answered(
-        self,
-        started: float,
-        status: int,
-        size: int,
-        retry_after: float | None,
-        *,
-        throttle: bool = False,
-    ) -> None:
-        """Account for a response (before :meth:`release`); ``throttle`` marks a site's own
-        rate-limit answer (pixiv's 403 "Rate Limit") as a 429."""
-        now = time.time()
-        self.stats.statuses[status] += 1
-        self.stats.bytes += size
-        throttle = throttle or status == 429
-        if not throttle:
-            self._shared.ok.append(now)
-        if throttle or status in CONGESTION_STATUSES:
-            await self._congestion(started, now, throttle=throttle, retry_after=retry_after)
-        elif status < 400 and self._shared.learned:
-            since, self._shared.last_success = self._shared.last_success, now
-            await self._store(lambda state: (succeeded(state, now, since), 0.0))
-
-    async def failed(self, started: float, kind: str) -> None:
-        """A timeout or a broken connection: a congestion signal too."""
-        self.stats.errors[kind] += 1
-        await self._congestion(started, time.time(), throttle=False, retry_after=None)
-
-    async def _congestion(
-        self, started: float, now: float, *, throttle: bool, retry_after: float | None
-    ) -> None:
-        # Once per round trip: answers to requests sent before the last cut are old news.
-        if started >= self._cut_at:
-            self.concurrency.congested(now)
-            self._cut_at = now
-        fresh = started >= self._shared.rate_cut_at
-        if throttle and fresh:
-            self._shared.rate_cut_at = now
-        if throttle:
-            self.stats.throttled += 1
-            achieved = self.achieved_rate(now)
-
-            def cut(state: BudgetState) -> tuple[BudgetState, float]:
-                if fresh or state.rate is None:
-                    return throttled(state, now, achieved, retry_after), 0.0
-                until = now + retry_after if retry_after else state.paused_until
-                return BudgetState(
-                    state.rate,
-                    state.cap,
-                    state.burst,
-                    min(state.tokens, 0.0),
-                    state.updated,
-                    max(state.paused_until, until),
-                    state.learned,
-                ), 0.0
-
-            await self._store(cut)
-
 
 class Traffic:
-    """Every host's traffic state for one run, over a shared or local budget store."""
+    """Every host's traffic state for one run; the ``Throttle`` of the downloader's runners.
+
+    ``store`` holds the rate budgets of public hosts (shared between processes when it is a
+    ``SharedBudgets``); loopback hosts keep theirs in this process only.
+    """
 
     def __init__(
-        self,
-        policy_for: Callable[[str], HostPolicy],
-        store: BudgetStore | None = None,
+        self, policy_for: Callable[[str], HostPolicy], store: BudgetStore | None = None
     ) -> None:
         self.policy_for = policy_for
         self.store: BudgetStore = store if store is not None else LocalBudgets()
+        self._local = LocalBudgets()
         self.hosts: dict[str, HostTraffic] = {}
         self._shared: dict[str, _HostShared] = {}
+        self._wall = time.time() - time.monotonic()  # budgets keep wall-clock times
 
     def host(self, host: str, lane: str = "api") -> HostTraffic:
         """The traffic state of ``host``'s ``lane`` (``api`` or ``files``)."""
         key = f"{host} {lane}"
         traffic = self.hosts.get(key)
         if traffic is None:
-            shared = self._shared.setdefault(host, _HostShared())
-            policy = self.policy_for(host)
-            traffic = HostTraffic(host, policy, self.store, shared)
-            self.hosts[key] = traffic
+            shared = self._shared.get(host)
+            if shared is None:
+                store = self._local if is_loopback(host) else self.store
+                shared = self._shared[host] = _HostShared(store)
+            traffic = self.hosts[key] = HostTraffic(host, self.policy_for(host), shared)
         return traffic
 
+    def _lane(self, request: Request) -> HostTraffic:
+        return self.host(request.host, "files" if request.sink is not None else "api")
+
+    # -- the Throttle interface ---------------------------------------------------------------
+    def book(self, request: Request, now: float) -> float:
+        lane = self._lane(request)
+        lane.concurrency.started(now)
+        lane.stats.peak_concurrency = max(
+            lane.stats.peak_concurrency, min(lane.concurrency.in_flight, lane.concurrency.limit)
+        )
+        shared = lane.shared
+        # An unlimited host looks at the store (for a pause or a rate another process learned)
+        # once a second, not on every request.
+        if lane.policy.rate is None and not shared.learned and now - shared.peeked < PEEK_EVERY:
+            return 0.0
+        shared.peeked = now
+        wall = now + self._wall
+        state, wait = shared.store.update(
+            lane.host, lane.default(wall), lambda state: reserve(state, wall)
+        )
+        shared.learned = state.learned is not None or state.paused_until > wall
+        return wait
+
+    def concurrency(self, request: Request) -> int | None:
+        return self._lane(request).concurrency.limit
+
+    def observe(self, attempt: Attempt) -> None:
+        lane = self._lane(attempt.request)
+        outcome, now = attempt.outcome, attempt.ended
+        units = 1.0
+        if isinstance(outcome, Response):
+            lane.stats.requests += 1
+            lane.stats.statuses[outcome.status] += 1
+            lane.stats.bytes += outcome.received
+            units += outcome.received / MB
+        elif isinstance(outcome, KemopixError):
+            lane.stats.requests += 1
+            lane.stats.errors[type(outcome).__name__] += 1
+        lane.concurrency.finished(now, units)
+        if outcome is None:
+            return
+        congested = attempt.throttled or attempt.status in CONGESTION_STATUSES
+        congested = congested or isinstance(outcome, Timeout)
+        if not attempt.throttled and isinstance(outcome, Response):
+            lane.shared.ok.append(now)
+        # Once per round trip, and only when confirmed: answers to requests sent before the
+        # last cut are old news, and a lone refusal among many answers is noise.
+        if lane.congestion.add(congested) >= CONFIRM_CONGESTION and attempt.started >= lane.cut_at:
+            lane.concurrency.congested(now)
+            lane.congestion.clear()
+            lane.cut_at = now
+        # Broken connections (resets, short bodies) are retried, not a reason to slow down.
+        throttles = lane.shared.throttles.add(attempt.throttled)
+        learn = False
+        if attempt.throttled:
+            lane.stats.throttled += 1
+            learn = throttles >= CONFIRM_THROTTLE and attempt.started >= lane.shared.rate_cut_at
+        told = attempt.retry_after is not None and attempt.retryable
+        if learn or (told and isinstance(outcome, Response)):
+            self._throttled(lane, now, attempt.retry_after, learn=learn)
+
+    def _throttled(
+        self, lane: HostTraffic, now: float, retry_after: float | None, *, learn: bool
+    ) -> None:
+        shared = lane.shared
+        if learn:
+            shared.rate_cut_at = now
+            shared.throttles.clear()
+        achieved = lane.achieved_rate(now)
+        wall = now + self._wall
+        state, _ = shared.store.update(
+            lane.host,
+            lane.default(wall),
+            lambda state: (throttled(state, wall, achieved, retry_after, learn=learn), 0.0),
+        )
+        shared.learned = state.learned is not None or state.paused_until > wall
+
+    # -- reporting ----------------------------------------------------------------------------
     def totals(self) -> HostStats:
         total = HostStats()
         for traffic in self.hosts.values():
@@ -243,6 +218,7 @@ class Traffic:
 
     def close(self) -> None:
         self.store.close()
+        self._local.close()
 
 
 def default_policy(

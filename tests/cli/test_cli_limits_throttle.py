@@ -1,0 +1,74 @@
+"""Random faults must cost retries, not a permanently slower run (and never a wrong byte).
+
+450 files; six kinds of fault at 1.8% of requests each (429, 503, reset, truncated body, wrong
+Content-Length, slow body). The faulty run may take at most max(5x the fault-free run,
+fault-free + 20 s); the next fault-free run, sharing the rate-budget cache, at most 1.5x.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kemopix.cli import main
+from kemopix.download import PART_SUFFIX, file_sha256
+from kemopix.emulators import KemonoEmulator
+
+POSTS, FILES_PER_POST = 150, 3
+FAULTS: tuple[tuple[str, dict[str, Any]], ...] = (
+    ("status", {"status": 429}),
+    ("status", {"status": 503}),
+    ("reset", {}),
+    ("truncate", {}),
+    ("bad_length", {}),
+    ("slow", {"delay": 0.05}),
+)
+
+
+def download(capsys: pytest.CaptureFixture[str], emu: KemonoEmulator, out: Path) -> float:
+    """One plain run into ``out``; its wall-clock seconds (checked: exit 0, every file exact)."""
+    started = time.monotonic()
+    target = f"{emu.url}/fanbox/user/bulk"
+    code = main(["download", target, "--kemono-url", emu.url, "-o", str(out), "--json"])
+    seconds = time.monotonic() - started
+    events = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line]
+    summary = next(e for e in reversed(events) if e["event"] == "summary")
+    assert code == 0, summary
+    count = 0
+    for sidecar in out.rglob("*.json"):
+        if sidecar.stem.isdigit():
+            for item in json.loads(sidecar.read_text())["kemopix"]["files"]:
+                assert file_sha256(out / item["path"]) == item["sha256"], item["path"]
+                count += 1
+    assert count == POSTS * FILES_PER_POST
+    assert not [p for p in out.rglob("*") if p.name.endswith(PART_SUFFIX)]
+    return seconds
+
+
+def test_random_faults_do_not_slow_this_run_or_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("KEMOPIX_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("KEMOPIX_CACHE_DIR", str(tmp_path / "cache"))  # shared by the three runs
+    with KemonoEmulator(creators=0) as emu:
+        emu.add_creator("fanbox", "bulk", "Bulk")
+        for n in range(POSTS):
+            files: list[tuple[str, int | bytes]] = [
+                (f"p{n}-{k}.bin", 20_000 + n * FILES_PER_POST + k) for k in range(3)
+            ]
+            emu.add_post("fanbox", "bulk", title=f"post {n}", files=files)
+        clean = download(capsys, emu, tmp_path / "clean")
+        for kind, extra in FAULTS:
+            emu.add_fault(kind=kind, probability=0.018, path=r"^/(api|data)/", **extra)
+        faulty = download(capsys, emu, tmp_path / "faulty")
+        fired = emu.faults.fired
+        emu.clear_faults()
+        after = download(capsys, emu, tmp_path / "after")
+    print(f"fault-free {clean:.1f}s, faulty {faulty:.1f}s ({fired} faults), next {after:.1f}s")
+    assert fired > 20
+    assert faulty <= max(5 * clean, clean + 20)
+    assert after <= 1.5 * clean
