@@ -25,13 +25,14 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Literal, Protocol, Self
 
-from .._protocol.errors import InvalidInput
+from .._protocol.errors import InvalidInput, KemopixError
 from .model import Post, PostKey
 
 __all__ = [
     "ARCHIVE_NAME",
     "LOCK_NAME",
     "Archive",
+    "ArchiveError",
     "ArchiveStore",
     "FileRecord",
     "FolderBusy",
@@ -118,6 +119,10 @@ class FileRecord:
 
 class FolderBusy(InvalidInput):
     """Another kemopix process is working in this output folder."""
+
+
+class ArchiveError(KemopixError):
+    """The archive cannot be read or written (damaged file, full disk)."""
 
 
 class ArchiveStore(Protocol):
@@ -213,9 +218,14 @@ class Archive:
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(_SCHEMA)
             self._migrate()
-        except BaseException:
+        except BaseException as exc:
             if self._lock is not None:
                 self._lock.release()
+            if isinstance(exc, sqlite3.DatabaseError):
+                raise ArchiveError(
+                    f"{self.path} cannot be opened as a kemopix archive ({exc}); "
+                    "move it away to start a new one"
+                ) from None
             raise
         self._opened = 0.0
 
@@ -246,21 +256,27 @@ class Archive:
         loses at most the last fraction of a second of records: the next run finds those
         files on disk, checks them (size, SHA-256) and records them then.
         """
-        if not self._db.in_transaction:
-            self._db.execute("BEGIN")
-            self._opened = time.monotonic()
-        self._db.execute(sql, params)
-        if time.monotonic() - self._opened >= COMMIT_EVERY:
-            self._db.execute("COMMIT")
+        try:
+            if not self._db.in_transaction:
+                self._db.execute("BEGIN")
+                self._opened = time.monotonic()
+            self._db.execute(sql, params)
+            if time.monotonic() - self._opened >= COMMIT_EVERY:
+                self._db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise ArchiveError(f"cannot write the archive {self.path}: {exc}") from None
 
     def flush(self) -> None:
         """Commit what is pending."""
         if self._db.in_transaction:
-            self._db.execute("COMMIT")
+            try:
+                self._db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                raise ArchiveError(f"cannot write the archive {self.path}: {exc}") from None
 
     def close(self) -> None:
         try:
-            with contextlib.suppress(sqlite3.Error):
+            with contextlib.suppress(ArchiveError):
                 self.flush()
             self._db.close()
         finally:

@@ -34,7 +34,7 @@ from .._protocol.errors import (
     UnsafePathError,
 )
 from .animation import Animations
-from .archive import COMMIT_EVERY, ArchiveStore, FileRecord, PostState, Watermark
+from .archive import COMMIT_EVERY, ArchiveError, ArchiveStore, FileRecord, PostState, Watermark
 from .fetcher import Fetcher
 from .filters import Budget, Filters
 from .metadata import SidecarOptions, set_mtime, sidecar_names, write_sidecars
@@ -134,8 +134,8 @@ class Engine:
             await asyncio.sleep(COMMIT_EVERY)
             try:
                 self.archive.flush()
-            except Exception:  # a full disk: the next record's write reports it
-                pass
+            except ArchiveError:
+                pass  # a full disk: the next record's write reports it
 
     async def retry(self, records: list[FileRecord]) -> Summary:
         """Fetch archived files again (``retry-failed``, ``verify``), without listing."""
