@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 from aiohttp import web
+from test_cli_integrity_runs import byte_exact
 
 from kemopix.cli import main
-from kemopix.download import PART_SUFFIX, file_sha256
 from kemopix.downloader.archive import ARCHIVE_NAME, Archive
 from kemopix.downloader.model import PostKey
 from kemopix.emulators import KemonoEmulator
@@ -40,17 +40,6 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, 
     events = [json.loads(line) for line in captured.out.splitlines() if line.startswith("{")]
     summaries = [e for e in events if e["event"] == "summary"]
     return code, summaries[-1] if summaries else {}, captured.err
-
-
-def byte_exact(root: Path) -> int:
-    count = 0
-    for sidecar in root.rglob("*.json"):
-        if sidecar.name.count(".") == 1 and sidecar.stem.isdigit():
-            for item in json.loads(sidecar.read_text())["kemopix"]["files"]:
-                assert file_sha256(root / item["path"]) == item["sha256"], item["path"]
-                count += 1
-    assert not [p for p in root.rglob("*") if p.name.endswith(PART_SUFFIX)]
-    return count
 
 
 def demo_url(emu: KemonoEmulator) -> str:
