@@ -137,7 +137,9 @@ class ArchiveStore(Protocol):
     def set_complete(self, key: PostKey, complete: bool = True) -> None: ...
     def post_published(self, key: PostKey) -> str | None: ...
     def post_ids(self) -> set[str]: ...
-    def plan_file(self, record: FileRecord) -> FileRecord: ...
+    def plan_file(
+        self, record: FileRecord, prior: FileRecord | bool | None = True
+    ) -> FileRecord: ...
     def finish_file(
         self, path: str, *, sha256: str | None, size: int, etag: str | None = None
     ) -> None: ...
@@ -360,9 +362,12 @@ class Archive:
         return int(self._db.execute("SELECT COUNT(*) FROM posts").fetchone()[0])
 
     # -- files ------------------------------------------------------------------------------
-    def plan_file(self, record: FileRecord) -> FileRecord:
-        """Record a file the run means to fetch; a file already done at that path stays done."""
-        existing = self.file(record.path)
+    def plan_file(self, record: FileRecord, prior: FileRecord | bool | None = True) -> FileRecord:
+        """Record a file the run means to fetch; a file already done at that path stays done.
+
+        ``prior`` is the path's record as just read (None: none); by default it is read.
+        """
+        existing = self.file(record.path) if prior is True or prior is False else prior
         if existing is not None and existing.status == "done" and existing.url == record.url:
             return existing
         self._write(

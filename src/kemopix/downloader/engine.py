@@ -321,7 +321,7 @@ class Engine:
         update = state is not None and _content(state.signature) != _content(post.signature)
         template = self._template(post)
         base = post_fields(post)
-        planned = await self._plan_files(post, template, base)
+        planned, held = await self._plan_files(post, template, base)
         if update:
             self.summary.posts_updated += 1
         elif state is None:
@@ -337,9 +337,10 @@ class Engine:
         kept = [(p.file, p.path) for p in planned if p.path is not None and p.reason is None]
         jobs: list[asyncio.Task[None]] = []
         for file, path in kept:
+            rel = path.relative_to(root).as_posix()
             record = self.archive.plan_file(
                 FileRecord(
-                    path=path.relative_to(root).as_posix(),
+                    path=rel,
                     key=post.key,
                     index=file.index,
                     url=file.url,
@@ -348,7 +349,8 @@ class Engine:
                     expected_sha256=file.sha256,
                     headers=file.headers,
                     size=file.size,
-                )
+                ),
+                held.get(rel),  # paths are claimed per post: no other post's row is here
             )
             if file.ugoira is not None:
                 self.animations.want(record.path, file.ugoira)
@@ -378,7 +380,8 @@ class Engine:
 
     async def _plan_files(
         self, post: Post, template: Template, base: dict[str, object]
-    ) -> list[PlannedFile]:
+    ) -> tuple[list[PlannedFile], dict[str, FileRecord]]:
+        """The post's files with their paths (or why not), and the archive's rows of the post."""
         settings = self.settings
         root = settings.root
         out: list[PlannedFile] = []
@@ -424,7 +427,7 @@ class Engine:
             out.append(PlannedFile(file, path, size))
             self.summary.files_planned += 1
             self.summary.bytes_planned += size or 0
-        return out
+        return out, held
 
     async def _sizes(self, post: Post) -> dict[str, int]:
         family = _family(post.key)
@@ -445,7 +448,7 @@ class Engine:
             path = self.settings.root / record.path
             task = self.reporter.file_task(path, record.size)
             try:
-                outcome = await self.fetcher.fetch(family, record, task)
+                outcome, size = await self.fetcher.fetch(family, record, task)
             except KemopixError as exc:
                 self.archive.fail_file(record.path, str(exc))
                 self.summary.files_failed += 1
@@ -455,7 +458,6 @@ class Engine:
                 self.summary.files_failed += 1
                 task.failed(str(exc))
                 return
-            size = (self.archive.file(record.path) or record).size or 0
             if outcome in ("linked", "copied"):
                 self.summary.files_linked += 1
             elif outcome == "skipped":
