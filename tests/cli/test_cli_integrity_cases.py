@@ -103,8 +103,9 @@ def test_a_template_giving_every_file_one_name_keeps_every_file(
     assert byte_exact(out) == 18
     names = {p.name for p in out.iterdir() if p.name.startswith("Demo Creator")}
     assert len(names) == 18
-    code, summary, _ = run(capsys, "download", demo_url(kemono_emulator), *args)
+    code, summary, _ = run(capsys, "download", demo_url(kemono_emulator), *args, "--full")
     assert code == 0 and summary["files_downloaded"] == 0
+    assert summary["files_present"] == 18 and summary["requests"] < 10  # no file re-read
     assert main(["verify", "--check-only", "-o", str(out)]) == 0
 
 

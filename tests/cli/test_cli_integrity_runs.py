@@ -193,3 +193,29 @@ def test_a_write_failure_is_one_line_and_the_next_run_finishes(
     code, _, err = finish(start(*argv))
     assert code == 0, err
     assert byte_exact(out) == 18
+
+
+def test_a_verify_killed_while_repairing_leaves_the_next_download_to_finish(
+    kemono_emulator: KemonoEmulator, tmp_path: Path
+) -> None:
+    emu = kemono_emulator
+    service, ident = emu.demo_creator
+    out = tmp_path / "out"
+    argv = ["download", f"{emu.url}/{service}/user/{ident}", "--kemono-url", emu.url]
+    argv += ["-o", str(out), "-q"]
+    assert finish(start(*argv))[0] == 0
+    bonus = next(out.rglob("*bonus-pack.zip"))
+    bonus.write_bytes(b"damaged")
+    bonus_sha = "3e9f59d6897536c9ec2e9b7aca272306cda23f0d3cc4fe829c3d574ba116dbad"
+    emu.add_fault(kind="bandwidth", rate=200_000, path=bonus_sha, probability=1.0)
+    child = start("verify", "-o", str(out), "--kemono-url", emu.url)
+    part = bonus.with_name(bonus.name + PART_SUFFIX)
+    wait_for(lambda: part.exists() and part.stat().st_size > 0)
+    time.sleep(0.3)  # past the archive's commit interval
+    child.send_signal(signal.SIGKILL)
+    child.communicate(timeout=30)
+    assert not bonus.exists()
+    emu.clear_faults()
+    code, _, err = finish(start(*argv))
+    assert code == 0, err
+    assert byte_exact(out) == 18

@@ -154,6 +154,7 @@ class ArchiveStore(Protocol):
     def counts(self) -> dict[str, int]: ...
     def watermark(self, listing: str) -> Watermark | None: ...
     def save_watermark(self, mark: Watermark) -> None: ...
+    def reopen_listings(self) -> None: ...
 
 
 class _FolderLock:
@@ -478,6 +479,11 @@ class Archive:
             row["newest_edited"],
             bool(row["complete"]),
         )
+
+    def reopen_listings(self) -> None:
+        """Mark every listing unfinished: the next run sweeps each one whole (after files were
+        found bad or requeued outside a listing, so no early stop can pass them by)."""
+        self._write("UPDATE watermarks SET complete=0")
 
     def save_watermark(self, mark: Watermark) -> None:
         self._write(

@@ -143,8 +143,12 @@ class Engine:
         ticker = asyncio.create_task(self._commit_often())
         try:
             by_post: dict[tuple[str, str, str], list[FileRecord]] = {}
+            # Until these files are back, their posts are unfinished: a kill now must leave a
+            # plain `download` something to finish, not a "complete" post with a hole.
+            self.archive.reopen_listings()
             for record in records:
                 self.archive.requeue_file(record.path)
+                self.archive.set_complete(record.key, False)
                 key = (record.key.site, record.key.service, record.key.id)
                 by_post.setdefault(key, []).append(record)
             for recs in by_post.values():
@@ -411,6 +415,8 @@ class Engine:
                 self.reporter.file_skipped(None, file, str(where))
                 continue
             path = names.claim(where)
+            if path != where and path.is_file():  # a renamed path: rare, checked here
+                self._present.add(path)
             prior = held.get(path.relative_to(root).as_posix())
             already = (
                 prior is not None
