@@ -17,20 +17,23 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test,ugoira]'
 	@touch $(STAMP)
 
-# KToolBox pins rich<15 and brings httpx/pydantic: it gets its own venv, used by tests and benches.
-$(PEERS_STAMP):
+# The peer tools users would pick instead, pinned, in their own venv (KToolBox pins rich<15 and
+# brings httpx/pydantic): used by tests and benches.
+$(PEERS_STAMP): Makefile
 	$(PYTHON) -m venv $(PEERS)
 	$(PEERS)/bin/python -m pip install --quiet --upgrade pip
-	$(PEERS)/bin/python -m pip install --quiet 'ktoolbox==1.0.0'
+	$(PEERS)/bin/python -m pip install --quiet 'ktoolbox==1.0.0' 'gallery-dl==1.32.18' 'pixivpy3==3.7.5'
 	@touch $(PEERS_STAMP)
 
 demo: $(STAMP)
 	$(BIN)/kemopix demo
 
 test: $(STAMP) $(PEERS_STAMP)
+	@command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)  # browser tests of `kemopix serve`
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+	$(BIN)/python scripts/unasync.py --check
 	$(BIN)/pytest
 
 bench: $(STAMP) $(PEERS_STAMP)

@@ -1,7 +1,9 @@
 """pixivapi: the pixiv-api 0.2.1 client, kept seed-exact, with an asyncio twin and today's login.
 
 ``Client`` (blocking, requests) and ``AsyncClient`` (asyncio, aiohttp) run the same flows of
-``kemopix.sites.pixiv``; ``pixivapi.auth`` has the PKCE login and the saved refresh token.
+``kemopix.sites.pixiv``, with methods written once (``aio.py``, ``_async``) and generated for
+``Client`` (``scripts/unasync.py``); ``pixivapi.auth`` has the PKCE login and the saved refresh
+token.
 """
 
 from .aio import AsyncClient

@@ -27,6 +27,7 @@ from kemopix._protocol.errors import (
     IntegrityError,
     InvalidInput,
     KemopixError,
+    LimitExceeded,
     NetworkError,
     NotFound,
     RateLimited,
@@ -57,6 +58,7 @@ __all__ = [
     "PixivIntegrityError",
     "PixivInvalidInput",
     "PixivInvalidToken",
+    "PixivLimitExceeded",
     "PixivLoginError",
     "PixivLoginFailed",
     "PixivNetworkError",
@@ -116,6 +118,10 @@ class PixivNetworkError(NetworkError, PixivError, requests.ConnectionError):
 
 class PixivTruncatedBody(TruncatedBody, BadApiResponse, requests.exceptions.ChunkedEncodingError):
     """The body ended early."""
+
+
+class PixivLimitExceeded(LimitExceeded, BadApiResponse, requests.RequestException):
+    """An answer broke a bound of ``Config.limits`` (too large, a decompression bomb, too slow)."""
 
 
 class PixivHTTPError(HTTPStatusError, BadApiResponse, requests.HTTPError):
@@ -191,6 +197,7 @@ ERROR_MAP = ErrorMap(
         ConnectError: PixivConnectionError,
         NetworkError: PixivNetworkError,
         TruncatedBody: PixivTruncatedBody,
+        LimitExceeded: PixivLimitExceeded,
         HTTPStatusError: PixivHTTPError,
         ClientError: PixivClientError,
         Unauthorized: PixivUnauthorized,

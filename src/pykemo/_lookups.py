@@ -26,7 +26,7 @@ async def post_at(ks: KemoSession, service: str, creator_id: str, post_id: str) 
     if creator is None:
         stub = Creator(id=creator_id, service=ServiceType.parse(service))
         creator = stub.set_underlying_session(ks)
-    return Post.from_wire(detail.post, ks, creator=creator)
+    return Post.from_detail(detail, ks, creator=creator)
 
 
 async def find_post(ks: KemoSession, service: ServiceLike, post_id: str) -> Post | None:

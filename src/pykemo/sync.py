@@ -102,7 +102,7 @@ class KemoClient:
         """One post with its full content; None when not found."""
         flow = post_flows.post(self.site, service_value(service), creator_id, post_id)
         detail = self.run(flow)
-        return None if detail is None else Post.from_wire(detail.post).bind_site(self.site)
+        return None if detail is None else Post.from_detail(detail).bind_site(self.site)
 
     def get_post(self, service: ServiceLike, post_id: str) -> Post | None:
         """A post known by service and id only; None when not found."""

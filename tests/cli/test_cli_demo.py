@@ -24,4 +24,4 @@ def test_demo_archives_both_sites(
     assert any((out / "pixiv").rglob("*.png"))
     assert not config.exists()  # the demo account's token is not stored
     assert main(["demo", "-o", str(out)]) == 0
-    assert "files 0 downloaded" in capsys.readouterr().out
+    assert "0 files downloaded" in capsys.readouterr().out

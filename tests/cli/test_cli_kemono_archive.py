@@ -149,7 +149,7 @@ def test_plan_filters_and_budgets(
     text = capsys.readouterr().out
     assert "+ new post kemono/patreon/1000006 'Sketch pack': 3 files" in text
     assert "skip bonus-pack.zip: type zip not wanted" in text
-    assert "page1.png (264.4 KB)" in text
+    assert "page1.png (264.4 KiB)" in text
     assert text.splitlines()[-1].startswith("plan: 6 new and 0 edited posts")
     assert not out.exists()  # a plan writes nothing
     args = ["--kemono-url", site, "-o", str(out), "--tag", "sketch"]

@@ -65,6 +65,9 @@ def one_line_error(capsys: pytest.CaptureFixture[str]) -> str:
         (["download", "https://kemono.cr/patreon/user/1", "--rate", "0"], "--rate"),
         (["download", "https://kemono.cr/patreon/user/1", "--kemono-url", "localhost"], "URL"),
         (["download", "https://kemono.cr/patreon/user/1", "--bogus"], "unrecognized arguments"),
+        (["plan", "https://kemono.cr/patreon/user/1", "--type", "foo"], "accepted groups: image"),
+        (["plan", "https://kemono.cr/patreon/user/1", "--type", "png,jpq"], "'jpq'"),
+        (["download", "https://kemono.cr/patreon/user/1", "--exclude-type", "x"], "unknown file"),
         (["frobnicate"], "invalid choice"),
         ([], "a command is needed"),
     ],
@@ -72,7 +75,8 @@ def one_line_error(capsys: pytest.CaptureFixture[str]) -> str:
 def test_bad_input_is_one_line_and_exit_2(
     argv: list[str], fragment: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    assert main([*argv, "-o", str(tmp_path / "out")] if argv[:1] == ["download"] else argv) == 2
+    archive = argv[:1] in (["download"], ["plan"])
+    assert main([*argv, "-o", str(tmp_path / "out")] if archive else argv) == 2
     line = one_line_error(capsys)
     assert line.startswith("kemopix") and fragment in line
     assert not (tmp_path / "out").exists()  # nothing was written for a bad command
@@ -100,3 +104,27 @@ def test_archive_commands_need_an_archive(
     for command in ("verify", "retry-failed"):
         assert main([command, "-o", str(tmp_path / "empty")]) == 2
         assert "no kemopix archive" in one_line_error(capsys)
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("[kemono]\nrate = -1\n", "[kemono] rate must be more than 0 (like --rate), not -1"),
+        ("[pixiv]\nrate = 0\n", "[pixiv] rate must be more than 0"),
+        ("[kemono]\nconcurrency = 0\n", "[kemono] concurrency must be at least 1"),
+        ("[coomer]\nretries = 0\n", "[coomer] retries must be at least 1"),
+        ("[kemono]\ntimeout = -5.0\n", "timeout must be more than 0"),
+        ("[download]\noverlap = 0\n", "[download] overlap must be at least 1"),
+        ('[kemono]\nurl = "localhost:8080"\n', "must be an http(s) URL"),
+        ('[pixiv]\nugoira = "avi"\n', "[pixiv] ugoira: unknown ugoira format 'avi'"),
+        ('[download]\ntemplate = "{nope}/{name}"\n', "[download] template: unknown"),
+    ],
+)
+def test_config_values_are_checked_like_options(
+    text: str, fragment: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "config.toml").write_text(text)
+    assert main(["plan", "https://kemono.cr/patreon/user/1", "-o", str(tmp_path / "o")]) == 2
+    assert fragment in one_line_error(capsys)

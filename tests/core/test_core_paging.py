@@ -24,8 +24,8 @@ from kemopix._protocol import (
     check_offset,
     check_status,
     next_offset,
-    offset_from_next_url,
 )
+from kemopix.sites.pixiv.paging import next_cursor_value
 
 
 def numbers_page(base: str, offset: int) -> Flow[Page[int, int]]:
@@ -56,10 +56,9 @@ def test_sync_and_async_stream_every_page(core_server: CoreServer) -> None:
 
 def test_cursor_steps() -> None:
     assert next_offset(0, 50, 50) == 50 and next_offset(50, 49, 50) is None
-    assert (
-        offset_from_next_url("https://app-api.pixiv.net/v1/user/illusts?user_id=1&offset=30") == 30
-    )
-    assert offset_from_next_url(None) is None
+    next_url = "https://app-api.pixiv.net/v1/user/illusts?user_id=1&offset=30"
+    assert next_cursor_value(next_url, "offset") == 30
+    assert next_cursor_value(None, "offset") is None
     assert check_offset(100, 50) == 100
     for bad in (-50, 25):
         with pytest.raises(InvalidInput, match="multiple of 50"):

@@ -91,3 +91,16 @@ def test_markdown() -> None:
         "```\ncode *raw*\n```\n\n5\\*3\n"
     )
     assert html_to_markdown("") == ""
+
+
+def test_type_words() -> None:
+    from kemopix.downloader.filters import TYPE_GROUPS, parse_types
+
+    assert parse_types(["png,JPG", ".gif"]) == {"png", "jpg", "gif"}
+    assert parse_types(["images"]) == TYPE_GROUPS["image"] == parse_types(["image"])
+    assert parse_types(["video,zip"]) == TYPE_GROUPS["video"] | {"zip"}
+    for bad in (["foo"], ["png,foo"], ["imagez"]):
+        with pytest.raises(InvalidInput, match=r"unknown file type.*groups: image, video"):
+            parse_types(bad)
+    with pytest.raises(InvalidInput, match="'exe'"):
+        Filters(exclude_types=frozenset({"exe"}))

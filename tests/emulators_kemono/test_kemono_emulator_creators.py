@@ -128,7 +128,10 @@ def test_ddos_guard_without_text_css(kemono_emulator: KemonoEmulator) -> None:
     response = requests.get(kemono_emulator.api_url + "/creators", timeout=10)
     assert response.status_code == 403
     assert response.headers["Server"] == "ddos-guard"
-    assert "text/html" in response.headers["Content-Type"]
+    # Live: a short plain-text hint sent as octet-stream, not an HTML page.
+    assert response.headers["Content-Type"] == "application/octet-stream"
+    assert 150 <= len(response.content) <= 230 and b"<html" not in response.content.lower()
+    assert b"text/css" in response.content
 
 
 def test_added_creator_is_listed_and_reset_drops_it(kemono_emulator: KemonoEmulator) -> None:

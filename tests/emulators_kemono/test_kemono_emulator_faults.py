@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import http.client
+import logging
+import socket
+import struct
 import time
 from collections.abc import Iterator
 from urllib.parse import urlsplit
@@ -126,3 +129,30 @@ def test_file_rate_limit_answers_nginx_429_and_counts() -> None:
         assert api.status_code == 200  # the file budget does not limit the API
         time.sleep(1.05)
         assert requests.get(url, timeout=10).status_code == 200
+
+
+def test_client_leaving_a_slowed_download_logs_one_line(
+    kemono_emulator: KemonoEmulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Issue 15 item 8: no "Cannot write to closing transport" tracebacks on the console."""
+    post = requests.get(
+        kemono_emulator.api_url + "/patreon/user/demo-creator/post/1000006",
+        headers={"Accept": "text/css"},
+        timeout=10,
+    ).json()["post"]
+    path = post["file"]["path"]
+    url = kemono_emulator.file_url(path)
+    kemono_emulator.add_fault(kind="slow", path="/data/.*", delay=0.1, probability=1.0)
+    caplog.set_level(logging.DEBUG)
+    parts = urlsplit(url)
+    for _ in range(3):
+        sock = socket.create_connection((parts.hostname, parts.port), timeout=5)
+        sock.sendall(f"GET {parts.path} HTTP/1.1\r\nHost: {parts.netloc}\r\n\r\n".encode())
+        assert sock.recv(4096).startswith(b"HTTP/1.1 200")
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        sock.close()  # a reset in the middle of the body
+    time.sleep(0.6)  # the server tries its next pieces meanwhile
+    kemono_emulator.clear_faults()
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+    lines = [r for r in caplog.records if r.name == "kemopix.emulators"]
+    assert 1 <= len(lines) <= 3 and all("client left" in r.getMessage() for r in lines)

@@ -37,7 +37,10 @@ def test_pawchive_creator_listing_is_full_posts(pawchive: KemonoEmulator) -> Non
         pawchive.api_url + "/patreon/user/demo-creator", headers=JSON, timeout=10
     ).json()
     assert len(posts) == 6
-    assert {"id", "user", "service", "content", "attachments", "next", "prev"} <= set(posts[0])
+    # Live: full posts with the first three import fields, no next/prev.
+    assert {"id", "user", "service", "content", "attachments"} <= set(posts[0])
+    assert {"origin", "preview_state", "has_full"} <= set(posts[0])
+    assert not {"next", "prev", "detail_fetched", "preview_attempts"} & set(posts[0])
     assert (
         requests.get(
             pawchive.api_url + "/patreon/user/demo-creator?o=3", headers=JSON, timeout=10
@@ -52,8 +55,50 @@ def test_pawchive_single_post_is_plain(pawchive: KemonoEmulator) -> None:
     ).json()
     assert "post" not in post
     assert (post["id"], post["next"], post["prev"]) == ("1000003", "1000002", "1000004")
+    assert {"origin", "preview_state", "has_full", "detail_fetched"} <= set(post)
+    assert post["has_full"] is True and post["preview_state"] == "full"
     recent = requests.get(pawchive.api_url + "/posts", headers=JSON, timeout=10).json()
     assert isinstance(recent, list) and recent
+    # Live: site-wide items are summaries (substring, not content) with the listing fields.
+    assert "substring" in recent[0] and "content" not in recent[0]
+    assert {"origin", "preview_state", "has_full"} <= set(recent[0])
+
+
+def test_pawchive_creators_and_profile_fields(pawchive: KemonoEmulator) -> None:
+    creators = requests.get(pawchive.api_url + "/creators", headers=JSON, timeout=10).json()
+    assert all(c["ever_imported"] is True for c in creators)
+    named = requests.get(
+        pawchive.api_url + "/patreon/user/demo-creator/profile", headers=JSON, timeout=10
+    ).json()
+    assert named["public_id"] is None  # live: null even for a slug id
+    assert named["ever_imported"] is True
+
+
+def test_pawchive_preview_only_and_deferred_files(pawchive: KemonoEmulator) -> None:
+    posts = requests.get(pawchive.api_url + "/fanbox/user/70050825", headers=JSON, timeout=10)
+    by_id = {p["id"]: p for p in posts.json()}
+    preview, deferred, full = by_id["5001"], by_id["5002"], by_id["5000"]
+    assert (preview["has_full"], preview["preview_state"]) == (False, "preview")
+    assert preview["file"]["preview_only"] is True
+    assert (deferred["has_full"], deferred["preview_state"]) == (False, "pending")
+    assert deferred["file"]["deferred"] is True
+    assert full["has_full"] is True and "preview_only" not in full["file"]
+    detail = requests.get(
+        pawchive.api_url + "/fanbox/user/70050825/post/5002", headers=JSON, timeout=10
+    ).json()
+    assert detail["detail_fetched"] is False
+    host = pawchive.file_host_urls[0]
+    # The original of a preview-only or deferred file is not held; a full post's is.
+    for post, status in ((preview, 404), (deferred, 404), (full, 200)):
+        got = requests.get(host + "/data" + post["file"]["path"], timeout=10)
+        assert got.status_code == status
+    # Only the preview-only file has a thumbnail (on the site host for pawchive).
+    thumb = requests.get(pawchive.thumbnail_url(preview["file"]["path"]), timeout=10)
+    assert thumb.status_code == 200 and thumb.headers["Content-Type"] == "image/jpeg"
+    assert (
+        requests.get(pawchive.thumbnail_url(deferred["file"]["path"]), timeout=10).status_code
+        == 404
+    )
 
 
 def test_pawchive_single_file_host(pawchive: KemonoEmulator) -> None:

@@ -1,30 +1,52 @@
-"""Counting body bytes against Content-Length, shared by both transports."""
+"""Counting body bytes against Content-Length and the response limits, for both transports."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
 from .._protocol.errors import TruncatedBody
+from .._protocol.limits import Limits
 
 __all__ = ["BodyCounter"]
 
 
 class BodyCounter:
-    """Detects a body that ends early (or runs long) against its declared Content-Length."""
+    """Detects a body that ends early (or runs long) against its declared Content-Length, and
+    one that grows past ``limits`` (``in_memory``: the answer is kept, not streamed to a sink)."""
 
-    __slots__ = ("expected", "received", "url")
+    __slots__ = ("encoded", "expected", "in_memory", "limits", "received", "url")
 
-    def __init__(self, url: str, headers: Mapping[str, str], method: str) -> None:
+    def __init__(
+        self,
+        url: str,
+        headers: Mapping[str, str],
+        method: str,
+        limits: Limits | None = None,
+        *,
+        in_memory: bool = False,
+    ) -> None:
         self.url = url
         self.received = 0
+        self.limits = limits
+        self.in_memory = in_memory
         length = headers.get("content-length")
-        encoded = headers.get("content-encoding", "identity").lower() not in ("", "identity")
+        self.encoded = headers.get("content-encoding", "identity").lower() not in ("", "identity")
         self.expected: int | None = None
-        if method != "HEAD" and length is not None and length.isdigit() and not encoded:
+        if method != "HEAD" and length is not None and length.isdigit() and not self.encoded:
             self.expected = int(length)
 
     def add(self, size: int) -> None:
         self.received += size
+        if self.limits is not None:
+            self.limits.check_size(
+                self.received, in_memory=self.in_memory, encoded=self.encoded, url=self.url
+            )
+
+    @property
+    def fits(self) -> bool:
+        """Whether the declared length is known and within the in-memory cap (one read is safe)."""
+        cap = self.limits.body if self.limits is not None else None
+        return self.expected is not None and (cap is None or self.expected <= cap)
 
     def broken(self) -> TruncatedBody:
         """The error for a body the connection cut short."""

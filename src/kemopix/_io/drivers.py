@@ -1,7 +1,8 @@
 """The two drivers: the only place where the send-and-sleep loop exists, once sync, once async.
 
-Each runner owns a transport, the host limiter and the retry RNG, and runs flows through
-``supervise``. Endpoint logic lives in flows, so a public method is one line per flavour.
+Each runner owns a transport, a pacing policy (``Throttle``: the config's ``HostLimiter`` unless
+one is given) and the retry RNG, and runs flows through ``supervise``. Endpoint logic lives in
+flows, so a public method is one line per flavour.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
@@ -17,6 +19,8 @@ from .._protocol.errors import ErrorMap, KemopixError
 from .._protocol.flow import Clock, DriverFlow, Flow, supervise
 from .._protocol.http import Request, Response, Sleep
 from .._protocol.ratelimit import HostLimiter
+from .._protocol.retry import RetryEvent
+from .._protocol.throttle import Throttle
 from .transport_aiohttp import AiohttpTransport
 
 if TYPE_CHECKING:  # requests costs ~60 ms to import; async-only programs never need it
@@ -41,15 +45,22 @@ SYSTEM_CLOCK = SystemClock()
 
 
 class _RunnerBase:
-    def __init__(self, config: Config, errors: ErrorMap | None, clock: Clock) -> None:
+    def __init__(
+        self, config: Config, errors: ErrorMap | None, clock: Clock, throttle: Throttle | None
+    ) -> None:
         self.config = config
         self.errors = errors
         self.clock = clock
-        self.limiter = HostLimiter(config.rate_limit, limit_loopback=config.limit_loopback)
+        self.throttle: Throttle = throttle or HostLimiter(
+            config.rate_limit, limit_loopback=config.limit_loopback
+        )
+        self.on_retry: Callable[[RetryEvent], None] | None = None
         self._rng = random.Random(config.seed)
 
     def _supervised(self, flow: Flow[T]) -> DriverFlow[T]:
-        return supervise(flow, self.config.retry, self.limiter, self.clock, self._rng)
+        return supervise(
+            flow, self.config.retry, self.throttle, self.clock, self._rng, self.on_retry
+        )
 
     def _translate(self, exc: KemopixError) -> BaseException:
         return exc if self.errors is None else self.errors.translate(exc)
@@ -65,8 +76,9 @@ class SyncRunner(_RunnerBase):
         errors: ErrorMap | None = None,
         clock: Clock = SYSTEM_CLOCK,
         sleep: Callable[[float], None] = time.sleep,
+        throttle: Throttle | None = None,
     ) -> None:
-        super().__init__(transport.config, errors, clock)
+        super().__init__(transport.config, errors, clock, throttle)
         self.transport = transport
         self._sleep = sleep
 
@@ -97,8 +109,48 @@ class SyncRunner(_RunnerBase):
         self.transport.close()
 
 
+class _Gate:
+    """Attempts in flight to one host (and lane), under a limit that may change at any time."""
+
+    __slots__ = ("in_flight", "waiters")
+
+    def __init__(self) -> None:
+        self.in_flight = 0
+        self.waiters: deque[asyncio.Future[None]] = deque()
+
+    async def enter(self, limit: Callable[[], int]) -> None:
+        if not self.waiters and self.in_flight < limit():
+            self.in_flight += 1
+            return
+        waiter = asyncio.get_running_loop().create_future()
+        self.waiters.append(waiter)
+        try:
+            await waiter  # leave() has taken the slot on our behalf
+        except BaseException:
+            if waiter.done() and not waiter.cancelled():
+                self.leave(limit)
+            elif waiter in self.waiters:
+                self.waiters.remove(waiter)
+            raise
+
+    def leave(self, limit: Callable[[], int]) -> None:
+        self.in_flight -= 1
+        free = limit() - self.in_flight  # the limit may have grown by several
+        while free > 0 and self.waiters:
+            waiter = self.waiters.popleft()
+            if not waiter.done():
+                self.in_flight += 1
+                free -= 1
+                waiter.set_result(None)
+
+
 class AsyncRunner(_RunnerBase):
-    """Runs flows with asyncio (aiohttp); caps concurrent requests per host."""
+    """Runs flows with asyncio (aiohttp); caps concurrent requests per host.
+
+    The cap is the throttle's ``concurrency`` for the request, else
+    ``config.max_connections_per_host``; API answers and downloads (requests with a sink) to
+    one host have separate caps, so a page request never queues behind a dozen large files.
+    """
 
     def __init__(
         self,
@@ -106,19 +158,26 @@ class AsyncRunner(_RunnerBase):
         *,
         errors: ErrorMap | None = None,
         clock: Clock = SYSTEM_CLOCK,
+        throttle: Throttle | None = None,
     ) -> None:
-        super().__init__(transport.config, errors, clock)
+        super().__init__(transport.config, errors, clock, throttle)
         self.transport = transport
-        self._slots: dict[str, asyncio.Semaphore] = {}
+        self._gates: dict[tuple[str, bool], _Gate] = {}
 
     async def _send(self, request: Request) -> Response:
-        slot = self._slots.get(request.host)
-        if slot is None:
-            slot = self._slots[request.host] = asyncio.Semaphore(
-                self.config.max_connections_per_host
-            )
-        async with slot:
+        key = (request.host, request.sink is not None)
+        gate = self._gates.get(key)
+        if gate is None:
+            gate = self._gates[key] = _Gate()
+
+        def limit() -> int:
+            return self.throttle.concurrency(request) or self.config.max_connections_per_host
+
+        await gate.enter(limit)
+        try:
             return await self.transport.send(request)
+        finally:
+            gate.leave(limit)
 
     async def run(self, flow: Flow[T]) -> T:
         driven = self._supervised(flow)

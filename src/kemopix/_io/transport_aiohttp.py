@@ -9,6 +9,7 @@ import aiohttp
 from .._protocol.config import Config
 from .._protocol.errors import (
     ConnectError,
+    ConnectionRefused,
     ConnectTimeout,
     NetworkError,
     ReadTimeout,
@@ -52,43 +53,61 @@ class AiohttpTransport:
         timeout = (
             self._default_timeout if request.timeout is None else _client_timeout(request.timeout)
         )
+        limits = self.config.limits
+        # Answers held in memory get the whole-answer time limit; downloads only Timeout.total.
+        guard = asyncio.timeout(limits.time if request.sink is None else None)
         try:
-            async with self.session.request(
-                request.method,
-                request.url,
-                params=list(request.params) or None,
-                headers=dict(request.headers),
-                data=request.content,
-                timeout=timeout,
-                allow_redirects=request.follow_redirects,
-                proxy=self.config.proxy,
-            ) as raw:
-                return await self._read(request, raw)
+            async with guard:
+                async with self.session.request(
+                    request.method,
+                    request.url,
+                    params=list(request.params) or None,
+                    headers=dict(request.headers),
+                    data=request.content,
+                    timeout=timeout,
+                    allow_redirects=request.follow_redirects,
+                    proxy=self.config.proxy,
+                ) as raw:
+                    return await self._read(request, raw)
         except (TransportError, TruncatedBody):
             raise
-        except (aiohttp.ClientError, TimeoutError, asyncio.IncompleteReadError) as exc:
+        except TimeoutError as exc:
+            if guard.expired():
+                limits.check_time(float("inf"), url=request.url)
+            raise _translate(exc, request.url) from exc
+        except (aiohttp.ClientError, asyncio.IncompleteReadError) as exc:
             raise _translate(exc, request.url) from exc
 
     async def _read(self, request: Request, raw: aiohttp.ClientResponse) -> Response:
         headers = {k.lower(): v for k, v in raw.headers.items()}
         url = str(raw.url)
-        counter = BodyCounter(url, headers, request.method)
         sink = request.sink if request.sink is not None and 200 <= raw.status < 300 else None
+        counter = BodyCounter(
+            url, headers, request.method, self.config.limits, in_memory=sink is None
+        )
         if sink is not None:
             sink.open(raw.status, headers)
+        parts: list[bytes] = []
         try:
-            if sink is None:  # one read: ~15% less CPU per small JSON call than chunking
+            if sink is None and counter.fits:
+                # Length known and within the cap: one read, ~15% less CPU per small JSON call.
                 body = await raw.read()
                 counter.add(len(body))
                 counter.finish()
-                return Response(raw.status, headers, body, url, request)
+                return Response(raw.status, headers, body, url, request, counter.received)
             async for chunk in raw.content.iter_chunked(CHUNK):
                 counter.add(len(chunk))
-                sink.write(chunk)  # blocking writes: cheaper than a thread hop (§2b)
+                if sink is None:
+                    parts.append(chunk)
+                else:
+                    sink.write(chunk)  # blocking writes: cheaper than a thread hop (§2b)
         except aiohttp.ClientPayloadError as exc:
             raise counter.broken() from exc
+        except BaseException:
+            parts.clear()  # the traceback keeps this frame: do not keep the bytes with it
+            raise
         counter.finish()
-        return Response(raw.status, headers, b"", url, request)
+        return Response(raw.status, headers, b"".join(parts), url, request, counter.received)
 
     async def aclose(self) -> None:
         if self._owns_session and self._session is not None:
@@ -108,8 +127,14 @@ def _translate(exc: BaseException, url: str) -> TransportError:
         return ConnectTimeout(f"connect timed out: {exc}", url=url)
     if isinstance(exc, (aiohttp.SocketTimeoutError, TimeoutError)):
         return ReadTimeout(f"timed out waiting for the server: {exc!r}", url=url)
-    if isinstance(exc, (aiohttp.ClientConnectorError, aiohttp.InvalidURL)):
-        return ConnectError(f"could not connect: {exc}", url=url)
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        reason = exc.os_error.strerror or str(exc.os_error)
+        where = f"{exc.host}:{exc.port}"
+        if isinstance(exc.os_error, ConnectionRefusedError):
+            return ConnectionRefused(f"could not connect to {where}: connection refused", url=url)
+        return ConnectError(f"could not connect to {where}: {reason}", url=url)
+    if isinstance(exc, aiohttp.InvalidURL):
+        return ConnectError(f"invalid URL: {exc}", url=url)
     if isinstance(exc, (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError)):
         return NetworkError(f"connection broken: {exc}", url=url)
     if isinstance(exc, asyncio.IncompleteReadError):

@@ -9,6 +9,7 @@ from .errors import (
     Challenge,
     ClientError,
     ConnectError,
+    ConnectionRefused,
     ConnectTimeout,
     DecodeError,
     ErrorMap,
@@ -17,10 +18,13 @@ from .errors import (
     IntegrityError,
     InvalidInput,
     KemopixError,
+    LimitExceeded,
     NetworkError,
     NotFound,
     RateLimited,
     ReadTimeout,
+    ResponseTooLarge,
+    ResponseTooSlow,
     ServerError,
     Timeout,
     TransportError,
@@ -31,7 +35,8 @@ from .errors import (
 from .flow import Clock, DriverFlow, Flow, call, supervise
 from .http import Request, Response, Sink, Sleep
 from .http import Timeout as Timeouts
-from .paging import Page, check_offset, next_offset, next_url_params, offset_from_next_url
+from .limits import MIB, Limits
+from .paging import Page, check_offset, next_offset
 from .ratelimit import HostLimiter, RateLimit, TokenBucket
 from .retry import NO_RETRY, RetryPolicy
 from .secrets import Secret, redact_headers, redact_text
@@ -40,6 +45,7 @@ from .status import check_status, error_for, is_challenge, parse_retry_after
 __all__ = [
     "DEFAULT_USER_AGENT",
     "KEMONO_CONFIG",
+    "MIB",
     "NO_RETRY",
     "PIXIV_BULK_CONFIG",
     "PIXIV_CONFIG",
@@ -49,6 +55,7 @@ __all__ = [
     "Config",
     "ConnectError",
     "ConnectTimeout",
+    "ConnectionRefused",
     "DecodeError",
     "DriverFlow",
     "ErrorMap",
@@ -59,6 +66,8 @@ __all__ = [
     "IntegrityError",
     "InvalidInput",
     "KemopixError",
+    "LimitExceeded",
+    "Limits",
     "NetworkError",
     "NotFound",
     "Page",
@@ -67,6 +76,8 @@ __all__ = [
     "ReadTimeout",
     "Request",
     "Response",
+    "ResponseTooLarge",
+    "ResponseTooSlow",
     "RetryPolicy",
     "Secret",
     "ServerError",
@@ -85,8 +96,6 @@ __all__ = [
     "error_for",
     "is_challenge",
     "next_offset",
-    "next_url_params",
-    "offset_from_next_url",
     "parse_retry_after",
     "redact_headers",
     "redact_text",

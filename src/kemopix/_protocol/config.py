@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Self
 
 from .http import Timeout
+from .limits import Limits
 from .ratelimit import RateLimit
 from .retry import RetryPolicy
 
@@ -16,13 +17,15 @@ DEFAULT_USER_AGENT = "kemopix/0.1 (+https://pypi.org/project/kemopix/)"
 
 @dataclass(frozen=True, slots=True)
 class Config:
-    """How a client talks to a site: timeouts, retries, budgets, identity, proxy, TLS.
+    """How a client talks to a site: timeouts, retries, budgets, limits, identity, proxy, TLS.
 
     ``rate_limit`` is per host and skips loopback hosts unless ``limit_loopback``;
-    ``max_connections_per_host`` caps concurrent requests to one host (async clients).
+    ``max_connections_per_host`` caps concurrent requests to one host (async clients);
+    ``limits`` bounds each response (size, decompression, time).
     """
 
     timeout: Timeout = field(default_factory=Timeout)
+    limits: Limits = field(default_factory=Limits)
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     rate_limit: RateLimit | None = None
     limit_loopback: bool = False

@@ -5,8 +5,12 @@
     KemopixError
     ├── TransportError            the exchange did not complete
     │   ├── Timeout               ├── ConnectTimeout, ReadTimeout
-    │   ├── ConnectError          could not connect (DNS, refused, TLS)
-    │   └── NetworkError          connection reset / broken mid-exchange
+    │   ├── ConnectError          could not connect (DNS, TLS)
+    │   │   └── ConnectionRefused nothing listens there (retried at most once, quickly)
+    │   ├── NetworkError          connection reset / broken mid-exchange
+    │   └── LimitExceeded         the answer broke a bound of ``Config.limits`` (not retried)
+    │       ├── ResponseTooLarge  endless body, decompression bomb
+    │       └── ResponseTooSlow   no complete answer within ``Limits.time``
     ├── HTTPStatusError           the server answered with an error status
     │   ├── ClientError (4xx)     ├── Unauthorized 401, Forbidden 403, NotFound 404
     │   ├── ServerError (5xx)
@@ -32,6 +36,7 @@ __all__ = [
     "ClientError",
     "ConnectError",
     "ConnectTimeout",
+    "ConnectionRefused",
     "DecodeError",
     "ErrorMap",
     "Forbidden",
@@ -39,10 +44,13 @@ __all__ = [
     "IntegrityError",
     "InvalidInput",
     "KemopixError",
+    "LimitExceeded",
     "NetworkError",
     "NotFound",
     "RateLimited",
     "ReadTimeout",
+    "ResponseTooLarge",
+    "ResponseTooSlow",
     "ServerError",
     "Timeout",
     "TransportError",
@@ -94,8 +102,31 @@ class ConnectError(TransportError):
     """The connection could not be made (refused, DNS, TLS)."""
 
 
+class ConnectionRefused(ConnectError):
+    """Nothing listens at that host and port (the site or emulator is down, or a wrong URL)."""
+
+
 class NetworkError(TransportError):
     """The connection broke during the exchange (reset, closed early)."""
+
+
+class LimitExceeded(TransportError):
+    """The answer broke a bound of ``Config.limits``; ``limit`` is the bound (bytes or seconds).
+
+    Not retried: the same server would most likely do the same again.
+    """
+
+    def __init__(self, message: str, *, url: str | None = None, limit: float) -> None:
+        super().__init__(message, url=url)
+        self.limit = limit
+
+
+class ResponseTooLarge(LimitExceeded):
+    """A body (or what it decompressed to) grew past its cap: endless, or a bomb."""
+
+
+class ResponseTooSlow(LimitExceeded):
+    """An answer held in memory was not complete within ``Limits.time`` seconds."""
 
 
 class HTTPStatusError(KemopixError):

@@ -1,7 +1,7 @@
 """Multi-step HTTP work written once, as generators, and the policies wrapped around them.
 
 A ``Flow[T]`` yields ``Request`` values and receives their ``Response``; it returns ``T``.
-``supervise`` wraps a flow with the retry policy and the host limiter and yields
+``supervise`` wraps a flow with the retry policy and the pacing policy (``Throttle``) and yields
 ``Request | Sleep`` to a driver (``kemopix._io.drivers``), which only sends and sleeps.
 Transport errors are thrown into the flow at its ``yield`` once retries are spent.
 """
@@ -9,14 +9,14 @@ Transport errors are thrown into the flow at its ``yield`` once retries are spen
 from __future__ import annotations
 
 import random
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import Protocol, TypeVar
 
-from .errors import KemopixError
+from .errors import ConnectError, KemopixError, NetworkError, Timeout, TruncatedBody
 from .http import Request, Response, Sleep
-from .ratelimit import HostLimiter
-from .retry import RetryPolicy
+from .retry import RetryEvent, RetryPolicy
 from .status import parse_retry_after
+from .throttle import Attempt, Throttle
 
 __all__ = ["Clock", "DriverFlow", "Flow", "call", "supervise"]
 
@@ -42,20 +42,22 @@ def call(request: Request) -> Flow[Response]:
 def supervise(
     flow: Flow[T],
     retry: RetryPolicy,
-    limiter: HostLimiter,
+    throttle: Throttle,
     clock: Clock,
     rng: random.Random,
+    on_retry: Callable[[RetryEvent], None] | None = None,
 ) -> DriverFlow[T]:
-    """Run ``flow`` under the retry policy and the per-host budget; yields to a driver.
+    """Run ``flow`` under the retry policy and the pacing policy; yields to a driver.
 
     The last response is handed to the flow whatever its status (the flow decides what an error
     status means); a transport error still failing after the retries is thrown into the flow.
+    ``on_retry`` hears of every retry before its wait.
     """
     try:
         request = next(flow)
         while True:
             try:
-                response = yield from _attempt(request, retry, limiter, clock, rng)
+                response = yield from _attempt(request, retry, throttle, clock, rng, on_retry)
             except KemopixError as exc:
                 request = flow.throw(exc)
             else:
@@ -67,33 +69,59 @@ def supervise(
 def _attempt(
     request: Request,
     retry: RetryPolicy,
-    limiter: HostLimiter,
+    throttle: Throttle,
     clock: Clock,
     rng: random.Random,
+    on_retry: Callable[[RetryEvent], None] | None,
 ) -> Generator[Request | Sleep, Response | None, Response]:
     attempt = 0
     while True:
         attempt += 1
-        wait = limiter.reserve(request.host, clock.monotonic())
-        if wait > 0:
-            yield Sleep(wait)
-        outcome: Response | KemopixError
+        wait = throttle.book(request, clock.monotonic())
+        outcome: Response | KemopixError | None = None
+        started = clock.monotonic()
+        retry_after: float | None = None
+        throttled = False
         try:
-            response = yield request
-            assert response is not None
-            outcome = response
-        except KemopixError as exc:
-            outcome = exc
-        delay = retry.decide(request, attempt, outcome, clock.time(), rng)
-        if isinstance(outcome, Response):
-            server_delay = parse_retry_after(outcome.headers, clock.time())
-            if server_delay is not None and retry.should_retry_response(outcome):
-                # Everyone sharing this limiter waits, not only this request.
-                limiter.pause(request.host, clock.monotonic() + server_delay)
+            if wait > 0:
+                yield Sleep(wait)
+            started = clock.monotonic()
+            try:
+                response = yield request
+                assert response is not None
+                outcome = response
+            except KemopixError as exc:
+                outcome = exc
+            if isinstance(outcome, Response):
+                retry_after = parse_retry_after(outcome.headers, clock.time())  # the one parse
+                throttled = retry.throttles(outcome)
+            delay = retry.decide(
+                request, attempt, outcome, clock.time(), rng, retry_after=retry_after
+            )
+        finally:
+            retryable = (
+                retry.should_retry_response(outcome)
+                if isinstance(outcome, Response)
+                else isinstance(outcome, (Timeout, NetworkError, TruncatedBody, ConnectError))
+            )
+            throttle.observe(
+                Attempt(
+                    request, outcome, started, clock.monotonic(), retry_after, throttled, retryable
+                )
+            )
         if delay is None:
             if isinstance(outcome, KemopixError):
                 raise outcome
+            assert outcome is not None
             return outcome
+        if on_retry is not None:
+            on_retry(RetryEvent(request, attempt, retry.max_attempts, delay, _reason(outcome)))
         if request.sink is not None:
             request = request.sink.resume(request)
         yield Sleep(delay)
+
+
+def _reason(outcome: Response | KemopixError | None) -> str:
+    if isinstance(outcome, Response):
+        return f"HTTP {outcome.status}"
+    return str(outcome)

@@ -175,13 +175,17 @@ class Request:
 
 @dataclass(frozen=True, slots=True, repr=False)
 class Response:
-    """A complete response. ``headers`` keys are lower-case; ``url`` is the final URL."""
+    """A complete response. ``headers`` keys are lower-case; ``url`` is the final URL.
+
+    ``received`` counts the decoded body bytes, kept in ``content`` or streamed to the sink.
+    """
 
     status: int
     headers: Mapping[str, str]
     content: bytes
     url: str
     request: Request
+    received: int = 0
 
     @property
     def ok(self) -> bool:

@@ -6,6 +6,9 @@ import ipaddress
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from .http import Request
+from .throttle import Attempt
+
 __all__ = ["HostLimiter", "RateLimit", "TokenBucket", "is_loopback"]
 
 
@@ -57,7 +60,7 @@ def is_loopback(host: str) -> bool:
 
 
 class HostLimiter:
-    """One token bucket per host.
+    """The clients' ``Throttle``: one token bucket per host, and Retry-After pauses.
 
     Loopback hosts (local emulators, test servers) are not limited unless ``limit_loopback`` is
     set: the gentleness is owed to shared public sites, and a local server enforces its own.
@@ -86,3 +89,15 @@ class HostLimiter:
     def pause(self, host: str, until: float) -> None:
         """Hold every request to ``host`` until ``until`` (after a 429 with Retry-After)."""
         self._pauses[host] = max(self._pauses.get(host, 0.0), until)
+
+    # -- the Throttle interface ---------------------------------------------------------------
+    def book(self, request: Request, now: float) -> float:
+        return self.reserve(request.host, now)
+
+    def observe(self, attempt: Attempt) -> None:
+        if attempt.retry_after is not None and attempt.retryable and attempt.status is not None:
+            # Everyone sharing this limiter waits, not only the request that was told.
+            self.pause(attempt.request.host, attempt.ended + attempt.retry_after)
+
+    def concurrency(self, request: Request) -> int | None:
+        return None

@@ -1,7 +1,8 @@
 """The ``kemopix`` command: ``main(argv) -> exit status``.
 
 Every failure ends in a one-line message and a meaningful exit status, never a traceback
-(``KEMOPIX_DEBUG=1`` shows the traceback of an unexpected error).
+(``KEMOPIX_DEBUG=1`` shows the traceback of an unexpected error). Imports happen inside
+``main``, so ``--version`` is quick and a Ctrl-C at start-up is an ordinary interruption.
 """
 
 from __future__ import annotations
@@ -9,21 +10,26 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import traceback
 from collections.abc import Callable, Sequence
 
-from .._protocol.errors import KemopixError
-from ..downloader.engine import error_kind
 from .echo import echo
-from .parser import UsageError, parse_args
 
-__all__ = ["EXIT_AUTH", "EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_NETWORK", "EXIT_USAGE", "main"]
+__all__ = [
+    "EXIT_AUTH",
+    "EXIT_FAILED",
+    "EXIT_INTERRUPTED",
+    "EXIT_LOCAL",
+    "EXIT_NETWORK",
+    "EXIT_USAGE",
+    "main",
+]
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_AUTH = 3
 EXIT_NETWORK = 4
+EXIT_LOCAL = 5
 EXIT_INTERRUPTED = 130
 
 
@@ -50,6 +56,14 @@ def _handler(name: str) -> Callable[[argparse.Namespace], int]:
         from .demo import demo_command, emulate_command
 
         return emulate_command if name == "emulate" else demo_command
+    if name == "serve":
+        from ..serve.cli import serve_command
+
+        return serve_command
+    if name == "fields":
+        from .fields import fields_command
+
+        return fields_command
     from . import commands
 
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
@@ -65,30 +79,39 @@ def _fail(message: str) -> None:
     echo(f"kemopix: {' '.join(message.split())}", file=sys.stderr, flush=True)
 
 
+def _version(argv: Sequence[str] | None) -> bool:
+    words = list(sys.argv[1:] if argv is None else argv)
+    if words != ["--version"]:
+        return False
+    from .. import __version__
+
+    echo(f"kemopix {__version__}")
+    return True
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line ``argv`` (default ``sys.argv[1:]``); returns the exit status."""
+    args: argparse.Namespace | None = None
     try:
-        args = parse_args(argv, _emulator_hooks)
+        if _version(argv):
+            return EXIT_OK
+        from .input_file import expand_input_files
+        from .parser import parse_args
+
+        args = expand_input_files(parse_args(argv, _emulator_hooks))
         return _handler(args.handler)(args)
     except SystemExit as exc:  # --help and --version
         return exc.code if isinstance(exc.code, int) else EXIT_OK
     except KeyboardInterrupt:
         _fail("interrupted (run the same command again to resume)")
         return EXIT_INTERRUPTED
-    except UsageError as exc:
-        _fail(str(exc))
-        return EXIT_USAGE
-    except KemopixError as exc:
-        kind = error_kind(exc)
-        _fail(str(exc))
-        if isinstance(exc, ValueError):
-            return EXIT_USAGE
-        return {"auth": EXIT_AUTH, "network": EXIT_NETWORK}.get(kind, EXIT_FAILED)
-    except OSError as exc:
-        _fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
-        return EXIT_FAILED
-    except Exception as exc:
+    except BaseException as exc:
+        from .failures import describe
+
+        message, status = describe(exc, args)
         if os.environ.get("KEMOPIX_DEBUG"):
+            import traceback
+
             traceback.print_exc()
-        _fail(f"internal error: {type(exc).__name__}: {exc} (KEMOPIX_DEBUG=1 shows details)")
-        return EXIT_FAILED
+        _fail(message)
+        return status

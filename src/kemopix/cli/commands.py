@@ -77,8 +77,10 @@ async def run_targets(
         engine = Engine(settings, archive, network, sources, reporter)
         return await engine.run(targets)
     finally:
-        archive.close()
-        await network.aclose()
+        try:
+            archive.close()
+        finally:
+            await network.aclose()  # also when closing the archive failed (disk full)
 
 
 def _open_archive(root: Path, dry_run: bool) -> Archive:

@@ -12,7 +12,7 @@ import json
 import os
 import tempfile
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -100,15 +100,66 @@ class FileConfig:
         return str(value) if value else None
 
 
+def _positive(value: Any) -> bool:
+    return bool(value > 0)
+
+
+def _at_least_one(value: Any) -> bool:
+    return bool(value >= 1)
+
+
+def _http_url(value: Any) -> bool:
+    return str(value).startswith(("http://", "https://"))
+
+
+def _not_empty(value: Any) -> bool:
+    return bool(str(value).strip())
+
+
+# The same limits as the command-line options (``rate = -1`` is refused like ``--rate -1``).
+_RULES: Mapping[str, tuple[Callable[[Any], bool], str]] = {
+    "rate": (_positive, "must be more than 0 (like --rate)"),
+    "timeout": (_positive, "must be more than 0 (like --timeout)"),
+    "burst": (_at_least_one, "must be at least 1"),
+    "concurrency": (_at_least_one, "must be at least 1 (like --concurrency)"),
+    "retries": (_at_least_one, "must be at least 1 (like --retries)"),
+    "overlap": (_at_least_one, "must be at least 1 (like --overlap)"),
+    "workers": (_at_least_one, "must be at least 1"),
+    "url": (_http_url, "must be an http(s) URL (like --kemono-url)"),
+    "output": (_not_empty, "must name a folder (like -o)"),
+}
+
+
+def _check_text(section: str, key: str, value: str) -> None:
+    """Templates and ugoira formats are checked by the code that uses them, imported late."""
+    try:
+        if key == "template":
+            from ..downloader.templates import Template
+
+            Template.parse(value)
+        elif key == "ugoira":
+            from ..ugoira.frames import UgoiraFormat
+
+            UgoiraFormat.parse(value)
+    except InvalidInput as exc:
+        raise InvalidInput(f"config: [{section}] {key}: {exc}") from None
+
+
 def _check(section: str, data: Any, keys: Mapping[str, type | tuple[type, ...]]) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise InvalidInput(f"config: [{section}] must be a table")
     for key, value in data.items():
         expected = keys.get(key)
         if expected is None:
-            raise InvalidInput(f"config: unknown key {key!r} in [{section}]")
+            known = ", ".join(keys)
+            raise InvalidInput(f"config: unknown key {key!r} in [{section}] (known: {known})")
         if not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool):
             raise InvalidInput(f"config: [{section}] {key} has the wrong type")
+        rule = _RULES.get(key)
+        if rule is not None and not rule[0](value):
+            raise InvalidInput(f"config: [{section}] {key} {rule[1]}, not {value!r}")
+        if isinstance(value, str):
+            _check_text(section, key, value)
     return dict(data)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib
+import shlex
 from collections import Counter
 from pathlib import Path
 
@@ -111,5 +112,8 @@ def demo_command(args: argparse.Namespace) -> int:
         console.print(
             "Each post folder holds its files, the raw API data (<id>.json) and the text as "
             "HTML and Markdown. Run the demo again: nothing is fetched twice."
+        )
+        console.print(
+            f"Browse: [bold]kemopix serve -o {escape(shlex.quote(output))}", soft_wrap=True
         )
     return summary.exit_code()

@@ -37,6 +37,14 @@ def _store_session(site: str, origin: str | None, cookie: str) -> str:
     return str(write_secret_file(SESSIONS_FILE, data))
 
 
+def _ask(prompt: str, instead: str) -> str:
+    """A line typed by the user; a closed stdin is a usage error naming the other way."""
+    try:
+        return input(prompt).strip()
+    except EOFError:
+        raise InvalidInput(f"standard input is closed, nothing to read: {instead}") from None
+
+
 def _pixiv(args: argparse.Namespace) -> int:
     from pixivapi.auth import exchange_code, pkce_login_url, save_refresh_token
 
@@ -63,7 +71,7 @@ def _pixiv(args: argparse.Namespace) -> int:
             "   code quickly (it expires in about 30 seconds) and paste it here.",
             file=sys.stderr,
         )
-        code = input("code: ").strip()
+        code = _ask("code: ", "run it in a terminal, or give --refresh-token TOKEN")
         if not code:
             raise InvalidInput("no code given")
         path = save_refresh_token(exchange_code(code, verifier, site=site))
@@ -79,7 +87,9 @@ def _kemono(args: argparse.Namespace) -> int:
     if args.session:
         cookie = args.session.strip()
     else:
-        username = args.username or input("username: ").strip()
+        username = args.username or _ask(
+            "username: ", "give --username NAME and --password-stdin, or --session COOKIE"
+        )
         if args.password_stdin:
             password = sys.stdin.readline().rstrip("\n")
         else:

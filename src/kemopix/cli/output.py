@@ -1,12 +1,15 @@
 """What the user sees: rich progress bars, plain lines, quiet mode, or JSON lines.
 
 Progress and messages go to stderr, so stdout holds only the result (the plan, the summary,
-or the JSON lines with ``--json``). Paths are shown relative to the output folder.
+or the JSON lines with ``--json``). Paths are shown relative to the output folder. Sizes are in
+binary units everywhere (1 KiB = 1024 bytes, MiB, GiB), on the bars as in the summary. Error
+lines carry no URL or response body unless ``-v`` asks for them.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -18,11 +21,13 @@ from rich.progress import (
     BarColumn,
     DownloadColumn,
     Progress,
+    ProgressColumn,
+    Task,
     TaskID,
     TextColumn,
     TimeRemainingColumn,
-    TransferSpeedColumn,
 )
+from rich.text import Text
 
 from ..downloader.model import Post, RemoteFile
 from ..downloader.reporting import FileTask, PlannedFile, Reporter, Summary
@@ -34,14 +39,29 @@ MAX_FILE_BARS = 6
 
 
 def human_size(size: int | None) -> str:
+    """``532 B``, ``4.4 MiB``: binary units, like the progress bars."""
     if size is None:
         return "? B"
     value = float(size)
-    for unit in ("B", "KB", "MB", "GB", "TB"):
-        if value < 1024 or unit == "TB":
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if value < 1024 or unit == "TiB":
             return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
         value /= 1024
     return f"{size} B"
+
+
+_HTTP_DETAIL = re.compile(r" \(HTTP (\d{3}), [^)]*\)(?::\s.*)?$", re.DOTALL)
+
+
+def brief(message: str) -> str:
+    """``message`` without the URL and response body an HTTP error appends (kept with -v)."""
+    match = _HTTP_DETAIL.search(message)
+    if match is None:
+        return message
+    head = message[: match.start()]
+    if "login" in head and match.group(1) in ("401", "403"):
+        return head  # it already says what to do
+    return f"{head} (HTTP {match.group(1)})"
 
 
 def _rel(root: Path, path: Path | None) -> str:
@@ -72,6 +92,22 @@ class LineReporter(Reporter):
         self.plan = plan
         self.out = out or sys.stdout
         self.err = err or sys.stderr
+        self._reasons: set[str] = set()
+
+    def brief_warning(self, message: str) -> str | None:
+        """The line to show for a warning, or None when the same failure was already shown.
+
+        Without ``-v`` a failure that repeats for other listings (pixiv's illust, manga and
+        novel lists of a missing user) is shown once, without URL and body.
+        """
+        if self.verbose:
+            return message
+        short = brief(message)
+        reason = short.split(": ", 1)[-1]
+        if reason in self._reasons:
+            return None
+        self._reasons.add(reason)
+        return short
 
     def say(self, text: str) -> None:
         if not self.quiet:
@@ -116,7 +152,9 @@ class LineReporter(Reporter):
             self.say(f"skip {file.name or file.url}: {reason}")
 
     def warning(self, message: str) -> None:
-        echo(f"kemopix: {message}", file=self.err, flush=True)
+        line = self.brief_warning(message)
+        if line is not None:
+            echo(f"kemopix: {line}", file=self.err, flush=True)
 
     def finished(self, summary: Summary) -> None:
         if self.quiet:
@@ -148,7 +186,7 @@ def summary_line(summary: Summary, *, plan: bool = False) -> str:
             f"{summary.files_skipped} files skipped"
         )
     parts = [
-        f"{summary.files_downloaded + summary.files_resumed} downloaded"
+        f"{summary.files_downloaded + summary.files_resumed} files downloaded"
         + (f" ({summary.files_resumed} resumed)" if summary.files_resumed else ""),
         f"{summary.files_linked} de-duplicated",
         f"{summary.files_present} already present",
@@ -162,10 +200,21 @@ def summary_line(summary: Summary, *, plan: bool = False) -> str:
         posts += f", {summary.posts_unfinished} resumed"
     verb = "interrupted after" if summary.interrupted else "done in"
     return (
-        f"{verb} {summary.seconds:.1f}s: files {', '.join(parts)}; posts {posts}; "
+        f"{verb} {summary.seconds:.1f}s: {', '.join(parts)} (media files, sidecars not "
+        f"counted); posts {posts}; "
         f"{human_size(summary.bytes_downloaded)} in {summary.requests} requests"
         + (f" ({summary.throttled} throttled)" if summary.throttled else "")
     )
+
+
+class _SpeedColumn(ProgressColumn):
+    """Transfer speed in binary units (rich's own column is decimal)."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        if speed is None:
+            return Text("?", style="progress.data.speed")
+        return Text(f"{human_size(int(speed))}/s", style="progress.data.speed")
 
 
 class RichReporter(LineReporter):
@@ -177,8 +226,8 @@ class RichReporter(LineReporter):
         self.progress = Progress(
             TextColumn("{task.description}", table_column=None),
             BarColumn(bar_width=28),
-            DownloadColumn(),
-            TransferSpeedColumn(),
+            DownloadColumn(binary_units=True),
+            _SpeedColumn(),
             TimeRemainingColumn(),
             console=self.console,
             transient=False,
@@ -199,7 +248,9 @@ class RichReporter(LineReporter):
         self.console.print(escape(text), highlight=False)
 
     def warning(self, message: str) -> None:
-        self.console.print(f"[yellow]kemopix:[/] {escape(message)}", highlight=False)
+        line = self.brief_warning(message)
+        if line is not None:
+            self.console.print(f"[yellow]kemopix:[/] {escape(line)}", highlight=False)
 
     def _describe(self) -> None:
         text = f"[bold]{self.done}/{self.files} files[/] {escape(self.label[:40])}"

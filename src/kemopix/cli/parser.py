@@ -21,6 +21,7 @@ exit status:
   2    bad usage, URL, option or config
   3    authentication needed or refused (see `kemopix login`)
   4    network error or site unavailable
+  5    local problem: disk full, read-only folder, damaged archive, port in use
   130  interrupted
 """
 
@@ -31,7 +32,10 @@ class UsageError(InvalidInput):
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{self.prog}: {message} (see `{self.prog} --help`)")
+        # main() prefixes "kemopix: "; name the sub-command only.
+        where = self.prog.removeprefix("kemopix").strip()
+        prefix = f"{where}: " if where else ""
+        raise UsageError(f"{prefix}{message} (see `{self.prog} --help`)")
 
 
 def _formatter(prog: str) -> argparse.HelpFormatter:
@@ -76,6 +80,17 @@ def _network(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _input_file(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-i",
+        "--input-file",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="read URLs from FILE (- for stdin): one per line, # starts a comment line",
+    )
+
+
 def _output_dir(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-o", "--output", metavar="DIR", help="archive folder [KEMOPIX_OUTPUT] (default ./kemopix)"
@@ -95,9 +110,11 @@ def _selection(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="TYPE",
-        help=f"keep files of this extension or group ({groups})",
+        help=f"keep files of these extensions or groups ({groups}); comma list or repeated",
     )
-    group.add_argument("--exclude-type", action="append", default=[], metavar="TYPE")
+    group.add_argument(
+        "--exclude-type", action="append", default=[], metavar="TYPE", help="skip these types"
+    )
     group.add_argument("--min-size", metavar="SIZE", help="skip smaller files (e.g. 100k)")
     group.add_argument("--max-size", metavar="SIZE", help="skip larger files (e.g. 2GB)")
     group.add_argument("--max-files", type=int, metavar="N", help="stop after N files")
@@ -173,7 +190,8 @@ def build_parser(
         "download",
         TEMPLATE_HELP + "\n\n" + EXIT_CODES,
     )
-    download.add_argument("urls", nargs="+", metavar="URL", help="Kemono, Coomer, ... or pixiv URL")
+    download.add_argument("urls", nargs="*", metavar="URL", help="Kemono, Coomer, ... or pixiv URL")
+    _input_file(download)
     download.add_argument("-n", "--dry-run", action="store_true", help="show the plan only")
     for add in (_output_dir, _selection, _layout, _sites, _network, _common):
         add(download)
@@ -184,9 +202,21 @@ def build_parser(
         "show what `download` would fetch: posts, files, bytes and why anything is skipped",
         "plan",
     )
-    plan.add_argument("urls", nargs="+", metavar="URL")
+    plan.add_argument("urls", nargs="*", metavar="URL")
+    _input_file(plan)
     for add in (_output_dir, _selection, _layout, _sites, _network, _common):
         add(plan)
+
+    fields = _add(
+        sub,
+        "fields",
+        "show the template fields of a URL's first post and file, with their values",
+        "fields",
+        TEMPLATE_HELP + "\n\n" + EXIT_CODES,
+    )
+    fields.add_argument("urls", nargs=1, metavar="URL")
+    for add in (_sites, _network, _common):
+        add(fields)
 
     verify = _add(
         sub, "verify", "check archived files (size, SHA-256), fetch missing or bad ones", "verify"
@@ -236,6 +266,18 @@ def build_parser(
         if emulator_hooks is not None:
             emulator_hooks(site, child)
 
+    # kemopix serve (its code is imported only when it runs: kemopix.serve.cli)
+    serve = _add(
+        sub, "serve", "browse an archive folder in a web browser (and a JSON API)", "serve"
+    )
+    _output_dir(serve)
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8765, help="port (8765)")
+    serve.add_argument("--open", action="store_true", help="open the gallery in a web browser")
+    serve.add_argument(
+        "--config", metavar="FILE", help="config file (default: <config>/config.toml)"
+    )
+
     demo = _add(
         sub,
         "demo",
@@ -259,5 +301,5 @@ def parse_args(
     args = parser.parse_args(words)
     if getattr(args, "command", None) is None:
         parser.print_help()
-        raise UsageError("kemopix: a command is needed (see `kemopix --help`)")
+        raise UsageError("a command is needed (see `kemopix --help`)")
     return args

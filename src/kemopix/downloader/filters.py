@@ -12,14 +12,43 @@ from datetime import UTC, date, datetime
 from .._protocol.errors import InvalidInput
 from .model import Post, RemoteFile
 
-__all__ = ["TYPE_GROUPS", "Budget", "Filters", "parse_date", "parse_size"]
+__all__ = [
+    "TYPE_ALIASES",
+    "TYPE_GROUPS",
+    "Budget",
+    "Filters",
+    "parse_date",
+    "parse_size",
+    "parse_types",
+]
 
 TYPE_GROUPS: dict[str, frozenset[str]] = {
-    "image": frozenset({"jpg", "jpeg", "png", "gif", "webp", "bmp", "avif", "tif", "tiff", "jxl"}),
-    "video": frozenset({"mp4", "webm", "mov", "mkv", "avi", "m4v", "wmv", "flv"}),
-    "audio": frozenset({"mp3", "wav", "flac", "ogg", "m4a", "aac", "opus"}),
-    "archive": frozenset({"zip", "rar", "7z", "tar", "gz", "bz2", "xz", "bin"}),
-    "document": frozenset({"pdf", "txt", "psd", "clip", "epub", "doc", "docx", "kra", "sai"}),
+    "image": frozenset(
+        {"jpg", "jpeg", "jfif", "png", "gif", "webp", "bmp", "avif", "heic", "tif", "tiff", "jxl"}
+        | {"svg", "ico"}
+    ),
+    "video": frozenset({"mp4", "webm", "mov", "mkv", "avi", "m4v", "wmv", "flv", "mpg", "mpeg"}),
+    "audio": frozenset({"mp3", "wav", "flac", "ogg", "m4a", "aac", "opus", "aiff", "wma", "mid"}),
+    "archive": frozenset({"zip", "rar", "7z", "tar", "gz", "bz2", "xz", "bin", "lzh"}),
+    "document": frozenset(
+        {"pdf", "txt", "psd", "psb", "clip", "epub", "doc", "docx", "rtf", "odt", "md", "html"}
+        | {"kra", "sai", "sai2", "xcf", "ai", "csv", "xlsx", "pptx"}
+    ),
+}
+# Other words for the groups (plural forms and common short names).
+TYPE_ALIASES: dict[str, str] = {
+    "images": "image",
+    "picture": "image",
+    "pictures": "image",
+    "videos": "video",
+    "movie": "video",
+    "movies": "video",
+    "music": "audio",
+    "sound": "audio",
+    "archives": "archive",
+    "documents": "document",
+    "doc": "document",
+    "docs": "document",
 }
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(i?b?)\s*$", re.IGNORECASE)
@@ -50,11 +79,34 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
-def _extensions(names: frozenset[str]) -> frozenset[str]:
+def _accepted() -> str:
+    extensions = sorted(set().union(*TYPE_GROUPS.values()))
+    return (
+        f"groups: {', '.join(TYPE_GROUPS)} (also {', '.join(TYPE_ALIASES)}); "
+        f"extensions: {', '.join(extensions)}"
+    )
+
+
+def parse_types(values: frozenset[str] | list[str] | tuple[str, ...]) -> frozenset[str]:
+    """The extensions meant by ``--type`` words: groups, aliases, extensions, comma lists.
+
+    ``["image,zip"]`` is the same as ``["image", "zip"]``; an unknown word is InvalidInput
+    naming every accepted one.
+    """
+    known = set().union(*TYPE_GROUPS.values())
     out: set[str] = set()
-    for name in names:
-        key = name.lower().lstrip(".")
-        out |= TYPE_GROUPS.get(key, {key})
+    for value in values:
+        for word in str(value).split(","):
+            key = word.strip().lower().lstrip(".")
+            if not key:
+                continue
+            key = TYPE_ALIASES.get(key, key)
+            if key in TYPE_GROUPS:
+                out |= TYPE_GROUPS[key]
+            elif key in known:
+                out.add(key)
+            else:
+                raise InvalidInput(f"unknown file type {word.strip()!r}; accepted {_accepted()}")
     return frozenset(out)
 
 
@@ -75,8 +127,8 @@ class Filters:
     _exclude: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_types", _extensions(self.types))
-        object.__setattr__(self, "_exclude", _extensions(self.exclude_types))
+        object.__setattr__(self, "_types", parse_types(self.types))
+        object.__setattr__(self, "_exclude", parse_types(self.exclude_types))
 
     @property
     def needs_sizes(self) -> bool:

@@ -17,6 +17,7 @@ fires with ``probability``. Faults:
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 import re
 import threading
@@ -27,6 +28,8 @@ from typing import Any, Literal
 from aiohttp import web
 
 __all__ = ["FAULT_KINDS", "FaultInjector", "FaultRule", "fault_middleware", "fault_routes"]
+
+_log = logging.getLogger("kemopix.emulators")
 
 FaultKind = Literal[
     "status", "reset", "truncate", "bad_length", "slow", "latency", "bandwidth", "challenge"
@@ -221,7 +224,12 @@ def fault_middleware(injector: FaultInjector, error_page: ErrorPage) -> Any:
         rule = injector.pick(request.method, request.path)
         if rule is None:
             return await handler(request)
-        return await _apply(rule, request, handler, error_page)
+        try:
+            return await _apply(rule, request, handler, error_page)
+        except ConnectionResetError:  # aiohttp's ClientConnectionResetError included
+            # The client left during a paced body: one line, not aiohttp's traceback.
+            _log.info("client left during %s %s (%s)", request.method, request.path, rule.kind)
+            raise asyncio.CancelledError from None
 
     return middleware
 

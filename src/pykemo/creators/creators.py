@@ -53,6 +53,17 @@ class Creator(Attached):
     public_id: str | None = None
     favorited: int | None = None
     relation_id: int | None = None
+    #: Profile counters (kemono.cr profiles; None where the answer has none).
+    post_count: int | None = None
+    dm_count: int | None = None
+    share_count: int | None = None
+    chat_count: int | None = None
+    has_chats: bool | None = None
+    #: Pawchive's import fields (profiles and, for ``ever_imported``, the creators list).
+    ever_imported: bool | None = None
+    kemono_favorited: int | None = None
+    last_import_favs: int | None = None
+    import_size_cap_gb: float | None = None
 
     @classmethod
     def from_wire(cls, wire: CreatorProfile, ks: KemoSession | None = None) -> Creator:
@@ -65,6 +76,15 @@ class Creator(Attached):
             public_id=wire.public_id,
             favorited=wire.favorited,
             relation_id=wire.relation_id,
+            post_count=wire.post_count,
+            dm_count=wire.dm_count,
+            share_count=wire.share_count,
+            chat_count=wire.chat_count,
+            has_chats=wire.has_chats,
+            ever_imported=wire.ever_imported,
+            kemono_favorited=wire.kemono_favorited,
+            last_import_favs=wire.last_import_favs,
+            import_size_cap_gb=wire.import_size_cap_gb,
         )
         return creator.set_underlying_session(ks)
 
@@ -148,7 +168,7 @@ class Creator(Attached):
         """One post with its full content; None when it does not exist."""
         ks = self._ks()
         detail = await ks.run(post_flows.post(ks.site, self._service(), self.id, str(post_id)))
-        return None if detail is None else Post.from_wire(detail.post, ks, creator=self)
+        return None if detail is None else Post.from_detail(detail, ks, creator=self)
 
     # -- other data -----------------------------------------------------------------------------
     async def other_links(self) -> list[Creator]:

@@ -8,8 +8,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from kemopix._io import aiter_items
-from kemopix._protocol.paging import DISCORD_STEP
 from kemopix.sites.kemono import discord as discord_flows
+from kemopix.sites.kemono.paging import DISCORD_STEP
 
 from .._attach import Attached
 from .._dates import aware

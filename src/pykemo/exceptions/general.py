@@ -14,6 +14,7 @@ from kemopix._protocol.errors import (
     IntegrityError,
     InvalidInput,
     KemopixError,
+    LimitExceeded,
     NotFound,
     RateLimited,
     ServerError,
@@ -33,6 +34,7 @@ __all__ = [
     "PyKemoForbidden",
     "PyKemoHTTPError",
     "PyKemoIntegrityError",
+    "PyKemoLimitExceeded",
     "PyKemoNotFound",
     "PyKemoRateLimited",
     "PyKemoServerError",
@@ -54,6 +56,10 @@ class PyKemoTransportError(TransportError, PyKemoException):
 
 class PyKemoTimeout(Timeout, PyKemoTransportError):
     """The server did not answer in time."""
+
+
+class PyKemoLimitExceeded(LimitExceeded, PyKemoTransportError):
+    """An answer broke a bound of ``Config.limits`` (too large, a decompression bomb, too slow)."""
 
 
 class PyKemoHTTPError(HTTPStatusError, PyKemoException):

@@ -11,6 +11,7 @@ from kemopix._protocol.errors import (
     IntegrityError,
     InvalidInput,
     KemopixError,
+    LimitExceeded,
     NotFound,
     RateLimited,
     ServerError,
@@ -28,6 +29,7 @@ __all__ = ["PYKEMO_ERRORS"]
 _MAPPING: dict[type[KemopixError], type[BaseException]] = {
     TransportError: general.PyKemoTransportError,
     Timeout: general.PyKemoTimeout,
+    LimitExceeded: general.PyKemoLimitExceeded,
     HTTPStatusError: general.PyKemoHTTPError,
     NotFound: general.PyKemoNotFound,
     Unauthorized: general.PyKemoUnauthorized,

@@ -41,6 +41,9 @@ class File(Attached):
         self._content_type = content_type
         self.url_source = url_source
         self.server = server
+        #: Pawchive: the original is not fetched yet / only a preview is held (None elsewhere).
+        self.deferred: bool | None = None
+        self.preview_only: bool | None = None
         self._session = None
 
     @classmethod
@@ -49,7 +52,9 @@ class File(Attached):
         if not ref.path:
             return None
         name = ref.name or ref.path.rsplit("/", 1)[-1]
-        return cls(name, ref.path).with_session(ks)
+        file = cls(name, ref.path).with_session(ks)
+        file.deferred, file.preview_only = ref.deferred, ref.preview_only
+        return file
 
     def with_session(self, ks: KemoSession | None) -> Self:
         """Attach the session downloads go through; returns ``self``."""

@@ -8,10 +8,10 @@ from datetime import datetime
 from pathlib import Path
 
 from kemopix._io import aiter_items
-from kemopix._protocol.paging import POSTS_STEP
 from kemopix.sites.kemono import accounts as account_flows
 from kemopix.sites.kemono import creators as creator_flows
 from kemopix.sites.kemono import posts as post_flows
+from kemopix.sites.kemono.paging import POSTS_STEP
 
 from .. import _lookups
 from .._aux.aux_classes import FileHashResult

@@ -13,6 +13,7 @@ from kemopix.download import safe_join
 from kemopix.sites.kemono import KemonoSite
 from kemopix.sites.kemono import accounts as account_flows
 from kemopix.sites.kemono import posts as post_flows
+from kemopix.sites.kemono.models import MediaRef, PostDetail
 from kemopix.sites.kemono.models import Post as WirePost
 
 from .._attach import Attached
@@ -26,11 +27,57 @@ if TYPE_CHECKING:
     from ..sessions.session import KemoSession
     from .post_revisions import PostRevision
 
-__all__ = ["ELEMENTS_PER_PAGE", "CommentsList", "Post", "PostID", "PostRevsList", "PostsList"]
+__all__ = [
+    "ELEMENTS_PER_PAGE",
+    "CommentsList",
+    "Post",
+    "PostID",
+    "PostMedia",
+    "PostRevsList",
+    "PostsList",
+]
 
 PostID = str
 ELEMENTS_PER_PAGE = 50
 _UNSAFE_TITLE = re.compile(r'[\\/:*?"<>|]')
+
+
+@dataclass(frozen=True, kw_only=True)
+class PostMedia:
+    """One entry of a post detail's ``previews``, ``videos`` or ``attachments`` (kemono.cr).
+
+    ``server`` is the data host that serves ``path`` (e.g. ``https://n2.kemono.cr``);
+    ``type`` is ``"thumbnail"`` or ``"embed"`` for previews (embeds have ``url``, ``subject``,
+    ``description`` and no path), None for videos and attachments.
+    """
+
+    type: str | None = None
+    server: str | None = None
+    name: str | None = None
+    path: str | None = None
+    extension: str | None = None
+    name_extension: str | None = None
+    stem: str | None = None
+    index: int | None = None
+    url: str | None = None
+    subject: str | None = None
+    description: str | None = None
+
+    @classmethod
+    def from_wire(cls, wire: MediaRef) -> PostMedia:
+        return cls(
+            type=wire.type,
+            server=wire.server,
+            name=wire.name,
+            path=wire.path,
+            extension=wire.extension,
+            name_extension=wire.name_extension,
+            stem=wire.stem,
+            index=wire.index,
+            url=wire.url,
+            subject=wire.subject,
+            description=wire.description,
+        )
 
 
 @dataclass(kw_only=True, eq=False, repr=False)
@@ -56,6 +103,18 @@ class Post(Attached):
     prev_id: PostID | None = None
     next_id: PostID | None = None
     revision_id: int | None = None
+    #: kemono.cr: always null so far; kept as sent.
+    incomplete_rewards: Any = None
+    #: The detail envelope's entries (kemono.cr; empty for listings and pawchive).
+    previews: list[PostMedia] = field(default_factory=list)
+    videos: list[PostMedia] = field(default_factory=list)
+    downloads: list[PostMedia] = field(default_factory=list)
+    #: Pawchive's import state: where the post came from, whether the originals are held.
+    origin: str | None = None
+    preview_state: str | None = None
+    has_full: bool | None = None
+    preview_attempts: int | None = None
+    detail_fetched: bool | None = None
 
     @classmethod
     def from_wire(
@@ -72,7 +131,7 @@ class Post(Attached):
             id=str(wire.id),
             creator_id=str(wire.user if wire.user is not None else ""),
             service=ServiceType.parse(wire.service),
-            title=(wire.title or "").strip(),
+            title=wire.title or "",
             content=wire.content or "",
             substring=wire.substring,
             embed=dict(wire.embed or {}),
@@ -88,8 +147,37 @@ class Post(Attached):
             prev_id=None if wire.prev is None else str(wire.prev),
             next_id=None if wire.next is None else str(wire.next),
             revision_id=wire.revision_id,
+            incomplete_rewards=wire.incomplete_rewards,
+            origin=wire.origin,
+            preview_state=wire.preview_state,
+            has_full=wire.has_full,
+            preview_attempts=wire.preview_attempts,
+            detail_fetched=wire.detail_fetched,
         )
         return post.set_underlying_session(ks)
+
+    @classmethod
+    def from_detail(
+        cls, detail: PostDetail, ks: KemoSession | None = None, *, creator: Creator | None = None
+    ) -> Post:
+        """Build a post from a detail answer, keeping the envelope's media and revisions.
+
+        When the answer is kemono.cr's envelope, :meth:`revisions` reads the revisions it
+        lists instead of asking ``/revisions`` (which may 404).
+        """
+        post = cls.from_wire(detail.post, ks, creator=creator)
+        post.previews = [PostMedia.from_wire(m) for m in detail.previews]
+        post.videos = [PostMedia.from_wire(m) for m in detail.videos]
+        post.downloads = [PostMedia.from_wire(m) for m in detail.attachments]
+        if detail.props is not None and not post.is_revision:
+            post._keep_revisions(post_flows.revision_props(detail.props), ks)
+        return post
+
+    def _keep_revisions(self, wires: list[WirePost], ks: KemoSession | None) -> None:
+        from .post_revisions import PostRevision
+
+        revisions = [PostRevision.from_wire(w, ks, creator=self.creator) for w in wires]
+        self._cached()["revisions"] = revisions
 
     def __repr__(self) -> str:
         return (
@@ -173,17 +261,26 @@ class Post(Attached):
         return await ks.run(post_flows.flag_post(ks.site, *self._ids()))
 
     async def revisions(self) -> list[PostRevision]:
-        """Earlier versions of the post (cached; empty for revisions)."""
-        from .post_revisions import PostRevision
+        """Earlier versions of the post (cached; empty for revisions).
+
+        On kemono.cr they come from the post's detail envelope (``props.revisions``); on
+        pawchive from ``/revisions``.
+        """
 
         if self.is_revision:
             return []
         cached: list[PostRevision] | None = self._cached().get("revisions")
         if cached is None:
             ks = self._ks()
-            wires = await ks.run(post_flows.revisions(ks.site, *self._ids()))
-            cached = [PostRevision.from_wire(w, ks, creator=self.creator) for w in wires]
-            self._cached()["revisions"] = cached
+            detail = (
+                None if ks.site.legacy else await ks.run(post_flows.post(ks.site, *self._ids()))
+            )
+            if detail is not None and detail.props is not None:
+                wires = post_flows.revision_props(detail.props)  # the envelope lists them
+            else:
+                wires = await ks.run(post_flows.revisions(ks.site, *self._ids()))
+            self._keep_revisions(wires, ks)
+            cached = self._cached()["revisions"]
         return cached
 
     async def _neighbour(self, post_id: str | None) -> Post | None:
@@ -192,7 +289,7 @@ class Post(Attached):
         ks = self._ks()
         service, creator_id, _ = self._ids()
         detail = await ks.run(post_flows.post(ks.site, service, creator_id, post_id))
-        return None if detail is None else Post.from_wire(detail.post, ks, creator=self.creator)
+        return None if detail is None else Post.from_detail(detail, ks, creator=self.creator)
 
     async def prev_post(self) -> Post | None:
         """The newer neighbour (``prev``), or None."""

@@ -15,9 +15,9 @@ from typing import Any, TypeVar
 
 from ..._protocol.errors import DecodeError, InvalidInput, KemopixError, NotFound, Unauthorized
 from ..._protocol.flow import Flow
-from ..._protocol.paging import DISCORD_STEP, POSTS_STEP
 from ...sites.kemono import KemonoSite, raw
 from ...sites.kemono.accounts import login
+from ...sites.kemono.paging import DISCORD_STEP, POSTS_STEP
 from ..model import Creator, Listed, Post, PostKey, RemoteFile, signature_of
 from ..network import Network
 from ..targets import KEMONO_SITES, Origins, Target

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import cast
 
-from .server import Flavour, KemonoEmulator
+from .server import Flavour, KemonoEmulator, Originals
 
 __all__ = ["add_cli_arguments", "main", "run_from_args"]
 
@@ -30,6 +30,12 @@ def add_cli_arguments(parser: argparse.ArgumentParser) -> None:
         help="file requests per second (all file hosts together) before 429",
     )
     parser.add_argument(
+        "--originals",
+        choices=("up", "down"),
+        default="up",
+        help="down: the data hosts fail at connection level, as kemono.cr's since April 2026",
+    )
+    parser.add_argument(
         "--db",
         metavar="PATH",
         default=":memory:",
@@ -48,6 +54,7 @@ def run_from_args(ns: argparse.Namespace) -> int:
         host=ns.host,
         port=ns.port,
         database=ns.db,
+        originals=cast(Originals, ns.originals),
     )
     emulator.start()
     sys.stdout.write(f"Kemono emulator ({ns.flavour}) at {emulator.url}\n")
@@ -56,6 +63,9 @@ def run_from_args(ns: argparse.Namespace) -> int:
         sys.stdout.write(f"database: {emulator.database_path}\n")
     for url in emulator.file_host_urls:
         sys.stdout.write(f"file host: {url}\n")
+    sys.stdout.write(f"image host: {emulator.img_url}\n")
+    if emulator.originals == "down":
+        sys.stdout.write("originals: down (the file hosts reset or refuse connections)\n")
     sys.stdout.flush()
     emulator.serve_forever()
     return 0

@@ -13,7 +13,22 @@ from .accounts import Account, Accounts
 from .dataset import Dataset
 from .state import State
 
-__all__ = ["DDOS_GUARD_PAGE", "Context", "bad_request", "error", "parse_offset"]
+__all__ = [
+    "DDOS_GUARD_HINT",
+    "DDOS_GUARD_PAGE",
+    "Context",
+    "bad_request",
+    "error",
+    "parse_offset",
+]
+
+# Live: an API request without ``Accept: text/css`` gets 403 from DDoS-Guard with a short
+# plain-text hint as application/octet-stream (~190 bytes; the wording here is ours).
+DDOS_GUARD_HINT = (
+    "DDoS-Guard: this API answers only requests that send the header 'Accept: text/css'.\n"
+    "Browsers and scrapers without it are refused. "
+    "Add the header to your client and try the request again.\n"
+)
 
 DDOS_GUARD_PAGE = (
     "<!DOCTYPE html><html><head><title>DDoS-Guard</title></head><body>"

@@ -93,6 +93,9 @@ class Dataset:
     servers: dict[str, Json] = field(default_factory=dict)
     messages: dict[str, list[Json]] = field(default_factory=dict)
     fav_counts: dict[str, int] = field(default_factory=dict)
+    # Pawchive: files whose original the site does not hold, sha256 -> "preview_only" (only
+    # the thumbnail exists) or "deferred" (nothing fetched yet).
+    unheld: dict[str, str] = field(default_factory=dict)
     # Creators whose posts feed the site-wide lists (recent, popular, random, search_hash);
     # other synthetic creators' posts are made lazily and stay out of those lists.
     featured: list[tuple[str, str]] = field(default_factory=list)
@@ -120,6 +123,7 @@ def synthetic_posts(seed: int, files: FileStore, creator: Creator) -> list[Json]
                 tags=None,
             )
         )
+        posts[-1]["added"] = None  # live: older imports have `added: null` (and `tags: null`)
     return posts
 
 

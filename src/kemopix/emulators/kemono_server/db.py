@@ -35,7 +35,7 @@ __all__ = [
 ]
 
 APPLICATION_ID = 0x4B454D4F  # "KEMO" in the file header: refuse to overwrite other databases
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 CREATOR_COLUMNS = "service, id, name, indexed, updated, favorited, rich"
 
 _SCHEMA = """

@@ -9,6 +9,7 @@ from aiohttp import web
 from .accounts import Account
 from .context import Context, bad_request, error
 from .dataset import Json
+from .shapes import creator_time, full_post
 from .timefmt import iso
 
 __all__ = ["account_routes"]
@@ -114,8 +115,8 @@ def account_routes(ctx: Context) -> list[web.RouteDef]:
                         "id": creator.id,
                         "name": creator.name,
                         "service": creator.service,
-                        "indexed": iso(creator.indexed),
-                        "updated": iso(creator.updated),
+                        "indexed": creator_time(creator.id, creator.indexed),
+                        "updated": creator_time(creator.id, creator.updated),
                         "public_id": None,
                         "relation_id": None,
                         "faved_seq": seq,
@@ -244,5 +245,5 @@ def _favorite_posts(ctx: Context, account: Account) -> list[Json]:
     for service, creator_id, post_id, seq in ctx.accounts.favorite_posts(account.id):
         post = ctx.state.post_with_neighbours(service, creator_id, post_id)
         if post is not None:
-            out.append(dict(post, faved_seq=seq))
+            out.append(dict(full_post(post, ctx.flavour), faved_seq=seq))
     return out

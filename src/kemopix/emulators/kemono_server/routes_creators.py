@@ -9,7 +9,7 @@ from aiohttp import web
 
 from .context import Context, bad_request, error, parse_offset
 from .dataset import Json
-from .shapes import post_summary, profile, with_neighbours
+from .shapes import full_post, listing_post, post_summary, profile
 
 __all__ = ["creator_routes", "filter_posts", "wants_filter"]
 
@@ -84,13 +84,13 @@ def creator_routes(ctx: Context) -> list[web.RouteDef]:
         return ctx.json([post_summary(p) for p in result])
 
     async def legacy(request: web.Request) -> web.Response:
-        # The pawchive creator listing: full posts (pawchive adds next/prev, as its Post has).
+        # The pawchive creator listing: full posts without next/prev (live).
         result = page(request)
         if isinstance(result, web.Response):
             return result
         if ctx.modern:
-            return ctx.json(result)
-        return ctx.json([with_neighbours(result, i) for i in range(len(result))])
+            return ctx.json([full_post(p, ctx.flavour) for p in result])
+        return ctx.json([listing_post(p) for p in result])
 
     async def links(request: web.Request) -> web.Response:
         creator = ctx.state.creator(*key(request))

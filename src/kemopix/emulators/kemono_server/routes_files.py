@@ -11,6 +11,7 @@ from aiohttp import web
 from .context import Context, bad_request, error
 from .dataset import Json
 from .files import StoredFile
+from .shapes import post_summary
 from .timefmt import iso_micro
 
 __all__ = ["APP_VERSION", "file_host_routes", "file_routes"]
@@ -52,19 +53,7 @@ def file_routes(ctx: Context, redirect_for: Callable[[str], str]) -> list[web.Ro
         for post in ctx.state.every_post():
             refs = [post["file"], *post["attachments"]]
             if any(isinstance(r, dict) and stored.path == r.get("path") for r in refs):
-                posts.append(
-                    {
-                        "file_id": _file_id(sha),
-                        "id": post["id"],
-                        "user": post["user"],
-                        "service": post["service"],
-                        "title": post["title"],
-                        "substring": (post["content"] or "")[:50],
-                        "published": post["published"],
-                        "file": post["file"],
-                        "attachments": post["attachments"],
-                    }
-                )
+                posts.append({"file_id": _file_id(sha), **post_summary(post)})
         return ctx.json(dict(_file_info(stored, _file_id(sha)), posts=posts, discord_posts=[]))
 
     async def archive_info(request: web.Request) -> web.Response:
@@ -106,7 +95,7 @@ def file_host_routes(ctx_getter: Callable[[], Context]) -> list[web.RouteDef]:
     async def serve(request: web.Request) -> web.StreamResponse:
         ctx = ctx_getter()
         stored = ctx.dataset.files.by_path("/" + request.match_info["path"])
-        if stored is None:
+        if stored is None or stored.sha256 in ctx.dataset.unheld:  # pawchive: only a preview
             return web.Response(body=NOT_FOUND_BODY, status=404, content_type="text/plain")
         headers = {
             "ETag": f'"{stored.sha256}"',

@@ -11,7 +11,7 @@ from aiohttp import web
 from .context import Context, bad_request, error, parse_offset
 from .dataset import Json
 from .routes_creators import PAGE, filter_posts, wants_filter
-from .shapes import detail_envelope, post_summary
+from .shapes import detail_envelope, full_post, post_summary, recent_item
 
 __all__ = ["post_routes"]
 
@@ -33,9 +33,10 @@ def post_routes(ctx: Context) -> list[web.RouteDef]:
             count, window = len(filtered), filtered[offset : offset + PAGE]
         else:
             count, window = ctx.state.recent_page(offset, PAGE)
+        items = [recent_item(p, ctx.flavour) for p in window]
         if not ctx.modern:
-            return ctx.json(window)  # §10: pawchive answers a plain list
-        return ctx.json({"count": count, "true_count": count, "posts": window})
+            return ctx.json(items)  # §10: pawchive answers a plain list
+        return ctx.json({"count": count, "true_count": count, "posts": items})
 
     async def popular(request: web.Request) -> web.Response:
         period = request.query.get("period", "recent")
@@ -100,7 +101,7 @@ def post_routes(ctx: Context) -> list[web.RouteDef]:
         if post is None:
             return error(ctx, 404, "Post not found.")
         if not ctx.modern:
-            return ctx.json(post)  # §10: pawchive answers the plain Post
+            return ctx.json(full_post(post, ctx.flavour))  # §10: pawchive answers the plain Post
         revisions = ctx.state.revisions_of(*flag_key(request))
         flagged = ctx.state.flag_reason(*flag_key(request))
         return ctx.json(detail_envelope(ctx.host_for, post, revisions, flagged))
@@ -130,7 +131,7 @@ def post_routes(ctx: Context) -> list[web.RouteDef]:
             if str(rev["revision_id"]) == wanted:
                 revs = ctx.state.revisions_of(*flag_key(request))
                 if not ctx.modern:
-                    return ctx.json(rev)
+                    return ctx.json(full_post(rev, ctx.flavour))
                 return ctx.json(detail_envelope(ctx.host_for, rev, revs, None))
         return error(ctx, 404, "Revision not found.")
 

@@ -187,6 +187,8 @@ def _fanbox_creator(ds: Dataset) -> None:
             )
         )
     ds.posts[key] = posts
+    if ds.flavour == "pawchive":
+        _pawchive_previews(ds, posts)
     cards = []
     for n in range(3):
         card = ds.files.add_generated(f"fancard-{n}.jpg", 2000 + n)
@@ -211,6 +213,21 @@ def _fanbox_creator(ds: Dataset) -> None:
     demo = (ds.demo_service, DEMO_CREATOR_ID)
     ds.links[demo] = [key]
     ds.links[key] = [demo]
+
+
+def _pawchive_previews(ds: Dataset, posts: list[Json]) -> None:
+    """Pawchive posts whose originals it does not hold (kemono-protocol.md §10; the values of
+    ``origin``/``preview_state`` are assumptions): 5001 has only previews, 5002 is deferred."""
+    for post, state in ((posts[1], "preview_only"), (posts[2], "deferred")):
+        post["file"] = dict(post["file"], **{state: True})
+        ds.unheld[post["file"]["path"].rsplit("/", 1)[-1][:64]] = state
+        post.update(
+            origin="kemono",
+            preview_state="preview" if state == "preview_only" else "pending",
+            has_full=False,
+            preview_attempts=1 if state == "preview_only" else 0,
+            detail_fetched=state == "preview_only",
+        )
 
 
 def _discord(ds: Dataset) -> None:

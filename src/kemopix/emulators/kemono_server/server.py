@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import socket
+import struct
 import threading
 import time
 from collections.abc import Awaitable, Callable
@@ -20,9 +22,10 @@ from aiohttp import web
 from .._faults import FaultInjector, FaultRule, fault_middleware, fault_routes
 from .._server import EmulatorServer
 from .accounts import Accounts
-from .context import DDOS_GUARD_PAGE, Context, error
+from .context import DDOS_GUARD_HINT, DDOS_GUARD_PAGE, Context, error
 from .dataset import Json, synthetic_creators
 from .db import SCHEMA_VERSION, Database
+from .imagehost import image_host_routes
 from .murmur import file_host_index
 from .routes_accounts import account_routes
 from .routes_creators import creator_routes
@@ -31,10 +34,14 @@ from .routes_posts import post_routes
 from .seeding import DEMO_CREATOR_ID, build_dataset
 from .state import State
 
-__all__ = ["Flavour", "KemonoEmulator"]
+__all__ = ["DOWN_MODES", "Flavour", "KemonoEmulator", "Originals"]
 
 Flavour = Literal["kemono", "coomer", "pawchive"]
+Originals = Literal["up", "down"]
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+# How each data host fails while the originals are "down" (live since April 2026: resets,
+# refusals, TLS EOFs): n1 and n3 accept and reset the connection, n2 and n4 refuse it.
+DOWN_MODES: tuple[str, ...] = ("reset", "refuse", "reset", "refuse")
 
 
 # What the data servers' nginx answers when it limits a client (the body is nginx's own page).
@@ -43,6 +50,11 @@ _FILE_429 = (
     "<center><h1>429 Too Many Requests</h1></center>\r\n<hr><center>nginx</center>\r\n"
     "</body>\r\n</html>\r\n"
 )
+
+
+def _check_originals(state: str) -> None:
+    if state not in ("up", "down"):
+        raise ValueError(f"originals must be 'up' or 'down', not {state!r}")
 
 
 class _RateLimiter:
@@ -67,6 +79,62 @@ class _RateLimiter:
             return False
 
 
+async def _reset_connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    """Read what the client sends (briefly), then drop the connection with a TCP RST."""
+    try:
+        await asyncio.wait_for(reader.read(65536), timeout=2)
+    except (TimeoutError, ConnectionError):
+        pass
+    sock = writer.get_extra_info("socket")
+    if sock is not None:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    writer.transport.abort()
+
+
+class _DataHost:
+    """One data host (n1..n4, pawchive's ``file``): serving, or failing at connection level."""
+
+    def __init__(self, runner: web.AppRunner, host: str, down_mode: str) -> None:
+        self.runner = runner
+        self.host = host
+        self.port = 0
+        self.down_mode = down_mode
+        self._site: web.TCPSite | None = None
+        self._raw: asyncio.Server | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    async def up(self) -> None:
+        if self._raw is not None:
+            self._raw.close()
+            await self._raw.wait_closed()
+            self._raw = None
+        if self._site is None:
+            site = web.TCPSite(self.runner, self.host, self.port, backlog=1024, reuse_address=True)
+            await site.start()
+            sockets: list[Any] = list(getattr(site._server, "sockets", None) or [])
+            self.port = int(sockets[0].getsockname()[1])
+            self._site = site
+
+    async def down(self) -> None:
+        if self._site is not None:
+            await self._site.stop()
+            self._site = None
+        if self.down_mode == "reset" and self._raw is None:
+            self._raw = await asyncio.start_server(
+                _reset_connection, self.host, self.port, reuse_address=True
+            )
+
+    async def close(self) -> None:
+        if self._raw is not None:
+            self._raw.close()
+            await self._raw.wait_closed()
+            self._raw = None
+        await self.runner.cleanup()
+
+
 class KemonoEmulator(EmulatorServer):
     """A local Kemono-compatible site (``flavour`` kemono, coomer or pawchive) with file hosts.
 
@@ -79,6 +147,11 @@ class KemonoEmulator(EmulatorServer):
     otherwise it is rebuilt from the seed (a file some other program made is refused). The
     connection is closed by :meth:`stop` and reopened by a later :meth:`start` (an in-memory
     database then starts again from the seed). File bytes are generated from the seed in memory.
+
+    ``img_url`` is the image host (thumbnails, icons, banners; the site itself for pawchive).
+    ``originals`` is ``"up"`` (default) or ``"down"``: down, the data hosts fail at the
+    connection level as kemono.cr's have since April 2026 (see :data:`DOWN_MODES`); it can be
+    changed while running (``emu.originals = "up"``).
     """
 
     def __init__(
@@ -92,9 +165,12 @@ class KemonoEmulator(EmulatorServer):
         host: str = "127.0.0.1",
         port: int = 0,
         database: str | os.PathLike[str] = ":memory:",
+        originals: Originals = "up",
     ) -> None:
         if flavour not in ("kemono", "coomer", "pawchive"):
             raise ValueError(f"unknown flavour {flavour!r}")
+        _check_originals(originals)
+        self._originals: Originals = originals
         super().__init__(host=host, port=port)
         self.seed = seed
         self.flavour: Flavour = flavour
@@ -121,7 +197,9 @@ class KemonoEmulator(EmulatorServer):
         # One budget for all file hosts: the live data servers limit a client, not a host.
         self._file_limiter = _RateLimiter(file_rate_limit) if file_rate_limit else None
         self.file_host_urls: list[str] = []
-        self._host_runners: list[web.AppRunner] = []
+        self._data_hosts: list[_DataHost] = []
+        self._img_runner: web.AppRunner | None = None
+        self._img_url = ""
 
     # -- public helpers -------------------------------------------------------------------
     @property
@@ -132,6 +210,32 @@ class KemonoEmulator(EmulatorServer):
     def demo_creator(self) -> tuple[str, str]:
         """(service, id) of the hand-made demo creator."""
         return self.dataset.demo_service, DEMO_CREATOR_ID
+
+    @property
+    def img_url(self) -> str:
+        """The image host: ``{img_url}/thumbnail/data{path}``, ``/icons/...``, ``/banners/...``."""
+        return self._img_url or self.url
+
+    def thumbnail_url(self, path: str) -> str:
+        """Where the thumbnail of the image file at ``path`` is."""
+        return f"{self.img_url}/thumbnail/data{path}"
+
+    @property
+    def originals(self) -> Originals:
+        """``"up"``: the data hosts serve files; ``"down"``: they fail at connection level."""
+        return self._originals
+
+    @originals.setter
+    def originals(self, state: Originals) -> None:
+        _check_originals(state)
+        self._originals = state
+        loop = self._loop
+        if loop is not None and self._data_hosts:
+            asyncio.run_coroutine_threadsafe(self._apply_originals(), loop).result(timeout=30)
+
+    async def _apply_originals(self) -> None:
+        for host in self._data_hosts:
+            await (host.up() if self._originals == "up" else host.down())
 
     def file_url(self, path: str) -> str:
         """The file host URL serving ``/data{path}``."""
@@ -224,7 +328,12 @@ class KemonoEmulator(EmulatorServer):
         async def gate(request: web.Request, handler: Handler) -> web.StreamResponse:
             if request.path.startswith("/api/"):
                 if guard and "text/css" not in request.headers.get("Accept", ""):
-                    return self._error_page(-1, request)  # §6.1: DDoS-Guard wants text/css
+                    return web.Response(  # §6.1: DDoS-Guard wants text/css
+                        status=403,
+                        body=DDOS_GUARD_HINT.encode(),
+                        content_type="application/octet-stream",
+                        headers={"Server": "ddos-guard"},
+                    )
                 if self._limiter is not None and not self._limiter.allow():
                     limited = error(self.ctx, 429, "Too many requests.")
                     limited.headers["Retry-After"] = "1"
@@ -247,12 +356,20 @@ class KemonoEmulator(EmulatorServer):
         app.add_routes(post_routes(self.ctx))
         app.add_routes(account_routes(self.ctx))
         app.add_routes(file_routes(self.ctx, self.file_url))
+        if self.flavour == "pawchive":  # §10: pawchive's icons and banners are on the site
+            app.add_routes(image_host_routes(lambda: self.ctx))
         return app
 
     def _control_routes(self) -> list[web.RouteDef]:
         async def health(request: web.Request) -> web.Response:
             return web.json_response(
-                {"status": "ok", "flavour": self.flavour, "file_hosts": self.file_host_urls}
+                {
+                    "status": "ok",
+                    "flavour": self.flavour,
+                    "file_hosts": self.file_host_urls,
+                    "img_host": self.img_url,
+                    "originals": self._originals,
+                }
             )
 
         async def reset(request: web.Request) -> web.Response:
@@ -280,24 +397,38 @@ class KemonoEmulator(EmulatorServer):
         app.add_routes(file_host_routes(lambda: self.ctx))
         return app
 
+    def _build_image_host(self) -> web.Application:
+        app = web.Application(middlewares=[fault_middleware(self.faults, self._error_page)])
+        app.add_routes(image_host_routes(lambda: self.ctx))
+        return app
+
     async def _start_site(self) -> None:
         await super()._start_site()
         count = 1 if self.flavour == "pawchive" else 4
-        urls = []
-        for _ in range(count):
+        for index in range(count):
             runner = web.AppRunner(self._build_file_host(), access_log=None, handle_signals=False)
+            await runner.setup()
+            host = _DataHost(runner, self.host, DOWN_MODES[index])
+            await host.up()
+            self._data_hosts.append(host)
+        self.file_host_urls = [host.url for host in self._data_hosts]
+        if self.flavour != "pawchive":
+            runner = web.AppRunner(self._build_image_host(), access_log=None, handle_signals=False)
             await runner.setup()
             site = web.TCPSite(runner, self.host, 0, backlog=1024)
             await site.start()
             sockets: list[Any] = list(getattr(site._server, "sockets", None) or [])
-            urls.append(f"http://{self.host}:{int(sockets[0].getsockname()[1])}")
-            self._host_runners.append(runner)
-        self.file_host_urls = urls
+            self._img_url = f"http://{self.host}:{int(sockets[0].getsockname()[1])}"
+            self._img_runner = runner
+        await self._apply_originals()
 
     async def _stop_hosts(self) -> None:
-        runners, self._host_runners = self._host_runners, []
-        for runner in runners:
-            await runner.cleanup()
+        hosts, self._data_hosts = self._data_hosts, []
+        for host in hosts:
+            await host.close()
+        if self._img_runner is not None:
+            await self._img_runner.cleanup()
+            self._img_runner = None
 
     def start(self) -> Self:
         """Start serving (reopening the database first after a :meth:`stop`)."""
@@ -311,7 +442,7 @@ class KemonoEmulator(EmulatorServer):
     def stop(self) -> None:
         """Stop serving and close the database."""
         loop = self._loop
-        if loop is not None and self._thread is not None and self._host_runners:
+        if loop is not None and self._thread is not None and self._data_hosts:
             asyncio.run_coroutine_threadsafe(self._stop_hosts(), loop).result(timeout=30)
         super().stop()
         if self._db is not None:

@@ -1,24 +1,76 @@
-"""JSON shapes of kemono-protocol.md §3, built from the stored full posts."""
+"""JSON shapes of kemono-protocol.md §3, built from the stored full posts.
+
+Every rule about which fields an answer carries lives here, per flavour, so that the handlers
+and the seeded data stay shape-free. The facts marked "live" below come from answers captured
+on kemono.cr (2025-26) and pawchive (2026) (docs/emulators-kemono.md, "Live captures").
+"""
 
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Callable
 from typing import Any
 
 from .dataset import Creator, Json
 from .murmur import file_host_index
-from .timefmt import iso
+from .timefmt import iso_micro
 
 __all__ = [
+    "PAWCHIVE_LISTING_FIELDS",
+    "creator_time",
     "detail_envelope",
     "file_host_name",
+    "full_post",
+    "listing_post",
     "post_summary",
     "profile",
-    "with_neighbours",
+    "recent_item",
 ]
 
 _TAGS = re.compile(r"<[^>]+>")
+# Live (pawchive): posts carry these; listings only the first three, detail all of them.
+PAWCHIVE_LISTING_FIELDS = ("origin", "preview_state", "has_full")
+_PAWCHIVE_DEFAULTS: Json = {
+    "origin": "kemono",
+    "preview_state": "full",
+    "has_full": True,
+    "preview_attempts": 0,
+    "detail_fetched": True,
+}
+
+
+def creator_time(creator_id: str, epoch: float) -> str:
+    """A creator's ``indexed``/``updated`` as an ISO date with microseconds (live: they carry
+    them); the fraction is fixed per creator so every answer gives the same value."""
+    return iso_micro(int(epoch) + (zlib.crc32(creator_id.encode()) % 1_000_000) / 1e6)
+
+
+def full_post(post: Json, flavour: str) -> Json:
+    """A stored post as the flavour's full Post: kemono/coomer add ``incomplete_rewards: null``
+    (live), pawchive its import fields (live; a seeded post may override the defaults)."""
+    if flavour == "pawchive":
+        return {**post, **{k: post.get(k, v) for k, v in _PAWCHIVE_DEFAULTS.items()}}
+    out = dict(post)
+    out.setdefault("incomplete_rewards", None)
+    return out
+
+
+def listing_post(post: Json) -> Json:
+    """A pawchive creator-listing item: the full post, no ``next``/``prev`` (live), and only the
+    first three import fields."""
+    out = {k: v for k, v in post.items() if k not in _PAWCHIVE_DEFAULTS}
+    out.update({k: post.get(k, _PAWCHIVE_DEFAULTS[k]) for k in PAWCHIVE_LISTING_FIELDS})
+    return out
+
+
+def recent_item(post: Json, flavour: str) -> Json:
+    """A site-wide ``/v1/posts`` item: a PostSummary on every flavour (live), pawchive's with
+    the three listing import fields."""
+    out = post_summary(post)
+    if flavour == "pawchive":
+        out.update({k: post.get(k, _PAWCHIVE_DEFAULTS[k]) for k in PAWCHIVE_LISTING_FIELDS})
+    return out
 
 
 def file_host_name(path: str) -> str:
@@ -38,14 +90,6 @@ def post_summary(post: Json) -> Json:
         "file": post["file"],
         "attachments": post["attachments"],
     }
-
-
-def with_neighbours(posts: list[Json], index: int) -> Json:
-    """The post plus ``next`` (older) and ``prev`` (newer) ids (§3)."""
-    post = dict(posts[index])
-    post["next"] = posts[index + 1]["id"] if index + 1 < len(posts) else None
-    post["prev"] = posts[index - 1]["id"] if index > 0 else None
-    return post
 
 
 def _split(name: str) -> tuple[str, str]:
@@ -103,11 +147,12 @@ def detail_envelope(
                 "description": embed.get("description"),
             }
         )
-    current = {k: v for k, v in post.items() if k not in ("next", "prev")}
-    history: list[list[Any]] = [[0, current]]
-    history.extend([i + 1, rev] for i, rev in enumerate(revisions))
+    # Live: every props.revisions entry carries the post's neighbours and incomplete_rewards.
+    around = {"next": post.get("next"), "prev": post.get("prev"), "incomplete_rewards": None}
+    history: list[list[Any]] = [[0, dict(post, **around)]]
+    history.extend([i + 1, dict(rev, **around)] for i, rev in enumerate(revisions))
     return {
-        "post": post,
+        "post": full_post(post, "kemono"),
         "attachments": attachments,
         "previews": previews,
         "videos": videos,
@@ -121,9 +166,10 @@ def profile(creator: Creator, post_count: int, has_chats: bool, flavour: str) ->
         "id": creator.id,
         "name": creator.name,
         "service": creator.service,
-        "indexed": iso(creator.indexed),
-        "updated": iso(creator.updated),
-        "public_id": creator.id if not creator.id.isdigit() else None,
+        "indexed": creator_time(creator.id, creator.indexed),
+        "updated": creator_time(creator.id, creator.updated),
+        # live: pawchive profiles carry a null public_id
+        "public_id": creator.id if flavour != "pawchive" and not creator.id.isdigit() else None,
         "relation_id": None,
     }
     if flavour == "pawchive":

@@ -80,8 +80,15 @@ class _ListItem(msgspec.Struct):
     updated: int
 
 
-def _encode_items(rows: list[Any]) -> bytes:
-    return msgspec.json.encode([_ListItem(*row) for row in rows])
+class _ImportedListItem(_ListItem):
+    """Pawchive's entry: also ``ever_imported`` (live captures)."""
+
+    ever_imported: bool = True
+
+
+def _encode_items(rows: list[Any], flavour: str) -> bytes:
+    item = _ImportedListItem if flavour == "pawchive" else _ListItem
+    return msgspec.json.encode([item(*row) for row in rows])
 
 
 class State:
@@ -93,7 +100,8 @@ class State:
         self.lock = db.lock
         self._restore_files()
         self._seed_bytes = _encode_items(
-            self._all(f"SELECT {_SEED_ITEMS} FROM creators WHERE live != 1 ORDER BY pk")
+            self._all(f"SELECT {_SEED_ITEMS} FROM creators WHERE live != 1 ORDER BY pk"),
+            dataset.flavour,
         )
         self._creators_bytes: bytes | None = None
         self._every: list[Json] | None = None
@@ -162,9 +170,11 @@ class State:
         if not changed:
             return self._seed_bytes
         if changed == 2:  # a seeded creator changed (e.g. `updated` after add_post)
-            return _encode_items(self._all(f"SELECT {_ITEMS} FROM creators ORDER BY pk"))
+            rows = self._all(f"SELECT {_ITEMS} FROM creators ORDER BY pk")
+            return _encode_items(rows, self.ds.flavour)
         added = _encode_items(
-            self._all(f"SELECT {_ITEMS} FROM creators WHERE live > 0 ORDER BY pk")
+            self._all(f"SELECT {_ITEMS} FROM creators WHERE live > 0 ORDER BY pk"),
+            self.ds.flavour,
         )
         seed = self._seed_bytes
         return seed[:-1] + b"," + added[1:] if seed != b"[]" else added

@@ -6,10 +6,11 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..._protocol.flow import Flow
-from ..._protocol.paging import POSTS_STEP, Page
+from ..._protocol.paging import Page
 from ._common import check_query, fetch_list, fetch_optional, offset_pages
 from .errors import InsufficientRole, api_error
 from .models import Announcement, CreatorProfile, Fancard, Post, RandomCreator, TagCount
+from .paging import POSTS_STEP
 from .site import KemonoSite, seg
 
 __all__ = [

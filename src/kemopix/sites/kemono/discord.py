@@ -6,9 +6,10 @@ from collections.abc import Callable
 from typing import Any
 
 from ..._protocol.flow import Flow
-from ..._protocol.paging import DISCORD_STEP, Page
+from ..._protocol.paging import Page
 from ._common import fetch_list, fetch_optional, offset_pages
 from .models import ChannelRef, DiscordMessage
+from .paging import DISCORD_STEP
 from .site import KemonoSite, seg
 
 __all__ = ["channel_messages", "channels", "server"]

@@ -10,7 +10,7 @@ from typing import Any
 
 import msgspec
 
-from ..._protocol.errors import ClientError, HTTPStatusError, NotFound, excerpt
+from ..._protocol.errors import Challenge, ClientError, HTTPStatusError, NotFound, excerpt
 from ..._protocol.http import Response
 from ..._protocol.status import error_for
 
@@ -25,6 +25,7 @@ __all__ = [
     "RegistrationRejected",
     "api_error",
     "expect_ok",
+    "is_guard_refusal",
     "server_message",
 ]
 
@@ -74,6 +75,12 @@ def server_message(response: Response) -> str | None:
     return None
 
 
+def is_guard_refusal(response: Response) -> bool:
+    """DDoS-Guard's 403 for a request without ``Accept: text/css``: a short plain-text (not
+    HTML) body sent as ``application/octet-stream`` with ``Server: ddos-guard`` (live)."""
+    return response.status == 403 and "ddos-guard" in response.headers.get("server", "").lower()
+
+
 def api_error(
     response: Response,
     klass: type[HTTPStatusError] | None = None,
@@ -81,6 +88,8 @@ def api_error(
 ) -> HTTPStatusError:
     """The typed error for an error response; ``klass`` overrides the status-based class."""
     text = server_message(response) or message
+    if klass is None and is_guard_refusal(response):
+        klass, text = Challenge, "DDoS-Guard refused the request (it wants Accept: text/css)"
     if klass is None:
         return error_for(response, 0.0, text)
     return klass(

@@ -27,6 +27,7 @@ __all__ = [
     "FileRef",
     "FileSearch",
     "LinkRequest",
+    "MediaRef",
     "Post",
     "PostDetail",
     "PostRef",
@@ -43,11 +44,38 @@ class _Wire(msgspec.Struct, kw_only=True, forbid_unknown_fields=False, gc=False)
 
 
 class FileRef(_Wire):
-    """``{"name", "path"}``; ``{}`` (no file) decodes with both None."""
+    """``{"name", "path"}``; ``{}`` (no file) decodes with both None.
+
+    Pawchive adds ``id`` and the flags ``deferred`` (not fetched yet) and ``preview_only``
+    (only a preview is held), §10.
+    """
 
     name: str | None = None
     path: str | None = None
     server: str | None = None
+    id: Id | None = None
+    deferred: bool | None = None
+    preview_only: bool | None = None
+
+
+class MediaRef(_Wire):
+    """An entry of the 2025 detail envelope's ``attachments``, ``previews`` or ``videos``.
+
+    ``server`` is the data host that serves ``path``; embeds (``type == "embed"``) carry
+    ``url``/``subject``/``description`` instead.
+    """
+
+    type: str | None = None
+    server: str | None = None
+    name: str | None = None
+    path: str | None = None
+    extension: str | None = None
+    name_extension: str | None = None
+    stem: str | None = None
+    index: int | None = None
+    url: str | None = None
+    subject: str | None = None
+    description: str | None = None
 
 
 def _file_list(value: list[FileRef] | str | None) -> list[FileRef]:
@@ -90,6 +118,15 @@ class Post(_Wire):
     revision_id: int | None = None
     faved_seq: int | None = None
     fav_count: int | None = None
+    poll: dict[str, Any] | None = None
+    captions: Any = None
+    incomplete_rewards: Any = None
+    # pawchive's import state (§10)
+    origin: str | None = None
+    preview_state: str | None = None
+    has_full: bool | None = None
+    preview_attempts: int | None = None
+    detail_fetched: bool | None = None
 
     def main_file(self) -> FileRef | None:
         """The post's own file, or None when it has none (``{}``, no path)."""
@@ -124,6 +161,9 @@ class PostDetail(_Wire):
 
     post: Post
     props: Props | None = None
+    attachments: list[MediaRef] = []
+    previews: list[MediaRef] = []
+    videos: list[MediaRef] = []
 
 
 class PostRef(_Wire):
@@ -160,6 +200,15 @@ class CreatorProfile(_Wire):
     favorited: int | None = None
     post_count: int | None = None
     faved_seq: int | None = None
+    has_chats: bool | None = None
+    dm_count: int | None = None
+    share_count: int | None = None
+    chat_count: int | None = None
+    # pawchive's import fields (§10)
+    ever_imported: bool | None = None
+    kemono_favorited: int | None = None
+    last_import_favs: int | None = None
+    import_size_cap_gb: float | None = None
 
 
 class Announcement(_Wire):

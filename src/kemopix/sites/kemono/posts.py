@@ -7,10 +7,11 @@ from typing import Any
 
 from ..._protocol.errors import DecodeError
 from ..._protocol.flow import Flow
-from ..._protocol.paging import POSTS_STEP, Page, check_offset, next_offset
+from ..._protocol.paging import Page, check_offset, next_offset
 from ._common import check_query, fetch_list, fetch_optional
 from .errors import AlreadyFlagged, api_error, expect_ok
 from .models import Comment, FileSearch, Post, PostDetail, PostRef, Props, TagCount, convert
+from .paging import POSTS_STEP
 from .site import KemonoSite, seg
 
 __all__ = [

@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
+from urllib.parse import parse_qsl, urlsplit
 
 from ..._protocol.flow import Flow
-from ..._protocol.paging import Page, next_url_params
+from ..._protocol.paging import Page
 from . import models as m
 from .auth import PixivAuth, get
 from .site import PixivSite
@@ -31,6 +32,7 @@ __all__ = [
     "Listing",
     "PageStep",
     "next_cursor_value",
+    "next_url_params",
 ]
 
 
@@ -66,6 +68,13 @@ class Listing(Generic[R, T]):
             return Page(items(answer), answer.next_url or None)
 
         return step
+
+
+def next_url_params(next_url: str | None) -> dict[str, str] | None:
+    """The query parameters of a ``next_url`` (None when there is no next page)."""
+    if not next_url:
+        return None
+    return dict(parse_qsl(urlsplit(next_url).query, keep_blank_values=True))
 
 
 def next_cursor_value(next_url: str | None, key: str) -> int | None:

@@ -1,0 +1,231 @@
+"""kemopix against the tools users would pick instead, on the same emulator in the same run.
+
+1. Many small files (Kemono): a creator of N posts with one 16 KiB file each, kemono and
+   pawchive flavours. ``kemopix download`` (default settings, sidecars on) against gallery-dl
+   (pinned in ``.venv-peers``) and against the ceiling: a bare aiohttp loop over the same file
+   list that hashes every byte into a ``.part`` and renames it.
+2. A pixiv user with ~350 single-page works: ``kemopix download`` against a plain sequential
+   pixivpy3 script (``AppPixivAPI.user_illusts`` + ``download``) and against gallery-dl.
+
+gallery-dl knows sites only by their real origins; ``bench/peers/gallery_dl_at.py`` rewrites
+the origin of each request it sends (kemono.cr, pawchive.pw and file.pawchive.pw,
+app-api.pixiv.net and oauth.secure.pixiv.net) to the emulator and changes nothing else. It is
+run with ``original=true`` (it fetches thumbnails by default since Kemono's file servers went
+down: the emulator's originals are up here) and with no sleep between requests
+(``sleep-request=0``; pawchive's default is 1 s), so all tools do the same work as fast as
+they can; for pixiv ``sanity=false`` skips its one call to the web site's ajax API, which the
+emulator (an App API) does not serve. kemopix exempts loopback hosts from its rate limits, as
+it would a user's own mirror.
+
+Each tool runs in a fresh process against an emulator in its own process; rounds are
+interleaved and medians printed with the ratios.
+
+Run: ``.venv/bin/python bench/bench_peers.py [--files 1000] [--works 350] [--rounds 3]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from bench_downloader import CREATOR, SERVICE, emulator, raw_ceiling
+
+REPO = Path(__file__).resolve().parent.parent
+PEERS_PYTHON = REPO / ".venv-peers" / "bin" / "python"
+KEMOPIX = REPO / ".venv" / "bin" / "kemopix"
+GALLERY_DL_AT = REPO / "bench" / "peers" / "gallery_dl_at.py"
+SMALL = 16 << 10
+
+
+def run(argv: list[str], **kwargs: Any) -> float:
+    """Wall seconds of one process; raises with its stderr when it fails."""
+    os.sync()
+    started = time.perf_counter()
+    done = subprocess.run(argv, capture_output=True, text=True, check=False, **kwargs)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise RuntimeError(f"{argv[0]} failed ({done.returncode}): {done.stderr[-800:]}")
+    return seconds
+
+
+def count_files(root: Path, suffixes: tuple[str, ...]) -> int:
+    return sum(1 for p in root.rglob("*") if p.is_file() and p.name.endswith(suffixes))
+
+
+def gallery_dl(mapping: dict[str, str], url: str, dest: Path, *options: str) -> list[str]:
+    argv = [str(PEERS_PYTHON), str(GALLERY_DL_AT)]
+    argv += [f"{origin}={local}" for origin, local in mapping.items()]
+    # No token cache across runs (each run logs in, as the other tools do).
+    argv += ["--", "--config-ignore", "-q", "-o", "cache.file=null", "-d", str(dest)]
+    return [*argv, *options, url]
+
+
+# -- 1. many small files ---------------------------------------------------------------------
+def small_files(work: Path, files: int, rounds: int) -> None:
+    for flavour in ("kemono", "pawchive"):
+        print(f"\n(1) {files} posts x 16 KiB, {flavour} flavour")
+        with emulator(flavour, None, files, SMALL) as server:
+            site = "https://kemono.cr" if flavour == "kemono" else "https://pawchive.pw"
+            mapping = {site: server.url}
+            if flavour == "pawchive":
+                mapping["https://file.pawchive.pw"] = server.info["file_hosts"][0]
+            category = "kemono" if flavour == "kemono" else "pawchive"
+            gdl_options = ["-o", f"extractor.{category}.original=true"]
+            gdl_options += ["-o", f"extractor.{category}.sleep-request=0"]
+            times: dict[str, list[float]] = {"kemopix": [], "gallery-dl": [], "ceiling": []}
+            for n in range(rounds):
+                mine = work / f"{flavour}-kemopix-{n}"
+                times["kemopix"].append(
+                    run([str(KEMOPIX), "download", f"{server.url}/{SERVICE}/user/{CREATOR}",
+                         f"--{flavour}-url", server.url, "-o", str(mine), "-q"])
+                )  # fmt: skip
+                theirs = work / f"{flavour}-gallery-dl-{n}"
+                times["gallery-dl"].append(
+                    run(gallery_dl(mapping, f"{site}/{SERVICE}/user/{CREATOR}", theirs,
+                                   *gdl_options))
+                )  # fmt: skip
+                times["ceiling"].append(
+                    raw_ceiling(server, flavour, work / f"{flavour}-ceiling-{n}", verify=True)
+                )
+                got = {
+                    "kemopix": count_files(mine, (".bin",)),
+                    "gallery-dl": count_files(theirs, (".bin",)),
+                }
+                done = ", ".join(f"{k} {v[-1]:.2f}s" for k, v in times.items())
+                print(f"  round {n + 1}: {done}  (files: {got})")
+            report(times, files)
+
+
+def report(times: dict[str, list[float]], files: int) -> None:
+    med = {name: statistics.median(values) for name, values in times.items()}
+    for name, seconds in med.items():
+        print(f"  {name:<12} {seconds:7.2f} s  {seconds / files * 1000:6.2f} ms each")
+    mine = med["kemopix"]
+    for name, seconds in med.items():
+        if name != "kemopix":
+            print(f"  kemopix / {name:<12} = {mine / seconds:.2f}x")
+
+
+# -- 2. a pixiv user ---------------------------------------------------------------------------
+_PIXIV_SERVER = """
+import json, sys
+from kemopix.emulators import PixivEmulator
+emu = PixivEmulator(require_client_hash=False)
+emu.start()
+user = 2188232
+for n in range(int(sys.argv[1])):
+    emu.add_illustration(user, title=f"Work {n}")
+print(json.dumps({"url": emu.url, "refresh_token": emu.demo_refresh_token, "user": user}),
+      flush=True)
+sys.stdin.read()
+emu.stop()
+"""
+
+_PIXIVPY3_SCRIPT = """
+import sys
+from pixivpy3 import AppPixivAPI
+url, token, user, dest = sys.argv[1:5]
+api = AppPixivAPI()
+api.set_api_proxy(url)
+api.auth(refresh_token=token)
+result = api.user_illusts(int(user))
+count = 0
+while True:
+    for illust in result.illusts:
+        if illust.page_count == 1:
+            urls = [illust.meta_single_page.original_image_url]
+        else:
+            urls = [page.image_urls.original for page in illust.meta_pages]
+        for image in urls:
+            api.download(image, path=dest)
+            count += 1
+    if not result.next_url:
+        break
+    result = api.user_illusts(**api.parse_qs(result.next_url))
+print(count)
+"""
+
+
+@contextmanager
+def pixiv_emulator(works: int) -> Iterator[dict[str, Any]]:
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _PIXIV_SERVER, str(works)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        yield json.loads(proc.stdout.readline())
+    finally:
+        if proc.stdin is not None:
+            proc.stdin.close()
+        proc.wait(timeout=30)
+
+
+def pixiv_user(work: Path, works: int, rounds: int) -> None:
+    print(f"\n(2) a pixiv user with {works} added works (plus the seeded ones)")
+    with pixiv_emulator(works) as emu:
+        url, token, user = emu["url"], emu["refresh_token"], emu["user"]
+        config = work / "kemopix-config"
+        config.mkdir()
+        env = dict(os.environ, KEMOPIX_CONFIG_DIR=str(config), KEMOPIX_PIXIV_API_URL=url)
+        # kemopix reads the refresh token that `kemopix login pixiv` stores.
+        (config / "pixiv-token.json").write_text(json.dumps({"refresh_token": token}))
+        os.chmod(config / "pixiv-token.json", 0o600)
+        mapping = {"https://app-api.pixiv.net": url, "https://oauth.secure.pixiv.net": url}
+        times: dict[str, list[float]] = {"kemopix": [], "pixivpy3 script": [], "gallery-dl": []}
+        tools: dict[str, Callable[[Path], list[str]]] = {
+            "kemopix": lambda d: [str(KEMOPIX), "download", f"https://www.pixiv.net/users/{user}",
+                                  "--pixiv-url", url, "-o", str(d), "-q"],
+            "pixivpy3 script": lambda d: [str(PEERS_PYTHON), "-c", _PIXIVPY3_SCRIPT, url, token,
+                                          str(user), str(d)],
+            "gallery-dl": lambda d: gallery_dl(
+                mapping, f"https://www.pixiv.net/users/{user}/artworks", d,
+                "-o", f"extractor.pixiv.refresh-token={token}",
+                "-o", "extractor.pixiv.sleep-request=0", "-o", "extractor.pixiv.ugoira=false",
+                "-o", "extractor.pixiv.sanity=false"),
+        }  # fmt: skip
+        for n in range(rounds):
+            for name, argv in tools.items():
+                dest = work / f"pixiv-{name.split()[0]}-{n}"
+                dest.mkdir()
+                try:
+                    times[name].append(run(argv(dest), env=env))
+                except RuntimeError as exc:
+                    print(f"  {name}: {exc}")
+            done = ", ".join(f"{k} {v[-1]:.2f}s" for k, v in times.items() if v)
+            print(f"  round {n + 1}: {done}")
+        report({k: v for k, v in times.items() if v}, works)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
+    parser.add_argument("--files", type=int, default=1000, help="Kemono posts of one file")
+    parser.add_argument("--works", type=int, default=350, help="pixiv works to add")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--only", choices=("1", "2"), help="run one scenario")
+    args = parser.parse_args(argv)
+    if not PEERS_PYTHON.exists():
+        print("the peers venv is missing: run `make bench`")
+        return 1
+    with tempfile.TemporaryDirectory(prefix="kemopix-bench-", dir=REPO / "bench") as temp:
+        if args.only in (None, "1"):
+            small_files(Path(temp), args.files, args.rounds)
+        if args.only in (None, "2"):
+            pixiv_user(Path(temp), args.works, args.rounds)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

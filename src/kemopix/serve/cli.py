@@ -1,0 +1,68 @@
+"""``kemopix serve``: the archive as a local web gallery and JSON API, until Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import ipaddress
+import sys
+import webbrowser
+from pathlib import Path
+
+from .._protocol.errors import InvalidInput
+from ..cli.config import load_config
+from ..cli.echo import echo
+from ..cli.session import output_root
+from .server import ArchiveServer
+
+__all__ = ["serve_command"]
+
+
+def _is_local(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def serve_command(args: argparse.Namespace) -> int:
+    """Serve the archive folder until interrupted; the index is built or brought up to date."""
+    config = load_config(Path(args.config) if args.config else None)
+    root = output_root(args, config)
+    if not (root / ".kemopix-archive.sqlite3").is_file():
+        raise InvalidInput(f"no kemopix archive in {root} (run `kemopix download URL -o DIR`)")
+    if not 0 <= args.port <= 65535:
+        raise InvalidInput(f"--port must be 0..65535, not {args.port}")
+    if not _is_local(args.host):
+        echo(
+            f"kemopix: warning: serving on {args.host}: anyone who can reach this machine can "
+            "browse the archive (there is no login)",
+            file=sys.stderr,
+        )
+    server = ArchiveServer(root, args.host, args.port)
+
+    async def run() -> None:
+        await server.start_async()
+        stats = server.stats
+        assert stats is not None
+        shown = f"[{server.host}]" if ":" in server.host else server.host
+        url = f"http://{shown}:{server.port}/"
+        echo(
+            f"kemopix serve: {root} ({stats.posts} posts indexed in {stats.seconds:.1f} s)\n"
+            f"  {url}   (Ctrl-C stops)",
+            flush=True,
+        )
+        if args.open:
+            webbrowser.open(url)
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await server.stop_async()
+
+    try:
+        asyncio.run(run())
+    except KeyboardInterrupt:
+        return 0
+    return 0

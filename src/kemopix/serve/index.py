@@ -1,0 +1,502 @@
+"""The viewer's own index of an archive: posts, files, creators, tags and full text (FTS5).
+
+It lives in the archive's hidden state (``.kemopix-serve/index.sqlite3``) and is built from
+:class:`~kemopix.serve.source.ArchiveSource` only. :meth:`Index.refresh` is incremental: it reads
+the archive rows changed since the last refresh (by their ``updated_at``), re-reads those posts'
+sidecars and recomputes the aggregates of the creators they belong to. Pages read the index
+through short read-only queries (``kemopix.serve.views``).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import sqlite3
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .source import ArchivePost, ArchiveSource, FileRow, Sidecar
+
+__all__ = ["MEDIA", "STATE_DIR", "TYPE_FLAGS", "Index", "RefreshStats", "media_of"]
+
+STATE_DIR = ".kemopix-serve"
+SCHEMA_VERSION = "1"
+OVERLAP = 5.0  # seconds: rows committed late with an earlier updated_at are read again
+BODY_LIMIT = 200_000  # characters of a post's text that go into the full-text index
+
+MEDIA: dict[str, str] = {
+    **dict.fromkeys(("png", "jpg", "jpeg", "gif", "webp", "avif", "bmp", "apng"), "image"),
+    **dict.fromkeys(("mp4", "webm", "mov", "m4v", "mkv", "ogv"), "video"),
+    **dict.fromkeys(("mp3", "ogg", "oga", "wav", "flac", "m4a", "opus", "aac"), "audio"),
+    **dict.fromkeys(("zip", "rar", "7z", "tar", "gz", "lzh", "xz", "bz2"), "archive"),
+    **dict.fromkeys(("pdf", "txt", "doc", "docx", "psd", "clip", "epub", "md", "rtf"), "document"),
+}
+TYPE_FLAGS: dict[str, int] = {
+    "image": 1,
+    "video": 2,
+    "audio": 4,
+    "archive": 8,
+    "document": 16,
+    "ugoira": 32,
+    "novel": 64,
+    "text": 128,  # no file at all
+}
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS posts (
+    pid INTEGER PRIMARY KEY, site TEXT NOT NULL, service TEXT NOT NULL, post_id TEXT NOT NULL,
+    ckey TEXT NOT NULL, title TEXT NOT NULL, kind TEXT NOT NULL, published TEXT, added TEXT,
+    edited TEXT, revision INTEGER NOT NULL, complete INTEGER NOT NULL, deleted INTEGER NOT NULL,
+    folder TEXT, tags TEXT NOT NULL, types INTEGER NOT NULL, n_files INTEGER NOT NULL,
+    bytes INTEGER NOT NULL, cover INTEGER, updated_at REAL NOT NULL,
+    UNIQUE (site, service, post_id)
+);
+CREATE INDEX IF NOT EXISTS posts_by_creator ON posts (ckey, published DESC, pid DESC);
+CREATE INDEX IF NOT EXISTS posts_by_date ON posts (published DESC, pid DESC);
+CREATE TABLE IF NOT EXISTS files (
+    fid INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, pid INTEGER, ckey TEXT NOT NULL,
+    site TEXT NOT NULL, service TEXT NOT NULL, post_id TEXT NOT NULL, idx INTEGER NOT NULL,
+    name TEXT NOT NULL, original_name TEXT NOT NULL, kind TEXT NOT NULL, media TEXT NOT NULL,
+    url TEXT NOT NULL, expected_sha256 TEXT, sha256 TEXT, size INTEGER, state TEXT NOT NULL,
+    error TEXT, on_disk INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS files_by_post ON files (site, service, post_id, idx);
+CREATE INDEX IF NOT EXISTS files_by_creator ON files (ckey, state, on_disk);
+CREATE TABLE IF NOT EXISTS tags (tag TEXT NOT NULL, pid INTEGER NOT NULL, PRIMARY KEY (tag, pid))
+    WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS tags_by_post ON tags (pid);
+CREATE TABLE IF NOT EXISTS creators (
+    ckey TEXT PRIMARY KEY, site TEXT NOT NULL, service TEXT NOT NULL, creator_id TEXT NOT NULL,
+    name TEXT NOT NULL, posts INTEGER NOT NULL, files INTEGER NOT NULL, bytes INTEGER NOT NULL,
+    last_sync REAL, avatar INTEGER, health TEXT NOT NULL
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5 (
+    title, body, tags, names, tokenize = 'unicode61 remove_diacritics 2'
+);
+"""
+
+_TAG = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"\s+")
+
+
+def media_of(name: str, kind: str) -> str:
+    """What a file is for the viewer: image, video, audio, archive, document, ugoira or other."""
+    if kind == "ugoira":
+        return "ugoira"
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    return MEDIA.get(ext, "other")
+
+
+def creator_key(site: str, service: str, creator_id: str) -> str:
+    """pixiv works of every type (illust, novel) belong to one creator."""
+    return f"{site}/{'pixiv' if site == 'pixiv' else service}/{creator_id}"
+
+
+def utc(value: str | None) -> str:
+    """An ISO date in UTC (so dates of different zones sort right); '' when unknown."""
+    if not value:
+        return ""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat()
+
+
+def html_text(content: str) -> str:
+    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", content))).strip()
+
+
+@dataclass(slots=True)
+class RefreshStats:
+    """What one refresh did."""
+
+    posts: int = 0
+    files: int = 0
+    creators: int = 0
+    seconds: float = 0.0
+    full: bool = False
+
+
+class Index:
+    """The index database of one archive folder; thread-safe (one writer, many readers)."""
+
+    def __init__(self, source: ArchiveSource, state_dir: Path | None = None) -> None:
+        self.source = source
+        self.state_dir = state_dir or source.root / STATE_DIR
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        self.path = self.state_dir / "index.sqlite3"
+        self._lock = threading.Lock()
+        self._local = threading.local()
+        self._stamp: tuple[int, ...] | None = None
+        self._last_check = 0.0
+        with self._connect() as db:
+            db.execute("PRAGMA journal_mode=WAL")
+            version = None
+            try:
+                row = db.execute("SELECT value FROM meta WHERE key='version'").fetchone()
+                version = row[0] if row else None
+            except sqlite3.OperationalError:
+                pass
+        if version not in (None, SCHEMA_VERSION):
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(self.path) + suffix).unlink(missing_ok=True)
+        with self._connect() as db:
+            db.executescript(_SCHEMA)
+            db.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('version', ?)",
+                (SCHEMA_VERSION,),
+            )
+            db.commit()
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=30.0, check_same_thread=False)
+        db.row_factory = sqlite3.Row
+        db.execute("PRAGMA synchronous=NORMAL")
+        return db
+
+    def reader(self) -> sqlite3.Connection:
+        """This thread's read connection."""
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is None:
+            db = self._connect()
+            db.execute("PRAGMA query_only=1")
+            self._local.db = db
+        return db
+
+    # -- refresh ----------------------------------------------------------------------------
+    def refresh_if_changed(self, min_interval: float = 1.0) -> RefreshStats | None:
+        """Refresh when the archive changed since the last look (at most every ``min_interval``)."""
+        now = time.monotonic()
+        if now - self._last_check < min_interval:
+            return None
+        self._last_check = now
+        stamp = self.source.stamp()
+        if stamp == self._stamp:
+            return None
+        return self.refresh()
+
+    def refresh(self, *, recheck_disk: bool = False) -> RefreshStats:
+        """Bring the index up to date with the archive (all of it the first time)."""
+        with self._lock:
+            started = time.perf_counter()
+            stamp = self.source.stamp()
+            db = self._connect()
+            try:
+                stats = self._refresh(db, recheck_disk)
+            finally:
+                db.close()
+            self._stamp = stamp
+            stats.seconds = time.perf_counter() - started
+            return stats
+
+    def _refresh(self, db: sqlite3.Connection, recheck_disk: bool) -> RefreshStats:
+        row = db.execute("SELECT value FROM meta WHERE key='mark'").fetchone()
+        mark = float(row[0]) if row else -1.0
+        stats = RefreshStats(full=mark < 0)
+        since = mark - OVERLAP if mark >= 0 else -1.0
+        posts = self.source.posts(since)
+        files = self.source.files(since)
+        newest = max(
+            [mark, *(p.updated_at for p in posts), *(f.updated_at for f in files)], default=mark
+        )
+        db.execute("BEGIN")
+        touched: set[tuple[str, str, str]] = {(p.site, p.service, p.id) for p in posts}
+        self._upsert_files(db, files)
+        touched.update((f.site, f.service, f.post_id) for f in files)
+        if recheck_disk:
+            self._recheck_disk(db)
+        known = {(p.site, p.service, p.id): p for p in posts}
+        missing = [key for key in touched if key not in known]
+        if missing:  # a file changed, its post did not: read the post's row from the index
+            for key in missing:
+                old = db.execute(
+                    "SELECT * FROM posts WHERE site=? AND service=? AND post_id=?", key
+                ).fetchone()
+                if old is not None:
+                    known[key] = _archive_post(old)
+        creators = self._upsert_posts(db, list(known.values()))
+        if recheck_disk:
+            creators |= {r[0] for r in db.execute("SELECT ckey FROM creators")}
+        self._update_creators(db, creators)
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('mark', ?)", (repr(newest),))
+        db.execute("COMMIT")
+        stats.posts, stats.files, stats.creators = len(known), len(files), len(creators)
+        return stats
+
+    def _upsert_files(self, db: sqlite3.Connection, files: list[FileRow]) -> None:
+        rows = []
+        for f in files:
+            ckey = creator_key(f.site, f.service, "")  # completed with the post below
+            on_disk = self.source.on_disk(f.path) if f.state == "original" else False
+            name = f.path.rsplit("/", 1)[-1]
+            rows.append(
+                (
+                    f.path,
+                    ckey,
+                    f.site,
+                    f.service,
+                    f.post_id,
+                    f.index,
+                    name,
+                    f.name,
+                    f.kind,
+                    media_of(name, f.kind),
+                    f.url,
+                    f.expected_sha256,
+                    f.sha256,
+                    f.size,
+                    f.state,
+                    f.error,
+                    int(on_disk),
+                )
+            )
+        db.executemany(
+            "INSERT INTO files (path, ckey, site, service, post_id, idx, name, original_name, kind,"
+            " media, url, expected_sha256, sha256, size, state, error, on_disk)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (path) DO UPDATE SET"
+            " site=excluded.site, service=excluded.service, post_id=excluded.post_id,"
+            " idx=excluded.idx, name=excluded.name, original_name=excluded.original_name,"
+            " kind=excluded.kind, media=excluded.media, url=excluded.url,"
+            " expected_sha256=excluded.expected_sha256, sha256=excluded.sha256,"
+            " size=excluded.size, state=excluded.state, error=excluded.error,"
+            " on_disk=excluded.on_disk",
+            rows,
+        )
+
+    def _recheck_disk(self, db: sqlite3.Connection) -> None:
+        rows = db.execute("SELECT fid, path, state, on_disk FROM files").fetchall()
+        changed = []
+        for fid, path, state, on_disk in rows:
+            now = int(state == "original" and self.source.on_disk(path))
+            if now != on_disk:
+                changed.append((now, fid))
+        db.executemany("UPDATE files SET on_disk=? WHERE fid=?", changed)
+
+    def _folders(self, db: sqlite3.Connection, posts: list[ArchivePost]) -> dict[str, list[str]]:
+        """Sidecar folders by post id for posts whose folder no file names (a walk, once)."""
+        need = False
+        for p in posts:
+            row = db.execute(
+                "SELECT 1 FROM files WHERE site=? AND service=? AND post_id=? LIMIT 1",
+                (p.site, p.service, p.id),
+            ).fetchone()
+            if row is None:
+                need = True
+                break
+        found: dict[str, list[str]] = defaultdict(list)
+        if need:
+            for folder, post_id in self.source.sidecar_folders():
+                found[post_id].append(folder)
+        return found
+
+    def _upsert_posts(self, db: sqlite3.Connection, posts: list[ArchivePost]) -> set[str]:
+        walked: dict[str, list[str]] | None = None
+        creators: set[str] = set()
+        for p in posts:
+            key = (p.site, p.service, p.id)
+            files = db.execute(
+                "SELECT fid, path, media, size, state, on_disk, original_name, name"
+                " FROM files WHERE site=? AND service=? AND post_id=? ORDER BY idx, fid",
+                key,
+            ).fetchall()
+            old = db.execute(
+                "SELECT pid, folder, ckey FROM posts WHERE site=? AND service=? AND post_id=?", key
+            ).fetchone()
+            folders: list[str] = []
+            if old is not None and old["folder"] is not None:
+                folders.append(old["folder"])
+            folders += [f["path"].rsplit("/", 1)[0] if "/" in f["path"] else "" for f in files]
+            sidecar: Sidecar | None = None
+            for folder in dict.fromkeys(folders):
+                sidecar = self.source.sidecar(folder, p.id, p.site, p.service)
+                if sidecar is not None:
+                    break
+            if sidecar is None:
+                if walked is None:
+                    walked = self._folders(db, posts)
+                for folder in walked.get(p.id, []):
+                    sidecar = self.source.sidecar(folder, p.id, p.site, p.service)
+                    if sidecar is not None:
+                        break
+            ckey = creator_key(p.site, p.service, p.creator_id)
+            creators.add(ckey)
+            if old is not None and old["ckey"] != ckey:
+                creators.add(old["ckey"])
+            pid = self._write_post(db, p, ckey, sidecar, files)
+            db.execute(
+                "UPDATE files SET pid=?, ckey=? WHERE site=? AND service=? AND post_id=?",
+                (pid, ckey, *key),
+            )
+            if sidecar is not None and sidecar.creator_name:
+                db.execute(
+                    "INSERT INTO creators (ckey, site, service, creator_id, name, posts, files,"
+                    " bytes, health) VALUES (?,?,?,?,?,0,0,0,'{}') ON CONFLICT (ckey) DO UPDATE"
+                    " SET name=excluded.name",
+                    (ckey, *ckey.split("/", 2), sidecar.creator_name),
+                )
+        return creators
+
+    def _write_post(
+        self,
+        db: sqlite3.Connection,
+        p: ArchivePost,
+        ckey: str,
+        sidecar: Sidecar | None,
+        files: list[sqlite3.Row],
+    ) -> int:
+        kind = sidecar.kind if sidecar else "post"
+        tags = sidecar.tags if sidecar else []
+        types = 0
+        for f in files:
+            types |= TYPE_FLAGS.get(f["media"], 0)
+        if kind == "novel":
+            types |= TYPE_FLAGS["novel"]
+        if not files:
+            types |= TYPE_FLAGS["text"]
+        cover = next(
+            (f["fid"] for f in files if f["media"] == "image" and f["state"] != "pending"),
+            next((f["fid"] for f in files if f["media"] == "ugoira"), None),
+        )
+        size = sum(f["size"] or 0 for f in files if f["state"] != "pending")
+        db.execute(
+            "INSERT INTO posts (site, service, post_id, ckey, title, kind, published, added,"
+            " edited, revision, complete, deleted, folder, tags, types, n_files, bytes, cover,"
+            " updated_at)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (site, service, post_id)"
+            " DO UPDATE SET ckey=excluded.ckey, title=excluded.title, kind=excluded.kind,"
+            " published=excluded.published, added=excluded.added, edited=excluded.edited,"
+            " revision=excluded.revision, complete=excluded.complete, deleted=excluded.deleted,"
+            " folder=COALESCE(excluded.folder, folder), tags=excluded.tags, types=excluded.types,"
+            " n_files=excluded.n_files, bytes=excluded.bytes, cover=excluded.cover,"
+            " updated_at=excluded.updated_at",
+            (
+                p.site,
+                p.service,
+                p.id,
+                ckey,
+                p.title,
+                kind,
+                utc(p.published),
+                p.added,
+                p.edited,
+                p.revision,
+                int(p.complete),
+                int(p.deleted),
+                sidecar.folder if sidecar else None,
+                json.dumps(tags, ensure_ascii=False),
+                types,
+                len(files),
+                size,
+                cover,
+                p.updated_at,
+            ),
+        )
+        pid = int(
+            db.execute(
+                "SELECT pid FROM posts WHERE site=? AND service=? AND post_id=?",
+                (p.site, p.service, p.id),
+            ).fetchone()[0]
+        )
+        db.execute("DELETE FROM tags WHERE pid=?", (pid,))
+        db.executemany("INSERT OR IGNORE INTO tags VALUES (?, ?)", [(t, pid) for t in tags])
+        body = ""
+        if sidecar is not None:
+            body = html_text(sidecar.content)
+            if sidecar.text:
+                body += "\n" + sidecar.text[:BODY_LIMIT]
+        names = " ".join(
+            dict.fromkeys(n for f in files for n in (f["original_name"], f["name"]) if n)
+        )
+        db.execute("DELETE FROM fts WHERE rowid=?", (pid,))
+        db.execute(
+            "INSERT INTO fts (rowid, title, body, tags, names) VALUES (?,?,?,?,?)",
+            (pid, p.title, body, " ".join(tags), names),
+        )
+        return pid
+
+    def _update_creators(self, db: sqlite3.Connection, creators: Iterable[str]) -> None:
+        for ckey in creators:
+            site, service, creator_id = ckey.split("/", 2)
+            agg = db.execute(
+                "SELECT COUNT(*), SUM(n_files), SUM(bytes), MAX(updated_at),"
+                " SUM(revision > 1), SUM(deleted) FROM posts WHERE ckey=?",
+                (ckey,),
+            ).fetchone()
+            if not agg[0]:
+                db.execute("DELETE FROM creators WHERE ckey=?", (ckey,))
+                continue
+            health = {
+                "posts_edited": int(agg[4] or 0),
+                "posts_deleted": int(agg[5] or 0),
+                "missing": 0,
+                "failed": 0,
+                "thumbnail": 0,
+                "unavailable": 0,
+                "pending": 0,
+                "skipped": 0,
+                "original": 0,
+            }
+            for state, on_disk, count in db.execute(
+                "SELECT state, on_disk, COUNT(*) FROM files WHERE ckey=? GROUP BY state, on_disk",
+                (ckey,),
+            ):
+                if state == "original" and not on_disk:
+                    health["missing"] += count
+                elif state in health:
+                    health[state] += count
+            avatar = db.execute(
+                "SELECT fid FROM files WHERE ckey=? AND kind IN ('avatar', 'icon') LIMIT 1",
+                (ckey,),
+            ).fetchone()
+            db.execute(
+                "INSERT INTO creators (ckey, site, service, creator_id, name, posts, files, bytes,"
+                " last_sync, avatar, health) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+                " ON CONFLICT (ckey) DO UPDATE SET posts=excluded.posts, files=excluded.files,"
+                " bytes=excluded.bytes, last_sync=excluded.last_sync, avatar=excluded.avatar,"
+                " health=excluded.health",
+                (
+                    ckey,
+                    site,
+                    service,
+                    creator_id,
+                    creator_id,
+                    int(agg[0]),
+                    int(agg[1] or 0),
+                    int(agg[2] or 0),
+                    agg[3],
+                    avatar[0] if avatar else None,
+                    json.dumps(health),
+                ),
+            )
+
+    def thumbs_dir(self) -> Path:
+        path = self.state_dir / "thumbs"
+        path.mkdir(exist_ok=True)
+        return path
+
+
+def _archive_post(row: sqlite3.Row) -> ArchivePost:
+    return ArchivePost(
+        row["site"],
+        row["service"],
+        row["post_id"],
+        row["ckey"].split("/", 2)[2],
+        row["title"],
+        row["published"],
+        row["added"],
+        row["edited"],
+        int(row["revision"]),
+        bool(row["complete"]),
+        bool(row["deleted"]),
+        float(row["updated_at"]),
+    )

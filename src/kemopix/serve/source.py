@@ -1,0 +1,315 @@
+"""Everything ``kemopix serve`` reads of an archive folder, in one read-only place.
+
+The archive's state (``.kemopix-archive.sqlite3``: posts, files) and the post sidecars
+(``<id>.json``, ``<id>.txt``, ``<id>.revisions.json``, ``<id>.comments.json``) are read here and
+nowhere else in :mod:`kemopix.serve`, so a change of the archive's schema touches this module
+only. The database is opened read-only (``mode=ro``); nothing here writes to the folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .._protocol.errors import KemopixError
+
+__all__ = [
+    "ARCHIVE_NAME",
+    "ArchiveError",
+    "ArchivePost",
+    "ArchiveSource",
+    "FileRow",
+    "Sidecar",
+    "held_state",
+    "ugoira_frames",
+]
+
+ARCHIVE_NAME = ".kemopix-archive.sqlite3"
+_SIDECAR_SUFFIXES = (".revisions.json", ".comments.json")
+
+
+class ArchiveError(KemopixError):
+    """The archive's database cannot be read (not a kemopix archive, damaged, locked)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ArchivePost:
+    """A post row of the archive."""
+
+    site: str
+    service: str
+    id: str
+    creator_id: str
+    title: str
+    published: str | None
+    added: str | None
+    edited: str | None
+    revision: int
+    complete: bool
+    deleted: bool
+    updated_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class FileRow:
+    """A file row of the archive; ``state`` is what is held (see :func:`held_state`)."""
+
+    path: str
+    site: str
+    service: str
+    post_id: str
+    index: int
+    url: str
+    name: str
+    kind: str
+    expected_sha256: str | None
+    sha256: str | None
+    size: int | None
+    state: str
+    error: str | None
+    updated_at: float
+
+
+def held_state(status: str, held: str | None = None) -> str:
+    """One word for a file's state: original, thumbnail, unavailable, failed, pending, skipped.
+
+    ``held`` is the archive's per-file held column where it has one (original/thumbnail/none).
+    """
+    if held in ("thumbnail", "preview"):
+        return "thumbnail"
+    if status == "done":
+        return "original"
+    if status in ("unavailable", "failed", "skipped", "thumbnail"):
+        return status
+    return "pending"
+
+
+@dataclass(frozen=True, slots=True)
+class Sidecar:
+    """The parts of a post's sidecars the viewer shows."""
+
+    folder: str  # relative to the root
+    creator_name: str
+    kind: str
+    tags: list[str]
+    content: str  # HTML as the site sent it (unsanitized)
+    text: str | None  # a novel's text
+    raw: Any
+    file_names: dict[str, str]  # archive path -> original name
+    revisions: Any
+    comments: Any
+
+
+class ArchiveSource:
+    """Read-only access to one archive folder's state and sidecars."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.path = root / ARCHIVE_NAME
+
+    def exists(self) -> bool:
+        return self.path.is_file()
+
+    def stamp(self) -> tuple[int, ...]:
+        """Changes whenever the archive's database may have changed (mtimes and sizes)."""
+        out: list[int] = []
+        for suffix in ("", "-wal"):
+            try:
+                st = os.stat(str(self.path) + suffix)
+            except OSError:
+                out += [0, 0]
+            else:
+                out += [st.st_mtime_ns, st.st_size]
+        return tuple(out)
+
+    @contextlib.contextmanager
+    def _db(self) -> Iterator[sqlite3.Connection]:
+        uri = self.path.absolute().as_uri() + "?mode=ro"
+        try:
+            db = sqlite3.connect(uri, uri=True, timeout=30.0)
+        except sqlite3.Error as exc:
+            raise ArchiveError(f"cannot open the archive {self.path}: {exc}") from exc
+        db.row_factory = sqlite3.Row
+        try:
+            yield db
+        except sqlite3.Error as exc:
+            raise ArchiveError(f"cannot read the archive {self.path}: {exc}") from exc
+        finally:
+            db.close()
+
+    @staticmethod
+    def _columns(db: sqlite3.Connection, table: str) -> set[str]:
+        return {str(row[1]) for row in db.execute(f"PRAGMA table_info({table})")}
+
+    def posts(self, since: float = -1.0) -> list[ArchivePost]:
+        """Posts recorded or changed after ``since`` (an ``updated_at`` time)."""
+        if not self.exists():
+            return []
+        with self._db() as db:
+            deleted = "deleted" if "deleted" in self._columns(db, "posts") else "0"
+            rows = db.execute(
+                "SELECT site, service, id, creator_id, title, published, added, edited, revision,"
+                f" complete, {deleted} AS deleted, updated_at FROM posts WHERE updated_at > ?",
+                (since,),
+            ).fetchall()
+        return [
+            ArchivePost(
+                r["site"],
+                r["service"],
+                r["id"],
+                r["creator_id"],
+                r["title"],
+                r["published"],
+                r["added"],
+                r["edited"],
+                int(r["revision"]),
+                bool(r["complete"]),
+                bool(r["deleted"]),
+                float(r["updated_at"]),
+            )
+            for r in rows
+        ]
+
+    def files(self, since: float = -1.0) -> list[FileRow]:
+        """Files recorded or changed after ``since``."""
+        if not self.exists():
+            return []
+        with self._db() as db:
+            held = "held" if "held" in self._columns(db, "files") else "NULL"
+            rows = db.execute(
+                "SELECT path, site, service, post_id, idx, url, name, kind, expected_sha256,"
+                f" sha256, size, status, {held} AS held, error, updated_at FROM files"
+                " WHERE updated_at > ?",
+                (since,),
+            ).fetchall()
+        return [
+            FileRow(
+                r["path"],
+                r["site"],
+                r["service"],
+                r["post_id"],
+                int(r["idx"]),
+                r["url"],
+                r["name"],
+                r["kind"],
+                r["expected_sha256"],
+                r["sha256"],
+                r["size"],
+                held_state(r["status"], r["held"]),
+                r["error"],
+                float(r["updated_at"]),
+            )
+            for r in rows
+        ]
+
+    def file_path(self, relative: str) -> Path | None:
+        """The absolute path of an archive file, or None when it would leave the folder."""
+        if not relative or relative.startswith(("/", "\\")) or "\x00" in relative:
+            return None
+        path = self.root / relative
+        try:
+            if not path.resolve().is_relative_to(self.root.resolve()):
+                return None
+        except (OSError, RuntimeError):
+            return None
+        return path
+
+    def on_disk(self, relative: str) -> bool:
+        path = self.file_path(relative)
+        return path is not None and path.is_file()
+
+    def sidecar_folders(self) -> Iterator[tuple[str, str]]:
+        """Every ``(folder, post id)`` holding an ``<id>.json`` sidecar, by a walk of the tree."""
+        root = str(self.root)
+        for folder, dirs, names in os.walk(root):
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            for name in names:
+                if not name.endswith(".json") or name.endswith(_SIDECAR_SUFFIXES):
+                    continue
+                stem = name[:-5]
+                if "." in stem or not stem:  # <id>.rN.json: a previous revision
+                    continue
+                rel = os.path.relpath(folder, root)
+                yield ("" if rel == "." else rel.replace(os.sep, "/")), stem
+
+    def sidecar(self, folder: str, post_id: str, site: str, service: str) -> Sidecar | None:
+        """The sidecars of post ``post_id`` in ``folder``, or None when there is none of it."""
+        base = self.file_path(f"{folder}/{post_id}.json" if folder else f"{post_id}.json")
+        if base is None:
+            return None
+        try:
+            document = json.loads(base.read_bytes())
+        except (OSError, ValueError):
+            return None
+        meta = document.get("kemopix") if isinstance(document, dict) else None
+        if not isinstance(meta, dict) or (meta.get("site"), meta.get("service")) != (
+            site,
+            service,
+        ):
+            return None
+        raw = document.get("data")
+        creator = meta.get("creator") if isinstance(meta.get("creator"), dict) else {}
+        names = {
+            str(f.get("path")): str(f.get("original_name") or "")
+            for f in meta.get("files") or []
+            if isinstance(f, dict)
+        }
+        return Sidecar(
+            folder=folder,
+            creator_name=str((creator or {}).get("name") or ""),
+            kind=str(meta.get("kind") or "post"),
+            tags=[str(t) for t in meta.get("tags") or []],
+            content=_content(raw),
+            text=self._text(base.with_suffix(".txt")),
+            raw=raw,
+            file_names=names,
+            revisions=self._json(base.with_name(f"{post_id}.revisions.json")),
+            comments=self._json(base.with_name(f"{post_id}.comments.json")),
+        )
+
+    @staticmethod
+    def _text(path: Path) -> str | None:
+        try:
+            return path.read_text("utf-8", errors="replace")
+        except OSError:
+            return None
+
+    @staticmethod
+    def _json(path: Path) -> Any:
+        try:
+            return json.loads(path.read_bytes())
+        except (OSError, ValueError):
+            return None
+
+
+def _content(raw: Any) -> str:
+    """The post's HTML: Kemono ``content`` (inside the 2025 envelope or not), pixiv ``caption``."""
+    if not isinstance(raw, dict):
+        return ""
+    inner = raw.get("post")
+    post: dict[str, Any] = inner if isinstance(inner, dict) else raw
+    value = post.get("content") or post.get("caption") or ""
+    return value if isinstance(value, str) else ""
+
+
+def ugoira_frames(raw: Any) -> list[tuple[str, int]]:
+    """A pixiv ugoira's frames (file name in the zip, delay in ms) from its raw data, or []."""
+    meta = raw.get("ugoira_metadata") if isinstance(raw, dict) else None
+    frames = meta.get("frames") if isinstance(meta, dict) else None
+    if not isinstance(frames, list):
+        return []
+    out: list[tuple[str, int]] = []
+    for frame in frames:
+        if not isinstance(frame, dict):
+            return []
+        name, delay = frame.get("file"), frame.get("delay")
+        if not isinstance(name, str) or not isinstance(delay, int) or delay < 0:
+            return []
+        out.append((name, delay))
+    return out
