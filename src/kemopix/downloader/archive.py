@@ -25,14 +25,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Literal, Protocol, Self
 
-from .._protocol.errors import InvalidInput, KemopixError
+from .._protocol.errors import InvalidInput
 from .model import Post, PostKey
 
 __all__ = [
     "ARCHIVE_NAME",
     "LOCK_NAME",
     "Archive",
-    "ArchiveError",
     "ArchiveStore",
     "FileRecord",
     "FolderBusy",
@@ -121,16 +120,13 @@ class FolderBusy(InvalidInput):
     """Another kemopix process is working in this output folder."""
 
 
-class ArchiveError(KemopixError):
-    """The archive cannot be read or written (damaged file, full disk)."""
-
-
 class ArchiveStore(Protocol):
     """What the engine and the commands need of an archive (SQLite today)."""
 
     root: Path
 
     def flush(self) -> None: ...
+    def commit_pending(self) -> None: ...
     def close(self) -> None: ...
     def post_state(self, key: PostKey) -> PostState | None: ...
     def record_post(self, post: Post, state: PostState | bool | None = True) -> int: ...
@@ -221,15 +217,10 @@ class Archive:
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(_SCHEMA)
             self._migrate()
-        except BaseException as exc:
+        except BaseException:
             if self._lock is not None:
                 self._lock.release()
-            if isinstance(exc, sqlite3.DatabaseError):
-                raise ArchiveError(
-                    f"{self.path} cannot be opened as a kemopix archive ({exc}); "
-                    "move it away to start a new one"
-                ) from None
-            raise
+            raise  # sqlite3.DatabaseError: the CLI says the archive is damaged
         self._opened = 0.0
 
     def _migrate(self) -> None:
@@ -259,28 +250,27 @@ class Archive:
         loses at most the last fraction of a second of records: the next run finds those
         files on disk, checks them (size, SHA-256) and records them then.
         """
-        try:
-            if not self._db.in_transaction:
-                self._db.execute("BEGIN")
-                self._opened = time.monotonic()
-            self._db.execute(sql, params)
-            if time.monotonic() - self._opened >= COMMIT_EVERY:
-                self._db.execute("COMMIT")
-        except sqlite3.Error as exc:
-            raise ArchiveError(f"cannot write the archive {self.path}: {exc}") from None
+        if not self._db.in_transaction:
+            self._db.execute("BEGIN")
+            self._opened = time.monotonic()
+        self._db.execute(sql, params)
+        if time.monotonic() - self._opened >= COMMIT_EVERY:
+            self._db.execute("COMMIT")
 
     def flush(self) -> None:
         """Commit what is pending."""
         if self._db.in_transaction:
-            try:
-                self._db.execute("COMMIT")
-            except sqlite3.Error as exc:
-                raise ArchiveError(f"cannot write the archive {self.path}: {exc}") from None
+            self._db.execute("COMMIT")
+
+    def commit_pending(self) -> None:
+        """Commit what is pending, best effort: a failure (full disk) is left for the next
+        write to report."""
+        with contextlib.suppress(sqlite3.Error):
+            self.flush()
 
     def close(self) -> None:
         try:
-            with contextlib.suppress(ArchiveError):
-                self.flush()
+            self.commit_pending()
             self._db.close()
         finally:
             if self._lock is not None:

@@ -34,7 +34,7 @@ from .._protocol.errors import (
     UnsafePathError,
 )
 from .animation import Animations
-from .archive import COMMIT_EVERY, ArchiveError, ArchiveStore, FileRecord, PostState, Watermark
+from .archive import COMMIT_EVERY, ArchiveStore, FileRecord, PostState, Watermark
 from .fetcher import Fetcher
 from .filters import Budget, Filters
 from .metadata import SidecarOptions, set_mtime, sidecar_names, write_sidecars
@@ -124,18 +124,25 @@ class Engine:
             raise
         finally:
             ticker.cancel()
+            await self._stop_all()
             self._finish(started)
         return self.summary
+
+    async def _stop_all(self) -> None:
+        """Cancel and wait for whatever still runs (after Ctrl-C or an error), so nothing
+        touches the archive or the network once the caller closes them."""
+        left = [t for t in (*self._tasks, *self._post_waits) if not t.done()]
+        for task in left:
+            task.cancel()
+        if left:
+            await asyncio.gather(*left, return_exceptions=True)
 
     async def _commit_often(self) -> None:
         """Commit the archive's pending records even when no new write comes to do it, so a
         kill loses at most ``COMMIT_EVERY`` seconds of bookkeeping."""
         while True:
             await asyncio.sleep(COMMIT_EVERY)
-            try:
-                self.archive.flush()
-            except ArchiveError:
-                pass  # a full disk: the next record's write reports it
+            self.archive.commit_pending()
 
     async def retry(self, records: list[FileRecord]) -> Summary:
         """Fetch archived files again (``retry-failed``, ``verify``), without listing."""
@@ -161,6 +168,7 @@ class Engine:
             raise
         finally:
             ticker.cancel()
+            await self._stop_all()
             self._finish(started)
         return self.summary
 
