@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import resource
 import signal
 import subprocess
 import sys
@@ -31,15 +32,23 @@ def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
-def start(*argv: str) -> subprocess.Popen[str]:
-    """``kemopix ARGV`` in its own process (output captured)."""
+def start(*argv: str, max_file_size: int | None = None) -> subprocess.Popen[str]:
+    """``kemopix ARGV`` in its own process (output captured); ``max_file_size``: no file may
+    grow past that many bytes (a disk that fills up, without needing to mount one)."""
     code = f"import sys; from kemopix.cli import main; sys.exit(main({list(argv)!r}))"
+
+    def limit() -> None:
+        if max_file_size is not None:
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # the write fails instead (EFBIG)
+            resource.setrlimit(resource.RLIMIT_FSIZE, (max_file_size, max_file_size))
+
     return subprocess.Popen(
         [sys.executable, "-c", code],
         env=dict(os.environ),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=limit,
     )
 
 
@@ -164,3 +173,49 @@ def test_many_slow_bodies_on_four_hosts_cannot_deadlock(
     code, _, err = finish(start(*argv, "-q"), timeout=120)
     assert code == 0, err
     assert byte_exact(out) == 64
+
+
+def test_a_write_failure_is_one_line_and_the_next_run_finishes(
+    kemono_emulator: KemonoEmulator, tmp_path: Path
+) -> None:
+    emu = kemono_emulator
+    service, ident = emu.demo_creator
+    out = tmp_path / "out"
+    argv = ["download", f"{emu.url}/{service}/user/{ident}", "--kemono-url", emu.url]
+    argv += ["-o", str(out)]
+    code, _, err = finish(start(*argv, max_file_size=1_000_000))
+    assert code == 1
+    lines = err.strip().splitlines()
+    assert lines and all(line.startswith("kemopix: ") for line in lines)
+    assert "bonus-pack.zip: [Errno 27] File too large" in err
+    assert "Traceback" not in err and "internal error" not in err
+    assert list(out.rglob("*bonus-pack.zip" + PART_SUFFIX))  # what arrived is kept
+    code, _, err = finish(start(*argv))
+    assert code == 0, err
+    assert byte_exact(out) == 18
+
+
+def test_a_verify_killed_while_repairing_leaves_the_next_download_to_finish(
+    kemono_emulator: KemonoEmulator, tmp_path: Path
+) -> None:
+    emu = kemono_emulator
+    service, ident = emu.demo_creator
+    out = tmp_path / "out"
+    argv = ["download", f"{emu.url}/{service}/user/{ident}", "--kemono-url", emu.url]
+    argv += ["-o", str(out), "-q"]
+    assert finish(start(*argv))[0] == 0
+    bonus = next(out.rglob("*bonus-pack.zip"))
+    bonus.write_bytes(b"damaged")
+    bonus_sha = "3e9f59d6897536c9ec2e9b7aca272306cda23f0d3cc4fe829c3d574ba116dbad"
+    emu.add_fault(kind="bandwidth", rate=200_000, path=bonus_sha, probability=1.0)
+    child = start("verify", "-o", str(out), "--kemono-url", emu.url)
+    part = bonus.with_name(bonus.name + PART_SUFFIX)
+    wait_for(lambda: part.exists() and part.stat().st_size > 0)
+    time.sleep(0.3)  # past the archive's commit interval
+    child.send_signal(signal.SIGKILL)
+    child.communicate(timeout=30)
+    assert not bonus.exists()
+    emu.clear_faults()
+    code, _, err = finish(start(*argv))
+    assert code == 0, err
+    assert byte_exact(out) == 18

@@ -69,7 +69,8 @@ class Animations:
                 "animation",
                 None,
                 (),
-            )
+            ),
+            done,
         )
         try:
             timeline = [UgoiraFrame(f, d) for f, d in zip(frames.files, frames.delays, strict=True)]

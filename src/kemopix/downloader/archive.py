@@ -126,13 +126,16 @@ class ArchiveStore(Protocol):
     root: Path
 
     def flush(self) -> None: ...
+    def commit_pending(self) -> None: ...
     def close(self) -> None: ...
     def post_state(self, key: PostKey) -> PostState | None: ...
     def record_post(self, post: Post, state: PostState | bool | None = True) -> int: ...
     def set_complete(self, key: PostKey, complete: bool = True) -> None: ...
     def post_published(self, key: PostKey) -> str | None: ...
     def post_ids(self) -> set[str]: ...
-    def plan_file(self, record: FileRecord) -> FileRecord: ...
+    def plan_file(
+        self, record: FileRecord, prior: FileRecord | bool | None = True
+    ) -> FileRecord: ...
     def finish_file(
         self, path: str, *, sha256: str | None, size: int, etag: str | None = None
     ) -> None: ...
@@ -147,6 +150,7 @@ class ArchiveStore(Protocol):
     def counts(self) -> dict[str, int]: ...
     def watermark(self, listing: str) -> Watermark | None: ...
     def save_watermark(self, mark: Watermark) -> None: ...
+    def reopen_listings(self) -> None: ...
 
 
 class _FolderLock:
@@ -216,7 +220,7 @@ class Archive:
         except BaseException:
             if self._lock is not None:
                 self._lock.release()
-            raise
+            raise  # sqlite3.DatabaseError: the CLI says the archive is damaged
         self._opened = 0.0
 
     def _migrate(self) -> None:
@@ -258,10 +262,15 @@ class Archive:
         if self._db.in_transaction:
             self._db.execute("COMMIT")
 
+    def commit_pending(self) -> None:
+        """Commit what is pending, best effort: a failure (full disk) is left for the next
+        write to report."""
+        with contextlib.suppress(sqlite3.Error):
+            self.flush()
+
     def close(self) -> None:
         try:
-            with contextlib.suppress(sqlite3.Error):
-                self.flush()
+            self.commit_pending()
             self._db.close()
         finally:
             if self._lock is not None:
@@ -344,9 +353,12 @@ class Archive:
         return int(self._db.execute("SELECT COUNT(*) FROM posts").fetchone()[0])
 
     # -- files ------------------------------------------------------------------------------
-    def plan_file(self, record: FileRecord) -> FileRecord:
-        """Record a file the run means to fetch; a file already done at that path stays done."""
-        existing = self.file(record.path)
+    def plan_file(self, record: FileRecord, prior: FileRecord | bool | None = True) -> FileRecord:
+        """Record a file the run means to fetch; a file already done at that path stays done.
+
+        ``prior`` is the path's record as just read (None: none); by default it is read.
+        """
+        existing = self.file(record.path) if prior is True or prior is False else prior
         if existing is not None and existing.status == "done" and existing.url == record.url:
             return existing
         self._write(
@@ -457,6 +469,11 @@ class Archive:
             row["newest_edited"],
             bool(row["complete"]),
         )
+
+    def reopen_listings(self) -> None:
+        """Mark every listing unfinished: the next run sweeps each one whole (after files were
+        found bad or requeued outside a listing, so no early stop can pass them by)."""
+        self._write("UPDATE watermarks SET complete=0")
 
     def save_watermark(self, mark: Watermark) -> None:
         self._write(

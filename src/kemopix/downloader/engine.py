@@ -125,18 +125,25 @@ class Engine:
             raise
         finally:
             ticker.cancel()
+            await self._stop_all()
             self._finish(started)
         return self.summary
+
+    async def _stop_all(self) -> None:
+        """Cancel and wait for whatever still runs (after Ctrl-C or an error), so nothing
+        touches the archive or the network once the caller closes them."""
+        left = [t for t in (*self._tasks, *self._post_waits) if not t.done()]
+        for task in left:
+            task.cancel()
+        if left:
+            await asyncio.gather(*left, return_exceptions=True)
 
     async def _commit_often(self) -> None:
         """Commit the archive's pending records even when no new write comes to do it, so a
         kill loses at most ``COMMIT_EVERY`` seconds of bookkeeping."""
         while True:
             await asyncio.sleep(COMMIT_EVERY)
-            try:
-                self.archive.flush()
-            except Exception:  # a full disk: the next record's write reports it
-                pass
+            self.archive.commit_pending()
 
     async def retry(self, records: list[FileRecord]) -> Summary:
         """Fetch archived files again (``retry-failed``, ``verify``), without listing."""
@@ -144,8 +151,12 @@ class Engine:
         ticker = asyncio.create_task(self._commit_often())
         try:
             by_post: dict[tuple[str, str, str], list[FileRecord]] = {}
+            # Until these files are back, their posts are unfinished: a kill now must leave a
+            # plain `download` something to finish, not a "complete" post with a hole.
+            self.archive.reopen_listings()
             for record in records:
                 self.archive.requeue_file(record.path)
+                self.archive.set_complete(record.key, False)
                 key = (record.key.site, record.key.service, record.key.id)
                 by_post.setdefault(key, []).append(record)
             for recs in by_post.values():
@@ -158,6 +169,7 @@ class Engine:
             raise
         finally:
             ticker.cancel()
+            await self._stop_all()
             self._finish(started)
         return self.summary
 
@@ -322,7 +334,7 @@ class Engine:
         update = state is not None and _content(state.signature) != _content(post.signature)
         template = self._template(post)
         base = post_fields(post)
-        planned = await self._plan_files(post, template, base)
+        planned, held = await self._plan_files(post, template, base)
         if update:
             self.summary.posts_updated += 1
         elif state is None:
@@ -338,9 +350,10 @@ class Engine:
         kept = [(p.file, p.path) for p in planned if p.path is not None and p.reason is None]
         jobs: list[asyncio.Task[None]] = []
         for file, path in kept:
+            rel = path.relative_to(root).as_posix()
             record = self.archive.plan_file(
                 FileRecord(
-                    path=path.relative_to(root).as_posix(),
+                    path=rel,
                     key=post.key,
                     index=file.index,
                     url=file.url,
@@ -349,7 +362,8 @@ class Engine:
                     expected_sha256=file.sha256,
                     headers=file.headers,
                     size=file.size,
-                )
+                ),
+                held.get(rel),  # paths are claimed per post: no other post's row is here
             )
             if file.ugoira is not None:
                 self.animations.want(record.path, file.ugoira)
@@ -379,7 +393,8 @@ class Engine:
 
     async def _plan_files(
         self, post: Post, template: Template, base: dict[str, object]
-    ) -> list[PlannedFile]:
+    ) -> tuple[list[PlannedFile], dict[str, FileRecord]]:
+        """The post's files with their paths (or why not), and the archive's rows of the post."""
         settings = self.settings
         root = settings.root
         out: list[PlannedFile] = []
@@ -409,6 +424,8 @@ class Engine:
                 self.reporter.file_skipped(None, file, str(where))
                 continue
             path = names.claim(where)
+            if path != where and path.is_file():  # a renamed path: rare, checked here
+                self._present.add(path)
             prior = held.get(path.relative_to(root).as_posix())
             already = (
                 prior is not None
@@ -425,7 +442,7 @@ class Engine:
             out.append(PlannedFile(file, path, size))
             self.summary.files_planned += 1
             self.summary.bytes_planned += size or 0
-        return out
+        return out, held
 
     async def _sizes(self, post: Post) -> dict[str, int]:
         family = _family(post.key)
@@ -446,7 +463,7 @@ class Engine:
             path = self.settings.root / record.path
             task = self.reporter.file_task(path, record.size)
             try:
-                outcome = await self.fetcher.fetch(family, record, task)
+                outcome, size = await self.fetcher.fetch(family, record, task)
             except KemopixError as exc:
                 self.archive.fail_file(record.path, str(exc))
                 self.summary.files_failed += 1
@@ -456,7 +473,6 @@ class Engine:
                 self.summary.files_failed += 1
                 task.failed(str(exc))
                 return
-            size = (self.archive.file(record.path) or record).size or 0
             if outcome in ("linked", "copied"):
                 self.summary.files_linked += 1
             elif outcome == "skipped":

@@ -67,9 +67,9 @@ class Fetcher:
             return None
         return path
 
-    async def fetch(self, family: str, record: FileRecord, task: FileTask) -> str:
+    async def fetch(self, family: str, record: FileRecord, task: FileTask) -> tuple[str, int]:
         """Bring ``record`` onto disk; the outcome (``downloaded``, ``resumed``, ``skipped``,
-        ``linked``, ``copied``). Raises ``KemopixError`` when it cannot."""
+        ``linked``, ``copied``) and the file's size. Raises ``KemopixError`` when it cannot."""
         sha = record.expected_sha256
         if sha:
             # Several waiters may wake when one download of this hash ends (or fails): each
@@ -89,15 +89,15 @@ class Fetcher:
                 future.set_result(None)
         return await self._download(family, record, task)
 
-    def _link(self, record: FileRecord, held: Path, sha: str, task: FileTask) -> str:
+    def _link(self, record: FileRecord, held: Path, sha: str, task: FileTask) -> tuple[str, int]:
         dest = self.root / record.path
         how = place_copy(held, dest, copy=self.copy)
         size = dest.stat().st_size
         self.archive.finish_file(record.path, sha256=sha, size=size)
         task.finished(how, size)
-        return how
+        return how, size
 
-    async def _download(self, family: str, record: FileRecord, task: FileTask) -> str:
+    async def _download(self, family: str, record: FileRecord, task: FileTask) -> tuple[str, int]:
         dest = self.root / record.path
         headers = dict(record.headers)
         part = dest.with_name(dest.name + PART_SUFFIX)
@@ -135,7 +135,7 @@ class Fetcher:
                 outcome = "linked"
         self.archive.finish_file(record.path, sha256=digest, size=result.size, etag=task.etag)
         task.finished(outcome, result.size)
-        return outcome
+        return outcome, result.size
 
 
 def _sha256_of(path: Path) -> str:

@@ -12,6 +12,7 @@ import contextlib
 import html
 import os
 import tempfile
+import threading
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -74,21 +75,36 @@ _FILE_MODE = 0o666 & ~_read_umask()  # what open() gives a media file: sidecars 
 TEMP_PREFIX, TEMP_SUFFIX = ".kemopix-", ".tmp"
 
 
-def clear_stale_temps(folder: Path) -> None:
-    """Remove temporary sidecars a killed run left in ``folder``.
+_cleared: set[Path] = set()
+_cleared_lock = threading.Lock()
 
-    Only called by a process holding the output folder's lock: any such file is stale.
+
+def _own_prefix() -> str:
+    return f"{TEMP_PREFIX}{os.getpid()}-"
+
+
+def clear_stale_temps(folder: Path) -> None:
+    """Remove temporary sidecars a killed run left in ``folder`` (once per folder and process).
+
+    Only called by a process holding the output folder's lock: a temporary file of another
+    process is stale; this process's own are being written by its other threads.
     """
+    with _cleared_lock:
+        if folder in _cleared:
+            return
+        _cleared.add(folder)
+    own = _own_prefix()
     with contextlib.suppress(OSError):
         for stale in folder.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
-            with contextlib.suppress(OSError):
-                stale.unlink()
+            if not stale.name.startswith(own):
+                with contextlib.suppress(OSError):
+                    stale.unlink()
 
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=_own_prefix(), suffix=TEMP_SUFFIX, dir=path.parent)
     try:
         if hasattr(os, "fchmod"):
             os.fchmod(fd, _FILE_MODE)  # mkstemp makes 0600; a sidecar is no secret
