@@ -8,6 +8,7 @@ public method is one line. Paged listings take a cursor (an API path with its qu
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from enum import Enum
 from typing import Any, TypeVar
@@ -35,9 +36,11 @@ from kemopix.sites.pixiv import (
     user,
 )
 from kemopix.sites.pixiv import models as w
+from kemopix.sites.pixiv.errors import OAuthError
 
 from ._state import ClientState
 from .enums import Visibility
+from .errors import PASSWORD_GRANT_GONE
 from .models import Comment, FullUser, Illustration, Novel, User
 
 __all__ = [
@@ -68,6 +71,7 @@ __all__ = [
     "value",
 ]
 
+_DEAD_GRANT = re.compile(r"grant_type parameter|grant type is unauthorized", re.IGNORECASE)
 W = TypeVar("W")
 M = TypeVar("M")
 Shape = dict[str, Any]
@@ -80,7 +84,14 @@ def value(member: Enum | None) -> Any:
 
 # -- auth -------------------------------------------------------------------------------------
 def login(c: ClientState, username: str, password: str) -> Flow[None]:
-    c._auth.store((yield from password_grant(c._site, username, password)))
+    try:
+        token = yield from password_grant(c._site, username, password)
+    except OAuthError as exc:
+        # Live pixiv refuses the grant itself (since 2021): say so, and what to do instead.
+        if exc.status == 400 and _DEAD_GRANT.search(str(exc)):
+            raise OAuthError(PASSWORD_GRANT_GONE, status=exc.status, url=exc.url) from exc
+        raise
+    c._auth.store(token)
 
 
 def authenticate(c: ClientState, refresh_token: str) -> Flow[None]:
