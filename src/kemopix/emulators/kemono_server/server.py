@@ -85,10 +85,15 @@ async def _reset_connection(reader: asyncio.StreamReader, writer: asyncio.Stream
         await asyncio.wait_for(reader.read(65536), timeout=2)
     except (TimeoutError, ConnectionError):
         pass
-    sock = writer.get_extra_info("socket")
+    _reset(writer.transport)
+
+
+def _reset(transport: asyncio.WriteTransport) -> None:
+    """Close with a TCP RST (SO_LINGER 0), not a FIN: what a dying host does."""
+    sock = transport.get_extra_info("socket")
     if sock is not None:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-    writer.transport.abort()
+    transport.abort()
 
 
 class _DataHost:
@@ -122,6 +127,11 @@ class _DataHost:
         if self._site is not None:
             await self._site.stop()
             self._site = None
+            # Kept-alive connections die too: a client's pooled connection gets a reset.
+            server = self.runner.server
+            for handler in server.connections if server is not None else []:
+                if handler.transport is not None:
+                    _reset(handler.transport)
         if self.down_mode == "reset" and self._raw is None:
             self._raw = await asyncio.start_server(
                 _reset_connection, self.host, self.port, reuse_address=True
