@@ -338,7 +338,21 @@ class KemonoEmulator(EmulatorServer):
         app.add_routes(file_routes(self.ctx, self.file_url))
         if self.flavour == "pawchive":  # §10: pawchive's icons and banners are on the site
             app.add_routes(image_host_routes(lambda: self.ctx))
+        else:
+            app.add_routes(self._image_redirects())
         return app
+
+    def _image_redirects(self) -> list[web.RouteDef]:
+        """The site sends ``/thumbnail/...``, ``/icons/...``, ``/banners/...`` on to the image
+        host (assumption: as ``/data`` goes to the data hosts), so one site URL finds them."""
+
+        async def redirect(request: web.Request) -> web.Response:
+            raise web.HTTPFound(self.img_url + request.rel_url.path_qs)
+
+        return [
+            web.get(prefix + "{tail:.+}", redirect, allow_head=True)
+            for prefix in ("/thumbnail/data/", "/icons/", "/banners/")
+        ]
 
     def _control_routes(self) -> list[web.RouteDef]:
         async def health(request: web.Request) -> web.Response:
