@@ -8,9 +8,12 @@ public method is one line. Paged listings take a cursor (an API path with its qu
 
 from __future__ import annotations
 
+import re
+import weakref
 from collections.abc import Callable
 from enum import Enum
 from typing import Any, TypeVar
+from urllib.parse import parse_qsl, urlsplit
 
 from kemopix._protocol.flow import Flow
 from kemopix._protocol.paging import Page
@@ -35,9 +38,11 @@ from kemopix.sites.pixiv import (
     user,
 )
 from kemopix.sites.pixiv import models as w
+from kemopix.sites.pixiv.errors import OAuthError
 
 from ._state import ClientState
 from .enums import Visibility
+from .errors import PASSWORD_GRANT_GONE
 from .models import Comment, FullUser, Illustration, Novel, User
 
 __all__ = [
@@ -68,6 +73,7 @@ __all__ = [
     "value",
 ]
 
+_DEAD_GRANT = re.compile(r"grant_type parameter|grant type is unauthorized", re.IGNORECASE)
 W = TypeVar("W")
 M = TypeVar("M")
 Shape = dict[str, Any]
@@ -80,7 +86,14 @@ def value(member: Enum | None) -> Any:
 
 # -- auth -------------------------------------------------------------------------------------
 def login(c: ClientState, username: str, password: str) -> Flow[None]:
-    c._auth.store((yield from password_grant(c._site, username, password)))
+    try:
+        token = yield from password_grant(c._site, username, password)
+    except OAuthError as exc:
+        # Live pixiv refuses the grant itself (since 2021): say so, and what to do instead.
+        if exc.status == 400 and _DEAD_GRANT.search(str(exc)):
+            raise OAuthError(PASSWORD_GRANT_GONE, status=exc.status, url=exc.url) from exc
+        raise
+    c._auth.store(token)
 
 
 def authenticate(c: ClientState, refresh_token: str) -> Flow[None]:
@@ -151,11 +164,45 @@ def fetch_ugoira_metadata(c: ClientState, illustration_id: int) -> Flow[Shape]:
 
 # -- pages in the seed's shapes ---------------------------------------------------------------
 def illustrations(c: ClientState, cursor: str, key: str = "offset") -> Flow[Shape]:
-    answer = yield from ILLUSTS.fetch(c._site, c._auth, cursor)
+    related = cursor.startswith(_RELATED)
+    sent = _related_cursor(c, cursor) if related else cursor
+    answer = yield from ILLUSTS.fetch(c._site, c._auth, sent)
+    following = next_cursor_value(answer.next_url, key)
+    if related and following is None and answer.next_url:
+        following = _remember_related(c, cursor, len(answer.illusts), answer.next_url)
     return {
         "illustrations": [Illustration.from_wire(i, c) for i in answer.illusts],
-        "next": next_cursor_value(answer.next_url, key),
+        "next": following,
     }
+
+
+# Live /v2/illust/related pages by ``seed_illust_ids``/``viewed`` in ``next_url``, without an
+# offset. The seed reports ``'next'`` as an offset the caller passes back, so each client
+# remembers which live cursor an offset it reported stands for.
+_RELATED = "/v2/illust/related?"
+_RELATED_MEMO: weakref.WeakKeyDictionary[ClientState, dict[tuple[str, int], str]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _related_key(cursor: str) -> tuple[str, int]:
+    params = dict(parse_qsl(urlsplit(cursor).query))
+    offset = params.get("offset", "0")
+    return params.get("illust_id", ""), int(offset) if offset.isdigit() else 0
+
+
+def _related_cursor(c: ClientState, cursor: str) -> str:
+    """The live cursor an offset stands for (the offset itself when none was remembered)."""
+    return _RELATED_MEMO.get(c, {}).get(_related_key(cursor), cursor)
+
+
+def _remember_related(c: ClientState, cursor: str, count: int, next_url: str) -> int:
+    illust_id, offset = _related_key(cursor)
+    memo = _RELATED_MEMO.setdefault(c, {})
+    if len(memo) > 1000:  # a long-lived client walking many works: keep it bounded
+        memo.clear()
+    memo[(illust_id, offset + count)] = next_url
+    return offset + count
 
 
 def search_illustrations(c: ClientState, cursor: str) -> Flow[Shape]:

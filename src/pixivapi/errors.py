@@ -43,6 +43,7 @@ from kemopix.sites.pixiv.errors import InvalidToken, NotAuthenticated, OAuthErro
 
 __all__ = [
     "ERROR_MAP",
+    "PASSWORD_GRANT_GONE",
     "AuthenticationRequired",
     "BadApiResponse",
     "LoginError",
@@ -166,6 +167,14 @@ class PixivInvalidToken(InvalidToken, AuthenticationRequired, BadApiResponse, re
 
 class PixivAuthRequired(NotAuthenticated, AuthenticationRequired):
     """No token at all: ``login``/``authenticate`` first."""
+
+
+PASSWORD_GRANT_GONE = (
+    "pixiv refused the password grant: Client.login(username, password) stopped working in "
+    "2021. Log in once in a browser instead (pixivapi.auth.pkce_login_url() then "
+    "Client.exchange_code(code, verifier), or `kemopix login pixiv`), keep the refresh token "
+    "and call Client.authenticate(refresh_token) from then on"
+)
 
 
 class PixivLoginError(OAuthError, LoginError, requests.HTTPError):

@@ -92,7 +92,8 @@ class User:
         return cls(user.account, user.id, user.name, user.profile_image_urls, user.is_followed)
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} id={self.id} account={self.account!r}>"
+        # pixiv-api's format (code and doctests that print models expect it).
+        return f"<{type(self).__name__} id={self.id} name={self.name}>"
 
 
 class Account(User):
@@ -171,7 +172,14 @@ class FullUser(User):
 
 
 class Illustration:
-    """An illustration (or manga, or ugoira) and a convenient ``download``."""
+    """An illustration (or manga, or ugoira) and a convenient ``download``.
+
+    Beyond the seed's attributes: ``illust_ai_type`` (0 undeclared, 1 not AI-generated,
+    2 AI-generated), ``illust_book_style`` (the manga reading direction), ``restriction_attributes``
+    (a list such as ``["restricted_mode"]``, or None when the work carries none),
+    ``comment_access_control`` (detail only) and ``request`` (the pixiv Request a commissioned
+    work was made for, as sent; None otherwise).
+    """
 
     def __init__(
         self,
@@ -200,6 +208,12 @@ class Illustration:
         x_restrict: int,
         client: ClientState | None = None,
         total_comments: int | None = None,
+        *,
+        illust_ai_type: int = 0,
+        illust_book_style: int = 0,
+        restriction_attributes: list[str] | None = None,
+        comment_access_control: int | None = None,
+        request: dict[str, Any] | None = None,
     ) -> None:
         self.caption = caption
         self.create_date = _date(create_date)
@@ -228,6 +242,11 @@ class Illustration:
         self.x_restrict = x_restrict
         self.client = client
         self.total_comments = total_comments
+        self.illust_ai_type = illust_ai_type
+        self.illust_book_style = illust_book_style
+        self.restriction_attributes = restriction_attributes
+        self.comment_access_control = comment_access_control
+        self.request = request
 
     @classmethod
     def from_wire(cls, illust: wire.Illust, client: ClientState | None = None) -> Illustration:
@@ -257,6 +276,11 @@ class Illustration:
         self.x_restrict = illust.x_restrict
         self.client = client
         self.total_comments = illust.total_comments
+        self.illust_ai_type = illust.illust_ai_type
+        self.illust_book_style = illust.illust_book_style
+        self.restriction_attributes = illust.restriction_attributes
+        self.comment_access_control = illust.comment_access_control
+        self.request = illust.request
         return self
 
     def download(
@@ -289,7 +313,7 @@ class Illustration:
         await self.client.download_illustration(self, directory, size, filename)
 
     def __repr__(self) -> str:
-        return f"<Illustration id={self.id} title={self.title!r} pages={self.page_count}>"
+        return f"<Illustration id={self.id} user={self.user.name}>"
 
 
 class Novel:
@@ -380,7 +404,7 @@ class Novel:
         return self
 
     def __repr__(self) -> str:
-        return f"<Novel id={self.id} title={self.title!r}>"
+        return f"<Novel id={self.id} user={self.user.name}>"
 
 
 class Comment:
@@ -428,4 +452,4 @@ class Comment:
         )
 
     def __repr__(self) -> str:
-        return f"<Comment id={self.id} user={self.user.account!r}>"
+        return f"<Comment id={self.id} user={self.user.name}>"

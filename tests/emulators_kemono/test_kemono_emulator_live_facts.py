@@ -102,6 +102,15 @@ def test_thumbnails_are_smaller_images_not_the_original(kemono_emulator: KemonoE
     )
 
 
+def test_site_sends_image_paths_to_the_image_host(kemono_emulator: KemonoEmulator) -> None:
+    path = _paths(kemono_emulator)["page1.png"]
+    for tail in ("/thumbnail/data" + path, "/icons/patreon/demo-creator"):
+        hop = requests.get(kemono_emulator.url + tail, allow_redirects=False, timeout=10)
+        assert (hop.status_code, hop.headers["Location"]) == (302, kemono_emulator.img_url + tail)
+    thumb = requests.get(kemono_emulator.url + "/thumbnail/data" + path, timeout=10)
+    assert thumb.content == requests.get(kemono_emulator.thumbnail_url(path), timeout=10).content
+
+
 def test_icons_and_banners(kemono_emulator: KemonoEmulator) -> None:
     icon = requests.get(kemono_emulator.img_url + "/icons/patreon/demo-creator", timeout=10)
     banner = requests.get(kemono_emulator.img_url + "/banners/patreon/demo-creator", timeout=10)
@@ -155,10 +164,12 @@ def test_originals_down_fail_at_connection_level_then_come_back(
     assert get(emu, "/creators").ok
     assert requests.get(emu.thumbnail_url(path), timeout=10).ok
     emu.originals = "up"
-    data = requests.get(emu.file_url(path), timeout=10).content
-    assert hashlib.sha256(data).hexdigest() in path
-    emu.originals = "down"
-    _connection_failure(emu.file_url(path))
+    with requests.Session() as session:  # a kept-alive connection does not outlive "down"
+        data = session.get(emu.file_url(path), timeout=10).content
+        assert hashlib.sha256(data).hexdigest() in path
+        emu.originals = "down"
+        with pytest.raises(requests.ConnectionError):
+            session.get(emu.file_url(path), timeout=5)
 
 
 def test_originals_switch_validates_and_is_in_health() -> None:

@@ -68,7 +68,39 @@ def test_refresh_grant_ok_with_both_clients(pixiv_emulator: PixivEmulator) -> No
         assert "device_token" not in resp.json()
 
 
+def test_password_grant_is_refused_as_on_live_pixiv(pixiv_emulator: PixivEmulator) -> None:
+    demo = pixiv_emulator.demo_account
+    assert pixiv_emulator.password_grant is False
+    refused = post_token(
+        pixiv_emulator, grant_type="password", username="demo", password=demo["password"]
+    )
+    assert refused.status_code == 400
+    assert refused.json() == {
+        "has_error": True,
+        "errors": {
+            "system": {"message": "Invalid grant_type parameter or parameter missing", "code": 1508}
+        },
+        "error": "invalid_grant",
+    }
+    # The refresh and code grants are untouched.
+    refresh = post_token(
+        pixiv_emulator, grant_type="refresh_token", refresh_token=demo["refresh_token"]
+    )
+    assert refresh.status_code == 200
+
+
+def test_password_grant_switch_is_reset(pixiv_emulator: PixivEmulator) -> None:
+    pixiv_emulator.password_grant = True
+    pixiv_emulator.reset()
+    assert pixiv_emulator.password_grant is False
+    with PixivEmulator(password_grant=True) as emu:
+        assert emu.password_grant is True
+        emu.reset()
+        assert emu.password_grant is True
+
+
 def test_password_grant(pixiv_emulator: PixivEmulator) -> None:
+    pixiv_emulator.password_grant = True  # the seed's login(), kept reachable
     demo = pixiv_emulator.demo_account
     ok = post_token(
         pixiv_emulator, grant_type="password", username="demo", password=demo["password"]
@@ -243,6 +275,7 @@ def test_short_token_ttl() -> None:
 
 
 def test_create_account_and_control_plane(pixiv_emulator: PixivEmulator) -> None:
+    pixiv_emulator.password_grant = True
     account = pixiv_emulator.create_account("alice", password="s3cret")
     assert _token(pixiv_emulator, account["refresh_token"])
     ok = post_token(pixiv_emulator, grant_type="password", username="alice", password="s3cret")
@@ -255,11 +288,13 @@ def test_create_account_and_control_plane(pixiv_emulator: PixivEmulator) -> None
     assert _token(pixiv_emulator, created.json()["refresh_token"])
     assert requests.get(f"{base}/_emulator/health", timeout=10).json()["status"] == "ok"
     assert requests.post(f"{base}/_emulator/reset", timeout=10).status_code == 200
+    pixiv_emulator.password_grant = True
     gone = post_token(pixiv_emulator, grant_type="password", username="bob", password="pw")
     assert gone.status_code == 400
 
 
 def test_quickstart_placeholders_open_the_demo_user(pixiv_emulator: PixivEmulator) -> None:
+    pixiv_emulator.password_grant = True
     demo = pixiv_emulator.demo_account["user_id"]
     login = post_token(
         pixiv_emulator, grant_type="password", username="username", password="password"

@@ -66,3 +66,27 @@ def test_reset_is_fast(pixiv_emulator: PixivEmulator) -> None:
         pixiv_emulator.reset()
     assert (time.perf_counter() - started) / 10 < 0.01
     assert "carol" not in pixiv_emulator.state.accounts
+
+
+def test_password_grant_switch_on_the_command_line() -> None:
+    argv = [sys.executable, "-m", "kemopix.emulators.pixiv_server", "--port", "0"]
+    form = {
+        "client_id": "KzEZED7aC0vird8jWyHM38mXjNTY",
+        "client_secret": "W9JZoJe00qPvJsiyCGT3CCtC6ZUtdpKpzMbNlUGP",
+        "grant_type": "password",
+        "username": "demo",
+        "password": "demo-password",
+    }
+    for extra, status in (([], 400), (["--password-grant"], 200)):
+        with subprocess.Popen(
+            [*argv, "--no-client-hash", *extra], stdout=subprocess.PIPE, text=True
+        ) as proc:
+            try:
+                assert proc.stdout is not None
+                match = re.search(r"http://127\.0\.0\.1:\d+", proc.stdout.readline())
+                assert match
+                answer = requests.post(f"{match.group(0)}/auth/token", data=form, timeout=10)
+                assert answer.status_code == status, answer.text
+            finally:
+                proc.send_signal(signal.SIGINT)
+                proc.wait(timeout=30)

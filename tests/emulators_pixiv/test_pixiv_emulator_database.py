@@ -51,7 +51,7 @@ def api(url: str, access: str, path: str, data: dict[str, Any] | None = None) ->
 
 @contextmanager
 def running(database: Path, seed: int = 0) -> Iterator[PixivEmulator]:
-    with PixivEmulator(seed=seed, database=database) as emu:
+    with PixivEmulator(seed=seed, database=database, password_grant=True) as emu:
         yield emu
 
 

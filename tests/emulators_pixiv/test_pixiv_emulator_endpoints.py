@@ -17,7 +17,7 @@ ILLUST_KEYS = {
     "id", "title", "type", "image_urls", "caption", "restrict", "user", "tags", "tools",
     "create_date", "page_count", "width", "height", "sanity_level", "x_restrict", "series",
     "meta_single_page", "meta_pages", "total_view", "total_bookmarks", "is_bookmarked",
-    "visible", "is_muted", "illust_ai_type", "illust_book_style", "restriction_attributes",
+    "visible", "is_muted", "illust_ai_type", "illust_book_style",
 }  # fmt: skip
 NOVEL_KEYS = {
     "id", "title", "caption", "restrict", "x_restrict", "is_original", "image_urls",
@@ -157,6 +157,10 @@ def test_comments(api: Api) -> None:
         assert any(c["has_replies"] for c in top["comments"])
     items, urls = walk(api, "/v1/illust/comments", "comments", illust_id=76100001)
     assert len(items) == 33 and len(urls) == 1
+    # The seed: total_comments is 0 unless include_total_comments is true.
+    assert api.get("/v1/illust/comments", illust_id=75523989)["total_comments"] == 0
+    unflagged = api.get("/v1/illust/comments", illust_id=75523989, include_total_comments="false")
+    assert unflagged["total_comments"] == 0
 
 
 def test_bookmarks_paging_and_privacy(api: Api, pixiv_emulator: PixivEmulator) -> None:
@@ -174,12 +178,10 @@ def test_bookmarks_paging_and_privacy(api: Api, pixiv_emulator: PixivEmulator) -
     assert len(other_public["illusts"]) == 2
     tags = api.get("/v1/user/bookmark-tags/illust", user_id=demo, restrict="private")
     assert tags["bookmark_tags"] == [{"name": "secret", "count": 2}]
-    assert (
-        api.get("/v1/user/bookmark-tags/illust", user_id=3000001, restrict="private")[
-            "bookmark_tags"
-        ]
-        == []
-    )
+    # Live (the seed: "Will raise an error"): another user's private tags are an error.
+    refused = api.get("/v1/user/bookmark-tags/illust", 400, user_id=3000001, restrict="private")
+    assert refused["error"]["message"]
+    assert api.get("/v1/user/bookmark-tags/illust", user_id=3000001, restrict="public")
     novels = api.get("/v1/user/bookmarks/novel", user_id=demo, restrict="private")
     assert [n["id"] for n in novels["novels"]] == [14000004]
     tagged = api.get("/v1/user/bookmarks/illust", user_id=demo, restrict="public", tag="風景")
@@ -334,3 +336,40 @@ def test_novel_bookmarks(api: Api, pixiv_emulator: PixivEmulator) -> None:
     assert api.post("/v2/novel/bookmark/add", novel_id=1).status_code == 404
     api.post("/v1/novel/bookmark/delete", novel_id=14000003)
     assert api.get("/v2/novel/detail", novel_id=14000003)["novel"]["is_bookmarked"] is False
+
+
+def test_live_related_paging(api: Api) -> None:
+    """Live related pages name the seed work and the works seen, never an offset."""
+    first = api.get("/v2/illust/related", illust_id=75523989, filter="for_ios")
+    url = first["next_url"]
+    assert url and "offset" not in url and "seed_illust_ids%5B0%5D=75523989" in url
+    assert url.count("viewed%5B") == 30
+    items, urls = walk(api, "/v2/illust/related", "illusts", illust_id=75523989)
+    ids = [i["id"] for i in items]
+    assert len(ids) == len(set(ids)) > 30 and all("offset" not in u for u in urls)
+    # The seed's offset paging still gives the same works.
+    by_offset = api.get("/v2/illust/related", illust_id=75523989, offset=30)["illusts"]
+    assert [i["id"] for i in by_offset] == ids[30:60]
+
+
+def test_live_work_and_user_shapes(api: Api) -> None:
+    works, _ = walk(api, "/v1/illust/ranking", "illusts", mode="day")
+    works += api.get("/v1/illust/ranking", mode="day_r18")["illusts"]
+    with_attrs = [w for w in works if "restriction_attributes" in w]
+    assert with_attrs and len(with_attrs) < len(works)  # present on some works only
+    assert any(w["restriction_attributes"] == ["restricted_mode"] for w in with_attrs)
+    assert {w["illust_ai_type"] for w in works} == {0, 1, 2}
+    manga = api.get("/v1/illust/recommended", content_type="manga")["illusts"]
+    assert all(set(w["series"]) == {"id", "title"} for w in manga)
+    assert all(w["series"] is None for w in works if w["type"] != "manga")
+    flags = {"is_accept_request", "is_access_blocking_user"}
+    assert not any(flags & set(w["user"]) for w in works)  # users inside illust lists
+    followers = api.get("/v1/user/follower", user_id=2188232)["user_previews"]
+    assert all(flags <= set(p["user"]) for p in followers)
+
+
+def test_live_ranking_and_recommended_next_url(api: Api) -> None:
+    ranking = api.get("/v1/illust/ranking", mode="day")["next_url"]
+    assert "filter=for_ios" in ranking and "date=" in ranking
+    recommended = api.get("/v1/illust/recommended", content_type="illust")["next_url"]
+    assert "filter=for_ios" in recommended and "date=" in recommended

@@ -33,9 +33,22 @@ def test_authenticate_assigns_tokens_and_account(anonymous: Client, emu: PixivEm
     assert anonymous.access_token not in text and anonymous.refresh_token not in text
 
 
+def test_login_with_password_says_the_grant_is_gone(anonymous: Client, emu: PixivEmulator) -> None:
+    """Live pixiv refuses the password grant since 2021; the error says what to do instead."""
+    with pytest.raises(LoginError) as info:
+        anonymous.login(emu.demo_username, emu.demo_password)
+    message = str(info.value)
+    assert "2021" in message and "pixivapi.auth" in message
+    assert "kemopix login pixiv" in message and "refresh token" in message
+    assert isinstance(info.value, PixivError) and info.value.status == 400  # type: ignore[attr-defined]
+    assert emu.demo_password not in message
+    assert anonymous.access_token is None
+
+
 def test_login_with_password_where_the_server_allows_it(
     anonymous: Client, emu: PixivEmulator
 ) -> None:
+    emu.password_grant = True
     anonymous.login(emu.demo_username, emu.demo_password)
     assert anonymous.access_token and anonymous.refresh_token
     assert anonymous.fetch_user(anonymous.account.id).id == anonymous.account.id  # type: ignore[union-attr]
@@ -44,9 +57,11 @@ def test_login_with_password_where_the_server_allows_it(
 def test_bad_credentials_raise_login_error_with_the_api_message(
     anonymous: Client, emu: PixivEmulator
 ) -> None:
+    emu.password_grant = True
     with pytest.raises(LoginError) as info:
         anonymous.login(emu.demo_username, "wrong password")
     assert "wrong password" not in str(info.value)
+    assert "2021" not in str(info.value)  # a refused password is not a refused grant
     with pytest.raises(LoginError) as refused:
         anonymous.authenticate("not-a-refresh-token")
     assert isinstance(refused.value, PixivError) and refused.value.__class__ is not LoginError
@@ -104,6 +119,7 @@ def test_invalid_token_without_refresh_token_is_authentication_required(
 
 
 async def test_async_login_refresh_and_concurrent_renewal(emu: PixivEmulator, fast: Config) -> None:
+    emu.password_grant = True
     async with AsyncClient(config=fast) as client:
         with pytest.raises(AuthenticationRequired):
             await client.fetch_illustration(1)

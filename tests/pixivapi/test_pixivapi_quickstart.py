@@ -38,6 +38,7 @@ def test_the_quickstart_code_is_what_the_seed_shows() -> None:
 
 
 def test_the_quickstart_runs_unchanged(pixiv_emulator: PixivEmulator, tmp_path: Path) -> None:
+    pixiv_emulator.password_grant = True  # the seed's quickstart logs in with a password
     env = {
         **os.environ,
         "HOME": str(tmp_path),

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 
 import pytest
+import requests
 from pykemo_helpers import DEMO_ID, DEMO_SERVICE, session_for
 
 import pykemo
@@ -108,3 +110,23 @@ async def test_summaries_and_older_imports(kemono_emulator: KemonoEmulator) -> N
         post = await creator.get_post(older.id)
         assert post is not None and post.added is None and post.tags == []
         assert post.content  # the detail has what the summary left out
+
+
+def test_site_thumbnail_urls(kemono_emulator: KemonoEmulator) -> None:
+    preset = KemonoSite.from_url("https://kemono.cr")
+    assert (
+        preset.thumbnail_url("/data/ab/cd/x.png")
+        == "https://img.kemono.cr/thumbnail/data/ab/cd/x.png"
+    )
+    site = KemonoSite(kemono_emulator.url, "kemono")
+    post = requests.get(
+        kemono_emulator.api_url + "/patreon/user/demo-creator/post/1000006",
+        headers={"Accept": "text/css"},
+        timeout=10,
+    ).json()["post"]
+    path = post["file"]["path"]
+    thumb = requests.get(site.thumbnail_url(path), timeout=10)
+    assert thumb.headers["Content-Type"] == "image/jpeg"
+    assert hashlib.sha256(thumb.content).hexdigest() not in path
+    direct = KemonoSite(kemono_emulator.url, images_url=kemono_emulator.img_url)
+    assert requests.get(direct.thumbnail_url(path), timeout=10).content == thumb.content

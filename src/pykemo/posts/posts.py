@@ -42,42 +42,9 @@ ELEMENTS_PER_PAGE = 50
 _UNSAFE_TITLE = re.compile(r'[\\/:*?"<>|]')
 
 
-@dataclass(frozen=True, kw_only=True)
-class PostMedia:
-    """One entry of a post detail's ``previews``, ``videos`` or ``attachments`` (kemono.cr).
-
-    ``server`` is the data host that serves ``path`` (e.g. ``https://n2.kemono.cr``);
-    ``type`` is ``"thumbnail"`` or ``"embed"`` for previews (embeds have ``url``, ``subject``,
-    ``description`` and no path), None for videos and attachments.
-    """
-
-    type: str | None = None
-    server: str | None = None
-    name: str | None = None
-    path: str | None = None
-    extension: str | None = None
-    name_extension: str | None = None
-    stem: str | None = None
-    index: int | None = None
-    url: str | None = None
-    subject: str | None = None
-    description: str | None = None
-
-    @classmethod
-    def from_wire(cls, wire: MediaRef) -> PostMedia:
-        return cls(
-            type=wire.type,
-            server=wire.server,
-            name=wire.name,
-            path=wire.path,
-            extension=wire.extension,
-            name_extension=wire.name_extension,
-            stem=wire.stem,
-            index=wire.index,
-            url=wire.url,
-            subject=wire.subject,
-            description=wire.description,
-        )
+#: One entry of a post detail's ``previews``, ``videos`` or ``attachments`` (kemono.cr):
+#: ``server`` is the data host serving ``path``; embeds have ``url``/``subject``/``description``.
+PostMedia = MediaRef
 
 
 @dataclass(kw_only=True, eq=False, repr=False)
@@ -166,9 +133,9 @@ class Post(Attached):
         lists instead of asking ``/revisions`` (which may 404).
         """
         post = cls.from_wire(detail.post, ks, creator=creator)
-        post.previews = [PostMedia.from_wire(m) for m in detail.previews]
-        post.videos = [PostMedia.from_wire(m) for m in detail.videos]
-        post.downloads = [PostMedia.from_wire(m) for m in detail.attachments]
+        post.previews = list(detail.previews)
+        post.videos = list(detail.videos)
+        post.downloads = list(detail.attachments)
         if detail.props is not None and not post.is_revision:
             post._keep_revisions(post_flows.revision_props(detail.props), ks)
         return post

@@ -1,4 +1,4 @@
-"""What every handler shares: the flavour, the dataset, the stored state, response helpers."""
+"""What every handler shares: the flavour, the dataset, the stored state, the JSON answers."""
 
 from __future__ import annotations
 
@@ -13,28 +13,7 @@ from .accounts import Account, Accounts
 from .dataset import Dataset
 from .state import State
 
-__all__ = [
-    "DDOS_GUARD_HINT",
-    "DDOS_GUARD_PAGE",
-    "Context",
-    "bad_request",
-    "error",
-    "parse_offset",
-]
-
-# Live: an API request without ``Accept: text/css`` gets 403 from DDoS-Guard with a short
-# plain-text hint as application/octet-stream (~190 bytes; the wording here is ours).
-DDOS_GUARD_HINT = (
-    "DDoS-Guard: this API answers only requests that send the header 'Accept: text/css'.\n"
-    "Browsers and scrapers without it are refused. "
-    "Add the header to your client and try the request again.\n"
-)
-
-DDOS_GUARD_PAGE = (
-    "<!DOCTYPE html><html><head><title>DDoS-Guard</title></head><body>"
-    "<h1>Checking your browser before accessing the site.</h1>"
-    "<p>This process is automatic. DDoS protection by DDoS-Guard.</p></body></html>"
-)
+__all__ = ["Context", "parse_offset"]
 
 
 @dataclass
@@ -63,15 +42,6 @@ class Context:
 
     def account(self, request: web.Request) -> Account | None:
         return self.accounts.account_for(request.cookies.get("session"))
-
-
-def error(ctx: Context, status: int, message: str) -> web.Response:
-    """``{"error": "..."}`` with the flavour's content type (§1)."""
-    return ctx.json({"error": message}, status)
-
-
-def bad_request(ctx: Context, message: str) -> web.Response:
-    return error(ctx, 400, message)
 
 
 def parse_offset(request: web.Request, step: int) -> int | None:

@@ -8,8 +8,9 @@ from urllib.parse import quote
 
 from aiohttp import web
 
-from .context import Context, bad_request, error
+from .context import Context
 from .dataset import Json
+from .errors import NOT_FOUND_BODY, bad_request, error
 from .files import StoredFile
 from .shapes import post_summary
 from .timefmt import iso_micro
@@ -19,7 +20,6 @@ __all__ = ["APP_VERSION", "file_host_routes", "file_routes"]
 APP_VERSION = "emulator-0000000"
 _HASH = re.compile(r"^[0-9a-f]{64}$")
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
-NOT_FOUND_BODY = b"not found"  # §6.8: the 9-byte body of a missing file
 
 
 def _file_info(stored: StoredFile, file_id: int) -> Json:

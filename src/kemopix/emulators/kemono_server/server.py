@@ -12,8 +12,6 @@ import asyncio
 import os
 import socket
 import struct
-import threading
-import time
 from collections.abc import Awaitable, Callable
 from typing import Any, Literal, Self
 
@@ -22,11 +20,13 @@ from aiohttp import web
 from .._faults import FaultInjector, FaultRule, fault_middleware, fault_routes
 from .._server import EmulatorServer
 from .accounts import Accounts
-from .context import DDOS_GUARD_HINT, DDOS_GUARD_PAGE, Context, error
+from .context import Context
 from .dataset import Json, synthetic_creators
 from .db import SCHEMA_VERSION, Database
+from .errors import DDOS_GUARD_HINT, DDOS_GUARD_PAGE, FILE_429, error
 from .imagehost import image_host_routes
 from .murmur import file_host_index
+from .ratelimit import RateLimiter
 from .routes_accounts import account_routes
 from .routes_creators import creator_routes
 from .routes_files import file_host_routes, file_routes
@@ -44,39 +44,9 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 DOWN_MODES: tuple[str, ...] = ("reset", "refuse", "reset", "refuse")
 
 
-# What the data servers' nginx answers when it limits a client (the body is nginx's own page).
-_FILE_429 = (
-    "<html>\r\n<head><title>429 Too Many Requests</title></head>\r\n<body>\r\n"
-    "<center><h1>429 Too Many Requests</h1></center>\r\n<hr><center>nginx</center>\r\n"
-    "</body>\r\n</html>\r\n"
-)
-
-
 def _check_originals(state: str) -> None:
     if state not in ("up", "down"):
         raise ValueError(f"originals must be 'up' or 'down', not {state!r}")
-
-
-class _RateLimiter:
-    """At most ``rate`` requests per one-second window; beyond that 429 + Retry-After."""
-
-    def __init__(self, rate: float) -> None:
-        self.rate = rate
-        self.refused = 0
-        self._window = 0
-        self._count = 0
-        self._lock = threading.Lock()
-
-    def allow(self) -> bool:
-        now = int(time.monotonic())
-        with self._lock:
-            if now != self._window:
-                self._window, self._count = now, 0
-            self._count += 1
-            if self._count <= self.rate:
-                return True
-            self.refused += 1
-            return False
 
 
 async def _reset_connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -85,10 +55,15 @@ async def _reset_connection(reader: asyncio.StreamReader, writer: asyncio.Stream
         await asyncio.wait_for(reader.read(65536), timeout=2)
     except (TimeoutError, ConnectionError):
         pass
-    sock = writer.get_extra_info("socket")
+    _reset(writer.transport)
+
+
+def _reset(transport: asyncio.WriteTransport) -> None:
+    """Close with a TCP RST (SO_LINGER 0), not a FIN: what a dying host does."""
+    sock = transport.get_extra_info("socket")
     if sock is not None:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-    writer.transport.abort()
+    transport.abort()
 
 
 class _DataHost:
@@ -122,6 +97,11 @@ class _DataHost:
         if self._site is not None:
             await self._site.stop()
             self._site = None
+            # Kept-alive connections die too: a client's pooled connection gets a reset.
+            server = self.runner.server
+            for handler in server.connections if server is not None else []:
+                if handler.transport is not None:
+                    _reset(handler.transport)
         if self.down_mode == "reset" and self._raw is None:
             self._raw = await asyncio.start_server(
                 _reset_connection, self.host, self.port, reuse_address=True
@@ -193,9 +173,9 @@ class KemonoEmulator(EmulatorServer):
             accounts=Accounts(self._db),
             host_for=self._host_for,
         )
-        self._limiter = _RateLimiter(rate_limit) if rate_limit else None
+        self._limiter = RateLimiter(rate_limit) if rate_limit else None
         # One budget for all file hosts: the live data servers limit a client, not a host.
-        self._file_limiter = _RateLimiter(file_rate_limit) if file_rate_limit else None
+        self._file_limiter = RateLimiter(file_rate_limit) if file_rate_limit else None
         self.file_host_urls: list[str] = []
         self._data_hosts: list[_DataHost] = []
         self._img_runner: web.AppRunner | None = None
@@ -358,7 +338,21 @@ class KemonoEmulator(EmulatorServer):
         app.add_routes(file_routes(self.ctx, self.file_url))
         if self.flavour == "pawchive":  # §10: pawchive's icons and banners are on the site
             app.add_routes(image_host_routes(lambda: self.ctx))
+        else:
+            app.add_routes(self._image_redirects())
         return app
+
+    def _image_redirects(self) -> list[web.RouteDef]:
+        """The site sends ``/thumbnail/...``, ``/icons/...``, ``/banners/...`` on to the image
+        host (assumption: as ``/data`` goes to the data hosts), so one site URL finds them."""
+
+        async def redirect(request: web.Request) -> web.Response:
+            raise web.HTTPFound(self.img_url + request.rel_url.path_qs)
+
+        return [
+            web.get(prefix + "{tail:.+}", redirect, allow_head=True)
+            for prefix in ("/thumbnail/data/", "/icons/", "/banners/")
+        ]
 
     def _control_routes(self) -> list[web.RouteDef]:
         async def health(request: web.Request) -> web.Response:
@@ -388,7 +382,7 @@ class KemonoEmulator(EmulatorServer):
         async def gate(request: web.Request, handler: Handler) -> web.StreamResponse:
             if self._file_limiter is not None and not self._file_limiter.allow():
                 return web.Response(
-                    status=429, text=_FILE_429, content_type="text/html",
+                    status=429, text=FILE_429, content_type="text/html",
                     headers={"Retry-After": "1"},
                 )  # fmt: skip
             return await handler(request)

@@ -29,6 +29,11 @@ def add_cli_arguments(parser: argparse.ArgumentParser) -> None:
         "--rate-limit", type=float, default=None, help="requests per second per token"
     )
     parser.add_argument(
+        "--password-grant",
+        action="store_true",
+        help="accept the password grant (login(user, password)), which pixiv refuses since 2021",
+    )
+    parser.add_argument(
         "--no-client-hash",
         action="store_true",
         help="do not check X-Client-Hash on /auth/token",
@@ -45,6 +50,7 @@ def run_from_args(ns: argparse.Namespace) -> int:
         host=ns.host,
         port=ns.port,
         database=getattr(ns, "db", ":memory:"),
+        password_grant=getattr(ns, "password_grant", False),
     )
     emulator.start()
     demo = emulator.demo_account

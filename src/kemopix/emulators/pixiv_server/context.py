@@ -63,6 +63,7 @@ class Context:
         self.state = state
         self.limiter = RateLimiter(rate_limit) if rate_limit else None
         self.require_client_hash = require_client_hash
+        self.password_grant = False
         self.base = ""
         self._shapes: Shapes | None = None
 

@@ -10,6 +10,8 @@ from aiohttp import web
 __all__ = [
     "BAD_REQUEST_MESSAGE",
     "ENDPOINT_MISSING",
+    "PASSWORD_GRANT_REFUSED",
+    "PRIVATE_TAGS_REFUSED",
     "WORK_MISSING",
     "api_error",
     "challenge_page",
@@ -25,6 +27,10 @@ ENDPOINT_MISSING = "指定されたエンドポイントは存在しません"
 BAD_REQUEST_MESSAGE = "不正なリクエストです。"
 # assumption: the live message for a deleted or unknown work id (seen in client bug reports).
 WORK_MISSING = "該当作品は削除されたか、存在しない作品IDです。"
+# assumption: the wording; the live answer is an error (the seed: "Will raise an error").
+PRIVATE_TAGS_REFUSED = "Private bookmark tags of other users are not available"
+# Live since 2021 (pixiv-protocol.md §1.3): the password grant is refused with this message.
+PASSWORD_GRANT_REFUSED = "Invalid grant_type parameter or parameter missing"
 _OAUTH_MESSAGE = (
     "Error occurred at the OAuth process. Please check your Access Token to fix this. "
     "Error Message: {}"

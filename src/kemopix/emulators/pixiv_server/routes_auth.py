@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from aiohttp import web
 
 from .context import ctx
-from .errors import json_response, token_error
+from .errors import PASSWORD_GRANT_REFUSED, json_response, token_error
 
 __all__ = ["CLIENTS", "HASH_SECRET", "REDIRECT_URI", "routes"]
 
@@ -48,6 +48,10 @@ async def token(request: web.Request) -> web.Response:
     user_id: int | None = None
     with_device = False
     account = None
+    if grant == "password" and not context.password_grant:
+        # Live since 2021: refused like an unknown grant (PixivEmulator(password_grant=True)
+        # brings the seed's login back).
+        return token_error(PASSWORD_GRANT_REFUSED)
     if grant == "password":
         account = state.check_password(str(form.get("username", "")), str(form.get("password", "")))
         if account is None:
@@ -67,9 +71,7 @@ async def token(request: web.Request) -> web.Response:
             return token_error("Invalid authorization code")
         with_device = True
     else:
-        return token_error(
-            "Invalid grant_type parameter or parameter missing", "unsupported_grant_type"
-        )
+        return token_error(PASSWORD_GRANT_REFUSED, "unsupported_grant_type")
     account = account or state.account_of(user_id)
     access = state.issue_token(user_id)
     payload: dict[str, object] = {

@@ -4,11 +4,13 @@ trending tags, bookmarks (pixiv-protocol.md §2, §4)."""
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlencode
 
 from aiohttp import web
 
 from .context import (
     FORM,
+    PAGE_SIZE,
     ApiError,
     ctx,
     int_param,
@@ -47,6 +49,15 @@ def find_illust(request: web.Request, name: str = "illust_id") -> Illust:
     return illust
 
 
+def _live_cursor(request: web.Request) -> dict[str, object]:
+    """Live ranking and recommended ``next_url`` always carry ``filter=for_ios`` and ``date=``
+    (the request's date, empty when it had none: assumption)."""
+    return {
+        "filter": request.query.get("filter", "for_ios"),
+        "date": request.query.get("date", ""),
+    }
+
+
 def _newest_first(illusts: list[Illust]) -> list[Illust]:
     return sorted(illusts, key=lambda i: i.id, reverse=True)
 
@@ -70,8 +81,10 @@ def _comment_list(request: web.Request, *, v1: bool) -> web.Response:
     listed = everything if v1 else [c for c in everything if c.parent_id is None]
     page, following = paginate(listed, int_param(request, "offset", 0))
     shapes = ctx(request).shapes_for(request)
+    # The seed documents total_comments as 0 unless include_total_comments is set.
+    counted = request.query.get("include_total_comments") == "true"
     body: dict[str, object] = {
-        "total_comments": len(everything),
+        "total_comments": len(everything) if counted else 0,
         "comments": [shapes.comment(c, viewer(request), v1=v1) for c in page],
         "next_url": next_url(request, offset=following) if following is not None else None,
     }
@@ -120,7 +133,25 @@ async def illust_related(request: web.Request) -> web.Response:
         if i.id != illust.id and i.x_restrict == 0 and set(i.tags) & set(illust.tags)
     ]
     related.sort(key=lambda i: (i.user_id != illust.user_id, -i.id))
-    return _illust_page(request, related)
+    if "offset" in request.query:  # the seed's (and older clients') offset paging
+        return _illust_page(request, related)
+    # Live: no offset; next_url names the seed work and the 30 works just shown. The next
+    # page starts after the furthest of them (pixivpy sends back only the last one).
+    position = {i.id: n for n, i in enumerate(related)}
+    viewed = [v for k, v in request.query.items() if k.startswith("viewed[")]
+    start = 1 + max((position.get(int(v), -1) for v in viewed if v.isdigit()), default=-1)
+    page = related[start : start + PAGE_SIZE]
+    shapes = ctx(request).shapes_for(request)
+    who, tr = viewer(request), translate(request)
+    following: str | None = None
+    if start + PAGE_SIZE < len(related):
+        pairs = [("illust_id", str(illust.id)), ("filter", request.query.get("filter", "for_ios"))]
+        pairs.append(("seed_illust_ids[0]", str(illust.id)))
+        pairs.extend((f"viewed[{n}]", str(i.id)) for n, i in enumerate(page))
+        following = f"{shapes.base}{request.path}?{urlencode(pairs)}"
+    return json_response(
+        {"illusts": [shapes.illust(i, who, tr) for i in page], "next_url": following}
+    )
 
 
 async def illust_follow(request: web.Request) -> web.Response:
@@ -152,6 +183,7 @@ async def illust_recommended(request: web.Request) -> web.Response:
         "min_bookmark_id_for_recent_illust": recent,
         "max_bookmark_id_for_recommend": -1,
         "include_privacy_policy": "false",
+        **_live_cursor(request),
     }
     return _illust_page(
         request, works, cursor, ranking_illusts=ranking, contest_exists=False, privacy_policy={}
@@ -179,7 +211,7 @@ async def illust_ranking(request: web.Request) -> web.Response:
             date.fromisoformat(when)  # §2: YYYY-MM-DD
         except ValueError:
             raise ApiError(api_error(400, message="date must be YYYY-MM-DD")) from None
-    return _illust_page(request, _ranked(request, mode))
+    return _illust_page(request, _ranked(request, mode), _live_cursor(request))
 
 
 async def trending_tags(request: web.Request) -> web.Response:

@@ -10,7 +10,7 @@ from aiohttp import web
 
 from .context import ApiError, ctx, int_param, next_url, paginate, restrict_param, translate, viewer
 from .dataset import WORKSPACE_KEYS, Bookmark, User
-from .errors import api_error, json_response
+from .errors import PRIVATE_TAGS_REFUSED, api_error, json_response
 
 __all__ = ["find_user", "routes"]
 
@@ -170,6 +170,9 @@ async def bookmarks_novel(request: web.Request) -> web.Response:
 
 async def bookmark_tags(request: web.Request) -> web.Response:
     state = ctx(request).state
+    if restrict_param(request) == "private" and find_user(request).id != viewer(request):
+        # Live (and the seed's docs): another user's private tags are an error, not [].
+        raise ApiError(api_error(400, message=PRIVATE_TAGS_REFUSED))
     marks = _visible_marks(request, state.illust_bookmarks)
     counts = Counter(t for b in marks for t in b.tags)
     tags = [{"name": n, "count": c} for n, c in sorted(counts.items(), key=lambda x: (-x[1], x[0]))]

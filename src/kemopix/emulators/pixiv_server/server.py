@@ -38,7 +38,9 @@ class PixivEmulator(EmulatorServer):
     """A faithful local Pixiv (pixiv-protocol.md): ``with PixivEmulator() as emu: emu.url``.
 
     ``rate_limit`` is requests per second per access token (None: unlimited);
-    ``require_client_hash`` makes ``/auth/token`` check X-Client-Hash.
+    ``require_client_hash`` makes ``/auth/token`` check X-Client-Hash; ``password_grant``
+    makes it take the password grant that live pixiv refuses since 2021 (settable later:
+    ``emu.password_grant = True``).
 
     ``database`` is the SQLite database holding the dataset and the state (users, works with
     pages and tags, novels, comments, bookmarks, follows, accounts with salted password
@@ -60,14 +62,28 @@ class PixivEmulator(EmulatorServer):
         host: str = "127.0.0.1",
         port: int = 0,
         database: str | os.PathLike[str] = ":memory:",
+        password_grant: bool = False,
     ) -> None:
         super().__init__(host=host, port=port)
+        self._password_grant_default = password_grant
         self.state = PixivState(seed, access_token_ttl, database)
         self._initial_ttl = access_token_ttl
         self.faults = FaultInjector(seed)
         self._context = Context(
             self.state, rate_limit=rate_limit, require_client_hash=require_client_hash
         )
+        self._context.password_grant = password_grant
+
+    @property
+    def password_grant(self) -> bool:
+        """Whether ``/auth/token`` takes the seed's password grant (live pixiv refuses it since
+        2021, and so does the emulator by default); :meth:`reset` restores the constructor's
+        value."""
+        return self._context.password_grant
+
+    @password_grant.setter
+    def password_grant(self, allowed: bool) -> None:
+        self._context.password_grant = bool(allowed)
 
     # ----- server
 
@@ -174,6 +190,7 @@ class PixivEmulator(EmulatorServer):
         self.state.reset()
         self.state.access_token_ttl = self._initial_ttl
         self._context.reset()
+        self._context.password_grant = self._password_grant_default
         self.faults.clear()
 
     def add_fault(self, kind: str = "status", **rule: Any) -> FaultRule:

@@ -50,8 +50,6 @@ class Shapes:
             "account": user.account,
             "profile_image_urls": {"medium": self.avatar(user.id)},
             "is_followed": self.state.is_followed(viewer, user.id),
-            "is_access_blocking_user": False,
-            "is_accept_request": False,
         }
 
     def user_preview(self, user: User, viewer: int) -> Json:
@@ -65,8 +63,11 @@ class Shapes:
             key=lambda n: n.id,
             reverse=True,
         )[:3]
+        # Live: only the following/follower previews carry the two request flags.
+        listed = {**self.user(user, viewer), "is_access_blocking_user": False}
+        listed["is_accept_request"] = False
         return {
-            "user": self.user(user, viewer),
+            "user": listed,
             "illusts": [self.illust(i, viewer) for i in works],
             "novels": [self.novel(n, viewer) for n in novels],
             "is_muted": False,
@@ -157,7 +158,7 @@ class Shapes:
             "height": illust.height,
             "sanity_level": 6 if illust.x_restrict else 2,
             "x_restrict": illust.x_restrict,
-            "series": None,
+            "series": self._illust_series(illust),
             "meta_single_page": {"original_image_url": self.original_url(illust, 0)}
             if single
             else {},
@@ -167,12 +168,23 @@ class Shapes:
             "is_bookmarked": False,
             "visible": True,
             "is_muted": False,
-            "illust_ai_type": 1,
-            "illust_book_style": 0,
-            "restriction_attributes": [],
+            "illust_ai_type": illust.id % 3,  # 0 undeclared, 1 not AI, 2 AI
+            "illust_book_style": 1 if illust.kind == "manga" else 0,
         }
+        # Live: present on some works only.
+        if illust.x_restrict:
+            shape["restriction_attributes"] = ["restricted_mode"]
+        elif illust.id % 4 == 0:
+            shape["restriction_attributes"] = []
         self._illusts[key] = shape
         return shape
+
+    def _illust_series(self, illust: Illust) -> Json | None:
+        """Live: an object on series works, null otherwise (here: manga are series works)."""
+        if illust.kind != "manga":
+            return None
+        author = self.state.users[illust.user_id].name
+        return {"id": 100_000 + illust.user_id, "title": f"{author}'s manga"}
 
     def illust(self, illust: Illust, viewer: int, translate: bool = False) -> Json:
         shape = dict(self._illust_base(illust, translate))

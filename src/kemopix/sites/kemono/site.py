@@ -56,12 +56,21 @@ def guess_flavour(url: str) -> Flavour:
     return "kemono"
 
 
+def _data_path(path: str) -> str:
+    """``/xx/yy/<sha>.ext`` from a file path as posts give it (with or without ``/data``)."""
+    path = path.replace("\\", "/")  # boosty paths may use backslashes (§6.9)
+    if not path.startswith("/"):
+        path = "/" + path
+    return path[len("/data") :] if path.startswith("/data/") else path
+
+
 @dataclass(frozen=True, slots=True)
 class KemonoSite:
     """One Kemono-compatible site: its origin, API generation and file host.
 
     ``files_url`` is the origin serving ``/data/...`` (None: the site itself, which redirects
-    to its file servers, kemono-protocol.md §2.9).
+    to its file servers, kemono-protocol.md §2.9). ``images_url`` serves thumbnails, icons and
+    banners (``img.kemono.cr``; None: the site itself).
     """
 
     url: str = DEFAULT_URL
@@ -69,11 +78,14 @@ class KemonoSite:
     files_url: str | None = None
     # For clients without a cookie jar (the downloader): sent as ``Cookie: session=...``.
     session_cookie: Secret | None = field(default=None, compare=False)
+    images_url: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "url", _origin(self.url))
         if self.files_url is not None:
             object.__setattr__(self, "files_url", _origin(self.files_url))
+        if self.images_url is not None:
+            object.__setattr__(self, "images_url", _origin(self.images_url))
         if self.flavour not in ("kemono", "coomer", "pawchive"):
             raise ValueError(f"unknown Kemono flavour {self.flavour!r}")
 
@@ -138,14 +150,14 @@ class KemonoSite:
 
     def file_url(self, path: str, name: str | None = None, server: str | None = None) -> str:
         """Where a file's bytes are: ``{server or files host}/data{path}[?f=name]`` (§2.9)."""
-        path = path.replace("\\", "/")  # boosty paths may use backslashes (§6.9)
-        if not path.startswith("/"):
-            path = "/" + path
-        if path.startswith("/data/"):
-            path = path[len("/data") :]
         query = f"?f={quote(name)}" if name else ""
         host = (server or self.files_url or self.url).rstrip("/")
-        return f"{host}/data{path}{query}"
+        return f"{host}/data{_data_path(path)}{query}"
+
+    def thumbnail_url(self, path: str) -> str:
+        """Where the thumbnail of the image file at ``path`` is: a smaller re-encoding whose
+        bytes do not hash to the path (§2.9); it still loads where the originals do not."""
+        return f"{(self.images_url or self.url).rstrip('/')}/thumbnail/data{_data_path(path)}"
 
     def page_url(self, *parts: object) -> str:
         """A page of the website (not the API), e.g. ``page_url(service, "user", id)``."""
@@ -153,7 +165,7 @@ class KemonoSite:
 
 
 PRESETS: dict[str, KemonoSite] = {
-    "kemono.cr": KemonoSite("https://kemono.cr", "kemono"),
-    "coomer.st": KemonoSite("https://coomer.st", "coomer"),
+    "kemono.cr": KemonoSite("https://kemono.cr", "kemono", images_url="https://img.kemono.cr"),
+    "coomer.st": KemonoSite("https://coomer.st", "coomer", images_url="https://img.coomer.st"),
     "pawchive.st": KemonoSite("https://pawchive.st", "pawchive", "https://file.pawchive.st"),
 }

@@ -62,6 +62,7 @@ class User(_Wire):
     is_followed: bool | None = None
     comment: str | None = None
     is_access_blocking_user: bool | None = None
+    is_accept_request: bool | None = None
 
 
 class Tag(_Wire):
@@ -119,6 +120,11 @@ class Illust(_Wire):
     total_comments: int | None = None
     illust_ai_type: int = 0
     illust_book_style: int = 0
+    # Live: present on some works only (e.g. ["restricted_mode"]).
+    restriction_attributes: list[str] | None = None
+    comment_access_control: int | None = None
+    # A work made for a pixiv Request (commission): its request details, as sent.
+    request: dict[str, Any] | None = None
 
     def page_urls(self, size: str = "original") -> list[str]:
         """One URL per page at ``size`` (``original`` falls back to ``large`` when missing)."""
