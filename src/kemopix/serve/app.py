@@ -184,7 +184,7 @@ def create_app(index: Index, *, refresh_interval: float = 1.0) -> web.Applicatio
 
     async def serve_file(request: web.Request) -> web.StreamResponse:
         info = await call(file_view, index, _id(request))
-        path = index.source.file_path(info["path"])
+        path = index.source.file_path(info["path"], strict=True)
         if path is None or not info["on_disk"] or not path.is_file():
             raise web.HTTPNotFound(text="this file is not on disk")
         kind = mimetypes.guess_type(info["stored_name"])[0] or "application/octet-stream"
@@ -200,7 +200,7 @@ def create_app(index: Index, *, refresh_interval: float = 1.0) -> web.Applicatio
 
     async def thumb(request: web.Request) -> web.StreamResponse:
         info = await call(file_view, index, _id(request))
-        path = index.source.file_path(info["path"])
+        path = index.source.file_path(info["path"], strict=True)
         if path is None or not info["on_disk"] or info["media"] not in ("image", "ugoira"):
             raise web.HTTPNotFound(text="no thumbnail")
         try:
@@ -230,7 +230,9 @@ def create_app(index: Index, *, refresh_interval: float = 1.0) -> web.Applicatio
             )
             sidecar = None
             if row is not None and row[0] is not None:
-                sidecar = index.source.sidecar(row[0], post["id"], post["site"], post["service"])
+                sidecar = index.source.sidecar(
+                    row[0], post["id"], post["site"], post["service"], strict=True
+                )
             frames_cache[fid] = [n for n, _ in ugoira_frames(sidecar.raw)] if sidecar else []
         return frames_cache[fid]
 
@@ -239,7 +241,7 @@ def create_app(index: Index, *, refresh_interval: float = 1.0) -> web.Applicatio
         info = await call(file_view, index, fid)
         number = _id(request, "n")
         names = await asyncio.to_thread(frame_names, fid, info)
-        path = index.source.file_path(info["path"])
+        path = index.source.file_path(info["path"], strict=True)
         if info["media"] != "ugoira" or path is None or number >= len(names):
             raise web.HTTPNotFound(text="no such frame")
         try:

@@ -17,6 +17,7 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -69,6 +70,7 @@ CREATE TABLE IF NOT EXISTS files (
 );
 CREATE INDEX IF NOT EXISTS files_by_post ON files (site, service, post_id, idx);
 CREATE INDEX IF NOT EXISTS files_by_creator ON files (ckey, state, on_disk);
+CREATE INDEX IF NOT EXISTS files_by_state ON files (state, on_disk);
 CREATE TABLE IF NOT EXISTS tags (tag TEXT NOT NULL, pid INTEGER NOT NULL, PRIMARY KEY (tag, pid))
     WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS tags_by_post ON tags (pid);
@@ -82,6 +84,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5 (
 );
 """
 
+PostKeyT = tuple[str, str, str]
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
 
@@ -224,7 +227,7 @@ class Index:
                 ).fetchone()
                 if old is not None:
                     known[key] = _archive_post(old)
-        creators = self._upsert_posts(db, list(known.values()))
+        creators = self._upsert_posts(db, list(known.values()), stats.full)
         if recheck_disk:
             creators |= {r[0] for r in db.execute("SELECT ckey FROM creators")}
         self._update_creators(db, creators)
@@ -282,147 +285,161 @@ class Index:
                 changed.append((now, fid))
         db.executemany("UPDATE files SET on_disk=? WHERE fid=?", changed)
 
-    def _folders(self, db: sqlite3.Connection, posts: list[ArchivePost]) -> dict[str, list[str]]:
-        """Sidecar folders by post id for posts whose folder no file names (a walk, once)."""
-        need = False
-        for p in posts:
-            row = db.execute(
-                "SELECT 1 FROM files WHERE site=? AND service=? AND post_id=? LIMIT 1",
-                (p.site, p.service, p.id),
-            ).fetchone()
-            if row is None:
-                need = True
-                break
-        found: dict[str, list[str]] = defaultdict(list)
-        if need:
-            for folder, post_id in self.source.sidecar_folders():
-                found[post_id].append(folder)
-        return found
+    def _post_files(
+        self, db: sqlite3.Connection, keys: list[PostKeyT], full: bool
+    ) -> dict[PostKeyT, list[sqlite3.Row]]:
+        sql = (
+            "SELECT fid, path, site, service, post_id, media, size, state, original_name, name"
+            " FROM files"
+        )
+        out: dict[PostKeyT, list[sqlite3.Row]] = defaultdict(list)
+        if full:
+            rows: Iterable[sqlite3.Row] = db.execute(sql + " ORDER BY idx, fid")
+        else:
+            rows = (
+                row
+                for key in keys
+                for row in db.execute(
+                    sql + " WHERE site=? AND service=? AND post_id=? ORDER BY idx, fid", key
+                )
+            )
+        for row in rows:
+            out[(row["site"], row["service"], row["post_id"])].append(row)
+        return out
 
-    def _upsert_posts(self, db: sqlite3.Connection, posts: list[ArchivePost]) -> set[str]:
-        walked: dict[str, list[str]] | None = None
-        creators: set[str] = set()
-        for p in posts:
+    def _old_posts(
+        self, db: sqlite3.Connection, keys: list[PostKeyT], full: bool
+    ) -> dict[PostKeyT, sqlite3.Row]:
+        sql = "SELECT pid, site, service, post_id, folder, ckey FROM posts"
+        if full:
+            rows = db.execute(sql).fetchall()
+        else:
+            rows = [
+                row
+                for key in keys
+                for row in db.execute(sql + " WHERE site=? AND service=? AND post_id=?", key)
+            ]
+        return {(r["site"], r["service"], r["post_id"]): r for r in rows}
+
+    def _sidecars(
+        self,
+        posts: list[ArchivePost],
+        files: dict[PostKeyT, list[sqlite3.Row]],
+        old: dict[PostKeyT, sqlite3.Row],
+    ) -> list[Sidecar | None]:
+        """Each post's sidecar, looked for where its files are, then by a walk of the tree."""
+
+        def load(p: ArchivePost) -> Sidecar | None:
             key = (p.site, p.service, p.id)
-            files = db.execute(
-                "SELECT fid, path, media, size, state, on_disk, original_name, name"
-                " FROM files WHERE site=? AND service=? AND post_id=? ORDER BY idx, fid",
-                key,
-            ).fetchall()
-            old = db.execute(
-                "SELECT pid, folder, ckey FROM posts WHERE site=? AND service=? AND post_id=?", key
-            ).fetchone()
             folders: list[str] = []
-            if old is not None and old["folder"] is not None:
-                folders.append(old["folder"])
-            folders += [f["path"].rsplit("/", 1)[0] if "/" in f["path"] else "" for f in files]
-            sidecar: Sidecar | None = None
+            previous = old.get(key)
+            if previous is not None and previous["folder"] is not None:
+                folders.append(previous["folder"])
+            folders += [f["path"].rsplit("/", 1)[0] if "/" in f["path"] else "" for f in files[key]]
             for folder in dict.fromkeys(folders):
-                sidecar = self.source.sidecar(folder, p.id, p.site, p.service)
-                if sidecar is not None:
-                    break
-            if sidecar is None:
-                if walked is None:
-                    walked = self._folders(db, posts)
+                found = self.source.sidecar(folder, p.id, p.site, p.service, extras=False)
+                if found is not None:
+                    return found
+            return None
+
+        with ThreadPoolExecutor(4) as pool:  # file reads release the GIL
+            sidecars = list(pool.map(load, posts, chunksize=256))
+        lost = [i for i, found in enumerate(sidecars) if found is None]
+        if lost:
+            walked: dict[str, list[str]] = defaultdict(list)
+            for folder, post_id in self.source.sidecar_folders():
+                walked[post_id].append(folder)
+            for i in lost:
+                p = posts[i]
                 for folder in walked.get(p.id, []):
-                    sidecar = self.source.sidecar(folder, p.id, p.site, p.service)
-                    if sidecar is not None:
+                    sidecars[i] = self.source.sidecar(folder, p.id, p.site, p.service, extras=False)
+                    if sidecars[i] is not None:
                         break
+        return sidecars
+
+    def _upsert_posts(
+        self, db: sqlite3.Connection, posts: list[ArchivePost], full: bool
+    ) -> set[str]:
+        keys = [(p.site, p.service, p.id) for p in posts]
+        files = self._post_files(db, keys, full)
+        old = self._old_posts(db, keys, full)
+        sidecars = self._sidecars(posts, files, old)
+        creators: set[str] = set()
+        rows = []
+        texts = []
+        names = []
+        for p, sidecar in zip(posts, sidecars, strict=True):
+            key = (p.site, p.service, p.id)
             ckey = creator_key(p.site, p.service, p.creator_id)
             creators.add(ckey)
-            if old is not None and old["ckey"] != ckey:
-                creators.add(old["ckey"])
-            pid = self._write_post(db, p, ckey, sidecar, files)
-            db.execute(
-                "UPDATE files SET pid=?, ckey=? WHERE site=? AND service=? AND post_id=?",
-                (pid, ckey, *key),
-            )
+            previous = old.get(key)
+            if previous is not None and previous["ckey"] != ckey:
+                creators.add(previous["ckey"])
             if sidecar is not None and sidecar.creator_name:
-                db.execute(
-                    "INSERT INTO creators (ckey, site, service, creator_id, name, posts, files,"
-                    " bytes, health) VALUES (?,?,?,?,?,0,0,0,'{}') ON CONFLICT (ckey) DO UPDATE"
-                    " SET name=excluded.name",
-                    (ckey, *ckey.split("/", 2), sidecar.creator_name),
-                )
-        return creators
-
-    def _write_post(
-        self,
-        db: sqlite3.Connection,
-        p: ArchivePost,
-        ckey: str,
-        sidecar: Sidecar | None,
-        files: list[sqlite3.Row],
-    ) -> int:
-        kind = sidecar.kind if sidecar else "post"
-        tags = sidecar.tags if sidecar else []
-        types = 0
-        for f in files:
-            types |= TYPE_FLAGS.get(f["media"], 0)
-        if kind == "novel":
-            types |= TYPE_FLAGS["novel"]
-        if not files:
-            types |= TYPE_FLAGS["text"]
-        cover = next(
-            (f["fid"] for f in files if f["media"] == "image" and f["state"] != "pending"),
-            next((f["fid"] for f in files if f["media"] == "ugoira"), None),
-        )
-        size = sum(f["size"] or 0 for f in files if f["state"] != "pending")
-        db.execute(
+                names.append((ckey, *ckey.split("/", 2), sidecar.creator_name))
+            rows.append(_post_row(p, ckey, sidecar, files[key]))
+            texts.append(_fts_row(p, sidecar, files[key]))
+        db.executemany(
             "INSERT INTO posts (site, service, post_id, ckey, title, kind, published, added,"
             " edited, revision, complete, deleted, folder, tags, types, n_files, bytes, cover,"
-            " updated_at)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (site, service, post_id)"
+            " updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+            " ON CONFLICT (site, service, post_id)"
             " DO UPDATE SET ckey=excluded.ckey, title=excluded.title, kind=excluded.kind,"
             " published=excluded.published, added=excluded.added, edited=excluded.edited,"
             " revision=excluded.revision, complete=excluded.complete, deleted=excluded.deleted,"
             " folder=COALESCE(excluded.folder, folder), tags=excluded.tags, types=excluded.types,"
             " n_files=excluded.n_files, bytes=excluded.bytes, cover=excluded.cover,"
             " updated_at=excluded.updated_at",
-            (
-                p.site,
-                p.service,
-                p.id,
-                ckey,
-                p.title,
-                kind,
-                utc(p.published),
-                p.added,
-                p.edited,
-                p.revision,
-                int(p.complete),
-                int(p.deleted),
-                sidecar.folder if sidecar else None,
-                json.dumps(tags, ensure_ascii=False),
-                types,
-                len(files),
-                size,
-                cover,
-                p.updated_at,
-            ),
+            rows,
         )
-        pid = int(
-            db.execute(
-                "SELECT pid FROM posts WHERE site=? AND service=? AND post_id=?",
-                (p.site, p.service, p.id),
-            ).fetchone()[0]
-        )
-        db.execute("DELETE FROM tags WHERE pid=?", (pid,))
-        db.executemany("INSERT OR IGNORE INTO tags VALUES (?, ?)", [(t, pid) for t in tags])
-        body = ""
-        if sidecar is not None:
-            body = html_text(sidecar.content)
-            if sidecar.text:
-                body += "\n" + sidecar.text[:BODY_LIMIT]
-        names = " ".join(
-            dict.fromkeys(n for f in files for n in (f["original_name"], f["name"]) if n)
-        )
-        db.execute("DELETE FROM fts WHERE rowid=?", (pid,))
-        db.execute(
+        pids = {
+            (r[1], r[2], r[3]): int(r[0])
+            for r in (
+                db.execute("SELECT pid, site, service, post_id FROM posts")
+                if full
+                else (
+                    row
+                    for key in keys
+                    for row in db.execute(
+                        "SELECT pid, site, service, post_id FROM posts"
+                        " WHERE site=? AND service=? AND post_id=?",
+                        key,
+                    )
+                )
+            )
+        }
+        ids = [(pids[key],) for key in keys]
+        if not full:
+            db.executemany("DELETE FROM tags WHERE pid=?", ids)
+            db.executemany("DELETE FROM fts WHERE rowid=?", ids)
+        db.executemany(
+            "INSERT OR IGNORE INTO tags VALUES (?, ?)",
+            [(tag, pids[key]) for key, row in zip(keys, rows, strict=True)
+             for tag in json.loads(str(row[13]))],
+        )  # fmt: skip
+        db.executemany(
             "INSERT INTO fts (rowid, title, body, tags, names) VALUES (?,?,?,?,?)",
-            (pid, p.title, body, " ".join(tags), names),
+            [(pids[key], *text) for key, text in zip(keys, texts, strict=True)],
         )
-        return pid
+        if full:
+            db.execute(
+                "UPDATE files SET (pid, ckey) = (SELECT p.pid, p.ckey FROM posts p WHERE"
+                " p.site = files.site AND p.service = files.service AND p.post_id = files.post_id)"
+                " WHERE EXISTS (SELECT 1 FROM posts p WHERE p.site = files.site AND"
+                " p.service = files.service AND p.post_id = files.post_id)"
+            )
+        else:
+            db.executemany(
+                "UPDATE files SET pid=?, ckey=? WHERE site=? AND service=? AND post_id=?",
+                [(pids[key], row[3], *key) for key, row in zip(keys, rows, strict=True)],
+            )
+        db.executemany(
+            "INSERT INTO creators (ckey, site, service, creator_id, name, posts, files,"
+            " bytes, health) VALUES (?,?,?,?,?,0,0,0,'{}') ON CONFLICT (ckey) DO UPDATE"
+            " SET name=excluded.name",
+            list({n[0]: n for n in names}.values()),
+        )
+        return creators
 
     def _update_creators(self, db: sqlite3.Connection, creators: Iterable[str]) -> None:
         for ckey in creators:
@@ -483,6 +500,56 @@ class Index:
         path = self.state_dir / "thumbs"
         path.mkdir(exist_ok=True)
         return path
+
+
+def _post_row(
+    p: ArchivePost, ckey: str, sidecar: Sidecar | None, files: list[sqlite3.Row]
+) -> tuple[object, ...]:
+    kind = sidecar.kind if sidecar else "post"
+    types = 0
+    for f in files:
+        types |= TYPE_FLAGS.get(f["media"], 0)
+    if kind == "novel":
+        types |= TYPE_FLAGS["novel"]
+    if not files:
+        types |= TYPE_FLAGS["text"]
+    held = [f for f in files if f["state"] != "pending"]
+    cover = next(
+        (f["fid"] for f in held if f["media"] == "image"),
+        next((f["fid"] for f in held if f["media"] == "ugoira"), None),
+    )
+    return (
+        p.site,
+        p.service,
+        p.id,
+        ckey,
+        p.title,
+        kind,
+        utc(p.published),
+        p.added,
+        p.edited,
+        p.revision,
+        int(p.complete),
+        int(p.deleted),
+        sidecar.folder if sidecar else None,
+        json.dumps(sidecar.tags if sidecar else [], ensure_ascii=False),
+        types,
+        len(files),
+        sum(f["size"] or 0 for f in held),
+        cover,
+        p.updated_at,
+    )
+
+
+def _fts_row(p: ArchivePost, sidecar: Sidecar | None, files: list[sqlite3.Row]) -> tuple[str, ...]:
+    body = ""
+    if sidecar is not None:
+        body = html_text(sidecar.content)
+        if sidecar.text:
+            body += "\n" + sidecar.text[:BODY_LIMIT]
+    names = " ".join(dict.fromkeys(n for f in files for n in (f["original_name"], f["name"]) if n))
+    tags = " ".join(sidecar.tags) if sidecar else ""
+    return (p.title, body, tags, names)
 
 
 def _archive_post(row: sqlite3.Row) -> ArchivePost:

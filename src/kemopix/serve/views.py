@@ -249,7 +249,7 @@ def post_view(index: Index, site: str, service: str, post_id: str) -> dict[str, 
     ]
     sidecar = None
     if row["folder"] is not None:
-        sidecar = index.source.sidecar(row["folder"], post_id, site, service)
+        sidecar = index.source.sidecar(row["folder"], post_id, site, service, strict=True)
     by_hash = {}
     for f in files:
         for digest in (f["sha256"], f["expected_sha256"]):
