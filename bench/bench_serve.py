@@ -66,14 +66,17 @@ def _text(rng: random.Random, words: int) -> str:
 def generate(root: Path, posts: int, *, start: int = 0, seed: int = 1) -> None:
     """Write ``posts`` posts (from number ``start``) into the archive at ``root``."""
     rng = random.Random(seed + start)
-    source = root / ".bench-image.jpg"
-    if not source.exists():
-        root.mkdir(parents=True, exist_ok=True)
-        source.write_bytes(_image())
+    sources = root / ".bench-images"  # one per creator: a file system limits links per inode
+    if not sources.exists():
+        sources.mkdir(parents=True)
+        image = _image()
+        for c in range(CREATORS):
+            (sources / f"{c}.jpg").write_bytes(image)
     base = datetime(2020, 1, 1, tzinfo=UTC)
     with Archive(root) as archive:
         for n in range(start, start + posts):
             c = n % CREATORS
+            source = sources / f"{c}.jpg"
             creator = Creator("kemono", "patreon", f"creator{c}", f"Creator {c:03d}")
             key = PostKey("kemono", "patreon", str(10_000_000 + n))
             published = base + timedelta(minutes=7 * n)

@@ -20,6 +20,7 @@ from urllib.parse import quote, urlencode
 import jinja2
 from aiohttp import web
 
+from ..cli.output import human_size
 from .index import Index
 from .media import MediaError, placeholder, thumbnail, ugoira_frame
 from .openapi import openapi_document
@@ -52,17 +53,6 @@ STATIC = {"style.css": "text/css", "app.js": "text/javascript"}
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-def _size(value: int | None) -> str:
-    if value is None:
-        return "?"
-    size = float(value)
-    for unit in ("B", "KB", "MB", "GB", "TB"):
-        if size < 1024 or unit == "TB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1024
-    return f"{size:.1f} TB"  # pragma: no cover
-
-
 def _date(value: str | float | None) -> str:
     if value is None or value == "":
         return ""
@@ -78,7 +68,7 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["size"] = _size
+    env.filters["size"] = human_size
     env.filters["date"] = _date
     env.filters["seg"] = lambda value: quote(str(value), safe="")
     env.filters["tojson_attr"] = lambda value: json.dumps(value)
