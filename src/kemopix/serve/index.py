@@ -27,8 +27,8 @@ from .source import ArchivePost, ArchiveSource, FileRow, Sidecar
 __all__ = ["MEDIA", "STATE_DIR", "TYPE_FLAGS", "Index", "RefreshStats", "media_of"]
 
 STATE_DIR = ".kemopix-serve"
-SCHEMA_VERSION = "1"
-OVERLAP = 5.0  # seconds: rows committed late with an earlier updated_at are read again
+SCHEMA_VERSION = "2"
+OVERLAP = 2.0  # seconds: rows committed late with an earlier updated_at are looked at again
 BODY_LIMIT = 200_000  # characters of a post's text that go into the full-text index
 
 MEDIA: dict[str, str] = {
@@ -66,11 +66,12 @@ CREATE TABLE IF NOT EXISTS files (
     site TEXT NOT NULL, service TEXT NOT NULL, post_id TEXT NOT NULL, idx INTEGER NOT NULL,
     name TEXT NOT NULL, original_name TEXT NOT NULL, kind TEXT NOT NULL, media TEXT NOT NULL,
     url TEXT NOT NULL, expected_sha256 TEXT, sha256 TEXT, size INTEGER, state TEXT NOT NULL,
-    error TEXT, on_disk INTEGER NOT NULL
+    error TEXT, on_disk INTEGER NOT NULL, updated_at REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS files_by_post ON files (site, service, post_id, idx);
 CREATE INDEX IF NOT EXISTS files_by_creator ON files (ckey, state, on_disk);
 CREATE INDEX IF NOT EXISTS files_by_state ON files (state, on_disk);
+CREATE INDEX IF NOT EXISTS files_avatars ON files (ckey) WHERE kind IN ('avatar', 'icon');
 CREATE TABLE IF NOT EXISTS tags (tag TEXT NOT NULL, pid INTEGER NOT NULL, PRIMARY KEY (tag, pid))
     WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS tags_by_post ON tags (pid);
@@ -212,6 +213,9 @@ class Index:
         newest = max(
             [mark, *(p.updated_at for p in posts), *(f.updated_at for f in files)], default=mark
         )
+        posts = [p for p in posts if p.updated_at > mark or not self._indexed_post(db, p)]
+        posts.sort(key=lambda p: utc(p.published))  # index ids follow publication on a build
+        files = [f for f in files if f.updated_at > mark or not self._indexed_file(db, f)]
         db.execute("BEGIN")
         touched: set[tuple[str, str, str]] = {(p.site, p.service, p.id) for p in posts}
         self._upsert_files(db, files)
@@ -235,6 +239,20 @@ class Index:
         db.execute("COMMIT")
         stats.posts, stats.files, stats.creators = len(known), len(files), len(creators)
         return stats
+
+    @staticmethod
+    def _indexed_post(db: sqlite3.Connection, p: ArchivePost) -> bool:
+        """Whether the index already holds this version of the post (seen in the overlap)."""
+        row = db.execute(
+            "SELECT updated_at FROM posts WHERE site=? AND service=? AND post_id=?",
+            (p.site, p.service, p.id),
+        ).fetchone()
+        return row is not None and row[0] == p.updated_at
+
+    @staticmethod
+    def _indexed_file(db: sqlite3.Connection, f: FileRow) -> bool:
+        row = db.execute("SELECT updated_at FROM files WHERE path=?", (f.path,)).fetchone()
+        return row is not None and row[0] == f.updated_at
 
     def _upsert_files(self, db: sqlite3.Connection, files: list[FileRow]) -> None:
         rows = []
@@ -261,18 +279,19 @@ class Index:
                     f.state,
                     f.error,
                     int(on_disk),
+                    f.updated_at,
                 )
             )
         db.executemany(
             "INSERT INTO files (path, ckey, site, service, post_id, idx, name, original_name, kind,"
-            " media, url, expected_sha256, sha256, size, state, error, on_disk)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (path) DO UPDATE SET"
+            " media, url, expected_sha256, sha256, size, state, error, on_disk, updated_at)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (path) DO UPDATE SET"
             " site=excluded.site, service=excluded.service, post_id=excluded.post_id,"
             " idx=excluded.idx, name=excluded.name, original_name=excluded.original_name,"
             " kind=excluded.kind, media=excluded.media, url=excluded.url,"
             " expected_sha256=excluded.expected_sha256, sha256=excluded.sha256,"
             " size=excluded.size, state=excluded.state, error=excluded.error,"
-            " on_disk=excluded.on_disk",
+            " on_disk=excluded.on_disk, updated_at=excluded.updated_at",
             rows,
         )
 
@@ -441,60 +460,71 @@ class Index:
         )
         return creators
 
-    def _update_creators(self, db: sqlite3.Connection, creators: Iterable[str]) -> None:
-        for ckey in creators:
-            site, service, creator_id = ckey.split("/", 2)
-            agg = db.execute(
-                "SELECT COUNT(*), SUM(n_files), SUM(bytes), MAX(updated_at),"
-                " SUM(revision > 1), SUM(deleted) FROM posts WHERE ckey=?",
-                (ckey,),
-            ).fetchone()
-            if not agg[0]:
-                db.execute("DELETE FROM creators WHERE ckey=?", (ckey,))
-                continue
-            health = {
-                "posts_edited": int(agg[4] or 0),
-                "posts_deleted": int(agg[5] or 0),
-                "missing": 0,
-                "failed": 0,
-                "thumbnail": 0,
-                "unavailable": 0,
-                "pending": 0,
-                "skipped": 0,
+    def _update_creators(self, db: sqlite3.Connection, creators: set[str]) -> None:
+        """Recount the creators in ``creators``: posts, files, bytes, last sync, health."""
+        if not creators:
+            return
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS touched (ckey TEXT PRIMARY KEY)")
+        db.execute("DELETE FROM touched")
+        db.executemany("INSERT INTO touched VALUES (?)", [(c,) for c in creators])
+        posts = {
+            r[0]: r
+            for r in db.execute(
+                "SELECT ckey, COUNT(*), SUM(n_files), SUM(bytes), MAX(updated_at),"
+                " SUM(revision > 1), SUM(deleted) FROM posts WHERE ckey IN touched GROUP BY ckey"
+            )
+        }
+        health: dict[str, dict[str, int]] = {}
+        for ckey, row in posts.items():
+            health[ckey] = {
+                "posts_edited": int(row[5] or 0),
+                "posts_deleted": int(row[6] or 0),
+                **dict.fromkeys(
+                    ("missing", "failed", "thumbnail", "unavailable", "pending", "skipped"), 0
+                ),
                 "original": 0,
             }
-            for state, on_disk, count in db.execute(
-                "SELECT state, on_disk, COUNT(*) FROM files WHERE ckey=? GROUP BY state, on_disk",
-                (ckey,),
-            ):
-                if state == "original" and not on_disk:
-                    health["missing"] += count
-                elif state in health:
-                    health[state] += count
-            avatar = db.execute(
-                "SELECT fid FROM files WHERE ckey=? AND kind IN ('avatar', 'icon') LIMIT 1",
-                (ckey,),
-            ).fetchone()
+        for ckey, state, on_disk, count in db.execute(
+            "SELECT ckey, state, on_disk, COUNT(*) FROM files WHERE ckey IN touched"
+            " GROUP BY ckey, state, on_disk"
+        ):
+            counts = health.get(ckey)
+            if counts is None:
+                continue
+            if state == "original" and not on_disk:
+                counts["missing"] += count
+            elif state in counts:
+                counts[state] += count
+        avatars = dict(
             db.execute(
-                "INSERT INTO creators (ckey, site, service, creator_id, name, posts, files, bytes,"
-                " last_sync, avatar, health) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
-                " ON CONFLICT (ckey) DO UPDATE SET posts=excluded.posts, files=excluded.files,"
-                " bytes=excluded.bytes, last_sync=excluded.last_sync, avatar=excluded.avatar,"
-                " health=excluded.health",
+                "SELECT ckey, MIN(fid) FROM files WHERE kind IN ('avatar', 'icon')"
+                " AND ckey IN touched GROUP BY ckey"
+            ).fetchall()
+        )
+        db.executemany(
+            "DELETE FROM creators WHERE ckey=?", [(c,) for c in creators if c not in posts]
+        )
+        db.executemany(
+            "INSERT INTO creators (ckey, site, service, creator_id, name, posts, files, bytes,"
+            " last_sync, avatar, health) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+            " ON CONFLICT (ckey) DO UPDATE SET posts=excluded.posts, files=excluded.files,"
+            " bytes=excluded.bytes, last_sync=excluded.last_sync, avatar=excluded.avatar,"
+            " health=excluded.health",
+            [
                 (
                     ckey,
-                    site,
-                    service,
-                    creator_id,
-                    creator_id,
-                    int(agg[0]),
-                    int(agg[1] or 0),
-                    int(agg[2] or 0),
-                    agg[3],
-                    avatar[0] if avatar else None,
-                    json.dumps(health),
-                ),
-            )
+                    *ckey.split("/", 2),
+                    ckey.split("/", 2)[2],
+                    int(row[1]),
+                    int(row[2] or 0),
+                    int(row[3] or 0),
+                    row[4],
+                    avatars.get(ckey),
+                    json.dumps(health[ckey]),
+                )
+                for ckey, row in posts.items()
+            ],
+        )
 
     def thumbs_dir(self) -> Path:
         path = self.state_dir / "thumbs"
