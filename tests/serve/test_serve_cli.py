@@ -51,7 +51,7 @@ def test_demo_then_serve_then_ctrl_c(
     process = kemopix("serve", "-o", str(out), "--port", "0", env=env)
     try:
         assert process.stdout is not None
-        first = process.stdout.readline() + process.stdout.readline()
+        first = "".join(process.stdout.readline() for _ in range(3))
         match = re.search(r"http://127\.0\.0\.1:(\d+)/", first)
         assert match, first
         with urllib.request.urlopen(match.group(0) + "api/creators", timeout=30) as response:

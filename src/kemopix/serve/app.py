@@ -20,6 +20,7 @@ from urllib.parse import quote, urlencode
 import jinja2
 from aiohttp import web
 
+from ..cli.output import human_size
 from .index import Index
 from .media import MediaError, placeholder, thumbnail, ugoira_frame
 from .openapi import openapi_document
@@ -52,17 +53,6 @@ STATIC = {"style.css": "text/css", "app.js": "text/javascript"}
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-def _size(value: int | None) -> str:
-    if value is None:
-        return "?"
-    size = float(value)
-    for unit in ("B", "KB", "MB", "GB", "TB"):
-        if size < 1024 or unit == "TB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1024
-    return f"{size:.1f} TB"  # pragma: no cover
-
-
 def _date(value: str | float | None) -> str:
     if value is None or value == "":
         return ""
@@ -78,7 +68,7 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["size"] = _size
+    env.filters["size"] = human_size
     env.filters["date"] = _date
     env.filters["seg"] = lambda value: quote(str(value), safe="")
     env.filters["tojson_attr"] = lambda value: json.dumps(value)
@@ -184,7 +174,7 @@ def create_app(index: Index, *, refresh_interval: float = 1.0) -> web.Applicatio
 
     async def serve_file(request: web.Request) -> web.StreamResponse:
         info = await call(file_view, index, _id(request))
-        path = index.source.file_path(info["path"])
+        path = index.source.file_path(info["path"], strict=True)
         if path is None or not info["on_disk"] or not path.is_file():
             raise web.HTTPNotFound(text="this file is not on disk")
         kind = mimetypes.guess_type(info["stored_name"])[0] or "application/octet-stream"
@@ -200,7 +190,7 @@ def create_app(index: Index, *, refresh_interval: float = 1.0) -> web.Applicatio
 
     async def thumb(request: web.Request) -> web.StreamResponse:
         info = await call(file_view, index, _id(request))
-        path = index.source.file_path(info["path"])
+        path = index.source.file_path(info["path"], strict=True)
         if path is None or not info["on_disk"] or info["media"] not in ("image", "ugoira"):
             raise web.HTTPNotFound(text="no thumbnail")
         try:
@@ -230,7 +220,9 @@ def create_app(index: Index, *, refresh_interval: float = 1.0) -> web.Applicatio
             )
             sidecar = None
             if row is not None and row[0] is not None:
-                sidecar = index.source.sidecar(row[0], post["id"], post["site"], post["service"])
+                sidecar = index.source.sidecar(
+                    row[0], post["id"], post["site"], post["service"], strict=True
+                )
             frames_cache[fid] = [n for n, _ in ugoira_frames(sidecar.raw)] if sidecar else []
         return frames_cache[fid]
 
@@ -239,7 +231,7 @@ def create_app(index: Index, *, refresh_interval: float = 1.0) -> web.Applicatio
         info = await call(file_view, index, fid)
         number = _id(request, "n")
         names = await asyncio.to_thread(frame_names, fid, info)
-        path = index.source.file_path(info["path"])
+        path = index.source.file_path(info["path"], strict=True)
         if info["media"] != "ugoira" or path is None or number >= len(names):
             raise web.HTTPNotFound(text="no such frame")
         try:

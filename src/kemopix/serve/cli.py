@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import ipaddress
 import sys
 import webbrowser
 from pathlib import Path
 
-from .._protocol.errors import InvalidInput
+from .._protocol.errors import InvalidInput, KemopixError
 from ..cli.config import load_config
 from ..cli.echo import echo
 from ..cli.session import output_root
 from .server import ArchiveServer
 
-__all__ = ["serve_command"]
+__all__ = ["ServeError", "serve_command"]
+
+
+class ServeError(KemopixError):
+    """The server could not start (address in use, not an address of this machine...)."""
 
 
 def _is_local(host: str) -> bool:
@@ -42,27 +45,18 @@ def serve_command(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     server = ArchiveServer(root, args.host, args.port)
-
-    async def run() -> None:
-        await server.start_async()
-        stats = server.stats
-        assert stats is not None
-        shown = f"[{server.host}]" if ":" in server.host else server.host
-        url = f"http://{shown}:{server.port}/"
-        echo(
-            f"kemopix serve: {root} ({stats.posts} posts indexed in {stats.seconds:.1f} s)\n"
-            f"  {url}   (Ctrl-C stops)",
-            flush=True,
-        )
-        if args.open:
-            webbrowser.open(url)
-        try:
-            await asyncio.Event().wait()
-        finally:
-            await server.stop_async()
-
+    echo(f"kemopix serve: indexing {root} ...", flush=True)
     try:
-        asyncio.run(run())
-    except KeyboardInterrupt:
-        return 0
+        server.start()
+    except RuntimeError as exc:
+        raise ServeError(f"cannot serve on {args.host}:{args.port}: {exc.__cause__}") from exc
+    stats = server.stats
+    assert stats is not None
+    shown = f"[{server.host}]" if ":" in server.host else server.host
+    url = f"http://{shown}:{server.port}/"
+    echo(f"kemopix serve: {stats.posts} posts (re)indexed in {stats.seconds:.1f} s")
+    echo(f"  {url}   (Ctrl-C stops)")
+    if args.open:
+        webbrowser.open(url)
+    server.serve_forever()
     return 0

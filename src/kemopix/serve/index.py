@@ -17,6 +17,7 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,8 +27,8 @@ from .source import ArchivePost, ArchiveSource, FileRow, Sidecar
 __all__ = ["MEDIA", "STATE_DIR", "TYPE_FLAGS", "Index", "RefreshStats", "media_of"]
 
 STATE_DIR = ".kemopix-serve"
-SCHEMA_VERSION = "1"
-OVERLAP = 5.0  # seconds: rows committed late with an earlier updated_at are read again
+SCHEMA_VERSION = "2"
+OVERLAP = 2.0  # seconds: rows committed late with an earlier updated_at are looked at again
 BODY_LIMIT = 200_000  # characters of a post's text that go into the full-text index
 
 MEDIA: dict[str, str] = {
@@ -65,10 +66,12 @@ CREATE TABLE IF NOT EXISTS files (
     site TEXT NOT NULL, service TEXT NOT NULL, post_id TEXT NOT NULL, idx INTEGER NOT NULL,
     name TEXT NOT NULL, original_name TEXT NOT NULL, kind TEXT NOT NULL, media TEXT NOT NULL,
     url TEXT NOT NULL, expected_sha256 TEXT, sha256 TEXT, size INTEGER, state TEXT NOT NULL,
-    error TEXT, on_disk INTEGER NOT NULL
+    error TEXT, on_disk INTEGER NOT NULL, updated_at REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS files_by_post ON files (site, service, post_id, idx);
 CREATE INDEX IF NOT EXISTS files_by_creator ON files (ckey, state, on_disk);
+CREATE INDEX IF NOT EXISTS files_by_state ON files (state, on_disk);
+CREATE INDEX IF NOT EXISTS files_avatars ON files (ckey) WHERE kind IN ('avatar', 'icon');
 CREATE TABLE IF NOT EXISTS tags (tag TEXT NOT NULL, pid INTEGER NOT NULL, PRIMARY KEY (tag, pid))
     WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS tags_by_post ON tags (pid);
@@ -82,6 +85,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5 (
 );
 """
 
+PostKeyT = tuple[str, str, str]
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
 
@@ -209,6 +213,9 @@ class Index:
         newest = max(
             [mark, *(p.updated_at for p in posts), *(f.updated_at for f in files)], default=mark
         )
+        posts = [p for p in posts if p.updated_at > mark or not self._indexed_post(db, p)]
+        posts.sort(key=lambda p: utc(p.published))  # index ids follow publication on a build
+        files = [f for f in files if f.updated_at > mark or not self._indexed_file(db, f)]
         db.execute("BEGIN")
         touched: set[tuple[str, str, str]] = {(p.site, p.service, p.id) for p in posts}
         self._upsert_files(db, files)
@@ -224,7 +231,7 @@ class Index:
                 ).fetchone()
                 if old is not None:
                     known[key] = _archive_post(old)
-        creators = self._upsert_posts(db, list(known.values()))
+        creators = self._upsert_posts(db, list(known.values()), stats.full)
         if recheck_disk:
             creators |= {r[0] for r in db.execute("SELECT ckey FROM creators")}
         self._update_creators(db, creators)
@@ -232,6 +239,20 @@ class Index:
         db.execute("COMMIT")
         stats.posts, stats.files, stats.creators = len(known), len(files), len(creators)
         return stats
+
+    @staticmethod
+    def _indexed_post(db: sqlite3.Connection, p: ArchivePost) -> bool:
+        """Whether the index already holds this version of the post (seen in the overlap)."""
+        row = db.execute(
+            "SELECT updated_at FROM posts WHERE site=? AND service=? AND post_id=?",
+            (p.site, p.service, p.id),
+        ).fetchone()
+        return row is not None and row[0] == p.updated_at
+
+    @staticmethod
+    def _indexed_file(db: sqlite3.Connection, f: FileRow) -> bool:
+        row = db.execute("SELECT updated_at FROM files WHERE path=?", (f.path,)).fetchone()
+        return row is not None and row[0] == f.updated_at
 
     def _upsert_files(self, db: sqlite3.Connection, files: list[FileRow]) -> None:
         rows = []
@@ -258,18 +279,19 @@ class Index:
                     f.state,
                     f.error,
                     int(on_disk),
+                    f.updated_at,
                 )
             )
         db.executemany(
             "INSERT INTO files (path, ckey, site, service, post_id, idx, name, original_name, kind,"
-            " media, url, expected_sha256, sha256, size, state, error, on_disk)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (path) DO UPDATE SET"
+            " media, url, expected_sha256, sha256, size, state, error, on_disk, updated_at)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (path) DO UPDATE SET"
             " site=excluded.site, service=excluded.service, post_id=excluded.post_id,"
             " idx=excluded.idx, name=excluded.name, original_name=excluded.original_name,"
             " kind=excluded.kind, media=excluded.media, url=excluded.url,"
             " expected_sha256=excluded.expected_sha256, sha256=excluded.sha256,"
             " size=excluded.size, state=excluded.state, error=excluded.error,"
-            " on_disk=excluded.on_disk",
+            " on_disk=excluded.on_disk, updated_at=excluded.updated_at",
             rows,
         )
 
@@ -282,207 +304,282 @@ class Index:
                 changed.append((now, fid))
         db.executemany("UPDATE files SET on_disk=? WHERE fid=?", changed)
 
-    def _folders(self, db: sqlite3.Connection, posts: list[ArchivePost]) -> dict[str, list[str]]:
-        """Sidecar folders by post id for posts whose folder no file names (a walk, once)."""
-        need = False
-        for p in posts:
-            row = db.execute(
-                "SELECT 1 FROM files WHERE site=? AND service=? AND post_id=? LIMIT 1",
-                (p.site, p.service, p.id),
-            ).fetchone()
-            if row is None:
-                need = True
-                break
-        found: dict[str, list[str]] = defaultdict(list)
-        if need:
-            for folder, post_id in self.source.sidecar_folders():
-                found[post_id].append(folder)
-        return found
+    def _post_files(
+        self, db: sqlite3.Connection, keys: list[PostKeyT], full: bool
+    ) -> dict[PostKeyT, list[sqlite3.Row]]:
+        sql = (
+            "SELECT fid, path, site, service, post_id, media, size, state, original_name, name"
+            " FROM files"
+        )
+        out: dict[PostKeyT, list[sqlite3.Row]] = defaultdict(list)
+        if full:
+            rows: Iterable[sqlite3.Row] = db.execute(sql + " ORDER BY idx, fid")
+        else:
+            rows = (
+                row
+                for key in keys
+                for row in db.execute(
+                    sql + " WHERE site=? AND service=? AND post_id=? ORDER BY idx, fid", key
+                )
+            )
+        for row in rows:
+            out[(row["site"], row["service"], row["post_id"])].append(row)
+        return out
 
-    def _upsert_posts(self, db: sqlite3.Connection, posts: list[ArchivePost]) -> set[str]:
-        walked: dict[str, list[str]] | None = None
-        creators: set[str] = set()
-        for p in posts:
+    def _old_posts(
+        self, db: sqlite3.Connection, keys: list[PostKeyT], full: bool
+    ) -> dict[PostKeyT, sqlite3.Row]:
+        sql = "SELECT pid, site, service, post_id, folder, ckey FROM posts"
+        if full:
+            rows = db.execute(sql).fetchall()
+        else:
+            rows = [
+                row
+                for key in keys
+                for row in db.execute(sql + " WHERE site=? AND service=? AND post_id=?", key)
+            ]
+        return {(r["site"], r["service"], r["post_id"]): r for r in rows}
+
+    def _sidecars(
+        self,
+        posts: list[ArchivePost],
+        files: dict[PostKeyT, list[sqlite3.Row]],
+        old: dict[PostKeyT, sqlite3.Row],
+    ) -> list[Sidecar | None]:
+        """Each post's sidecar, looked for where its files are, then by a walk of the tree."""
+
+        def load(p: ArchivePost) -> Sidecar | None:
             key = (p.site, p.service, p.id)
-            files = db.execute(
-                "SELECT fid, path, media, size, state, on_disk, original_name, name"
-                " FROM files WHERE site=? AND service=? AND post_id=? ORDER BY idx, fid",
-                key,
-            ).fetchall()
-            old = db.execute(
-                "SELECT pid, folder, ckey FROM posts WHERE site=? AND service=? AND post_id=?", key
-            ).fetchone()
             folders: list[str] = []
-            if old is not None and old["folder"] is not None:
-                folders.append(old["folder"])
-            folders += [f["path"].rsplit("/", 1)[0] if "/" in f["path"] else "" for f in files]
-            sidecar: Sidecar | None = None
+            previous = old.get(key)
+            if previous is not None and previous["folder"] is not None:
+                folders.append(previous["folder"])
+            folders += [f["path"].rsplit("/", 1)[0] if "/" in f["path"] else "" for f in files[key]]
             for folder in dict.fromkeys(folders):
-                sidecar = self.source.sidecar(folder, p.id, p.site, p.service)
-                if sidecar is not None:
-                    break
-            if sidecar is None:
-                if walked is None:
-                    walked = self._folders(db, posts)
+                found = self.source.sidecar(folder, p.id, p.site, p.service, extras=False)
+                if found is not None:
+                    return found
+            return None
+
+        with ThreadPoolExecutor(4) as pool:  # file reads release the GIL
+            sidecars = list(pool.map(load, posts, chunksize=256))
+        lost = [i for i, found in enumerate(sidecars) if found is None]
+        if lost:
+            walked: dict[str, list[str]] = defaultdict(list)
+            for folder, post_id in self.source.sidecar_folders():
+                walked[post_id].append(folder)
+            for i in lost:
+                p = posts[i]
                 for folder in walked.get(p.id, []):
-                    sidecar = self.source.sidecar(folder, p.id, p.site, p.service)
-                    if sidecar is not None:
+                    sidecars[i] = self.source.sidecar(folder, p.id, p.site, p.service, extras=False)
+                    if sidecars[i] is not None:
                         break
+        return sidecars
+
+    def _upsert_posts(
+        self, db: sqlite3.Connection, posts: list[ArchivePost], full: bool
+    ) -> set[str]:
+        keys = [(p.site, p.service, p.id) for p in posts]
+        files = self._post_files(db, keys, full)
+        old = self._old_posts(db, keys, full)
+        sidecars = self._sidecars(posts, files, old)
+        creators: set[str] = set()
+        rows = []
+        texts = []
+        names = []
+        for p, sidecar in zip(posts, sidecars, strict=True):
+            key = (p.site, p.service, p.id)
             ckey = creator_key(p.site, p.service, p.creator_id)
             creators.add(ckey)
-            if old is not None and old["ckey"] != ckey:
-                creators.add(old["ckey"])
-            pid = self._write_post(db, p, ckey, sidecar, files)
-            db.execute(
-                "UPDATE files SET pid=?, ckey=? WHERE site=? AND service=? AND post_id=?",
-                (pid, ckey, *key),
-            )
+            previous = old.get(key)
+            if previous is not None and previous["ckey"] != ckey:
+                creators.add(previous["ckey"])
             if sidecar is not None and sidecar.creator_name:
-                db.execute(
-                    "INSERT INTO creators (ckey, site, service, creator_id, name, posts, files,"
-                    " bytes, health) VALUES (?,?,?,?,?,0,0,0,'{}') ON CONFLICT (ckey) DO UPDATE"
-                    " SET name=excluded.name",
-                    (ckey, *ckey.split("/", 2), sidecar.creator_name),
-                )
-        return creators
-
-    def _write_post(
-        self,
-        db: sqlite3.Connection,
-        p: ArchivePost,
-        ckey: str,
-        sidecar: Sidecar | None,
-        files: list[sqlite3.Row],
-    ) -> int:
-        kind = sidecar.kind if sidecar else "post"
-        tags = sidecar.tags if sidecar else []
-        types = 0
-        for f in files:
-            types |= TYPE_FLAGS.get(f["media"], 0)
-        if kind == "novel":
-            types |= TYPE_FLAGS["novel"]
-        if not files:
-            types |= TYPE_FLAGS["text"]
-        cover = next(
-            (f["fid"] for f in files if f["media"] == "image" and f["state"] != "pending"),
-            next((f["fid"] for f in files if f["media"] == "ugoira"), None),
-        )
-        size = sum(f["size"] or 0 for f in files if f["state"] != "pending")
-        db.execute(
+                names.append((ckey, *ckey.split("/", 2), sidecar.creator_name))
+            rows.append(_post_row(p, ckey, sidecar, files[key]))
+            texts.append(_fts_row(p, sidecar, files[key]))
+        db.executemany(
             "INSERT INTO posts (site, service, post_id, ckey, title, kind, published, added,"
             " edited, revision, complete, deleted, folder, tags, types, n_files, bytes, cover,"
-            " updated_at)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (site, service, post_id)"
+            " updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+            " ON CONFLICT (site, service, post_id)"
             " DO UPDATE SET ckey=excluded.ckey, title=excluded.title, kind=excluded.kind,"
             " published=excluded.published, added=excluded.added, edited=excluded.edited,"
             " revision=excluded.revision, complete=excluded.complete, deleted=excluded.deleted,"
             " folder=COALESCE(excluded.folder, folder), tags=excluded.tags, types=excluded.types,"
             " n_files=excluded.n_files, bytes=excluded.bytes, cover=excluded.cover,"
             " updated_at=excluded.updated_at",
-            (
-                p.site,
-                p.service,
-                p.id,
-                ckey,
-                p.title,
-                kind,
-                utc(p.published),
-                p.added,
-                p.edited,
-                p.revision,
-                int(p.complete),
-                int(p.deleted),
-                sidecar.folder if sidecar else None,
-                json.dumps(tags, ensure_ascii=False),
-                types,
-                len(files),
-                size,
-                cover,
-                p.updated_at,
-            ),
+            rows,
         )
-        pid = int(
-            db.execute(
-                "SELECT pid FROM posts WHERE site=? AND service=? AND post_id=?",
-                (p.site, p.service, p.id),
-            ).fetchone()[0]
-        )
-        db.execute("DELETE FROM tags WHERE pid=?", (pid,))
-        db.executemany("INSERT OR IGNORE INTO tags VALUES (?, ?)", [(t, pid) for t in tags])
-        body = ""
-        if sidecar is not None:
-            body = html_text(sidecar.content)
-            if sidecar.text:
-                body += "\n" + sidecar.text[:BODY_LIMIT]
-        names = " ".join(
-            dict.fromkeys(n for f in files for n in (f["original_name"], f["name"]) if n)
-        )
-        db.execute("DELETE FROM fts WHERE rowid=?", (pid,))
-        db.execute(
+        pids = {
+            (r[1], r[2], r[3]): int(r[0])
+            for r in (
+                db.execute("SELECT pid, site, service, post_id FROM posts")
+                if full
+                else (
+                    row
+                    for key in keys
+                    for row in db.execute(
+                        "SELECT pid, site, service, post_id FROM posts"
+                        " WHERE site=? AND service=? AND post_id=?",
+                        key,
+                    )
+                )
+            )
+        }
+        ids = [(pids[key],) for key in keys]
+        if not full:
+            db.executemany("DELETE FROM tags WHERE pid=?", ids)
+            db.executemany("DELETE FROM fts WHERE rowid=?", ids)
+        db.executemany(
+            "INSERT OR IGNORE INTO tags VALUES (?, ?)",
+            [(tag, pids[key]) for key, row in zip(keys, rows, strict=True)
+             for tag in json.loads(str(row[13]))],
+        )  # fmt: skip
+        db.executemany(
             "INSERT INTO fts (rowid, title, body, tags, names) VALUES (?,?,?,?,?)",
-            (pid, p.title, body, " ".join(tags), names),
+            [(pids[key], *text) for key, text in zip(keys, texts, strict=True)],
         )
-        return pid
+        if full:
+            db.execute(
+                "UPDATE files SET (pid, ckey) = (SELECT p.pid, p.ckey FROM posts p WHERE"
+                " p.site = files.site AND p.service = files.service AND p.post_id = files.post_id)"
+                " WHERE EXISTS (SELECT 1 FROM posts p WHERE p.site = files.site AND"
+                " p.service = files.service AND p.post_id = files.post_id)"
+            )
+        else:
+            db.executemany(
+                "UPDATE files SET pid=?, ckey=? WHERE site=? AND service=? AND post_id=?",
+                [(pids[key], row[3], *key) for key, row in zip(keys, rows, strict=True)],
+            )
+        db.executemany(
+            "INSERT INTO creators (ckey, site, service, creator_id, name, posts, files,"
+            " bytes, health) VALUES (?,?,?,?,?,0,0,0,'{}') ON CONFLICT (ckey) DO UPDATE"
+            " SET name=excluded.name",
+            list({n[0]: n for n in names}.values()),
+        )
+        return creators
 
-    def _update_creators(self, db: sqlite3.Connection, creators: Iterable[str]) -> None:
-        for ckey in creators:
-            site, service, creator_id = ckey.split("/", 2)
-            agg = db.execute(
-                "SELECT COUNT(*), SUM(n_files), SUM(bytes), MAX(updated_at),"
-                " SUM(revision > 1), SUM(deleted) FROM posts WHERE ckey=?",
-                (ckey,),
-            ).fetchone()
-            if not agg[0]:
-                db.execute("DELETE FROM creators WHERE ckey=?", (ckey,))
-                continue
-            health = {
-                "posts_edited": int(agg[4] or 0),
-                "posts_deleted": int(agg[5] or 0),
-                "missing": 0,
-                "failed": 0,
-                "thumbnail": 0,
-                "unavailable": 0,
-                "pending": 0,
-                "skipped": 0,
+    def _update_creators(self, db: sqlite3.Connection, creators: set[str]) -> None:
+        """Recount the creators in ``creators``: posts, files, bytes, last sync, health."""
+        if not creators:
+            return
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS touched (ckey TEXT PRIMARY KEY)")
+        db.execute("DELETE FROM touched")
+        db.executemany("INSERT INTO touched VALUES (?)", [(c,) for c in creators])
+        posts = {
+            r[0]: r
+            for r in db.execute(
+                "SELECT ckey, COUNT(*), SUM(n_files), SUM(bytes), MAX(updated_at),"
+                " SUM(revision > 1), SUM(deleted) FROM posts WHERE ckey IN touched GROUP BY ckey"
+            )
+        }
+        health: dict[str, dict[str, int]] = {}
+        for ckey, row in posts.items():
+            health[ckey] = {
+                "posts_edited": int(row[5] or 0),
+                "posts_deleted": int(row[6] or 0),
+                **dict.fromkeys(
+                    ("missing", "failed", "thumbnail", "unavailable", "pending", "skipped"), 0
+                ),
                 "original": 0,
             }
-            for state, on_disk, count in db.execute(
-                "SELECT state, on_disk, COUNT(*) FROM files WHERE ckey=? GROUP BY state, on_disk",
-                (ckey,),
-            ):
-                if state == "original" and not on_disk:
-                    health["missing"] += count
-                elif state in health:
-                    health[state] += count
-            avatar = db.execute(
-                "SELECT fid FROM files WHERE ckey=? AND kind IN ('avatar', 'icon') LIMIT 1",
-                (ckey,),
-            ).fetchone()
+        for ckey, state, on_disk, count in db.execute(
+            "SELECT ckey, state, on_disk, COUNT(*) FROM files WHERE ckey IN touched"
+            " GROUP BY ckey, state, on_disk"
+        ):
+            counts = health.get(ckey)
+            if counts is None:
+                continue
+            if state == "original" and not on_disk:
+                counts["missing"] += count
+            elif state in counts:
+                counts[state] += count
+        avatars = dict(
             db.execute(
-                "INSERT INTO creators (ckey, site, service, creator_id, name, posts, files, bytes,"
-                " last_sync, avatar, health) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
-                " ON CONFLICT (ckey) DO UPDATE SET posts=excluded.posts, files=excluded.files,"
-                " bytes=excluded.bytes, last_sync=excluded.last_sync, avatar=excluded.avatar,"
-                " health=excluded.health",
+                "SELECT ckey, MIN(fid) FROM files WHERE kind IN ('avatar', 'icon')"
+                " AND ckey IN touched GROUP BY ckey"
+            ).fetchall()
+        )
+        db.executemany(
+            "DELETE FROM creators WHERE ckey=?", [(c,) for c in creators if c not in posts]
+        )
+        db.executemany(
+            "INSERT INTO creators (ckey, site, service, creator_id, name, posts, files, bytes,"
+            " last_sync, avatar, health) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+            " ON CONFLICT (ckey) DO UPDATE SET posts=excluded.posts, files=excluded.files,"
+            " bytes=excluded.bytes, last_sync=excluded.last_sync, avatar=excluded.avatar,"
+            " health=excluded.health",
+            [
                 (
                     ckey,
-                    site,
-                    service,
-                    creator_id,
-                    creator_id,
-                    int(agg[0]),
-                    int(agg[1] or 0),
-                    int(agg[2] or 0),
-                    agg[3],
-                    avatar[0] if avatar else None,
-                    json.dumps(health),
-                ),
-            )
+                    *ckey.split("/", 2),
+                    ckey.split("/", 2)[2],
+                    int(row[1]),
+                    int(row[2] or 0),
+                    int(row[3] or 0),
+                    row[4],
+                    avatars.get(ckey),
+                    json.dumps(health[ckey]),
+                )
+                for ckey, row in posts.items()
+            ],
+        )
 
     def thumbs_dir(self) -> Path:
         path = self.state_dir / "thumbs"
         path.mkdir(exist_ok=True)
         return path
+
+
+def _post_row(
+    p: ArchivePost, ckey: str, sidecar: Sidecar | None, files: list[sqlite3.Row]
+) -> tuple[object, ...]:
+    kind = sidecar.kind if sidecar else "post"
+    types = 0
+    for f in files:
+        types |= TYPE_FLAGS.get(f["media"], 0)
+    if kind == "novel":
+        types |= TYPE_FLAGS["novel"]
+    if not files:
+        types |= TYPE_FLAGS["text"]
+    held = [f for f in files if f["state"] != "pending"]
+    cover = next(
+        (f["fid"] for f in held if f["media"] == "image"),
+        next((f["fid"] for f in held if f["media"] == "ugoira"), None),
+    )
+    return (
+        p.site,
+        p.service,
+        p.id,
+        ckey,
+        p.title,
+        kind,
+        utc(p.published),
+        p.added,
+        p.edited,
+        p.revision,
+        int(p.complete),
+        int(p.deleted),
+        sidecar.folder if sidecar else None,
+        json.dumps(sidecar.tags if sidecar else [], ensure_ascii=False),
+        types,
+        len(files),
+        sum(f["size"] or 0 for f in held),
+        cover,
+        p.updated_at,
+    )
+
+
+def _fts_row(p: ArchivePost, sidecar: Sidecar | None, files: list[sqlite3.Row]) -> tuple[str, ...]:
+    body = ""
+    if sidecar is not None:
+        body = html_text(sidecar.content)
+        if sidecar.text:
+            body += "\n" + sidecar.text[:BODY_LIMIT]
+    names = " ".join(dict.fromkeys(n for f in files for n in (f["original_name"], f["name"]) if n))
+    tags = " ".join(sidecar.tags) if sidecar else ""
+    return (p.title, body, tags, names)
 
 
 def _archive_post(row: sqlite3.Row) -> ArchivePost:

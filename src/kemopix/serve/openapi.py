@@ -77,7 +77,7 @@ def openapi_document() -> dict[str, Any]:
         expected_sha256=_NS, verified={"type": "boolean"}, state=_S,
         on_disk={"type": "boolean"}, error=_NS, url=_S,
     )  # fmt: skip
-    paging = _obj(page=_I, pages=_I, total=_I, size=_I)
+    paging = _obj(page=_I, pages=_I, total=_I, size=_I, more=_I)
     ref = {"$ref": "#/components/schemas/"}
     posts = {"type": "array", "items": {"$ref": ref["$ref"] + "PostCard"}}
     return {

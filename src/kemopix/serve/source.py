@@ -9,13 +9,14 @@ only. The database is opened read-only (``mode=ro``); nothing here writes to the
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 from .._protocol.errors import KemopixError
 
@@ -208,21 +209,35 @@ class ArchiveSource:
             for r in rows
         ]
 
-    def file_path(self, relative: str) -> Path | None:
-        """The absolute path of an archive file, or None when it would leave the folder."""
-        if not relative or relative.startswith(("/", "\\")) or "\x00" in relative:
+    def file_path(self, relative: str, *, strict: bool = False) -> Path | None:
+        """The absolute path of an archive file, or None when it would leave the folder.
+
+        Lexical checks always (no absolute path, no ``..``); ``strict`` also resolves symbolic
+        links (used before serving bytes; the index's existence checks skip that cost).
+        """
+        if not relative or "\x00" in relative or "\\" in relative:
+            return None
+        parts = relative.split("/")
+        if relative.startswith("/") or any(part in ("", ".", "..") for part in parts):
             return None
         path = self.root / relative
-        try:
-            if not path.resolve().is_relative_to(self.root.resolve()):
+        if strict:
+            try:
+                if not path.resolve().is_relative_to(self._real_root()):
+                    return None
+            except (OSError, RuntimeError):
                 return None
-        except (OSError, RuntimeError):
-            return None
         return path
+
+    def _real_root(self) -> Path:
+        real: Path | None = getattr(self, "_real", None)
+        if real is None:
+            real = self._real = self.root.resolve()
+        return real
 
     def on_disk(self, relative: str) -> bool:
         path = self.file_path(relative)
-        return path is not None and path.is_file()
+        return path is not None and os.path.isfile(path)
 
     def sidecar_folders(self) -> Iterator[tuple[str, str]]:
         """Every ``(folder, post id)`` holding an ``<id>.json`` sidecar, by a walk of the tree."""
@@ -238,14 +253,28 @@ class ArchiveSource:
                 rel = os.path.relpath(folder, root)
                 yield ("" if rel == "." else rel.replace(os.sep, "/")), stem
 
-    def sidecar(self, folder: str, post_id: str, site: str, service: str) -> Sidecar | None:
-        """The sidecars of post ``post_id`` in ``folder``, or None when there is none of it."""
-        base = self.file_path(f"{folder}/{post_id}.json" if folder else f"{post_id}.json")
+    def sidecar(
+        self,
+        folder: str,
+        post_id: str,
+        site: str,
+        service: str,
+        *,
+        strict: bool = False,
+        extras: bool = True,
+    ) -> Sidecar | None:
+        """The sidecars of post ``post_id`` in ``folder``, or None when there is none of it.
+
+        ``strict``: the folder must resolve inside the archive (before showing its text).
+        ``extras``: also read revisions and comments (the index needs neither).
+        """
+        name = f"{folder}/{post_id}.json" if folder else f"{post_id}.json"
+        base = self.file_path(name, strict=strict)
         if base is None:
             return None
         try:
-            document = json.loads(base.read_bytes())
-        except (OSError, ValueError):
+            document = msgspec.json.decode(base.read_bytes())
+        except (OSError, msgspec.DecodeError):
             return None
         meta = document.get("kemopix") if isinstance(document, dict) else None
         if not isinstance(meta, dict) or (meta.get("site"), meta.get("service")) != (
@@ -260,18 +289,27 @@ class ArchiveSource:
             for f in meta.get("files") or []
             if isinstance(f, dict)
         }
+        kind = str(meta.get("kind") or "post")
+        present: set[str] = set()
+        if extras or kind == "novel":
+            with contextlib.suppress(OSError):
+                present = set(os.listdir(base.parent))
         return Sidecar(
             folder=folder,
             creator_name=str((creator or {}).get("name") or ""),
-            kind=str(meta.get("kind") or "post"),
+            kind=kind,
             tags=[str(t) for t in meta.get("tags") or []],
             content=_content(raw),
-            text=self._text(base.with_suffix(".txt")),
+            text=self._text(base.with_suffix(".txt")) if f"{post_id}.txt" in present else None,
             raw=raw,
             file_names=names,
-            revisions=self._json(base.with_name(f"{post_id}.revisions.json")),
-            comments=self._json(base.with_name(f"{post_id}.comments.json")),
+            revisions=self._extra(base, present, "revisions"),
+            comments=self._extra(base, present, "comments"),
         )
+
+    def _extra(self, base: Path, present: set[str], what: str) -> Any:
+        name = f"{base.stem}.{what}.json"
+        return self._json(base.with_name(name)) if name in present else None
 
     @staticmethod
     def _text(path: Path) -> str | None:
@@ -283,8 +321,8 @@ class ArchiveSource:
     @staticmethod
     def _json(path: Path) -> Any:
         try:
-            return json.loads(path.read_bytes())
-        except (OSError, ValueError):
+            return msgspec.json.decode(path.read_bytes())
+        except (OSError, msgspec.DecodeError):
             return None
 
 

@@ -29,6 +29,7 @@ __all__ = [
 ]
 
 PAGE_SIZE = 48
+COUNT_LIMIT = 10_000  # search results counted exactly up to here ("10000+ posts")
 HEALTH_KEYS = (
     "missing",
     "failed",
@@ -249,7 +250,7 @@ def post_view(index: Index, site: str, service: str, post_id: str) -> dict[str, 
     ]
     sidecar = None
     if row["folder"] is not None:
-        sidecar = index.source.sidecar(row["folder"], post_id, site, service)
+        sidecar = index.source.sidecar(row["folder"], post_id, site, service, strict=True)
     by_hash = {}
     for f in files:
         for digest in (f["sha256"], f["expected_sha256"]):
@@ -332,28 +333,42 @@ def fts_query(text: str) -> str:
 
 
 def search_view(index: Index, text: str, filters: Filters, page: int) -> dict[str, Any]:
+    """Matching posts, most recently archived first (index order: published order at build).
+
+    Ordering by the FTS rowid lets SQLite stop after one page even when most posts match;
+    the count stops at ``COUNT_LIMIT``.
+    """
     db = index.reader()
     clauses, params = filters.where()
     match = fts_query(text)
     if match:
+        join = " JOIN posts p ON p.pid = fts.rowid" if clauses else ""
         where = " AND ".join(["fts MATCH ?", *clauses])
-        base = f"FROM fts JOIN posts p ON p.pid = fts.rowid WHERE {where}"
+        count_sql = f"SELECT 1 FROM fts{join} WHERE {where}"
+        rows_sql = (
+            f"SELECT p.* FROM fts JOIN posts p ON p.pid = fts.rowid WHERE {where}"
+            " ORDER BY fts.rowid DESC"
+        )
         args: list[object] = [match, *params]
-        order = "ORDER BY fts.rank"
     else:
-        base = "FROM posts p" + (f" WHERE {' AND '.join(clauses)}" if clauses else "")
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        count_sql = f"SELECT 1 FROM posts p{where}"
+        rows_sql = f"SELECT p.* FROM posts p{where} ORDER BY p.published DESC, p.pid DESC"
         args = list(params)
-        order = "ORDER BY p.published DESC, p.pid DESC"
-    total = db.execute(f"SELECT COUNT(*) {base}", args).fetchone()[0]
+    total = db.execute(
+        f"SELECT COUNT(*) FROM ({count_sql} LIMIT {COUNT_LIMIT + 1})", args
+    ).fetchone()[0]
     rows = db.execute(
-        f"SELECT p.* {base} {order} LIMIT ? OFFSET ?", [*args, PAGE_SIZE, (page - 1) * PAGE_SIZE]
+        f"{rows_sql} LIMIT ? OFFSET ?", [*args, PAGE_SIZE, (page - 1) * PAGE_SIZE]
     ).fetchall()
     sites = [r[0] for r in db.execute("SELECT DISTINCT site FROM creators ORDER BY site")]
+    paging = _page(page, min(total, COUNT_LIMIT))
+    paging["more"] = int(total > COUNT_LIMIT)
     return {
         "query": text,
         "filters": filters.as_query(),
         "posts": [_post_card(r) for r in rows],
-        "paging": _page(page, total),
+        "paging": paging,
         "sites": sites,
     }
 
@@ -375,8 +390,9 @@ def health_view(index: Index) -> dict[str, Any]:
             "post": {"site": r["site"], "service": r["service"], "id": r["post_id"]},
         }
         for r in db.execute(
-            "SELECT * FROM files WHERE (state = 'original' AND on_disk = 0)"
-            " OR state IN ('failed', 'thumbnail', 'unavailable') ORDER BY path LIMIT 200"
+            "SELECT * FROM (SELECT * FROM files WHERE state = 'original' AND on_disk = 0"
+            " UNION ALL SELECT * FROM files WHERE state IN ('failed', 'thumbnail', 'unavailable'))"
+            " ORDER BY path LIMIT 200"
         )
     ]
     return {"total": total, "creators": creators, "problems": problems}
