@@ -133,7 +133,8 @@ def test_a_second_process_is_refused_and_nothing_is_corrupt(
 ) -> None:
     emu = kemono_emulator
     url = creator(emu, "shared", 12, [200_000])
-    emu.add_fault(kind="bandwidth", rate=300_000, path=r"^/data/", probability=1.0)
+    # Slow enough that the first run is still going while the others start (~6 s).
+    emu.add_fault(kind="bandwidth", rate=100_000, path=r"^/data/", probability=1.0)
     out = tmp_path / "out"
     argv = ["download", url, "--kemono-url", emu.url, "-o", str(out)]
     first = start(*argv, "-q")

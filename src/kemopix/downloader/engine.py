@@ -16,6 +16,7 @@ a listing to sweep again: whatever is unfinished gets finished.
 from __future__ import annotations
 
 import asyncio
+import errno
 import time
 from collections.abc import Awaitable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -45,7 +46,7 @@ from .sources.base import Listing, Source
 from .targets import Target
 from .templates import Template, file_fields, post_fields
 
-__all__ = ["Engine", "Settings", "error_kind"]
+__all__ = ["Engine", "Settings", "error_kind", "stops_the_run"]
 
 T = TypeVar("T")
 
@@ -68,6 +69,11 @@ class Settings:
     workers: int = 64
     detail_concurrency: int = 8
     ugoira: str | None = "webp"  # what ugoira zips become (None or "zip": kept as zips)
+
+
+def stops_the_run(exc: BaseException) -> bool:
+    """A disk that is full or read-only: every later write would fail too."""
+    return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS)
 
 
 def error_kind(exc: BaseException) -> str:
@@ -385,6 +391,8 @@ class Engine:
                 settings.sidecars,
             )
         except (OSError, UnsafePathError) as exc:
+            if stops_the_run(exc):
+                raise
             self._error(exc, f"metadata of {post.key}")
         # A file left out by the budget or an impossible name keeps the post incomplete, so the
         # next run comes back for it (a filter's choice does not).
@@ -469,9 +477,11 @@ class Engine:
                 self.summary.files_failed += 1
                 return
             except OSError as exc:
+                task.failed(str(exc))
+                if stops_the_run(exc):
+                    raise  # no other file can be written either: one line, exit status 5
                 self.archive.fail_file(record.path, f"disk: {exc}")
                 self.summary.files_failed += 1
-                task.failed(str(exc))
                 return
             if outcome in ("linked", "copied"):
                 self.summary.files_linked += 1
