@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_cli_kemono_faults import check_archive
 
 from kemopix.cli import main
-from kemopix.download import PART_SUFFIX, file_sha256
 from kemopix.emulators import KemonoEmulator
 
 POSTS, FILES_PER_POST = 150, 3
@@ -38,14 +38,7 @@ def download(capsys: pytest.CaptureFixture[str], emu: KemonoEmulator, out: Path)
     events = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line]
     summary = next(e for e in reversed(events) if e["event"] == "summary")
     assert code == 0, summary
-    count = 0
-    for sidecar in out.rglob("*.json"):
-        if sidecar.stem.isdigit():
-            for item in json.loads(sidecar.read_text())["kemopix"]["files"]:
-                assert file_sha256(out / item["path"]) == item["sha256"], item["path"]
-                count += 1
-    assert count == POSTS * FILES_PER_POST
-    assert not [p for p in out.rglob("*") if p.name.endswith(PART_SUFFIX)]
+    assert check_archive(out) == POSTS * FILES_PER_POST
     return seconds
 
 

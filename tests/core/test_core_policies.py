@@ -138,6 +138,10 @@ def test_supervise_sleeps_for_budget_and_retry_after() -> None:
                 slept.append(step.seconds)
                 clock.now += step.seconds
                 continue
+            wait = limiter.admit(step, clock.now)  # what a driver does before sending
+            if wait > 0:
+                slept.append(wait)
+                clock.now += wait
             sent += 1
             status = next(statuses)
             reply = answer(status, retry_after="5") if status == 429 else answer(status)

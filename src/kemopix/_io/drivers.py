@@ -93,6 +93,9 @@ class SyncRunner(_RunnerBase):
                 if isinstance(step, Sleep):
                     self._sleep(step.seconds)
                     continue
+                wait = self.throttle.admit(step, self.clock.monotonic())
+                if wait > 0:
+                    self._sleep(wait)
                 try:
                     reply = self.transport.send(step)
                 except KemopixError as exc:
@@ -175,6 +178,9 @@ class AsyncRunner(_RunnerBase):
 
         await gate.enter(limit)
         try:
+            wait = self.throttle.admit(request, self.clock.monotonic())
+            if wait > 0:
+                await asyncio.sleep(wait)
             return await self.transport.send(request)
         finally:
             gate.leave(limit)

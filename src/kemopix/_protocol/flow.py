@@ -47,7 +47,8 @@ def supervise(
     rng: random.Random,
     on_retry: Callable[[RetryEvent], None] | None = None,
 ) -> DriverFlow[T]:
-    """Run ``flow`` under the retry policy and the pacing policy; yields to a driver.
+    """Run ``flow`` under the retry policy; yields to a driver, which admits each request
+    through ``throttle`` (the pacing policy) and sends it; the outcomes go back to ``throttle``.
 
     The last response is handed to the flow whatever its status (the flow decides what an error
     status means); a transport error still failing after the retries is thrown into the flow.
@@ -77,15 +78,11 @@ def _attempt(
     attempt = 0
     while True:
         attempt += 1
-        wait = throttle.book(request, clock.monotonic())
         outcome: Response | KemopixError | None = None
         started = clock.monotonic()
         retry_after: float | None = None
         throttled = False
         try:
-            if wait > 0:
-                yield Sleep(wait)
-            started = clock.monotonic()
             try:
                 response = yield request
                 assert response is not None

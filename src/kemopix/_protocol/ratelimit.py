@@ -91,7 +91,7 @@ class HostLimiter:
         self._pauses[host] = max(self._pauses.get(host, 0.0), until)
 
     # -- the Throttle interface ---------------------------------------------------------------
-    def book(self, request: Request, now: float) -> float:
+    def admit(self, request: Request, now: float) -> float:
         return self.reserve(request.host, now)
 
     def observe(self, attempt: Attempt) -> None:

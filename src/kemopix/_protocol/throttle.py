@@ -1,8 +1,10 @@
 """The pacing policy a runner consults around every attempt: one interface, two implementations.
 
-``supervise`` asks the policy how long to wait before each attempt (:meth:`Throttle.book`) and
-tells it how the attempt ended (:meth:`Throttle.observe`, with Retry-After parsed once); the async
-runner also asks how many attempts may be in flight per host (:meth:`Throttle.concurrency`).
+A runner asks the policy how many attempts may be in flight per host (:meth:`Throttle.concurrency`),
+then, once an attempt has its slot, how long to wait before sending it (:meth:`Throttle.admit`:
+asked at the last moment, so a pause or a lower rate learned meanwhile applies to requests that
+were already queued); ``supervise`` tells it how each attempt ended (:meth:`Throttle.observe`,
+with Retry-After parsed once).
 Clients use ``HostLimiter`` (a fixed token bucket per host plus Retry-After pauses); the
 downloader uses an adaptive policy (``kemopix.downloader.pacing.Traffic``) that learns a host's
 limits from its answers and lets them decay back to the configured rate.
@@ -42,16 +44,16 @@ class Attempt:
 
 
 class Throttle(Protocol):
-    """What a runner consults: a wait before each attempt, the outcome after it."""
+    """What a runner consults: slots per host, a wait before each attempt, its outcome after."""
 
-    def book(self, request: Request, now: float) -> float:
-        """Book one attempt at monotonic time ``now``; the seconds to wait before sending it.
+    def admit(self, request: Request, now: float) -> float:
+        """The attempt has its slot (monotonic time ``now``): the seconds to wait before sending.
 
-        Every ``book`` is followed by exactly one :meth:`observe` of the same request.
+        Called once per attempt sent; :meth:`observe` follows for every attempt, sent or not.
         """
 
     def observe(self, attempt: Attempt) -> None:
-        """How the booked attempt ended."""
+        """How an attempt ended (``outcome`` None: abandoned, perhaps before it was admitted)."""
 
     def concurrency(self, request: Request) -> int | None:
         """Attempts allowed in flight to the request's host (and lane); None: the runner's own."""

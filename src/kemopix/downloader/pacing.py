@@ -8,12 +8,14 @@ the lane's last ``WINDOW`` answers. A lone random 503 costs a retry, not half th
 
 The rate budget is a token bucket at the configured rate (a site default, or none on an
 unlimited host). A confirmed throttling answer (``CONFIRM_THROTTLE`` among the last ``WINDOW``)
-*learns* a lower rate: ``RATE_CUT`` of the rate the host let through. A learned rate is not a
-new configuration: it relaxes back toward the configured rate with time constant ``DECAY``
-(the spacing between requests shrinks by e each ``DECAY`` seconds, from the end of any
-Retry-After pause) and is forgotten after ``FORGET`` seconds. A host that still throttles is
-learned again at its next refusal; one that does not is back at full speed within seconds, in
-this run and the next.
+*learns* a lower rate: ``RATE_CUT`` of the rate the host let through; while a learned rate is in
+force, any fresh refusal cuts it by ``RATE_CUT`` again (it was too high). A learned rate is not a
+new configuration: it holds for ``HOLD`` seconds after the last lesson (or the Retry-After pause
+that came with it), then relaxes back toward the configured rate with time constant ``DECAY``
+(the spacing between requests shrinks by e each ``DECAY`` seconds) and is forgotten after
+``FORGET`` seconds. A host with a fixed limit is probed about every ``HOLD`` seconds (a refusal
+or two); one that was only unlucky never learns a rate, or is back at full speed within
+seconds, in this run and the next.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ __all__ = [
     "CONFIRM_THROTTLE",
     "DECAY",
     "FORGET",
+    "HOLD",
     "RATE_FLOOR",
     "WINDOW",
     "BudgetState",
@@ -38,10 +41,11 @@ __all__ = [
 
 RATE_FLOOR = 0.2  # requests per second: never slower than one every five seconds
 RATE_CUT = 0.9  # a confirmed throttling answer learns 90% of what the host let through
-DECAY = 5.0  # seconds: time constant of a learned rate's return to the configured one
-FORGET = 8 * DECAY  # after this, a learned rate is gone (its effect is below 0.04%)
+HOLD = 20.0  # seconds a learned rate holds after its last lesson (or the pause that came with it)
+DECAY = 5.0  # ...then the time constant of its return to the configured rate
+FORGET = HOLD + 8 * DECAY  # after this, a learned rate is gone (its effect is below 0.04%)
 WINDOW = 20  # answers of a host (lane) over which signals are counted
-CONFIRM_THROTTLE = 2  # throttling answers in the window before the rate is cut
+CONFIRM_THROTTLE = 3  # throttling answers in the window before the rate is cut
 CONFIRM_CONGESTION = 3  # congestion signals in the window before concurrency halves
 
 
@@ -67,7 +71,7 @@ class BudgetState:
         if self.learned is None:
             return self.rate
         floor_gap = 0.0 if self.rate is None else 1.0 / self.rate
-        age = max(0.0, now - self.learned_at)
+        age = max(0.0, now - self.learned_at - HOLD)
         extra = (1.0 / self.learned - floor_gap) * math.exp(-age / DECAY)
         gap = floor_gap + max(0.0, extra)
         return None if gap <= 0.0 else 1.0 / gap
@@ -106,17 +110,20 @@ def reserve(state: BudgetState, now: float) -> tuple[BudgetState, float]:
 def throttled(
     state: BudgetState, now: float, achieved: float, retry_after: float | None, *, learn: bool
 ) -> BudgetState:
-    """The host said "slow down". ``retry_after`` pauses it; with ``learn`` (the signal is
-    confirmed), the rate is cut to ``RATE_CUT`` of ``achieved``, what it let through lately."""
+    """The host said "slow down". ``retry_after`` pauses it; with ``learn``, a rate is learned:
+    the first time ``RATE_CUT`` of ``achieved`` (what the host let through lately), while a
+    learned rate is in force ``RATE_CUT`` of that rate (it was refused: too high)."""
     state = _refill(state, now)
     until = max(state.paused_until, now + retry_after) if retry_after else state.paused_until
     state = replace(state, paused_until=until, updated=max(state.updated, until))
     if not learn:
         return state
     current = state.current(now)
-    base = achieved if achieved > 0 else (current or RATE_FLOOR)
-    if current is not None:
-        base = min(base, current)
+    if state.learned is not None and current is not None:
+        base = current
+    else:
+        base = achieved if achieved > 0 else (current or RATE_FLOOR)
+        base = base if current is None else min(base, current)
     learned = max(RATE_FLOOR, base * RATE_CUT)
     if state.rate is not None:
         learned = min(learned, state.rate)

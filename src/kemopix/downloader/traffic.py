@@ -1,8 +1,9 @@
 """The downloader's pacing policy: a ``Throttle`` that learns each host's limits as it goes.
 
 The runners (``kemopix._io.AsyncRunner``) consult it around every attempt, retries included:
-``book`` before (a rate-budget wait), ``observe`` after (the outcome, Retry-After parsed once by
-the core), ``concurrency`` for the number of attempts in flight per host and lane. API calls and
+``concurrency`` for the attempts in flight per host and lane, ``admit`` once an attempt has its
+slot (a rate-budget or pause wait), ``observe`` after (the outcome, Retry-After parsed once by
+the core). API calls and
 file bodies to one host are two lanes with their own concurrency (a page request must not queue
 behind a dozen large files), sharing the host's rate budget. The rules are pure, in ``pacing``;
 budgets of public hosts are shared between processes (``budget_store``), loopback hosts' never.
@@ -69,6 +70,7 @@ class _HostShared:
         self.throttles = Signals()
         self.rate_cut_at = float("-inf")
         self.learned = False  # the store holds a learned rate or a pause for this host
+        self.known = False  # ... a learned rate
         self.peeked = float("-inf")
 
 
@@ -113,6 +115,7 @@ class Traffic:
         self.hosts: dict[str, HostTraffic] = {}
         self._shared: dict[str, _HostShared] = {}
         self._wall = time.time() - time.monotonic()  # budgets keep wall-clock times
+        self._sent: dict[int, float] = {}  # admitted attempts in flight: when they were sent
 
     def host(self, host: str, lane: str = "api") -> HostTraffic:
         """The traffic state of ``host``'s ``lane`` (``api`` or ``files``)."""
@@ -130,9 +133,10 @@ class Traffic:
         return self.host(request.host, "files" if request.sink is not None else "api")
 
     # -- the Throttle interface ---------------------------------------------------------------
-    def book(self, request: Request, now: float) -> float:
+    def admit(self, request: Request, now: float) -> float:
         lane = self._lane(request)
         lane.concurrency.started(now)
+        self._sent[id(request)] = now
         lane.stats.peak_concurrency = max(
             lane.stats.peak_concurrency, min(lane.concurrency.in_flight, lane.concurrency.limit)
         )
@@ -147,6 +151,7 @@ class Traffic:
             lane.host, lane.default(wall), lambda state: reserve(state, wall)
         )
         shared.learned = state.learned is not None or state.paused_until > wall
+        shared.known = state.learned is not None
         return wait
 
     def concurrency(self, request: Request) -> int | None:
@@ -154,6 +159,9 @@ class Traffic:
 
     def observe(self, attempt: Attempt) -> None:
         lane = self._lane(attempt.request)
+        sent = self._sent.pop(id(attempt.request), None)
+        if sent is None:
+            return  # abandoned before it was admitted
         outcome, now = attempt.outcome, attempt.ended
         units = 1.0
         if isinstance(outcome, Response):
@@ -173,7 +181,7 @@ class Traffic:
             lane.shared.ok.append(now)
         # Once per round trip, and only when confirmed: answers to requests sent before the
         # last cut are old news, and a lone refusal among many answers is noise.
-        if lane.congestion.add(congested) >= CONFIRM_CONGESTION and attempt.started >= lane.cut_at:
+        if lane.congestion.add(congested) >= CONFIRM_CONGESTION and sent >= lane.cut_at:
             lane.concurrency.congested(now)
             lane.congestion.clear()
             lane.cut_at = now
@@ -182,7 +190,9 @@ class Traffic:
         learn = False
         if attempt.throttled:
             lane.stats.throttled += 1
-            learn = throttles >= CONFIRM_THROTTLE and attempt.started >= lane.shared.rate_cut_at
+            # A host with a learned rate in force is known to throttle: one refusal is enough.
+            confirmed = throttles >= CONFIRM_THROTTLE or lane.shared.known
+            learn = confirmed and sent >= lane.shared.rate_cut_at
         told = attempt.retry_after is not None and attempt.retryable
         if learn or (told and isinstance(outcome, Response)):
             self._throttled(lane, now, attempt.retry_after, learn=learn)
@@ -202,6 +212,7 @@ class Traffic:
             lambda state: (throttled(state, wall, achieved, retry_after, learn=learn), 0.0),
         )
         shared.learned = state.learned is not None or state.paused_until > wall
+        shared.known = state.learned is not None
 
     # -- reporting ----------------------------------------------------------------------------
     def totals(self) -> HostStats:
