@@ -113,6 +113,7 @@ class ArchiveSource:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.path = root / ARCHIVE_NAME
+        self._root_text = str(root)
 
     def exists(self) -> bool:
         return self.path.is_file()
@@ -154,25 +155,26 @@ class ArchiveSource:
             return []
         with self._db() as db:
             deleted = "deleted" if "deleted" in self._columns(db, "posts") else "0"
+            db.row_factory = None  # plain tuples: a whole archive is read at the first start
             rows = db.execute(
-                "SELECT site, service, id, creator_id, title, published, added, edited, revision,"
-                f" complete, {deleted} AS deleted, updated_at FROM posts WHERE updated_at > ?",
+                "SELECT site, service, id, creator_id, title, published, added, edited,"
+                f" revision, complete, {deleted}, updated_at FROM posts WHERE updated_at > ?",
                 (since,),
             ).fetchall()
         return [
             ArchivePost(
-                r["site"],
-                r["service"],
-                r["id"],
-                r["creator_id"],
-                r["title"],
-                r["published"],
-                r["added"],
-                r["edited"],
-                int(r["revision"]),
-                bool(r["complete"]),
-                bool(r["deleted"]),
-                float(r["updated_at"]),
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                r[5],
+                r[6],
+                r[7],
+                int(r[8]),
+                bool(r[9]),
+                bool(r[10]),
+                float(r[11]),
             )
             for r in rows
         ]
@@ -183,28 +185,29 @@ class ArchiveSource:
             return []
         with self._db() as db:
             held = "held" if "held" in self._columns(db, "files") else "NULL"
+            db.row_factory = None
             rows = db.execute(
                 "SELECT path, site, service, post_id, idx, url, name, kind, expected_sha256,"
-                f" sha256, size, status, {held} AS held, error, updated_at FROM files"
+                f" sha256, size, status, {held}, error, updated_at FROM files"
                 " WHERE updated_at > ?",
                 (since,),
             ).fetchall()
         return [
             FileRow(
-                r["path"],
-                r["site"],
-                r["service"],
-                r["post_id"],
-                int(r["idx"]),
-                r["url"],
-                r["name"],
-                r["kind"],
-                r["expected_sha256"],
-                r["sha256"],
-                r["size"],
-                held_state(r["status"], r["held"]),
-                r["error"],
-                float(r["updated_at"]),
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                int(r[4]),
+                r[5],
+                r[6],
+                r[7],
+                r[8],
+                r[9],
+                r[10],
+                held_state(r[11], r[12]),
+                r[13],
+                float(r[14]),
             )
             for r in rows
         ]
@@ -215,10 +218,7 @@ class ArchiveSource:
         Lexical checks always (no absolute path, no ``..``); ``strict`` also resolves symbolic
         links (used before serving bytes; the index's existence checks skip that cost).
         """
-        if not relative or "\x00" in relative or "\\" in relative:
-            return None
-        parts = relative.split("/")
-        if relative.startswith("/") or any(part in ("", ".", "..") for part in parts):
+        if not _lexically_safe(relative):
             return None
         path = self.root / relative
         if strict:
@@ -236,8 +236,10 @@ class ArchiveSource:
         return real
 
     def on_disk(self, relative: str) -> bool:
-        path = self.file_path(relative)
-        return path is not None and os.path.isfile(path)
+        """Whether the file is there (lexical checks only: called for every file of a build)."""
+        if not _lexically_safe(relative):
+            return False
+        return os.path.isfile(f"{self._root_text}/{relative}")
 
     def sidecar_folders(self) -> Iterator[tuple[str, str]]:
         """Every ``(folder, post id)`` holding an ``<id>.json`` sidecar, by a walk of the tree."""
@@ -324,6 +326,13 @@ class ArchiveSource:
             return msgspec.json.decode(path.read_bytes())
         except (OSError, msgspec.DecodeError):
             return None
+
+
+def _lexically_safe(relative: str) -> bool:
+    """A relative path of plain names: not absolute, no ``.``, ``..`` or empty part, no NUL."""
+    if not relative or "\x00" in relative or "\\" in relative or relative[0] == "/":
+        return False
+    return not any(part in ("", ".", "..") for part in relative.split("/"))
 
 
 def _content(raw: Any) -> str:
