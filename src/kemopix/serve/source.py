@@ -101,10 +101,34 @@ class Sidecar:
     tags: list[str]
     content: str  # HTML as the site sent it (unsanitized)
     text: str | None  # a novel's text
-    raw: Any
-    file_names: dict[str, str]  # archive path -> original name
+    raw: Any  # None when read for the index only
     revisions: Any
     comments: Any
+
+
+class _Who(msgspec.Struct):
+    name: str = ""
+
+
+class _Meta(msgspec.Struct):
+    site: str
+    service: str
+    kind: str = "post"
+    creator: _Who = msgspec.field(default_factory=_Who)
+    tags: list[str] = msgspec.field(default_factory=list)
+
+
+class _Body(msgspec.Struct):
+    content: str | None = None
+    caption: str | None = None
+    post: _Body | None = None
+
+
+class _Brief(msgspec.Struct):
+    """What the index reads of ``<id>.json`` (unknown keys are skipped, not built)."""
+
+    kemopix: _Meta
+    data: _Body | None = None
 
 
 class ArchiveSource:
@@ -275,8 +299,31 @@ class ArchiveSource:
         if base is None:
             return None
         try:
-            document = msgspec.json.decode(base.read_bytes())
-        except (OSError, msgspec.DecodeError):
+            data = base.read_bytes()
+        except OSError:
+            return None
+        if not extras:  # the index's path: typed decoding skips the raw data it does not need
+            with contextlib.suppress(msgspec.DecodeError):
+                brief = msgspec.json.decode(data, type=_Brief)
+                if (brief.kemopix.site, brief.kemopix.service) != (site, service):
+                    return None
+                body = brief.data.post if brief.data and brief.data.post else brief.data
+                info = brief.kemopix
+                text = self._text(base.with_suffix(".txt")) if info.kind == "novel" else None
+                return Sidecar(
+                    folder=folder,
+                    creator_name=info.creator.name,
+                    kind=info.kind,
+                    tags=info.tags,
+                    content=(body.content or body.caption or "") if body else "",
+                    text=text,
+                    raw=None,
+                    revisions=None,
+                    comments=None,
+                )
+        try:
+            document = msgspec.json.decode(data)
+        except msgspec.DecodeError:
             return None
         meta = document.get("kemopix") if isinstance(document, dict) else None
         if not isinstance(meta, dict) or (meta.get("site"), meta.get("service")) != (
@@ -286,11 +333,6 @@ class ArchiveSource:
             return None
         raw = document.get("data")
         creator = meta.get("creator") if isinstance(meta.get("creator"), dict) else {}
-        names = {
-            str(f.get("path")): str(f.get("original_name") or "")
-            for f in meta.get("files") or []
-            if isinstance(f, dict)
-        }
         kind = str(meta.get("kind") or "post")
         present: set[str] = set()
         if extras or kind == "novel":
@@ -304,7 +346,6 @@ class ArchiveSource:
             content=_content(raw),
             text=self._text(base.with_suffix(".txt")) if f"{post_id}.txt" in present else None,
             raw=raw,
-            file_names=names,
             revisions=self._extra(base, present, "revisions"),
             comments=self._extra(base, present, "comments"),
         )
