@@ -214,6 +214,7 @@ def test_index_follows_a_new_download_run(
     kemono_emulator_server.add_post(
         service, creator, title="Brand new zebra", files=[("z.txt", b"zebra")]
     )
+    kemono_emulator_server.edit_post(service, creator, "1000002", title="JPEG set, edited")
     url = f"{kemono_emulator_server.url}/{service}/user/{creator}"
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("KEMOPIX_CONFIG_DIR", str(tmp_path / "config"))
@@ -225,7 +226,12 @@ def test_index_follows_a_new_download_run(
     assert [p["title"] for p in found["posts"]] == ["Brand new zebra"]
     creators = {c["name"]: c for c in api(server.url + "/api/creators")["creators"]}
     assert creators["Demo Creator"]["posts"] == 7
+    assert creators["Demo Creator"]["health"]["posts_edited"] == 1
+    edited = post_of(server, "kemono", "patreon", "1000002")["post"]
+    assert (edited["title"], edited["revision"]) == ("JPEG set, edited", 2)
     after = snapshot(archive.root)
-    # The viewer changed nothing the downloader wrote: only the new post's files appeared.
-    assert {k: v for k, v in after.items() if k in before} == before
-    assert all("zebra" in k.lower() or "[" in k for k in set(after) - set(before))
+    # The viewer changed nothing the downloader wrote: the new post and the edit's records
+    # appeared, the previous sidecar was kept as 1000002.r1.json by the downloader.
+    changed = {k for k, v in before.items() if after.get(k) != v}
+    assert all("1000002" in k for k in changed), changed
+    assert all("zebra" in k.lower() or "1000002" in k for k in set(after) - set(before))

@@ -268,7 +268,12 @@ def build_parser(
 
     # kemopix serve (its code is imported only when it runs: kemopix.serve.cli)
     serve = _add(
-        sub, "serve", "browse an archive folder in a web browser (and a JSON API)", "serve"
+        sub,
+        "serve",
+        "browse an archive folder in a web browser (and a JSON API); see docs/serve.md",
+        "serve",
+        "exit status:\n  0    stopped (Ctrl-C)\n  1    the archive cannot be read, or the address"
+        " cannot be bound\n  2    no archive in the folder, or a bad option\n",
     )
     _output_dir(serve)
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (127.0.0.1)")

@@ -16,18 +16,19 @@ import sqlite3
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from .source import ArchivePost, ArchiveSource, FileRow, Sidecar
 
 __all__ = ["MEDIA", "STATE_DIR", "TYPE_FLAGS", "Index", "RefreshStats", "media_of"]
 
 STATE_DIR = ".kemopix-serve"
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 OVERLAP = 2.0  # seconds: rows committed late with an earlier updated_at are looked at again
 BODY_LIMIT = 200_000  # characters of a post's text that go into the full-text index
 
@@ -62,7 +63,7 @@ CREATE TABLE IF NOT EXISTS posts (
 CREATE INDEX IF NOT EXISTS posts_by_creator ON posts (ckey, published DESC, pid DESC);
 CREATE INDEX IF NOT EXISTS posts_by_date ON posts (published DESC, pid DESC);
 CREATE TABLE IF NOT EXISTS files (
-    fid INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, pid INTEGER, ckey TEXT NOT NULL,
+    fid INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, ckey TEXT NOT NULL,
     site TEXT NOT NULL, service TEXT NOT NULL, post_id TEXT NOT NULL, idx INTEGER NOT NULL,
     name TEXT NOT NULL, original_name TEXT NOT NULL, kind TEXT NOT NULL, media TEXT NOT NULL,
     url TEXT NOT NULL, expected_sha256 TEXT, sha256 TEXT, size INTEGER, state TEXT NOT NULL,
@@ -86,6 +87,8 @@ CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5 (
 """
 
 PostKeyT = tuple[str, str, str]
+T = TypeVar("T")
+R = TypeVar("R")
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
 
@@ -195,6 +198,7 @@ class Index:
             started = time.perf_counter()
             stamp = self.source.stamp()
             db = self._connect()
+            db.execute("PRAGMA cache_size=-65536")  # 64 MB: a build's pages stay in memory
             try:
                 stats = self._refresh(db, recheck_disk)
             finally:
@@ -218,7 +222,17 @@ class Index:
         files = [f for f in files if f.updated_at > mark or not self._indexed_file(db, f)]
         db.execute("BEGIN")
         touched: set[tuple[str, str, str]] = {(p.site, p.service, p.id) for p in posts}
-        self._upsert_files(db, files)
+        owners = {
+            (p.site, p.service, p.id): creator_key(p.site, p.service, p.creator_id) for p in posts
+        }
+        for f in files:
+            key = (f.site, f.service, f.post_id)
+            if key not in owners:  # the file changed, not its post
+                row = db.execute(
+                    "SELECT ckey FROM posts WHERE site=? AND service=? AND post_id=?", key
+                ).fetchone()
+                owners[key] = row[0] if row is not None else creator_key(*key[:2], "")
+        self._upsert_files(db, files, owners)
         touched.update((f.site, f.service, f.post_id) for f in files)
         if recheck_disk:
             self._recheck_disk(db)
@@ -254,11 +268,19 @@ class Index:
         row = db.execute("SELECT updated_at FROM files WHERE path=?", (f.path,)).fetchone()
         return row is not None and row[0] == f.updated_at
 
-    def _upsert_files(self, db: sqlite3.Connection, files: list[FileRow]) -> None:
+    def _upsert_files(
+        self, db: sqlite3.Connection, files: list[FileRow], owners: dict[PostKeyT, str]
+    ) -> None:
         rows = []
+        held = [f.path for f in files if f.state == "original"]
+        present = {
+            path
+            for path, there in zip(held, _parallel(self.source.on_disk, held), strict=True)
+            if there
+        }
         for f in files:
-            ckey = creator_key(f.site, f.service, "")  # completed with the post below
-            on_disk = self.source.on_disk(f.path) if f.state == "original" else False
+            ckey = owners[(f.site, f.service, f.post_id)]
+            on_disk = f.path in present
             name = f.path.rsplit("/", 1)[-1]
             rows.append(
                 (
@@ -286,7 +308,8 @@ class Index:
             "INSERT INTO files (path, ckey, site, service, post_id, idx, name, original_name, kind,"
             " media, url, expected_sha256, sha256, size, state, error, on_disk, updated_at)"
             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (path) DO UPDATE SET"
-            " site=excluded.site, service=excluded.service, post_id=excluded.post_id,"
+            " ckey=excluded.ckey, site=excluded.site, service=excluded.service,"
+            " post_id=excluded.post_id,"
             " idx=excluded.idx, name=excluded.name, original_name=excluded.original_name,"
             " kind=excluded.kind, media=excluded.media, url=excluded.url,"
             " expected_sha256=excluded.expected_sha256, sha256=excluded.sha256,"
@@ -361,8 +384,7 @@ class Index:
                     return found
             return None
 
-        with ThreadPoolExecutor(4) as pool:  # file reads release the GIL
-            sidecars = list(pool.map(load, posts, chunksize=256))
+        sidecars = _parallel(load, posts)
         lost = [i for i, found in enumerate(sidecars) if found is None]
         if lost:
             walked: dict[str, list[str]] = defaultdict(list)
@@ -440,17 +462,10 @@ class Index:
             "INSERT INTO fts (rowid, title, body, tags, names) VALUES (?,?,?,?,?)",
             [(pids[key], *text) for key, text in zip(keys, texts, strict=True)],
         )
-        if full:
-            db.execute(
-                "UPDATE files SET (pid, ckey) = (SELECT p.pid, p.ckey FROM posts p WHERE"
-                " p.site = files.site AND p.service = files.service AND p.post_id = files.post_id)"
-                " WHERE EXISTS (SELECT 1 FROM posts p WHERE p.site = files.site AND"
-                " p.service = files.service AND p.post_id = files.post_id)"
-            )
-        else:
+        if not full:  # a post may have moved to another creator
             db.executemany(
-                "UPDATE files SET pid=?, ckey=? WHERE site=? AND service=? AND post_id=?",
-                [(pids[key], row[3], *key) for key, row in zip(keys, rows, strict=True)],
+                "UPDATE files SET ckey=? WHERE site=? AND service=? AND post_id=? AND ckey<>?",
+                [(row[3], *key, row[3]) for key, row in zip(keys, rows, strict=True)],
             )
         db.executemany(
             "INSERT INTO creators (ckey, site, service, creator_id, name, posts, files,"
@@ -530,6 +545,17 @@ class Index:
         path = self.state_dir / "thumbs"
         path.mkdir(exist_ok=True)
         return path
+
+
+def _parallel(fn: Callable[[T], R], items: list[T], threads: int = 4) -> list[R]:
+    """``[fn(x) for x in items]`` in a few threads (for file-system calls, which drop the GIL)."""
+    if len(items) < 64:
+        return [fn(item) for item in items]
+    size = -(-len(items) // threads)
+    chunks = [items[i : i + size] for i in range(0, len(items), size)]
+    with ThreadPoolExecutor(threads) as pool:
+        parts = pool.map(lambda chunk: [fn(item) for item in chunk], chunks)
+        return [result for part in parts for result in part]
 
 
 def _post_row(

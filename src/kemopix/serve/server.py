@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import sqlite3
 from pathlib import Path
 from typing import Self
 
 from aiohttp import web
 
+from ..downloader.budget_store import cache_dir
 from ..emulators._server import EmulatorServer
 from .app import create_app
 from .index import Index, RefreshStats
@@ -19,8 +22,17 @@ DEFAULT_PORT = 8765
 
 
 def open_index(root: Path) -> tuple[Index, RefreshStats]:
-    """The archive's index, brought up to date."""
-    index = Index(ArchiveSource(root))
+    """The archive's index, brought up to date.
+
+    It lives in the archive's hidden state; a folder we may not write to (a read-only mount)
+    keeps it in kemopix's cache folder instead, under a name derived from the folder's path.
+    """
+    source = ArchiveSource(root)
+    try:
+        index = Index(source)
+    except (OSError, sqlite3.OperationalError):
+        digest = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
+        index = Index(source, cache_dir() / "serve" / digest)
     return index, index.refresh()
 
 

@@ -101,10 +101,34 @@ class Sidecar:
     tags: list[str]
     content: str  # HTML as the site sent it (unsanitized)
     text: str | None  # a novel's text
-    raw: Any
-    file_names: dict[str, str]  # archive path -> original name
+    raw: Any  # None when read for the index only
     revisions: Any
     comments: Any
+
+
+class _Who(msgspec.Struct):
+    name: str = ""
+
+
+class _Meta(msgspec.Struct):
+    site: str
+    service: str
+    kind: str = "post"
+    creator: _Who = msgspec.field(default_factory=_Who)
+    tags: list[str] = msgspec.field(default_factory=list)
+
+
+class _Body(msgspec.Struct):
+    content: str | None = None
+    caption: str | None = None
+    post: _Body | None = None
+
+
+class _Brief(msgspec.Struct):
+    """What the index reads of ``<id>.json`` (unknown keys are skipped, not built)."""
+
+    kemopix: _Meta
+    data: _Body | None = None
 
 
 class ArchiveSource:
@@ -113,6 +137,7 @@ class ArchiveSource:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.path = root / ARCHIVE_NAME
+        self._root_text = str(root)
 
     def exists(self) -> bool:
         return self.path.is_file()
@@ -154,25 +179,26 @@ class ArchiveSource:
             return []
         with self._db() as db:
             deleted = "deleted" if "deleted" in self._columns(db, "posts") else "0"
+            db.row_factory = None  # plain tuples: a whole archive is read at the first start
             rows = db.execute(
-                "SELECT site, service, id, creator_id, title, published, added, edited, revision,"
-                f" complete, {deleted} AS deleted, updated_at FROM posts WHERE updated_at > ?",
+                "SELECT site, service, id, creator_id, title, published, added, edited,"
+                f" revision, complete, {deleted}, updated_at FROM posts WHERE updated_at > ?",
                 (since,),
             ).fetchall()
         return [
             ArchivePost(
-                r["site"],
-                r["service"],
-                r["id"],
-                r["creator_id"],
-                r["title"],
-                r["published"],
-                r["added"],
-                r["edited"],
-                int(r["revision"]),
-                bool(r["complete"]),
-                bool(r["deleted"]),
-                float(r["updated_at"]),
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                r[5],
+                r[6],
+                r[7],
+                int(r[8]),
+                bool(r[9]),
+                bool(r[10]),
+                float(r[11]),
             )
             for r in rows
         ]
@@ -183,28 +209,29 @@ class ArchiveSource:
             return []
         with self._db() as db:
             held = "held" if "held" in self._columns(db, "files") else "NULL"
+            db.row_factory = None
             rows = db.execute(
                 "SELECT path, site, service, post_id, idx, url, name, kind, expected_sha256,"
-                f" sha256, size, status, {held} AS held, error, updated_at FROM files"
+                f" sha256, size, status, {held}, error, updated_at FROM files"
                 " WHERE updated_at > ?",
                 (since,),
             ).fetchall()
         return [
             FileRow(
-                r["path"],
-                r["site"],
-                r["service"],
-                r["post_id"],
-                int(r["idx"]),
-                r["url"],
-                r["name"],
-                r["kind"],
-                r["expected_sha256"],
-                r["sha256"],
-                r["size"],
-                held_state(r["status"], r["held"]),
-                r["error"],
-                float(r["updated_at"]),
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                int(r[4]),
+                r[5],
+                r[6],
+                r[7],
+                r[8],
+                r[9],
+                r[10],
+                held_state(r[11], r[12]),
+                r[13],
+                float(r[14]),
             )
             for r in rows
         ]
@@ -215,10 +242,7 @@ class ArchiveSource:
         Lexical checks always (no absolute path, no ``..``); ``strict`` also resolves symbolic
         links (used before serving bytes; the index's existence checks skip that cost).
         """
-        if not relative or "\x00" in relative or "\\" in relative:
-            return None
-        parts = relative.split("/")
-        if relative.startswith("/") or any(part in ("", ".", "..") for part in parts):
+        if not _lexically_safe(relative):
             return None
         path = self.root / relative
         if strict:
@@ -236,8 +260,10 @@ class ArchiveSource:
         return real
 
     def on_disk(self, relative: str) -> bool:
-        path = self.file_path(relative)
-        return path is not None and os.path.isfile(path)
+        """Whether the file is there (lexical checks only: called for every file of a build)."""
+        if not _lexically_safe(relative):
+            return False
+        return os.path.isfile(f"{self._root_text}/{relative}")
 
     def sidecar_folders(self) -> Iterator[tuple[str, str]]:
         """Every ``(folder, post id)`` holding an ``<id>.json`` sidecar, by a walk of the tree."""
@@ -273,8 +299,31 @@ class ArchiveSource:
         if base is None:
             return None
         try:
-            document = msgspec.json.decode(base.read_bytes())
-        except (OSError, msgspec.DecodeError):
+            data = base.read_bytes()
+        except OSError:
+            return None
+        if not extras:  # the index's path: typed decoding skips the raw data it does not need
+            with contextlib.suppress(msgspec.DecodeError):
+                brief = msgspec.json.decode(data, type=_Brief)
+                if (brief.kemopix.site, brief.kemopix.service) != (site, service):
+                    return None
+                body = brief.data.post if brief.data and brief.data.post else brief.data
+                info = brief.kemopix
+                text = self._text(base.with_suffix(".txt")) if info.kind == "novel" else None
+                return Sidecar(
+                    folder=folder,
+                    creator_name=info.creator.name,
+                    kind=info.kind,
+                    tags=info.tags,
+                    content=(body.content or body.caption or "") if body else "",
+                    text=text,
+                    raw=None,
+                    revisions=None,
+                    comments=None,
+                )
+        try:
+            document = msgspec.json.decode(data)
+        except msgspec.DecodeError:
             return None
         meta = document.get("kemopix") if isinstance(document, dict) else None
         if not isinstance(meta, dict) or (meta.get("site"), meta.get("service")) != (
@@ -284,11 +333,6 @@ class ArchiveSource:
             return None
         raw = document.get("data")
         creator = meta.get("creator") if isinstance(meta.get("creator"), dict) else {}
-        names = {
-            str(f.get("path")): str(f.get("original_name") or "")
-            for f in meta.get("files") or []
-            if isinstance(f, dict)
-        }
         kind = str(meta.get("kind") or "post")
         present: set[str] = set()
         if extras or kind == "novel":
@@ -302,7 +346,6 @@ class ArchiveSource:
             content=_content(raw),
             text=self._text(base.with_suffix(".txt")) if f"{post_id}.txt" in present else None,
             raw=raw,
-            file_names=names,
             revisions=self._extra(base, present, "revisions"),
             comments=self._extra(base, present, "comments"),
         )
@@ -324,6 +367,13 @@ class ArchiveSource:
             return msgspec.json.decode(path.read_bytes())
         except (OSError, msgspec.DecodeError):
             return None
+
+
+def _lexically_safe(relative: str) -> bool:
+    """A relative path of plain names: not absolute, no ``.``, ``..`` or empty part, no NUL."""
+    if not relative or "\x00" in relative or "\\" in relative or relative[0] == "/":
+        return False
+    return not any(part in ("", ".", "..") for part in relative.split("/"))
 
 
 def _content(raw: Any) -> str:

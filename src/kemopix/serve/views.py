@@ -29,7 +29,7 @@ __all__ = [
 ]
 
 PAGE_SIZE = 48
-COUNT_LIMIT = 10_000  # search results counted exactly up to here ("10000+ posts")
+COUNT_LIMIT = 1_000  # search results counted exactly up to here ("1000+ posts")
 HEALTH_KEYS = (
     "missing",
     "failed",
@@ -92,7 +92,7 @@ class Filters:
             clauses.append("p.types & ? != 0")
             params.append(TYPE_FLAGS[self.type])
         if self.tag is not None:
-            clauses.append("p.pid IN (SELECT pid FROM tags WHERE tag = ?)")
+            clauses.append("EXISTS (SELECT 1 FROM tags t WHERE t.tag = ? AND t.pid = p.pid)")
             params.append(self.tag)
         if self.after is not None:
             clauses.append("p.published >= ?")
@@ -364,6 +364,8 @@ def search_view(index: Index, text: str, filters: Filters, page: int) -> dict[st
     sites = [r[0] for r in db.execute("SELECT DISTINCT site FROM creators ORDER BY site")]
     paging = _page(page, min(total, COUNT_LIMIT))
     paging["more"] = int(total > COUNT_LIMIT)
+    if paging["more"] and len(rows) == PAGE_SIZE:  # past the counted pages: one more at a time
+        paging["pages"] = max(paging["pages"], page + 1)
     return {
         "query": text,
         "filters": filters.as_query(),
