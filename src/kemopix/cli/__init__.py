@@ -85,12 +85,22 @@ def _version(argv: Sequence[str] | None) -> bool:
     return True
 
 
+def _quiet_asyncio() -> None:
+    """No asyncio or aiohttp dumps (tasks cut by Ctrl-C, "Unclosed client session") on the
+    terminal: the outcome is already the one line main() prints. KEMOPIX_DEBUG shows them."""
+    import logging
+
+    logging.getLogger("asyncio").setLevel(logging.CRITICAL + 1)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line ``argv`` (default ``sys.argv[1:]``); returns the exit status."""
     args: argparse.Namespace | None = None
     try:
         if _version(argv):
             return EXIT_OK
+        if not os.environ.get("KEMOPIX_DEBUG"):
+            _quiet_asyncio()
         from .input_file import expand_input_files
         from .parser import parse_args
 
