@@ -32,20 +32,34 @@ def env(tmp_path: Path) -> dict[str, str]:
     return out
 
 
-def kemopix(tmp_path: Path, *argv: str, stdin: int | None = None) -> tuple[int, str]:
-    """Exit status and the one line on stderr (asserted: one line, no traceback)."""
+def process(
+    tmp_path: Path, *argv: str, stdin: str = "", cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run kemopix to its end; whatever happened, no traceback, no "internal error", no dump."""
     done = subprocess.run(
         [*KEMOPIX, *argv],
         env=env(tmp_path),
         capture_output=True,
         text=True,
         timeout=120,
-        stdin=stdin if stdin is not None else subprocess.DEVNULL,
+        input=stdin,
+        cwd=cwd,
     )
-    lines = [line for line in done.stderr.splitlines() if line.strip()]
     assert "Traceback" not in done.stderr and "internal error" not in done.stderr, done.stderr
     assert "Unclosed" not in done.stderr, done.stderr
-    return done.returncode, lines[-1] if lines else ""
+    return done
+
+
+def lines_of(tmp_path: Path, *argv: str, stdin: str = "") -> tuple[int, list[str]]:
+    """Exit status and every non-blank stderr line."""
+    done = process(tmp_path, *argv, stdin=stdin)
+    return done.returncode, [line for line in done.stderr.splitlines() if line.strip()]
+
+
+def kemopix(tmp_path: Path, *argv: str) -> tuple[int, str]:
+    """Exit status and the last stderr line."""
+    code, lines = lines_of(tmp_path, *argv)
+    return code, lines[-1] if lines else ""
 
 
 @contextlib.contextmanager
@@ -136,20 +150,6 @@ def test_ctrl_c_at_any_moment(
         assert err.splitlines()[-1].startswith("kemopix: interrupted"), err
 
 
-def lines_of(tmp_path: Path, *argv: str, stdin: str | None = None) -> tuple[int, list[str]]:
-    """Exit status and every stderr line (no traceback, no rich markup)."""
-    done = subprocess.run(
-        [*KEMOPIX, *argv],
-        env=env(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        input=stdin if stdin is not None else "",
-    )
-    assert "Traceback" not in done.stderr and "internal error" not in done.stderr, done.stderr
-    return done.returncode, [line for line in done.stderr.splitlines() if line.strip()]
-
-
 def test_no_command_is_one_plain_line(tmp_path: Path) -> None:
     code, lines = lines_of(tmp_path)
     assert code == 2 and lines == ["kemopix: a command is needed (see `kemopix --help`)"]
@@ -196,14 +196,7 @@ def test_error_lines_are_short_and_details_need_v(
 def test_fields_and_input_file(kemono_emulator: KemonoEmulator, tmp_path: Path) -> None:
     service, ident = kemono_emulator.demo_creator
     url = f"{kemono_emulator.url}/{service}/user/{ident}"
-    done = subprocess.run(
-        [*KEMOPIX, "fields", url, "--kemono-url", kemono_emulator.url],
-        env=env(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=tmp_path,
-    )
+    done = process(tmp_path, "fields", url, "--kemono-url", kemono_emulator.url, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "{creator}    Demo Creator" in done.stdout and "{sha256}" in done.stdout
     assert not list(tmp_path.glob("kemopix*"))  # nothing written
@@ -211,14 +204,8 @@ def test_fields_and_input_file(kemono_emulator: KemonoEmulator, tmp_path: Path) 
     listing.write_text(f"# the demo creator\n\n  {url}  \n# {url}/post/1\n")
     out = tmp_path / "out"
     for argv in (["-i", str(listing)], ["-i", "-"]):
-        done = subprocess.run(
-            [*KEMOPIX, "plan", *argv, "--kemono-url", kemono_emulator.url, "-o", str(out)],
-            env=env(tmp_path),
-            capture_output=True,
-            text=True,
-            timeout=120,
-            input=listing.read_text(),
-        )
+        plan = ["plan", *argv, "--kemono-url", kemono_emulator.url, "-o", str(out)]
+        done = process(tmp_path, *plan, stdin=listing.read_text())
         assert done.returncode == 0, done.stderr
         assert "plan: 6 new and 0 edited posts, 18 files" in done.stdout
     code, line = kemopix(tmp_path, "plan", "-i", str(tmp_path / "none.txt"))
@@ -230,13 +217,7 @@ def test_type_words_through_a_plan(kemono_emulator: KemonoEmulator, tmp_path: Pa
     base = [*creator(kemono_emulator), "-o", str(tmp_path / "o")]
     outputs = []
     for types in (["--type", "png,zip"], ["--type", "png", "--type", ".ZIP"]):
-        done = subprocess.run(
-            [*KEMOPIX, "plan", *base, *types],
-            env=env(tmp_path),
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        done = process(tmp_path, "plan", *base, *types)
         assert done.returncode == 0, done.stderr
         outputs.append(done.stdout.splitlines()[-1])
     assert outputs[0] == outputs[1] and " 0 files," not in outputs[0]
