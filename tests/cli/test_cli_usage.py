@@ -25,6 +25,7 @@ def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         ["plan"],
         ["verify"],
         ["retry-failed"],
+        ["fields"],
         ["login"],
         ["login", "kemono"],
         ["login", "pixiv"],

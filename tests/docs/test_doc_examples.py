@@ -2,15 +2,15 @@
 
 The convention (docs/examples.md): fences tagged ``python`` run as scripts (a script defining
 ``test_*`` functions runs under pytest), fences tagged ``sh``/``shell``/``bash`` run line by
-line; untagged fences are diagrams or formats, ``console`` the project's own ``make`` commands
-(CI runs those itself). The blocks of one page run in order in one fresh folder (also
-``$HOME``), like a reader following the page. The environment points every site at this
-test's emulators (``KEMOPIX_KEMONO_URL``, ``KEMOPIX_COOMER_URL``, ``KEMOPIX_PIXIV_URL``), a
-pixiv login is stored (``kemopix login pixiv``), and the Kemono accounts the examples name
-exist (``user`` / ``password`` the administrator, ``mod`` / ``pw`` a moderator, ``me`` /
-``password``). Where an example asks for a pixiv login code, the test plays the browser; a
-password prompt gets ``password``. Servers (``kemopix emulate``) are started, seen answering
-and stopped with Ctrl-C.
+line, ``toml`` ones are given to ``kemopix plan --config``; untagged fences are diagrams or
+formats, ``console`` the project's own ``make`` commands (CI runs those itself). The blocks of
+one page run in order in one fresh folder (also ``$HOME``), like a reader following the page.
+The environment points every site at this test's emulators (``KEMOPIX_KEMONO_URL``,
+``KEMOPIX_COOMER_URL``, ``KEMOPIX_PIXIV_URL``), a pixiv login is stored (``kemopix login
+pixiv``), and the Kemono accounts the examples name exist (``user`` / ``password`` the
+administrator, ``mod`` / ``pw`` a moderator, ``me`` / ``password``). Where an example asks for
+a pixiv login code, the test plays the browser; a password prompt gets ``password``. Servers
+(``kemopix emulate``) are started, seen answering and stopped with Ctrl-C.
 """
 
 from __future__ import annotations
@@ -48,9 +48,9 @@ def collect() -> Iterator[object]:
         text = page.read_text(encoding="utf-8")
         for match in FENCE.finditer(text):
             lang = match.group(1).lower()
-            if lang in PYTHON or lang in SHELL:
+            if lang in PYTHON or lang in SHELL or lang == "toml":
                 line = text.count("\n", 0, match.start()) + 1
-                kind = "python" if lang in PYTHON else "sh"
+                kind = "python" if lang in PYTHON else "sh" if lang in SHELL else lang
                 yield pytest.param(page, kind, match.group(2), id=f"{page.name}:{line}")
 
 
@@ -204,6 +204,17 @@ def shell_lines(code: str) -> Iterator[str]:
 @pytest.mark.parametrize(("page", "kind", "code"), list(collect()))
 def test_example_runs(world: World, page: Path, kind: str, code: str) -> None:
     cwd = world.folder(page)
+    if kind == "toml":  # a config file: kemopix must accept it as written
+        (cwd / "config.toml").write_text(code, encoding="utf-8")
+        plan = [
+            "kemopix",
+            "plan",
+            "--config",
+            "config.toml",
+            "https://kemono.cr/fanbox/user/70050825",
+        ]
+        run(world, plan, cwd, browser=False, server=False)
+        return
     if kind == "python":
         script = cwd / f"example_{len(list(cwd.glob('example_*.py')))}.py"
         script.write_text(code, encoding="utf-8")

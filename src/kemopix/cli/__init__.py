@@ -89,12 +89,33 @@ def _version(argv: Sequence[str] | None) -> bool:
     return True
 
 
+def _exit_on_interrupt() -> None:
+    """From now on (interpreter shutdown: joining worker threads), Ctrl-C ends the process at
+    once with status 130 instead of printing a traceback from ``threading._shutdown``."""
+    import signal
+
+    def leave(signum: int, frame: object) -> None:
+        os._exit(EXIT_INTERRUPTED)
+
+    signal.signal(signal.SIGINT, leave)
+
+
+def _quiet_asyncio() -> None:
+    """No asyncio or aiohttp dumps (tasks cut by Ctrl-C, "Unclosed client session") on the
+    terminal: the outcome is already the one line main() prints. KEMOPIX_DEBUG shows them."""
+    import logging
+
+    logging.getLogger("asyncio").setLevel(logging.CRITICAL + 1)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line ``argv`` (default ``sys.argv[1:]``); returns the exit status."""
     args: argparse.Namespace | None = None
     try:
         if _version(argv):
             return EXIT_OK
+        if not os.environ.get("KEMOPIX_DEBUG"):
+            _quiet_asyncio()
         from .input_file import expand_input_files
         from .parser import parse_args
 
@@ -115,3 +136,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             traceback.print_exc()
         _fail(message)
         return status
+    finally:
+        if argv is None:
+            _exit_on_interrupt()

@@ -20,7 +20,7 @@ from rich.markup import escape
 from rich.tree import Tree
 
 from .._protocol.errors import KemopixError
-from ..downloader.archive import ARCHIVE_NAME
+from ..downloader.archive import ARCHIVE_NAME, Archive
 from ..downloader.reporting import Summary
 from .commands import run_targets
 from .config import FileConfig
@@ -42,13 +42,22 @@ def emulate_command(args: argparse.Namespace) -> int:
     return int(result or 0)
 
 
-def _stats(folder: Path) -> tuple[int, int]:
-    files = [p for p in folder.rglob("*") if p.is_file()]
-    return len(files), sum(p.stat().st_size for p in files)
+def _media_paths(root: Path) -> set[Path]:
+    """The media files the archive holds (everything else in the folder is metadata)."""
+    if not (root / ARCHIVE_NAME).exists():
+        return set()
+    with Archive(root) as archive:
+        return {root / record.path for record in archive.files("done")}
+
+
+def _stats(folder: Path, media: set[Path]) -> tuple[int, int, int]:
+    files = [p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(ARCHIVE_NAME)]
+    return len(files), sum(p in media for p in files), sum(p.stat().st_size for p in files)
 
 
 def folder_tree(root: Path) -> Tree:
-    """A tree of the archive: sites, creators, then posts with their file counts."""
+    """A tree of the archive: sites, creators, then posts with their media and metadata files."""
+    media = _media_paths(root)
     tree = Tree(f"[bold]{escape(str(root))}")
 
     def add(node: Tree, folder: Path, depth: int) -> None:
@@ -62,13 +71,18 @@ def folder_tree(root: Path) -> Tree:
                 node.add(f"[dim]{escape(summary)}")
             return
         for child in dirs[:MAX_CHILDREN]:
-            count, size = _stats(child)
-            label = f"{escape(child.name)}  [dim]{count} files, {human_size(size)}[/]"
-            add(node.add(label), child, depth + 1)
+            count, held, size = _stats(child, media)
+            what = f"{held} media + {count - held} metadata, {human_size(size)}"
+            add(node.add(f"{escape(child.name)}  [dim]{what}[/]"), child, depth + 1)
         if len(dirs) > MAX_CHILDREN:
             node.add(f"[dim]… {len(dirs) - MAX_CHILDREN} more")
 
     add(tree, root, 0)
+    total, held, size = _stats(root, media)
+    tree.add(
+        f"[bold]{held} media files and {total - held} metadata files[/] "
+        f"(JSON, HTML, Markdown beside each post), {human_size(size)} in all"
+    )
     return tree
 
 
