@@ -90,6 +90,7 @@ def wait_until(page: Page, expression: str, timeout: float = 10.0) -> None:
 
 def shot(page: Page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.evaluate("window.scrollTo(0, 0)")  # the sticky header stays on top of the picture
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
