@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
+import serve_helpers
 from playwright.sync_api import Browser, Page, Request, sync_playwright
 from serve_helpers import (
     CHROMIUM_ARGS,
@@ -19,22 +20,12 @@ from serve_helpers import (
     UGOIRA_DELAYS,
     UGOIRA_ID,
     BuiltArchive,
-    build_archive,
     chromium_or_skip,
 )
 
-from kemopix.emulators import KemonoEmulator, PixivEmulator
 from kemopix.serve import ArchiveServer
 
-
-@pytest.fixture(scope="module")
-def archive(
-    tmp_path_factory: pytest.TempPathFactory,
-    kemono_emulator_server: KemonoEmulator,
-    pixiv_emulator_server: PixivEmulator,
-) -> Iterator[BuiltArchive]:
-    base = tmp_path_factory.mktemp("serve-browser")
-    yield from build_archive(base / "archive", base, kemono_emulator_server, pixiv_emulator_server)
+archive = serve_helpers.archive  # the fixture: one archive made by the downloader per module
 
 
 @pytest.fixture(scope="module")

@@ -14,21 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from serve_helpers import UGOIRA_DELAYS, UGOIRA_ID, BuiltArchive, api, build_archive, snapshot
+import serve_helpers
+from serve_helpers import UGOIRA_DELAYS, UGOIRA_ID, BuiltArchive, api, snapshot
 
-from kemopix.emulators import KemonoEmulator, PixivEmulator
+from kemopix.emulators import KemonoEmulator
 from kemopix.serve import ArchiveServer
 from kemopix.serve.app import PAGE_CSP
 
-
-@pytest.fixture(scope="module")
-def archive(
-    tmp_path_factory: pytest.TempPathFactory,
-    kemono_emulator_server: KemonoEmulator,
-    pixiv_emulator_server: PixivEmulator,
-) -> Iterator[BuiltArchive]:
-    base = tmp_path_factory.mktemp("serve-http")
-    yield from build_archive(base / "archive", base, kemono_emulator_server, pixiv_emulator_server)
+archive = serve_helpers.archive  # the fixture: one archive made by the downloader per module
 
 
 @pytest.fixture(scope="module")
