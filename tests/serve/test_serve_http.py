@@ -89,6 +89,26 @@ def test_paths_from_the_url_never_reach_the_disk(server: ArchiveServer) -> None:
         assert b"root:" not in body and b"SQLite format" not in body
 
 
+def test_a_symbolic_link_out_of_the_folder_is_not_followed(
+    server: ArchiveServer, archive: BuiltArchive, tmp_path: Path
+) -> None:
+    post = post_of(server, "kemono", "patreon", "1000006")
+    notes = next(f for f in post["files"] if f["name"] == "notes.txt")
+    victim = next(archive.root.rglob("*notes.txt"))
+    secret = tmp_path / "secret.txt"
+    secret.write_text("outside the archive")
+    saved = victim.read_bytes()
+    victim.unlink()
+    victim.symlink_to(secret)
+    try:
+        status, _, body = get(f"{server.url}/file/{notes['id']}")
+        assert status == 404 and b"outside" not in body
+    finally:
+        victim.unlink()
+        victim.write_bytes(saved)
+    assert get(f"{server.url}/file/{notes['id']}")[2] == saved
+
+
 def test_pages_forbid_inline_scripts_and_remote_loads(server: ArchiveServer) -> None:
     for path in ("/", "/search?q=sketch", "/health", "/posts/kemono/patreon/1000006"):
         status, headers, _ = get(server.url + path)
