@@ -248,3 +248,15 @@ def test_index_follows_a_new_download_run(
     changed = {k for k, v in before.items() if after.get(k) != v}
     assert all("1000002" in k for k in changed), changed
     assert all("zebra" in k.lower() or "1000002" in k for k in set(after) - set(before))
+
+
+def test_a_damaged_index_is_made_again(archive: BuiltArchive, tmp_path: Path) -> None:
+    from kemopix.serve import ArchiveSource, Index
+
+    state = tmp_path / "state"
+    state.mkdir()
+    (state / "index.sqlite3").write_bytes(b"not an index " * 500)
+    stats = Index(ArchiveSource(archive.root), state).refresh()
+    assert stats.full and stats.posts > 50
+    again = Index(ArchiveSource(archive.root), state).refresh()
+    assert not again.full and again.posts == 0

@@ -9,6 +9,7 @@ through short read-only queries (``kemopix.serve.views``).
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import re
@@ -146,24 +147,26 @@ class Index:
         self._local = threading.local()
         self._stamp: tuple[int, ...] | None = None
         self._last_check = 0.0
-        with self._connect() as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            version = None
-            try:
-                row = db.execute("SELECT value FROM meta WHERE key='version'").fetchone()
-                version = row[0] if row else None
-            except sqlite3.OperationalError:
-                pass
+        try:
+            version = self._version()
+        except sqlite3.DatabaseError:  # damaged: it is only a cache, made again
+            version = "damaged"
         if version not in (None, SCHEMA_VERSION):
             for suffix in ("", "-wal", "-shm"):
                 Path(str(self.path) + suffix).unlink(missing_ok=True)
-        with self._connect() as db:
+        with contextlib.closing(self._connect()) as db:
+            db.execute("PRAGMA journal_mode=WAL")
             db.executescript(_SCHEMA)
-            db.execute(
-                "INSERT OR REPLACE INTO meta VALUES ('version', ?)",
-                (SCHEMA_VERSION,),
-            )
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (SCHEMA_VERSION,))
             db.commit()
+
+    def _version(self) -> str | None:
+        with contextlib.closing(self._connect()) as db:
+            tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master")}
+            if "meta" not in tables:
+                return None if not tables else "unknown"
+            row = db.execute("SELECT value FROM meta WHERE key='version'").fetchone()
+            return str(row[0]) if row else "unknown"
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=30.0, check_same_thread=False)
