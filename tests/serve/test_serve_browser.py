@@ -156,9 +156,12 @@ def test_ugoira_plays_with_its_delays(watched: Watched, server: ArchiveServer) -
     times = [entry["t"] for entry in log]
     shown = [b - a for a, b in itertools.pairwise(times)][:12]
     expected = [UGOIRA_DELAYS[i % count] for i in range(12)]
-    # Each frame is due at start + the delays before it: no drift over three loops.
-    assert abs((times[12] - times[0]) - sum(expected)) < 40, (shown, expected)
-    assert all(abs(s - e) < 40 for s, e in zip(shown, expected, strict=True)), (shown, expected)
+    # Each frame is due at start + the delays before it: no drift over three loops, and each
+    # frame on screen for its own delay (a timer woken late on a busy machine is allowed for).
+    errors = sorted(abs(s - e) for s, e in zip(shown, expected, strict=True))
+    assert abs((times[12] - times[0]) - sum(expected)) < 50, (shown, expected)
+    assert errors[len(errors) // 2] < 15 and errors[-1] < 100, (shown, expected)
+    assert shown[3] > shown[0] + 100  # the 250 ms frame is shown longer than the 100 ms one
     shot(page, "06-ugoira")
     page.click("figure.ugoira button")  # pause
     paused_at = page.evaluate("window.kemopixUgoira[0].log.length")
