@@ -177,11 +177,17 @@ def test_error_lines_are_short_and_details_need_v(
     code, lines = lines_of(tmp_path, "download", missing, *pixiv)
     warnings = [line for line in lines if line.startswith("kemopix:")]
     assert code == 1 and len(warnings) == 1, lines
-    assert warnings[0].endswith("(HTTP 404)") and "{" not in warnings[0]
+    assert warnings[0].endswith("no such user, or the user is restricted (HTTP 404)")
+    assert "{" not in warnings[0]
     assert "127.0.0.1" not in warnings[0]
     code, lines = lines_of(tmp_path, "download", missing, *pixiv, "-v")
     verbose = [line for line in lines if line.startswith("kemopix:")]
     assert len(verbose) == 3 and all('{"error"' in line for line in verbose)
+    # pixiv's Japanese messages are put in English.
+    code, lines = lines_of(tmp_path, "download", "https://www.pixiv.net/artworks/1", *pixiv)
+    assert code == 1 and lines[-1].endswith(
+        ": no such work (deleted, or the id is wrong) (HTTP 404)"
+    )
     # A refused Kemono login: one line, the site's reason once.
     code, lines = lines_of(
         tmp_path,

@@ -54,11 +54,13 @@ _HTTP_DETAIL = re.compile(r" \(HTTP (\d{3}), [^)]*\)(?::\s.*)?$", re.DOTALL)
 
 
 def brief(message: str) -> str:
-    """``message`` without the URL and response body an HTTP error appends (kept with -v)."""
+    """``message`` in English, without the URL and body an HTTP error appends (kept with -v)."""
+    from .failures import in_english
+
     match = _HTTP_DETAIL.search(message)
     if match is None:
-        return message
-    head = message[: match.start()]
+        return in_english(message)
+    head = in_english(message[: match.start()])
     if "login" in head and match.group(1) in ("401", "403"):
         return head  # it already says what to do
     return f"{head} (HTTP {match.group(1)})"
