@@ -217,7 +217,7 @@ def test_fields_and_input_file(kemono_emulator: KemonoEmulator, tmp_path: Path) 
         plan = ["plan", *argv, "--kemono-url", kemono_emulator.url, "-o", str(out)]
         done = process(tmp_path, *plan, stdin=listing.read_text())
         assert done.returncode == 0, done.stderr
-        assert "plan: 6 new and 0 edited posts, 18 files" in done.stdout
+        assert "plan: 6 new and 0 edited posts, 18 files, 4.4 MiB" in done.stdout  # binary units
     code, line = kemopix(tmp_path, "plan", "-i", str(tmp_path / "none.txt"))
     assert code == 2 and "input file not found" in line
 
@@ -231,3 +231,12 @@ def test_type_words_through_a_plan(kemono_emulator: KemonoEmulator, tmp_path: Pa
         assert done.returncode == 0, done.stderr
         outputs.append(done.stdout.splitlines()[-1])
     assert outputs[0] == outputs[1] and " 0 files," not in outputs[0]
+
+
+def test_config_values_checked_like_options(tmp_path: Path) -> None:
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "config.toml").write_text("[kemono]\nrate = -1\n")
+    code, line = kemopix(tmp_path, "plan", "https://kemono.cr/fanbox/user/1", "-o", str(tmp_path))
+    assert code == 2
+    assert line == "kemopix: config: [kemono] rate must be more than 0 (like --rate), not -1"
