@@ -179,7 +179,8 @@ def test_error_lines_are_short_and_details_need_v(
     # A missing user fails its three listings the same way: one line, no URL, no JSON body.
     code, lines = lines_of(tmp_path, "download", missing, *pixiv)
     warnings = [line for line in lines if line.startswith("kemopix:")]
-    assert code == 1 and len(warnings) == 1, lines
+    assert code == 1 and len(warnings) == 2, lines
+    assert warnings[1] == "kemopix: 2 more errors like the ones above (-v shows each)"
     assert warnings[0].endswith("no such user, or the user is restricted (HTTP 404)")
     assert "{" not in warnings[0]
     assert "127.0.0.1" not in warnings[0]
