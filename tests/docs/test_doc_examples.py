@@ -21,7 +21,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -44,7 +43,6 @@ SHELL = {"sh", "shell", "bash"}
 SERVERS = ("kemopix emulate", "kemopix serve", "python -m kemopix.emulators")
 LOGIN_URL = re.compile(r"(https?://\S+/web/v1/login\?\S+)")
 RUNNABLE = PYTHON | SHELL | {"toml"}
-PORT = re.compile(r"--port[ =](\d+)")
 TIMEOUT = 120.0
 
 
@@ -196,12 +194,12 @@ class Example:
     def output(self) -> str:
         return "".join(self.lines)
 
-    def finish(self, *, interrupt: bool = False) -> None:
-        """Wait for the end (after a Ctrl-C if ``interrupt``); asserts it ended well."""
+    def end(self, *, interrupt: bool = False) -> int:
+        """Wait for the end (after a Ctrl-C if ``interrupt``); the exit status."""
         try:
             if interrupt:
                 self.child.send_signal(signal.SIGINT)
-            code = self.child.wait(timeout=TIMEOUT)
+            return self.child.wait(timeout=TIMEOUT)
         finally:
             if self.child.poll() is None:
                 os.killpg(self.child.pid, signal.SIGKILL)  # nothing outlives a test
@@ -210,19 +208,12 @@ class Example:
             for stream in (self.child.stdin, self.child.stdout):
                 with contextlib.suppress(BrokenPipeError):
                     stream.close()  # type: ignore[union-attr]
+
+    def finish(self, *, interrupt: bool = False) -> None:
+        """:meth:`end`, asserting it ended well."""
+        code = self.end(interrupt=interrupt)
         assert "Traceback" not in self.output, self.output
         assert code == 0 or (interrupt and code == 130), f"exit status {code}:\n{self.output}"
-
-
-def wait_for_port(line: str) -> None:
-    """A server example names a fixed port: wait until another run's example has let it go."""
-    found = PORT.search(line)
-    deadline = time.monotonic() + 60
-    while found and time.monotonic() < deadline:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", int(found.group(1)))) != 0:
-                return
-        time.sleep(0.2)
 
 
 def run(world: World, argv: list[str], cwd: Path, *, browser: bool) -> None:
@@ -231,18 +222,27 @@ def run(world: World, argv: list[str], cwd: Path, *, browser: bool) -> None:
 
 
 def serve(world: World, line: str, cwd: Path) -> None:
-    """Start a server example and leave it running for the page's next examples."""
-    wait_for_port(line)
-    server = Example(world, ["bash", "-c", line], cwd, browser=False)
-    world.servers.append(server)
-    deadline = time.monotonic() + 30
-    while not server.answering.wait(0.1):
-        if server.child.poll() is not None or time.monotonic() > deadline:
-            break
-    if not server.answering.is_set():
-        server.finish(interrupt=server.child.poll() is None)
-        raise AssertionError(f"{line!r} did not start serving:\n{server.output}")
-    time.sleep(0.3)
+    """Start a server example and leave it running for the page's next examples.
+
+    A fixed port held by another run of these tests (its example lasts a second or two) is
+    waited for.
+    """
+    deadline = time.monotonic() + 60
+    while True:
+        server = Example(world, ["bash", "-c", line], cwd, browser=False)
+        while not server.answering.wait(0.1):
+            if server.child.poll() is not None or time.monotonic() > deadline:
+                break
+        if server.answering.is_set():
+            world.servers.append(server)
+            time.sleep(0.3)
+            return
+        busy = "already in use" in server.output
+        if not (busy and time.monotonic() < deadline):
+            server.finish(interrupt=server.child.poll() is None)
+            raise AssertionError(f"{line!r} did not start serving:\n{server.output}")
+        server.end()
+        time.sleep(0.5)
 
 
 def stop_servers(world: World) -> None:
