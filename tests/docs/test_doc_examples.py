@@ -231,17 +231,17 @@ def serve(world: World, line: str, cwd: Path) -> None:
     while True:
         server = Example(world, ["bash", "-c", line], cwd, browser=False)
         while not server.answering.wait(0.1):
-            if server.child.poll() is not None or time.monotonic() > deadline:
+            busy = "already in use" in server.output
+            if busy or server.child.poll() is not None or time.monotonic() > deadline:
                 break
         if server.answering.is_set():
             world.servers.append(server)
             time.sleep(0.3)
             return
-        busy = "already in use" in server.output
-        if not (busy and time.monotonic() < deadline):
+        if not ("already in use" in server.output and time.monotonic() < deadline):
             server.finish(interrupt=server.child.poll() is None)
             raise AssertionError(f"{line!r} did not start serving:\n{server.output}")
-        server.end()
+        server.end(interrupt=server.child.poll() is None)
         time.sleep(0.5)
 
 
