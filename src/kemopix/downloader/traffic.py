@@ -115,7 +115,9 @@ class Traffic:
         self.hosts: dict[str, HostTraffic] = {}
         self._shared: dict[str, _HostShared] = {}
         self._wall = time.time() - time.monotonic()  # budgets keep wall-clock times
-        self._sent: dict[int, float] = {}  # admitted attempts in flight: when they were sent
+        # Admitted attempts in flight, by request: when each was sent (one request object may
+        # be in flight more than once).
+        self._sent: dict[int, list[float]] = {}
 
     def host(self, host: str, lane: str = "api") -> HostTraffic:
         """The traffic state of ``host``'s ``lane`` (``api`` or ``files``)."""
@@ -136,7 +138,7 @@ class Traffic:
     def admit(self, request: Request, now: float) -> float:
         lane = self._lane(request)
         lane.concurrency.started(now)
-        self._sent[id(request)] = now
+        self._sent.setdefault(id(request), []).append(now)
         lane.stats.peak_concurrency = max(
             lane.stats.peak_concurrency, min(lane.concurrency.in_flight, lane.concurrency.limit)
         )
@@ -159,9 +161,12 @@ class Traffic:
 
     def observe(self, attempt: Attempt) -> None:
         lane = self._lane(attempt.request)
-        sent = self._sent.pop(id(attempt.request), None)
-        if sent is None:
+        times = self._sent.get(id(attempt.request))
+        if not times:
             return  # abandoned before it was admitted
+        sent = times.pop(0)
+        if not times:
+            del self._sent[id(attempt.request)]
         outcome, now = attempt.outcome, attempt.ended
         units = 1.0
         if isinstance(outcome, Response):
