@@ -180,6 +180,7 @@ class Traffic:
         lane.concurrency.finished(now, units)
         if outcome is None:
             return
+        # Broken connections (resets, short bodies) are retried, not a reason to slow down.
         congested = attempt.throttled or attempt.status in CONGESTION_STATUSES
         congested = congested or isinstance(outcome, Timeout)
         if not attempt.throttled and isinstance(outcome, Response):
@@ -190,7 +191,6 @@ class Traffic:
             lane.concurrency.congested(now)
             lane.congestion.clear()
             lane.cut_at = now
-        # Broken connections (resets, short bodies) are retried, not a reason to slow down.
         throttles = lane.shared.throttles.add(attempt.throttled)
         learn = False
         if attempt.throttled:
