@@ -75,6 +75,8 @@ def _os_error(exc: OSError, args: argparse.Namespace | None) -> tuple[str, int]:
         return f"permission denied: {where} (choose another folder with -o)", EXIT_LOCAL
     if exc.errno == errno.EADDRINUSE:
         return "the port is already in use: choose another with --port (0 = any)", EXIT_LOCAL
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return "that address is not one of this machine's: choose another with --host", EXIT_LOCAL
     reason = exc.strerror or str(exc)
     return f"{reason}: {where}", EXIT_LOCAL
 
