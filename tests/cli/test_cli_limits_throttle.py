@@ -54,7 +54,9 @@ def test_random_faults_do_not_slow_this_run_or_the_next(
                 (f"p{n}-{k}.bin", 20_000 + n * FILES_PER_POST + k) for k in range(3)
             ]
             emu.add_post("fanbox", "bulk", title=f"post {n}", files=files)
-        clean = download(capsys, emu, tmp_path / "clean")
+        # The fault-free time: the slower of two runs, so that one lucky run on a busy
+        # machine does not set the bar (the slowdowns guarded against are 50x, not 10%).
+        clean = max(download(capsys, emu, tmp_path / f"clean{n}") for n in range(2))
         for kind, extra in FAULTS:
             emu.add_fault(kind=kind, probability=0.018, path=r"^/(api|data)/", **extra)
         faulty = download(capsys, emu, tmp_path / "faulty")
