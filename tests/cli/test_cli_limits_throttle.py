@@ -10,23 +10,15 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 from test_cli_kemono_faults import check_archive
 
 from kemopix.cli import main
 from kemopix.emulators import KemonoEmulator
+from kemopix.emulators._faults import MIXED_FAULTS
 
 POSTS, FILES_PER_POST = 150, 3
-FAULTS: tuple[tuple[str, dict[str, Any]], ...] = (
-    ("status", {"status": 429}),
-    ("status", {"status": 503}),
-    ("reset", {}),
-    ("truncate", {}),
-    ("bad_length", {}),
-    ("slow", {"delay": 0.05}),
-)
 
 
 def download(capsys: pytest.CaptureFixture[str], emu: KemonoEmulator, out: Path) -> float:
@@ -54,9 +46,11 @@ def test_random_faults_do_not_slow_this_run_or_the_next(
                 (f"p{n}-{k}.bin", 20_000 + n * FILES_PER_POST + k) for k in range(3)
             ]
             emu.add_post("fanbox", "bulk", title=f"post {n}", files=files)
-        clean = download(capsys, emu, tmp_path / "clean")
-        for kind, extra in FAULTS:
-            emu.add_fault(kind=kind, probability=0.018, path=r"^/(api|data)/", **extra)
+        # The fault-free time: the slower of two runs, so that one lucky run on a busy
+        # machine does not set the bar (the slowdowns guarded against are 50x, not 10%).
+        clean = max(download(capsys, emu, tmp_path / f"clean{n}") for n in range(2))
+        for fault in MIXED_FAULTS:
+            emu.add_fault(**fault, probability=0.018, path=r"^/(api|data)/")
         faulty = download(capsys, emu, tmp_path / "faulty")
         fired = emu.faults.fired
         emu.clear_faults()

@@ -157,3 +157,18 @@ def test_refused_connection_is_retried_once_quickly() -> None:
     assert policy.decide(GET, 1, refused, NOW, random.Random(0)) == 0.25
     assert policy.decide(GET, 2, refused, NOW, random.Random(0)) is None
     assert policy.attempts_for(refused) == 2 and policy.attempts_for(ReadTimeout("slow")) == 5
+
+
+def test_a_retry_after_beyond_the_policy_fails_now_and_pauses_no_one() -> None:
+    clock = FakeClock()
+    limiter = HostLimiter(None)
+
+    def one_get() -> Flow[int]:
+        return (yield GET).status
+
+    driven = supervise(one_get(), RetryPolicy(max_retry_after=60), limiter, clock, random.Random(0))
+    assert driven.send(None) is GET
+    with pytest.raises(StopIteration) as done:
+        driven.send(answer(503, retry_after="3600"))
+    assert done.value.value == 503  # handed to the flow at once
+    assert limiter.admit(GET, clock.now) == 0.0  # the host is not paused for an hour

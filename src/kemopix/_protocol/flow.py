@@ -101,10 +101,13 @@ def _attempt(
                 if isinstance(outcome, Response)
                 else isinstance(outcome, (Timeout, NetworkError, TruncatedBody, ConnectError))
             )
+            # A wait longer than the retry policy accepts is not passed on: this request fails
+            # now, and the host is not paused for everyone (a 503 "back in an hour").
+            told = (
+                retry_after if retry_after is None or retry_after <= retry.max_retry_after else None
+            )
             throttle.observe(
-                Attempt(
-                    request, outcome, started, clock.monotonic(), retry_after, throttled, retryable
-                )
+                Attempt(request, outcome, started, clock.monotonic(), told, throttled, retryable)
             )
         if delay is None:
             if isinstance(outcome, KemopixError):

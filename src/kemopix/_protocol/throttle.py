@@ -25,9 +25,11 @@ __all__ = ["Attempt", "Throttle"]
 class Attempt:
     """One attempt and how it ended (``outcome`` None: abandoned, e.g. the task was cancelled).
 
-    ``started``/``ended`` are monotonic seconds; ``retry_after`` is the server's Retry-After in
-    seconds; ``throttled`` marks a 429 or a site's own "slow down" answer; ``retryable`` says the
-    retry policy counts the outcome as transient (a retryable status or a broken exchange).
+    ``started`` (handed to the driver, which may then wait for a slot and for ``admit``) and
+    ``ended`` are monotonic seconds; ``retry_after`` is the server's Retry-After in seconds (None
+    also when it is longer than the retry policy accepts); ``throttled`` marks a 429 or a site's
+    own "slow down" answer; ``retryable`` says the retry policy counts the outcome as transient
+    (a retryable status or a broken exchange).
     """
 
     request: Request

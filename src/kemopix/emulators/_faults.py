@@ -27,7 +27,14 @@ from typing import Any, Literal
 
 from aiohttp import web
 
-__all__ = ["FAULT_KINDS", "FaultInjector", "FaultRule", "fault_middleware", "fault_routes"]
+__all__ = [
+    "FAULT_KINDS",
+    "MIXED_FAULTS",
+    "FaultInjector",
+    "FaultRule",
+    "fault_middleware",
+    "fault_routes",
+]
 
 _log = logging.getLogger("kemopix.emulators")
 
@@ -43,6 +50,16 @@ FAULT_KINDS: tuple[str, ...] = (
     "latency",
     "bandwidth",
     "challenge",
+)
+# Six kinds of trouble to apply together, each with its own probability: what the downloader's
+# throttling is measured under (tests/cli/test_cli_limits_throttle.py, bench_downloader.py (4)).
+MIXED_FAULTS: tuple[dict[str, Any], ...] = (
+    {"kind": "status", "status": 429},
+    {"kind": "status", "status": 503},
+    {"kind": "reset"},
+    {"kind": "truncate"},
+    {"kind": "bad_length"},
+    {"kind": "slow", "delay": 0.05},
 )
 _PACED_PIECE = 1 << 16  # bytes written between two looks at the clock (``bandwidth``)
 
