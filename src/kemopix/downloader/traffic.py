@@ -30,6 +30,7 @@ from .pacing import (
     reserve,
     throttled,
 )
+from .quality import Breaker
 
 __all__ = ["HostPolicy", "HostStats", "HostTraffic", "Traffic", "default_policy"]
 
@@ -116,6 +117,8 @@ class Traffic:
         self._shared: dict[str, _HostShared] = {}
         self._wall = time.time() - time.monotonic()  # budgets keep wall-clock times
         self._sent: dict[int, float] = {}  # admitted attempts in flight: when they were sent
+        # File hosts that are down (connection-level failures): refused at once (``HostDown``).
+        self.breaker = Breaker()
 
     def host(self, host: str, lane: str = "api") -> HostTraffic:
         """The traffic state of ``host``'s ``lane`` (``api`` or ``files``)."""
@@ -134,6 +137,8 @@ class Traffic:
 
     # -- the Throttle interface ---------------------------------------------------------------
     def admit(self, request: Request, now: float) -> float:
+        if request.sink is not None:
+            self.breaker.check(request, now)  # before any state: a refused request never ran
         lane = self._lane(request)
         lane.concurrency.started(now)
         self._sent[id(request)] = now
@@ -163,6 +168,8 @@ class Traffic:
         if sent is None:
             return  # abandoned before it was admitted
         outcome, now = attempt.outcome, attempt.ended
+        if attempt.request.sink is not None:
+            self.breaker.observe(attempt.request, outcome, now)
         units = 1.0
         if isinstance(outcome, Response):
             lane.stats.requests += 1

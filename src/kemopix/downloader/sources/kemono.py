@@ -125,6 +125,23 @@ def _refs(post: Raw) -> list[Raw]:
     return refs
 
 
+# The image host re-encodes these (kemono-protocol.md §2.9); other files have no thumbnail.
+THUMBNAIL_EXTENSIONS = frozenset({"png", "jpg", "jpeg", "gif", "webp"})
+
+
+def _is_image(path: str) -> bool:
+    return path.rsplit(".", 1)[-1].lower() in THUMBNAIL_EXTENSIONS if "." in path else False
+
+
+def _unavailable(ref: Raw) -> str | None:
+    """Why pawchive says it holds no original of this file (§10), or None."""
+    if ref.get("preview_only"):
+        return "the site holds only a preview of this file (preview_only)"
+    if ref.get("deferred"):
+        return "the site has not fetched this file yet (deferred)"
+    return None
+
+
 def _paths(post: Raw) -> list[str]:
     return [str(ref["path"]) for ref in _refs(post)]
 
@@ -308,6 +325,8 @@ class KemonoSource:
                     index=len(files) + 1,
                     kind="file" if not files and ref is data.get("file") else "attachment",
                     sha256=match.group(1) if match else None,
+                    thumbnail=api.thumbnail_url(path) if _is_image(path) else None,
+                    unavailable=_unavailable(ref),
                 )
             )
         revisions = []
