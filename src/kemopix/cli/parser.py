@@ -16,7 +16,7 @@ __all__ = ["UsageError", "build_parser"]
 
 EXIT_CODES = """\
 exit status:
-  0    everything archived
+  0    everything archived (at the best quality the site gives now: see `kemopix status`)
   1    some files or posts failed (see `kemopix retry-failed`)
   2    bad usage, URL, option or config
   3    authentication needed or refused (see `kemopix login`)
