@@ -184,3 +184,7 @@ def test_pawchive_preview_only_and_deferred(
         files = status(capsys, out)["total"]["files"]
         assert files["thumbnail"] == 1 and files["unavailable"] == 1 and files["failed"] == 0
         assert files["original"] >= 1
+        # the next run tries both originals again (404: still not held) and changes nothing
+        code, seen = events(capsys, "download", url, "--pawchive-url", emu.url, "-o", str(out))
+        assert code == 0, seen
+        assert status(capsys, out)["total"]["files"] == files

@@ -96,10 +96,11 @@ class Fetcher:
         try:
             outcome, size = await self._original(family, record, task)
         except KemopixError as exc:
-            if not (host_failure(exc) or record.held == "thumbnail"):
+            retried = record.held == "thumbnail" or record.status == "unavailable"
+            if not (host_failure(exc) or retried):
                 raise
-            # The host is down (or a thumbnail is held and the original still cannot be had):
-            # the next rung of the ladder.
+            # The host is down (or an upgrade found the original still not to be had): the
+            # next rung of the ladder, and what is held stays.
             return await self._fallback(family, record, task, f"original unavailable: {exc}")
         if record.held == "thumbnail" and outcome != "skipped":
             outcome = "upgraded"
