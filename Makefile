@@ -30,8 +30,8 @@ demo: $(STAMP)
 
 test: $(STAMP) $(PEERS_STAMP)
 	@command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)  # browser tests of `kemopix serve`
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/mypy
 	$(BIN)/python scripts/unasync.py --check
 	$(BIN)/pytest

@@ -9,6 +9,9 @@
    received, for kemopix and KToolBox (pawchive), and for kemopix on the kemono flavour, whose
    2025 API needs one detail request per post.
 3. A re-run with no new posts: requests made and seconds.
+4. Random faults: six kinds at 1.8% of requests each (429, 503, reset, truncated body, wrong
+   Content-Length, slow body): the faulty run and the next fault-free one against a fault-free
+   run. Goals (issue #11): faulty <= max(5x, fault-free + 20 s), next <= 1.5x.
 
 The emulator runs in its own process (``--serve``), so client and server do not share a GIL;
 rounds are interleaved and medians reported, because the machine is noisy, and dirty pages are
@@ -290,10 +293,10 @@ def over_a_link(server: Server, work: Path, rounds: int) -> None:
 
 
 @contextmanager
-def fault_rule(url: str, rule: dict[str, Any]) -> Iterator[None]:
-    """A fault rule in force for the block (added, then all rules removed)."""
+def fault_rule(url: str, rule: dict[str, Any] | list[dict[str, Any]]) -> Iterator[None]:
+    """Fault rules in force for the block (added, then all rules removed)."""
 
-    async def call(method: str, data: dict[str, Any] | None) -> None:
+    async def call(method: str, data: dict[str, Any] | list[dict[str, Any]] | None) -> None:
         async with (
             aiohttp.ClientSession() as session,
             session.request(method, url, json=data) as response,
@@ -335,6 +338,36 @@ def limited(work: Path, files: int, size: int, rate: float, flavours: tuple[str,
                           f"429s received: {server.refused()}")  # fmt: skip
 
 
+FAULTS: tuple[tuple[str, dict[str, Any]], ...] = (
+    ("status", {"status": 429}),
+    ("status", {"status": 503}),
+    ("reset", {}),
+    ("truncate", {}),
+    ("bad_length", {}),
+    ("slow", {"delay": 0.05}),
+)
+
+
+def faulty(work: Path, files: int, size: int) -> None:
+    """(4) random faults: this run pays retries, the next run nothing."""
+    print("\n(4) six fault kinds at 1.8% of requests each, against a fault-free run")
+    rules = [
+        {"kind": kind, "path": "^/(api|data)/", "probability": 0.018, **extra}
+        for kind, extra in FAULTS
+    ]
+    with emulator("pawchive", None, files, size) as server:
+        # Each run is a fresh process; budgets of a loopback host never outlive one.
+        clean, _ = kemopix(server, "pawchive", work / "faults-clean")
+        with fault_rule(server.url + "/_emulator/faults", rules):
+            bad, summary = kemopix(server, "pawchive", work / "faults-on")
+        after, _ = kemopix(server, "pawchive", work / "faults-after")
+    goal = max(5 * clean, clean + 20)
+    refused = summary["statuses"].get("429", 0)
+    print(f"  fault-free {clean:.2f}s; faulty {bad:.2f}s = {bad / clean:.2f}x ({refused} 429s, "
+          f"{summary['requests']} requests; goal <= {goal:.1f}s); "
+          f"next {after:.2f}s = {after / clean:.2f}x (goal <= 1.5x)")  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
     parser.add_argument("--serve", metavar="FLAVOUR", help=argparse.SUPPRESS)
@@ -342,7 +375,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--files", type=int, default=200)
     parser.add_argument("--size-mb", type=float, default=2.0)
-    parser.add_argument("--only", choices=("1", "2"), help="run one scenario")
+    parser.add_argument("--only", choices=("1", "2", "4"), help="run one scenario")
     args = parser.parse_args(argv)
     size = int(args.size_mb * (1 << 20))
     if args.serve:
@@ -355,6 +388,8 @@ def main(argv: list[str] | None = None) -> int:
             limited(work, args.files, size, 10.0, ("pawchive", "kemono"))
             # At 10/s KToolBox (about 5 files/s here) never meets the limit; at 3/s both must.
             limited(work, args.files, size, 3.0, ("pawchive",))
+        if args.only in (None, "4"):
+            faulty(work, args.files, size)
     return 0
 
 

@@ -107,10 +107,13 @@ def test_read_only_output(kemono_emulator: KemonoEmulator, tmp_path: Path) -> No
 
 def test_disk_full(kemono_emulator: KemonoEmulator, tmp_path: Path) -> None:
     with tmpfs(tmp_path / "small", "size=1m") as small:
-        code, line = kemopix(tmp_path, "download", *creator(kemono_emulator), "-o", str(small))
+        code, lines = lines_of(tmp_path, "download", *creator(kemono_emulator), "-o", str(small))
     assert code == 5
-    assert line.startswith("kemopix: no space left on the disk holding")
-    assert "run the same command again" in line
+    assert lines[-1].startswith("kemopix: no space left on the disk holding")
+    assert "run the same command again" in lines[-1]
+    # Files failing for the same reason: one line, then how many more (-v shows each).
+    assert len([line for line in lines if "No space left on device" in line]) <= 1, lines
+    assert len(lines) <= 4, lines
 
 
 def test_damaged_archive(kemono_emulator: KemonoEmulator, tmp_path: Path) -> None:
@@ -176,12 +179,19 @@ def test_error_lines_are_short_and_details_need_v(
     # A missing user fails its three listings the same way: one line, no URL, no JSON body.
     code, lines = lines_of(tmp_path, "download", missing, *pixiv)
     warnings = [line for line in lines if line.startswith("kemopix:")]
-    assert code == 1 and len(warnings) == 1, lines
-    assert warnings[0].endswith("(HTTP 404)") and "{" not in warnings[0]
+    assert code == 1 and len(warnings) == 2, lines
+    assert warnings[1] == "kemopix: 2 more errors like the ones above (-v shows each)"
+    assert warnings[0].endswith("no such user, or the user is restricted (HTTP 404)")
+    assert "{" not in warnings[0]
     assert "127.0.0.1" not in warnings[0]
     code, lines = lines_of(tmp_path, "download", missing, *pixiv, "-v")
     verbose = [line for line in lines if line.startswith("kemopix:")]
     assert len(verbose) == 3 and all('{"error"' in line for line in verbose)
+    # pixiv's Japanese messages are put in English.
+    code, lines = lines_of(tmp_path, "download", "https://www.pixiv.net/artworks/1", *pixiv)
+    assert code == 1 and lines[-1].endswith(
+        ": no such work (deleted, or the id is wrong) (HTTP 404)"
+    )
     # A refused Kemono login: one line, the site's reason once.
     code, lines = lines_of(
         tmp_path,
@@ -211,7 +221,7 @@ def test_fields_and_input_file(kemono_emulator: KemonoEmulator, tmp_path: Path) 
         plan = ["plan", *argv, "--kemono-url", kemono_emulator.url, "-o", str(out)]
         done = process(tmp_path, *plan, stdin=listing.read_text())
         assert done.returncode == 0, done.stderr
-        assert "plan: 6 new and 0 edited posts, 18 files" in done.stdout
+        assert "plan: 6 new and 0 edited posts, 18 files, 4.4 MiB" in done.stdout  # binary units
     code, line = kemopix(tmp_path, "plan", "-i", str(tmp_path / "none.txt"))
     assert code == 2 and "input file not found" in line
 
@@ -225,3 +235,12 @@ def test_type_words_through_a_plan(kemono_emulator: KemonoEmulator, tmp_path: Pa
         assert done.returncode == 0, done.stderr
         outputs.append(done.stdout.splitlines()[-1])
     assert outputs[0] == outputs[1] and " 0 files," not in outputs[0]
+
+
+def test_config_values_checked_like_options(tmp_path: Path) -> None:
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "config.toml").write_text("[kemono]\nrate = -1\n")
+    code, line = kemopix(tmp_path, "plan", "https://kemono.cr/fanbox/user/1", "-o", str(tmp_path))
+    assert code == 2
+    assert line == "kemopix: config: [kemono] rate must be more than 0 (like --rate), not -1"

@@ -44,7 +44,9 @@ def test_kemono_down_fails_fast(tmp_path: Path) -> None:
     code, lines, seconds = cli(tmp_path, "download", f"{url}/patreon/user/1", "--kemono-url", url)
     assert code == 4  # network error or site unavailable
     host = url.removeprefix("http://")
-    assert lines[-1].endswith(f"could not connect to {host}: connection refused"), lines
+    errors = [line for line in lines if line.startswith("kemopix:")]
+    assert len(errors) == 1, lines
+    assert errors[0].endswith(f"could not connect to {host}: connection refused"), lines
     retries = [line for line in lines if line.startswith("retry:")]
     assert len(retries) == 1 and "attempt 2 of 2" in retries[0]  # one quick retry, shown
     assert not any("ssl:default" in line for line in lines)
@@ -62,7 +64,9 @@ def test_pixiv_down_fails_fast(
     code, lines, seconds = cli(tmp_path, "download", f"{url}/users/11", "--pixiv-url", url)
     assert code == 4, lines
     host = url.removeprefix("http://")
-    assert lines[-1].endswith(f"could not connect to {host}: connection refused"), lines
+    errors = [line for line in lines if line.startswith("kemopix:")]
+    assert errors and errors[0].endswith(f"could not connect to {host}: connection refused")
+    assert all(line.startswith("retry:") for line in lines if line not in errors), lines
     assert seconds < 5
 
 

@@ -10,7 +10,8 @@ The environment points every site at this test's emulators (``KEMOPIX_KEMONO_URL
 pixiv``), and the Kemono accounts the examples name exist (``user`` / ``password`` the
 administrator, ``mod`` / ``pw`` a moderator, ``me`` / ``password``). Where an example asks for
 a pixiv login code, the test plays the browser; a password prompt gets ``password``. Servers
-(``kemopix emulate``) are started, seen answering and stopped with Ctrl-C.
+(``kemopix emulate``, ``kemopix serve``) keep running, as in a terminal of their own, until the
+page's last example has run; then each gets a Ctrl-C and must stop cleanly.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -40,18 +42,20 @@ PYTHON = {"python", "py"}
 SHELL = {"sh", "shell", "bash"}
 SERVERS = ("kemopix emulate", "kemopix serve", "python -m kemopix.emulators")
 LOGIN_URL = re.compile(r"(https?://\S+/web/v1/login\?\S+)")
+RUNNABLE = PYTHON | SHELL | {"toml"}
 TIMEOUT = 120.0
 
 
 def collect() -> Iterator[object]:
     for page in PAGES:
         text = page.read_text(encoding="utf-8")
-        for match in FENCE.finditer(text):
+        blocks = [m for m in FENCE.finditer(text) if m.group(1).lower() in RUNNABLE]
+        for number, match in enumerate(blocks, 1):
             lang = match.group(1).lower()
-            if lang in PYTHON or lang in SHELL or lang == "toml":
-                line = text.count("\n", 0, match.start()) + 1
-                kind = "python" if lang in PYTHON else "sh" if lang in SHELL else lang
-                yield pytest.param(page, kind, match.group(2), id=f"{page.name}:{line}")
+            line = text.count("\n", 0, match.start()) + 1
+            kind = "python" if lang in PYTHON else "sh" if lang in SHELL else lang
+            last = number == len(blocks)
+            yield pytest.param(page, kind, match.group(2), last, id=f"{page.name}:{line}")
 
 
 class World:
@@ -63,6 +67,7 @@ class World:
         self.coomer = coomer
         self.pixiv = PixivEmulator()
         self.folders: dict[Path, Path] = {}
+        self.servers: list[Example] = []
 
     def env(self, home: Path) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("KEMOPIX_")}
@@ -136,62 +141,115 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
                 ],
             ):
                 subprocess.run(argv, env=env, check=True, timeout=TIMEOUT, capture_output=True)
-            yield world
+            try:
+                yield world
+            finally:
+                for server in world.servers:  # left by a failed example: end them quietly
+                    with contextlib.suppress(AssertionError):
+                        server.finish(interrupt=True)
 
 
-def run(world: World, argv: list[str], cwd: Path, *, browser: bool, server: bool) -> str:
-    """Run one example (a script or a shell line); its output; asserts it succeeded."""
-    child = subprocess.Popen(
-        argv,
-        cwd=cwd,
-        env=world.env(cwd),
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,  # no terminal: prompts read stdin
-    )
-    assert child.stdin is not None and child.stdout is not None
-    lines: list[str] = []
-    answering = threading.Event()
+class Example:
+    """One example running in its page's folder, its output read as it comes."""
 
-    def read() -> None:
-        assert child.stdout is not None and child.stdin is not None
-        for line in child.stdout:
-            lines.append(line)
+    def __init__(self, world: World, argv: list[str], cwd: Path, *, browser: bool) -> None:
+        self.child = subprocess.Popen(
+            argv,
+            cwd=cwd,
+            env=world.env(cwd),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,  # no terminal: prompts read stdin
+        )
+        self.lines: list[str] = []
+        self.answering = threading.Event()
+        self.reader = threading.Thread(target=self._read, args=(world, browser), daemon=True)
+        self.reader.start()
+        if not browser:
+            try:
+                self.stdin.write("password\n")  # the answer to a password prompt
+                self.stdin.close()
+            except BrokenPipeError:
+                pass  # it did not read its input at all
+
+    @property
+    def stdin(self) -> IO[str]:
+        assert self.child.stdin is not None
+        return self.child.stdin
+
+    def _read(self, world: World, browser: bool) -> None:
+        assert self.child.stdout is not None
+        for line in self.child.stdout:
+            self.lines.append(line)
             if "http://" in line:
-                answering.set()
+                self.answering.set()
             found = LOGIN_URL.search(line)
             if browser and found:
-                child.stdin.write(world.browser_code(found.group(1)) + "\n")
-                child.stdin.flush()
+                self.stdin.write(world.browser_code(found.group(1)) + "\n")
+                self.stdin.flush()
 
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
-    if not browser:
+    @property
+    def output(self) -> str:
+        return "".join(self.lines)
+
+    def end(self, *, interrupt: bool = False) -> int:
+        """Wait for the end (after a Ctrl-C if ``interrupt``); the exit status."""
         try:
-            child.stdin.write("password\n")  # the answer to a password prompt
-            child.stdin.close()
-        except BrokenPipeError:
-            pass  # it did not read its input at all
-    try:
-        if server:
-            assert answering.wait(30), "".join(lines)
+            if interrupt:
+                self.child.send_signal(signal.SIGINT)
+            return self.child.wait(timeout=TIMEOUT)
+        finally:
+            if self.child.poll() is None:
+                os.killpg(self.child.pid, signal.SIGKILL)  # nothing outlives a test
+                self.child.wait()
+            self.reader.join(5)
+            for stream in (self.child.stdin, self.child.stdout):
+                with contextlib.suppress(BrokenPipeError):
+                    stream.close()  # type: ignore[union-attr]
+
+    def finish(self, *, interrupt: bool = False) -> None:
+        """:meth:`end`, asserting it ended well."""
+        code = self.end(interrupt=interrupt)
+        assert "Traceback" not in self.output, self.output
+        assert code == 0 or (interrupt and code == 130), f"exit status {code}:\n{self.output}"
+
+
+def run(world: World, argv: list[str], cwd: Path, *, browser: bool) -> None:
+    """Run one example (a script or a shell line) to its end; asserts it succeeded."""
+    Example(world, argv, cwd, browser=browser).finish()
+
+
+def serve(world: World, line: str, cwd: Path) -> None:
+    """Start a server example and leave it running for the page's next examples.
+
+    A fixed port held by another run of these tests (its example lasts a second or two) is
+    waited for.
+    """
+    deadline = time.monotonic() + 60
+    while True:
+        server = Example(world, ["bash", "-c", line], cwd, browser=False)
+        while not server.answering.wait(0.1):
+            busy = "already in use" in server.output
+            if busy or server.child.poll() is not None or time.monotonic() > deadline:
+                break
+        if server.answering.is_set():
+            world.servers.append(server)
             time.sleep(0.3)
-            child.send_signal(signal.SIGINT)
-        code = child.wait(timeout=TIMEOUT)
-    finally:
-        if child.poll() is None:
-            os.killpg(child.pid, signal.SIGKILL)  # the whole session: nothing outlives a test
-            child.wait()
-        reader.join(5)
-        for stream in (child.stdin, child.stdout):
-            with contextlib.suppress(BrokenPipeError):
-                stream.close()
-    output = "".join(lines)
-    assert "Traceback" not in output, output
-    assert code == 0 or (server and code == 130), f"exit status {code}:\n{output}"
-    return output
+            return
+        if not ("already in use" in server.output and time.monotonic() < deadline):
+            server.finish(interrupt=server.child.poll() is None)
+            raise AssertionError(f"{line!r} did not start serving:\n{server.output}")
+        server.end(interrupt=server.child.poll() is None)
+        time.sleep(0.5)
+
+
+def stop_servers(world: World) -> None:
+    """Ctrl-C to every server the page started; each must stop cleanly."""
+    servers, world.servers = world.servers, []
+    for server in servers:
+        server.finish(interrupt=True)
 
 
 def shell_lines(code: str) -> Iterator[str]:
@@ -201,31 +259,30 @@ def shell_lines(code: str) -> Iterator[str]:
             yield line
 
 
-@pytest.mark.parametrize(("page", "kind", "code"), list(collect()))
-def test_example_runs(world: World, page: Path, kind: str, code: str) -> None:
+@pytest.mark.parametrize(("page", "kind", "code", "last"), list(collect()))
+def test_example_runs(world: World, page: Path, kind: str, code: str, last: bool) -> None:
     cwd = world.folder(page)
-    if kind == "toml":  # a config file: kemopix must accept it as written
-        (cwd / "config.toml").write_text(code, encoding="utf-8")
-        plan = [
-            "kemopix",
-            "plan",
-            "--config",
-            "config.toml",
-            "https://kemono.cr/fanbox/user/70050825",
-        ]
-        run(world, plan, cwd, browser=False, server=False)
-        return
-    if kind == "python":
-        script = cwd / f"example_{len(list(cwd.glob('example_*.py')))}.py"
-        script.write_text(code, encoding="utf-8")
-        argv = [sys.executable, script.name]
-        if re.search(r"^def test_", code, re.MULTILINE):
-            argv = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", script.name]
-        run(world, argv, cwd, browser="pkce_login_url" in code, server=False)
-        return
-    for line in shell_lines(code):
-        server = line.startswith(SERVERS)
-        run(world, ["bash", "-c", line], cwd, browser="login pixiv" in line, server=server)
+    try:
+        if kind == "toml":  # a config file: kemopix must accept it as written
+            (cwd / "config.toml").write_text(code, encoding="utf-8")
+            url = "https://kemono.cr/fanbox/user/70050825"
+            run(world, ["kemopix", "plan", "--config", "config.toml", url], cwd, browser=False)
+        elif kind == "python":
+            script = cwd / f"example_{len(list(cwd.glob('example_*.py')))}.py"
+            script.write_text(code, encoding="utf-8")
+            argv = [sys.executable, script.name]
+            if re.search(r"^def test_", code, re.MULTILINE):
+                argv = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", script.name]
+            run(world, argv, cwd, browser="pkce_login_url" in code)
+        else:
+            for line in shell_lines(code):
+                if line.startswith(SERVERS):
+                    serve(world, line, cwd)
+                else:
+                    run(world, ["bash", "-c", line], cwd, browser="login pixiv" in line)
+    finally:
+        if last:
+            stop_servers(world)
 
 
 LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")

@@ -191,6 +191,18 @@ def build_archive(
         canary.close()
 
 
+@pytest.fixture(scope="module")
+def archive(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    kemono_emulator_server: KemonoEmulator,
+    pixiv_emulator_server: PixivEmulator,
+) -> Iterator[BuiltArchive]:
+    """One archive per test module (import this fixture into the module)."""
+    base = tmp_path_factory.mktemp(request.module.__name__)
+    yield from build_archive(base / "archive", base, kemono_emulator_server, pixiv_emulator_server)
+
+
 def snapshot(root: Path) -> dict[str, tuple[int, int]]:
     """Size and mtime of every file the downloader wrote (the viewer's own state left out)."""
     out: dict[str, tuple[int, int]] = {}

@@ -14,21 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from serve_helpers import UGOIRA_DELAYS, UGOIRA_ID, BuiltArchive, api, build_archive, snapshot
+import serve_helpers
+from serve_helpers import UGOIRA_DELAYS, UGOIRA_ID, BuiltArchive, api, snapshot
 
-from kemopix.emulators import KemonoEmulator, PixivEmulator
+from kemopix.emulators import KemonoEmulator
 from kemopix.serve import ArchiveServer
 from kemopix.serve.app import PAGE_CSP
 
-
-@pytest.fixture(scope="module")
-def archive(
-    tmp_path_factory: pytest.TempPathFactory,
-    kemono_emulator_server: KemonoEmulator,
-    pixiv_emulator_server: PixivEmulator,
-) -> Iterator[BuiltArchive]:
-    base = tmp_path_factory.mktemp("serve-http")
-    yield from build_archive(base / "archive", base, kemono_emulator_server, pixiv_emulator_server)
+archive = serve_helpers.archive  # the fixture: one archive made by the downloader per module
 
 
 @pytest.fixture(scope="module")
@@ -96,6 +89,26 @@ def test_paths_from_the_url_never_reach_the_disk(server: ArchiveServer) -> None:
         assert b"root:" not in body and b"SQLite format" not in body
 
 
+def test_a_symbolic_link_out_of_the_folder_is_not_followed(
+    server: ArchiveServer, archive: BuiltArchive, tmp_path: Path
+) -> None:
+    post = post_of(server, "kemono", "patreon", "1000006")
+    notes = next(f for f in post["files"] if f["name"] == "notes.txt")
+    victim = next(archive.root.rglob("*notes.txt"))
+    secret = tmp_path / "secret.txt"
+    secret.write_text("outside the archive")
+    saved = victim.read_bytes()
+    victim.unlink()
+    victim.symlink_to(secret)
+    try:
+        status, _, body = get(f"{server.url}/file/{notes['id']}")
+        assert status == 404 and b"outside" not in body
+    finally:
+        victim.unlink()
+        victim.write_bytes(saved)
+    assert get(f"{server.url}/file/{notes['id']}")[2] == saved
+
+
 def test_pages_forbid_inline_scripts_and_remote_loads(server: ArchiveServer) -> None:
     for path in ("/", "/search?q=sketch", "/health", "/posts/kemono/patreon/1000006"):
         status, headers, _ = get(server.url + path)
@@ -160,6 +173,10 @@ def test_search_and_filters(server: ArchiveServer) -> None:
     tagged = api(server.url + "/api/search?tag=hostile&site=kemono")
     assert [p["title"] for p in tagged["posts"]] == ["Hostile body"]
     assert api(server.url + "/api/search?q=sketch&before=2000-01-01")["posts"] == []
+    mine = api(server.url + "/api/search?q=sketch&creator=kemono/patreon/demo-creator")
+    assert "Sketch pack" in [p["title"] for p in mine["posts"]]
+    assert {p["creator"] for p in mine["posts"]} == {"kemono/patreon/demo-creator"}
+    assert api(server.url + "/api/search?q=sketch&creator=kemono/fanbox/hostile-one")["posts"] == []
     for bad in ("type=spaceship", "after=yesterday", "page=0", "page=x"):
         status, _, body = get(f"{server.url}/api/search?{bad}")
         assert status == 400 and json.loads(body)["error"]
@@ -235,3 +252,15 @@ def test_index_follows_a_new_download_run(
     changed = {k for k, v in before.items() if after.get(k) != v}
     assert all("1000002" in k for k in changed), changed
     assert all("zebra" in k.lower() or "1000002" in k for k in set(after) - set(before))
+
+
+def test_a_damaged_index_is_made_again(archive: BuiltArchive, tmp_path: Path) -> None:
+    from kemopix.serve import ArchiveSource, Index
+
+    state = tmp_path / "state"
+    state.mkdir()
+    (state / "index.sqlite3").write_bytes(b"not an index " * 500)
+    stats = Index(ArchiveSource(archive.root), state).refresh()
+    assert stats.full and stats.posts > 50
+    again = Index(ArchiveSource(archive.root), state).refresh()
+    assert not again.full and again.posts == 0

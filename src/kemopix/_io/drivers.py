@@ -150,9 +150,9 @@ class _Gate:
 class AsyncRunner(_RunnerBase):
     """Runs flows with asyncio (aiohttp); caps concurrent requests per host.
 
-    The cap is the throttle's ``concurrency`` for the request, else
-    ``config.max_connections_per_host``; API answers and downloads (requests with a sink) to
-    one host have separate caps, so a page request never queues behind a dozen large files.
+    The cap is ``config.max_connections_per_host`` per host, unless the throttle sets its own
+    (``concurrency``): then API answers and downloads (requests with a sink) to one host have
+    separate caps, so a page request never queues behind a dozen large files.
     """
 
     def __init__(
@@ -168,7 +168,9 @@ class AsyncRunner(_RunnerBase):
         self._gates: dict[tuple[str, bool], _Gate] = {}
 
     async def _send(self, request: Request) -> Response:
-        key = (request.host, request.sink is not None)
+        # A throttle that sets limits has two lanes per host; otherwise one cap per host.
+        lanes = self.throttle.concurrency(request) is not None
+        key = (request.host, lanes and request.sink is not None)
         gate = self._gates.get(key)
         if gate is None:
             gate = self._gates[key] = _Gate()

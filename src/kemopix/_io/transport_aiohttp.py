@@ -128,7 +128,7 @@ def _translate(exc: BaseException, url: str) -> TransportError:
     if isinstance(exc, (aiohttp.SocketTimeoutError, TimeoutError)):
         return ReadTimeout(f"timed out waiting for the server: {exc!r}", url=url)
     if isinstance(exc, aiohttp.ClientConnectorError):
-        reason = exc.os_error.strerror or str(exc.os_error)
+        reason = exc.os_error.strerror or str(exc.os_error) or type(exc).__name__
         where = f"{exc.host}:{exc.port}"
         if isinstance(exc.os_error, ConnectionRefusedError):
             return ConnectionRefused(f"could not connect to {where}: connection refused", url=url)

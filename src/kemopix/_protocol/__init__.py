@@ -38,9 +38,10 @@ from .http import Timeout as Timeouts
 from .limits import MIB, Limits
 from .paging import Page, check_offset, next_offset
 from .ratelimit import HostLimiter, RateLimit, TokenBucket
-from .retry import NO_RETRY, RetryPolicy
+from .retry import NO_RETRY, RetryEvent, RetryPolicy
 from .secrets import Secret, redact_headers, redact_text
 from .status import check_status, error_for, is_challenge, parse_retry_after
+from .throttle import Attempt, Throttle
 
 __all__ = [
     "DEFAULT_USER_AGENT",
@@ -49,6 +50,7 @@ __all__ = [
     "NO_RETRY",
     "PIXIV_BULK_CONFIG",
     "PIXIV_CONFIG",
+    "Attempt",
     "Challenge",
     "ClientError",
     "Clock",
@@ -78,11 +80,13 @@ __all__ = [
     "Response",
     "ResponseTooLarge",
     "ResponseTooSlow",
+    "RetryEvent",
     "RetryPolicy",
     "Secret",
     "ServerError",
     "Sink",
     "Sleep",
+    "Throttle",
     "Timeout",
     "Timeouts",
     "TokenBucket",

@@ -21,10 +21,27 @@ from .._protocol.errors import (
     Unauthorized,
 )
 
-__all__ = ["describe", "short_message"]
+__all__ = ["PIXIV_MESSAGES", "describe", "in_english", "short_message"]
 
 EXIT_FAILED, EXIT_USAGE, EXIT_AUTH, EXIT_NETWORK, EXIT_LOCAL = 1, 2, 3, 4, 5
 _ARCHIVE = ".kemopix-archive.sqlite3"
+
+
+# pixiv answers some errors in Japanese whatever the Accept-Language; the CLI speaks English
+# (``-v`` shows the site's own words).
+PIXIV_MESSAGES = {
+    "該当作品は削除されたか、存在しない作品IDです。": "no such work (deleted, or the id is wrong)",
+    "指定されたエンドポイントは存在しません": "no such API endpoint",
+    "不正なリクエストです。": "the site refused the request as invalid",
+    "Your access is currently restricted.": "no such user, or the user is restricted",
+}
+
+
+def in_english(text: str) -> str:
+    """``text`` with pixiv's Japanese (and cryptic) error messages put in plain English."""
+    for site_words, english in PIXIV_MESSAGES.items():
+        text = text.replace(site_words, english)
+    return text
 
 
 def short_message(exc: BaseException, *, verbose: bool = False) -> str:
@@ -33,7 +50,7 @@ def short_message(exc: BaseException, *, verbose: bool = False) -> str:
     if verbose or not isinstance(exc, HTTPStatusError):
         return text
     cut = text.find(f" (HTTP {exc.status}")
-    head = text[:cut] if cut > 0 else text
+    head = in_english(text[:cut] if cut > 0 else text)
     if isinstance(exc, Unauthorized | Forbidden) and "login" in head:
         return head  # says what to do; the status adds nothing
     return f"{head} (HTTP {exc.status})"
@@ -58,6 +75,8 @@ def _os_error(exc: OSError, args: argparse.Namespace | None) -> tuple[str, int]:
         return f"permission denied: {where} (choose another folder with -o)", EXIT_LOCAL
     if exc.errno == errno.EADDRINUSE:
         return "the port is already in use: choose another with --port (0 = any)", EXIT_LOCAL
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return "that address is not one of this machine's: choose another with --host", EXIT_LOCAL
     reason = exc.strerror or str(exc)
     return f"{reason}: {where}", EXIT_LOCAL
 

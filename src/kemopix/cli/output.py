@@ -56,11 +56,13 @@ _HTTP_DETAIL = re.compile(r" \(HTTP (\d{3}), [^)]*\)(?::\s.*)?$", re.DOTALL)
 
 
 def brief(message: str) -> str:
-    """``message`` without the URL and response body an HTTP error appends (kept with -v)."""
+    """``message`` in English, without the URL and body an HTTP error appends (kept with -v)."""
+    from .failures import in_english
+
     match = _HTTP_DETAIL.search(message)
     if match is None:
-        return message
-    head = message[: match.start()]
+        return in_english(message)
+    head = in_english(message[: match.start()])
     if "login" in head and match.group(1) in ("401", "403"):
         return head  # it already says what to do
     return f"{head} (HTTP {match.group(1)})"
@@ -95,6 +97,7 @@ class LineReporter(Reporter):
         self.out = out or sys.stdout
         self.err = err or sys.stderr
         self._reasons: set[str] = set()
+        self._hidden = 0
 
     def brief_warning(self, message: str) -> str | None:
         """The line to show for a warning, or None when the same failure was already shown.
@@ -107,6 +110,7 @@ class LineReporter(Reporter):
         short = brief(message)
         reason = short.split(": ", 1)[-1]
         if reason in self._reasons:
+            self._hidden += 1
             return None
         self._reasons.add(reason)
         return short
@@ -156,12 +160,22 @@ class LineReporter(Reporter):
     def warning(self, message: str) -> None:
         line = self.brief_warning(message)
         if line is not None:
-            echo(f"kemopix: {line}", file=self.err, flush=True)
+            self.warning_line(line)
+
+    def hidden_note(self) -> None:
+        """Say how many repeated errors were not shown (they are in the summary's counts)."""
+        if self._hidden:
+            more = f"{self._hidden} more error{'s' if self._hidden > 1 else ''}"
+            self.warning_line(f"{more} like the ones above (-v shows each)")
+
+    def warning_line(self, text: str) -> None:
+        echo(f"kemopix: {text}", file=self.err, flush=True)
 
     def retrying(self, event: RetryEvent) -> None:
         self.say(f"retry: {event}")
 
     def finished(self, summary: Summary) -> None:
+        self.hidden_note()
         if self.quiet:
             return
         echo(summary_line(summary, plan=self.plan), file=self.out, flush=True)
@@ -260,10 +274,8 @@ class RichReporter(LineReporter):
     def say(self, text: str) -> None:
         self.console.print(escape(text), highlight=False)
 
-    def warning(self, message: str) -> None:
-        line = self.brief_warning(message)
-        if line is not None:
-            self.console.print(f"[yellow]kemopix:[/] {escape(line)}", highlight=False)
+    def warning_line(self, text: str) -> None:
+        self.console.print(f"[yellow]kemopix:[/] {escape(text)}", highlight=False)
 
     def _describe(self) -> None:
         text = f"[bold]{self.done}/{self.files} files[/] {escape(self.label[:40])}"
@@ -286,6 +298,7 @@ class RichReporter(LineReporter):
         self.label = "done"
         self._describe()
         self.progress.stop()
+        self.hidden_note()
         echo(summary_line(summary), file=self.out, flush=True)
 
 

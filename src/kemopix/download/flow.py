@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,9 +64,13 @@ def download(
         if response.status != 416:
             check_status(response)
         resumed_from = part.resumed_from
-        digest = part.finish()
-    finally:
-        part.close()
+        digest = part.finish()  # closes the part file
+    except BaseException:
+        # The first error is the one to report: closing flushes, and on a full disk (or when
+        # the flow is closed while a run stops) that fails too.
+        with contextlib.suppress(OSError):
+            part.close()
+        raise
     outcome: Outcome = "resumed" if resumed_from else "downloaded"
     return DownloadResult(dest, part.size, digest, outcome, resumed_from)
 

@@ -132,9 +132,9 @@ class PartFile:
         self.size = 0
 
     def close(self) -> None:
-        if self._fh is not None:
-            self._fh.close()
-            self._fh = None
+        fh, self._fh = self._fh, None
+        if fh is not None:
+            fh.close()  # even when this raises (flushing on a full disk), the file is closed
 
     def _truncate(self) -> None:
         self.close()

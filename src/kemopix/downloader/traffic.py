@@ -116,7 +116,9 @@ class Traffic:
         self.hosts: dict[str, HostTraffic] = {}
         self._shared: dict[str, _HostShared] = {}
         self._wall = time.time() - time.monotonic()  # budgets keep wall-clock times
-        self._sent: dict[int, float] = {}  # admitted attempts in flight: when they were sent
+        # Admitted attempts in flight, by request: when each was sent (one request object may
+        # be in flight more than once).
+        self._sent: dict[int, list[float]] = {}
         # File hosts that are down (connection-level failures): refused at once (``HostDown``).
         self.breaker = Breaker()
 
@@ -141,7 +143,7 @@ class Traffic:
             self.breaker.check(request, now)  # before any state: a refused request never ran
         lane = self._lane(request)
         lane.concurrency.started(now)
-        self._sent[id(request)] = now
+        self._sent.setdefault(id(request), []).append(now)
         lane.stats.peak_concurrency = max(
             lane.stats.peak_concurrency, min(lane.concurrency.in_flight, lane.concurrency.limit)
         )
@@ -164,9 +166,12 @@ class Traffic:
 
     def observe(self, attempt: Attempt) -> None:
         lane = self._lane(attempt.request)
-        sent = self._sent.pop(id(attempt.request), None)
-        if sent is None:
+        times = self._sent.get(id(attempt.request))
+        if not times:
             return  # abandoned before it was admitted
+        sent = times.pop(0)
+        if not times:
+            del self._sent[id(attempt.request)]
         outcome, now = attempt.outcome, attempt.ended
         if attempt.request.sink is not None:
             self.breaker.observe(attempt.request, outcome, now)
@@ -182,6 +187,7 @@ class Traffic:
         lane.concurrency.finished(now, units)
         if outcome is None:
             return
+        # Broken connections (resets, short bodies) are retried, not a reason to slow down.
         congested = attempt.throttled or attempt.status in CONGESTION_STATUSES
         congested = congested or isinstance(outcome, Timeout)
         if not attempt.throttled and isinstance(outcome, Response):
@@ -192,7 +198,6 @@ class Traffic:
             lane.concurrency.congested(now)
             lane.congestion.clear()
             lane.cut_at = now
-        # Broken connections (resets, short bodies) are retried, not a reason to slow down.
         throttles = lane.shared.throttles.add(attempt.throttled)
         learn = False
         if attempt.throttled:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
+import sqlite3
 import sys
 import webbrowser
 from pathlib import Path
@@ -13,6 +14,7 @@ from ..cli.config import load_config
 from ..cli.echo import echo
 from ..cli.session import output_root
 from .server import ArchiveServer
+from .source import ArchiveError
 
 __all__ = ["ServeError", "serve_command"]
 
@@ -48,7 +50,14 @@ def serve_command(args: argparse.Namespace) -> int:
     echo(f"kemopix serve: indexing {root} ...", flush=True)
     try:
         server.start()
-    except RuntimeError as exc:
+    except (RuntimeError, ArchiveError) as exc:
+        cause = exc if isinstance(exc, ArchiveError) else exc.__cause__
+        if isinstance(cause, ArchiveError) and isinstance(cause.__cause__, sqlite3.Error):
+            raise cause.__cause__ from None  # a damaged archive: exit 5, like download's
+        if isinstance(cause, OSError):  # port in use, not an address here: exit 5
+            raise cause from None
+        if isinstance(exc, ArchiveError):
+            raise
         raise ServeError(f"cannot serve on {args.host}:{args.port}: {exc.__cause__}") from exc
     stats = server.stats
     assert stats is not None

@@ -9,6 +9,7 @@ through short read-only queries (``kemopix.serve.views``).
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import re
@@ -16,7 +17,7 @@ import sqlite3
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -146,24 +147,26 @@ class Index:
         self._local = threading.local()
         self._stamp: tuple[int, ...] | None = None
         self._last_check = 0.0
-        with self._connect() as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            version = None
-            try:
-                row = db.execute("SELECT value FROM meta WHERE key='version'").fetchone()
-                version = row[0] if row else None
-            except sqlite3.OperationalError:
-                pass
+        try:
+            version = self._version()
+        except sqlite3.DatabaseError:  # damaged: it is only a cache, made again
+            version = "damaged"
         if version not in (None, SCHEMA_VERSION):
             for suffix in ("", "-wal", "-shm"):
                 Path(str(self.path) + suffix).unlink(missing_ok=True)
-        with self._connect() as db:
+        with contextlib.closing(self._connect()) as db:
+            db.execute("PRAGMA journal_mode=WAL")
             db.executescript(_SCHEMA)
-            db.execute(
-                "INSERT OR REPLACE INTO meta VALUES ('version', ?)",
-                (SCHEMA_VERSION,),
-            )
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (SCHEMA_VERSION,))
             db.commit()
+
+    def _version(self) -> str | None:
+        with contextlib.closing(self._connect()) as db:
+            tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master")}
+            if "meta" not in tables:
+                return None if not tables else "unknown"
+            row = db.execute("SELECT value FROM meta WHERE key='version'").fetchone()
+            return str(row[0]) if row else "unknown"
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=30.0, check_same_thread=False)
@@ -198,7 +201,7 @@ class Index:
             started = time.perf_counter()
             stamp = self.source.stamp()
             db = self._connect()
-            db.execute("PRAGMA cache_size=-65536")  # 64 MB: a build's pages stay in memory
+            db.execute("PRAGMA cache_size=-32768")  # 32 MB of pages for a build
             try:
                 stats = self._refresh(db, recheck_disk)
             finally:
@@ -208,51 +211,69 @@ class Index:
             return stats
 
     def _refresh(self, db: sqlite3.Connection, recheck_disk: bool) -> RefreshStats:
+        """Changed posts with all their files, batch by batch; then files changed alone."""
         row = db.execute("SELECT value FROM meta WHERE key='mark'").fetchone()
         mark = float(row[0]) if row else -1.0
         stats = RefreshStats(full=mark < 0)
         since = mark - OVERLAP if mark >= 0 else -1.0
-        posts = self.source.posts(since)
-        files = self.source.files(since)
-        newest = max(
-            [mark, *(p.updated_at for p in posts), *(f.updated_at for f in files)], default=mark
-        )
-        posts = [p for p in posts if p.updated_at > mark or not self._indexed_post(db, p)]
-        posts.sort(key=lambda p: utc(p.published))  # index ids follow publication on a build
-        files = [f for f in files if f.updated_at > mark or not self._indexed_file(db, f)]
+        newest = mark
+        done: set[PostKeyT] = set()
+        creators: set[str] = set()
         db.execute("BEGIN")
-        touched: set[tuple[str, str, str]] = {(p.site, p.service, p.id) for p in posts}
-        owners = {
-            (p.site, p.service, p.id): creator_key(p.site, p.service, p.creator_id) for p in posts
-        }
-        for f in files:
-            key = (f.site, f.service, f.post_id)
-            if key not in owners:  # the file changed, not its post
-                row = db.execute(
-                    "SELECT ckey FROM posts WHERE site=? AND service=? AND post_id=?", key
-                ).fetchone()
-                owners[key] = row[0] if row is not None else creator_key(*key[:2], "")
-        self._upsert_files(db, files, owners)
-        touched.update((f.site, f.service, f.post_id) for f in files)
+        for batch in self.source.iter_posts(since):
+            newest = max([newest, *(p.updated_at for p in batch)])
+            posts = [p for p in batch if p.updated_at > mark or not self._indexed_post(db, p)]
+            if not posts:
+                continue
+            keys = [(p.site, p.service, p.id) for p in posts]
+            files = self.source.files_of(keys)
+            newest = max([newest, *(f.updated_at for f in files)])
+            owners = {
+                key: creator_key(p.site, p.service, p.creator_id)
+                for key, p in zip(keys, posts, strict=True)
+            }
+            self._upsert_files(db, files, owners)
+            creators |= self._upsert_posts(db, posts, stats.full)
+            stats.posts += len(posts)
+            stats.files += len(files)
+            if not stats.full:
+                done.update(keys)
+        if not stats.full:
+            for changed in self.source.iter_files(since):
+                newest = max([newest, *(f.updated_at for f in changed)])
+                files = [
+                    f
+                    for f in changed
+                    if (f.site, f.service, f.post_id) not in done
+                    and (f.updated_at > mark or not self._indexed_file(db, f))
+                ]
+                if files:
+                    creators |= self._files_alone(db, files)
+                    stats.files += len(files)
         if recheck_disk:
             self._recheck_disk(db)
-        known = {(p.site, p.service, p.id): p for p in posts}
-        missing = [key for key in touched if key not in known]
-        if missing:  # a file changed, its post did not: read the post's row from the index
-            for key in missing:
+            creators |= {r[0] for r in db.execute("SELECT ckey FROM creators")}
+        self._update_creators(db, creators)
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('mark', ?)", (repr(newest),))
+        db.execute("COMMIT")
+        stats.creators = len(creators)
+        return stats
+
+    def _files_alone(self, db: sqlite3.Connection, files: list[FileRow]) -> set[str]:
+        """Files that changed while their post did not (a retry, a verify): re-add the post."""
+        known: dict[PostKeyT, ArchivePost] = {}
+        for f in files:
+            key = (f.site, f.service, f.post_id)
+            if key not in known:
                 old = db.execute(
                     "SELECT * FROM posts WHERE site=? AND service=? AND post_id=?", key
                 ).fetchone()
                 if old is not None:
                     known[key] = _archive_post(old)
-        creators = self._upsert_posts(db, list(known.values()), stats.full)
-        if recheck_disk:
-            creators |= {r[0] for r in db.execute("SELECT ckey FROM creators")}
-        self._update_creators(db, creators)
-        db.execute("INSERT OR REPLACE INTO meta VALUES ('mark', ?)", (repr(newest),))
-        db.execute("COMMIT")
-        stats.posts, stats.files, stats.creators = len(known), len(files), len(creators)
-        return stats
+        owners = {key: creator_key(p.site, p.service, p.creator_id) for key, p in known.items()}
+        files = [f for f in files if (f.site, f.service, f.post_id) in owners]
+        self._upsert_files(db, files, owners)
+        return self._upsert_posts(db, list(known.values()), False)
 
     @staticmethod
     def _indexed_post(db: sqlite3.Connection, p: ArchivePost) -> bool:
@@ -328,40 +349,29 @@ class Index:
         db.executemany("UPDATE files SET on_disk=? WHERE fid=?", changed)
 
     def _post_files(
-        self, db: sqlite3.Connection, keys: list[PostKeyT], full: bool
+        self, db: sqlite3.Connection, keys: list[PostKeyT]
     ) -> dict[PostKeyT, list[sqlite3.Row]]:
-        sql = (
-            "SELECT fid, path, site, service, post_id, media, size, state, original_name, name"
-            " FROM files"
-        )
         out: dict[PostKeyT, list[sqlite3.Row]] = defaultdict(list)
-        if full:
-            rows: Iterable[sqlite3.Row] = db.execute(sql + " ORDER BY idx, fid")
-        else:
-            rows = (
-                row
-                for key in keys
-                for row in db.execute(
-                    sql + " WHERE site=? AND service=? AND post_id=? ORDER BY idx, fid", key
-                )
-            )
-        for row in rows:
-            out[(row["site"], row["service"], row["post_id"])].append(row)
+        for key in keys:
+            out[key] = db.execute(
+                "SELECT fid, path, media, size, state, original_name, name FROM files"
+                " WHERE site=? AND service=? AND post_id=? ORDER BY idx, fid",
+                key,
+            ).fetchall()
         return out
 
     def _old_posts(
-        self, db: sqlite3.Connection, keys: list[PostKeyT], full: bool
+        self, db: sqlite3.Connection, keys: list[PostKeyT]
     ) -> dict[PostKeyT, sqlite3.Row]:
-        sql = "SELECT pid, site, service, post_id, folder, ckey FROM posts"
-        if full:
-            rows = db.execute(sql).fetchall()
-        else:
-            rows = [
-                row
-                for key in keys
-                for row in db.execute(sql + " WHERE site=? AND service=? AND post_id=?", key)
-            ]
-        return {(r["site"], r["service"], r["post_id"]): r for r in rows}
+        out: dict[PostKeyT, sqlite3.Row] = {}
+        for key in keys:
+            row = db.execute(
+                "SELECT pid, folder, ckey FROM posts WHERE site=? AND service=? AND post_id=?",
+                key,
+            ).fetchone()
+            if row is not None:
+                out[key] = row
+        return out
 
     def _sidecars(
         self,
@@ -402,8 +412,8 @@ class Index:
         self, db: sqlite3.Connection, posts: list[ArchivePost], full: bool
     ) -> set[str]:
         keys = [(p.site, p.service, p.id) for p in posts]
-        files = self._post_files(db, keys, full)
-        old = self._old_posts(db, keys, full)
+        files = self._post_files(db, keys)
+        old = {} if full else self._old_posts(db, keys)
         sidecars = self._sidecars(posts, files, old)
         creators: set[str] = set()
         rows = []
@@ -434,20 +444,12 @@ class Index:
             rows,
         )
         pids = {
-            (r[1], r[2], r[3]): int(r[0])
-            for r in (
-                db.execute("SELECT pid, site, service, post_id FROM posts")
-                if full
-                else (
-                    row
-                    for key in keys
-                    for row in db.execute(
-                        "SELECT pid, site, service, post_id FROM posts"
-                        " WHERE site=? AND service=? AND post_id=?",
-                        key,
-                    )
-                )
+            key: int(
+                db.execute(
+                    "SELECT pid FROM posts WHERE site=? AND service=? AND post_id=?", key
+                ).fetchone()[0]
             )
+            for key in keys
         }
         ids = [(pids[key],) for key in keys]
         if not full:

@@ -162,68 +162,75 @@ class ArchiveSource:
     def _columns(db: sqlite3.Connection, table: str) -> set[str]:
         return {str(row[1]) for row in db.execute(f"PRAGMA table_info({table})")}
 
-    def posts(self, since: float = -1.0) -> list[ArchivePost]:
-        """Posts recorded or changed after ``since`` (an ``updated_at`` time)."""
+    def iter_posts(self, since: float = -1.0, batch: int = 2000) -> Iterator[list[ArchivePost]]:
+        """Posts recorded or changed after ``since`` (an ``updated_at`` time), oldest
+        publication first, ``batch`` at a time (a whole archive never sits in memory)."""
         if not self.exists():
-            return []
+            return
         with self._db() as db:
             deleted = "deleted" if "deleted" in self._columns(db, "posts") else "0"
-            db.row_factory = None  # plain tuples: a whole archive is read at the first start
-            rows = db.execute(
+            db.row_factory = None  # plain tuples: cheaper for a whole archive
+            cursor = db.execute(
                 "SELECT site, service, id, creator_id, title, published, added, edited,"
-                f" revision, complete, {deleted}, updated_at FROM posts WHERE updated_at > ?",
+                f" revision, complete, {deleted}, updated_at FROM posts WHERE updated_at > ?"
+                " ORDER BY published, site, service, id",
                 (since,),
-            ).fetchall()
-        return [
-            ArchivePost(
-                r[0],
-                r[1],
-                r[2],
-                r[3],
-                r[4],
-                r[5],
-                r[6],
-                r[7],
-                int(r[8]),
-                bool(r[9]),
-                bool(r[10]),
-                float(r[11]),
             )
-            for r in rows
-        ]
+            while rows := cursor.fetchmany(batch):
+                yield [
+                    ArchivePost(
+                        r[0],
+                        r[1],
+                        r[2],
+                        r[3],
+                        r[4],
+                        r[5],
+                        r[6],
+                        r[7],
+                        int(r[8]),
+                        bool(r[9]),
+                        bool(r[10]),
+                        float(r[11]),
+                    )
+                    for r in rows
+                ]
 
-    def files(self, since: float = -1.0) -> list[FileRow]:
-        """Files recorded or changed after ``since``."""
+    def _file_sql(self, db: sqlite3.Connection) -> str:
+        held = "held" if "held" in self._columns(db, "files") else "NULL"
+        return (
+            "SELECT path, site, service, post_id, idx, url, name, kind, expected_sha256,"
+            f" sha256, size, status, {held}, error, updated_at FROM files"
+        )
+
+    def iter_files(self, since: float = -1.0, batch: int = 5000) -> Iterator[list[FileRow]]:
+        """Files recorded or changed after ``since``, ``batch`` at a time."""
         if not self.exists():
-            return []
+            return
         with self._db() as db:
-            held = "held" if "held" in self._columns(db, "files") else "NULL"
             db.row_factory = None
-            rows = db.execute(
-                "SELECT path, site, service, post_id, idx, url, name, kind, expected_sha256,"
-                f" sha256, size, status, {held}, error, updated_at FROM files"
-                " WHERE updated_at > ?",
-                (since,),
-            ).fetchall()
-        return [
-            FileRow(
-                r[0],
-                r[1],
-                r[2],
-                r[3],
-                int(r[4]),
-                r[5],
-                r[6],
-                r[7],
-                r[8],
-                r[9],
-                r[10],
-                held_state(r[11], r[12]),
-                r[13],
-                float(r[14]),
-            )
-            for r in rows
-        ]
+            cursor = db.execute(self._file_sql(db) + " WHERE updated_at > ?", (since,))
+            while rows := cursor.fetchmany(batch):
+                yield [_file_row(r) for r in rows]
+
+    def files_of(self, keys: list[tuple[str, str, str]]) -> list[FileRow]:
+        """Every file of the posts ``keys`` (site, service, id)."""
+        if not self.exists() or not keys:
+            return []
+        out: list[FileRow] = []
+        with self._db() as db:
+            db.row_factory = None
+            sql = self._file_sql(db)
+            for i in range(0, len(keys), 300):
+                chunk = keys[i : i + 300]
+                marks = ",".join(["(?,?,?)"] * len(chunk))
+                # A join from the keys, so that SQLite looks each one up in files_by_post.
+                rows = db.execute(
+                    f"{sql} JOIN (VALUES {marks}) AS k ON files.site = k.column1"
+                    " AND files.service = k.column2 AND files.post_id = k.column3",
+                    [part for key in chunk for part in key],
+                ).fetchall()
+                out += [_file_row(r) for r in rows]
+        return out
 
     def file_path(self, relative: str, *, strict: bool = False) -> Path | None:
         """The absolute path of an archive file, or None when it would leave the folder.
@@ -356,6 +363,25 @@ class ArchiveSource:
             return msgspec.json.decode(path.read_bytes())
         except (OSError, msgspec.DecodeError):
             return None
+
+
+def _file_row(r: Any) -> FileRow:
+    return FileRow(
+        r[0],
+        r[1],
+        r[2],
+        r[3],
+        int(r[4]),
+        r[5],
+        r[6],
+        r[7],
+        r[8],
+        r[9],
+        r[10],
+        held_state(r[11], r[12]),
+        r[13],
+        float(r[14]),
+    )
 
 
 def _lexically_safe(relative: str) -> bool:

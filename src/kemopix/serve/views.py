@@ -333,7 +333,7 @@ def fts_query(text: str) -> str:
 
 
 def search_view(index: Index, text: str, filters: Filters, page: int) -> dict[str, Any]:
-    """Matching posts, most recently archived first (index order: published order at build).
+    """Matching posts, newest first in index order (publication order at a build, then arrival).
 
     Ordering by the FTS rowid lets SQLite stop after one page even when most posts match;
     the count stops at ``COUNT_LIMIT``.
