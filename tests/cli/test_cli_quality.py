@@ -115,6 +115,9 @@ def test_originals_down_thumbnails_then_upgrade(
     assert len(held) == POSTS
     assert all(file_sha256(auto / f["path"]) != f["sha256"] for f in held)
 
+    # verify checks a thumbnail against its own hash
+    code, seen = events(capsys, "verify", "-o", str(auto), "--check-only")
+    assert code == 0 and seen[-1]["good"] == POSTS and seen[-1]["bad"] == 0
     # a file gone from the disk is counted as missing
     gone = auto / held[0]["path"]
     saved = gone.read_bytes()
