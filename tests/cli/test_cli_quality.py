@@ -7,6 +7,11 @@ host serves thumbnails; the emulator's ``originals`` switch reproduces that.
 from __future__ import annotations
 
 import json
+import os
+import random
+import signal
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +21,7 @@ import pytest
 
 from kemopix.cli import main
 from kemopix.download import PART_SUFFIX, file_sha256
-from kemopix.downloader.quality import THUMBNAIL_SUFFIX
+from kemopix.downloader.quality import THUMBNAIL_SUFFIX, check_thumbnail
 from kemopix.emulators import KemonoEmulator
 
 POSTS = 200
@@ -191,3 +196,49 @@ def test_pawchive_preview_only_and_deferred(
         code, seen = events(capsys, "download", url, "--pawchive-url", emu.url, "-o", str(out))
         assert code == 0, seen
         assert status(capsys, out)["total"]["files"] == files
+
+
+def test_an_upgrade_killed_at_random_instants_never_leaves_a_bad_file(
+    emu: KemonoEmulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    emu.add_creator("gumroad", "killed-upgrade", "Killed Upgrade")
+    for number in range(30):
+        emu.add_post(
+            "gumroad",
+            "killed-upgrade",
+            title=f"k{number}",
+            files=[(f"k{number}.png", 80_000 + number)],
+        )
+    url = f"{emu.url}/gumroad/user/killed-upgrade"
+    out = tmp_path / "out"
+    emu.originals = "down"
+    assert download(capsys, emu, url, out)[0] == 0
+    emu.originals = "up"
+    # Slow originals (~100 KB/s each, so an upgrade takes seconds): kills land mid-body,
+    # between a body and its rename, between the rename and the archive's commit.
+    emu.add_fault(kind="bandwidth", rate=100_000, path=r"^/data/", probability=1.0)
+    argv = ["upgrade", "-o", str(out), "-q"]
+    code = f"import sys; from kemopix.cli import main; sys.exit(main({argv!r}))"
+    rng = random.Random(5)
+    upgraded: list[int] = []
+    for _ in range(4):
+        child = subprocess.Popen([sys.executable, "-c", code], env=dict(os.environ))
+        time.sleep(rng.uniform(0.5, 1.5))
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
+        # at every final name: the verified original, or a thumbnail that decodes
+        for item in sidecar_files(out):
+            path = out / item["path"]
+            if file_sha256(path) != item["sha256"]:
+                check_thumbnail(path)
+        files = status(capsys, out)["total"]["files"]
+        assert files["original"] + files["thumbnail"] == 30 and files["missing"] == 0
+        upgraded.append(files["original"])
+    # the first kill lands before the end; what was upgraded stays upgraded
+    assert upgraded == sorted(upgraded) and upgraded[0] < 30, upgraded
+    emu.clear_faults()
+    code_, summary, _ = download(capsys, emu, url, out)
+    assert code_ == 0 and summary["held"]["original"] == 30
+    for item in sidecar_files(out):
+        assert file_sha256(out / item["path"]) == item["sha256"]
+    assert not [p for p in out.rglob("*") if p.name.endswith((PART_SUFFIX, ".kemopix-link"))]
