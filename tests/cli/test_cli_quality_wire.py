@@ -20,7 +20,10 @@ def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.parametrize("form", ["user/demo-creator/post/1000006", "post/1000006"])
 def test_a_post_url_costs_one_detail_request(
-    kemono_emulator: KemonoEmulator, tmp_path: Path, form: str
+    kemono_emulator: KemonoEmulator,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    form: str,
 ) -> None:
     emu = kemono_emulator
     # A "latency" fault of no delay answers normally: the injector only counts the requests.
@@ -33,8 +36,10 @@ def test_a_post_url_costs_one_detail_request(
     )
     out = tmp_path / "out"
     url = f"{emu.url}/patreon/{form}"
-    assert main(["download", url, "--kemono-url", emu.url, "-o", str(out), "-q"]) == 0
+    assert main(["download", url, "--kemono-url", emu.url, "-o", str(out), "--json"]) == 0
     assert detail.times == 99  # one detail request (it was two)
+    events = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line]
+    assert events[-1]["held"]["original"] == 5  # the summary counts the post's files
     sidecar = json.loads(next(out.rglob("1000006.json")).read_text())
     assert sidecar["data"]["post"]["id"] == "1000006"  # the envelope as received
     assert len(sidecar["kemopix"]["files"]) == 5

@@ -181,7 +181,11 @@ class ArchiveStore(Protocol):
     def copy_of(self, sha256: str, exclude: str) -> FileRecord | None: ...
     def counts(self) -> dict[str, int]: ...
     def upgradable(self, creator: tuple[str, str, str] | None = None) -> list[FileRecord]: ...
-    def state_rows(self) -> list[StateRow]: ...
+    def state_rows(
+        self,
+        creators: Iterable[tuple[str, str, str]] | None = None,
+        keys: Iterable[PostKey] = (),
+    ) -> list[StateRow]: ...
     def sync_times(self) -> dict[str, float]: ...
     def watermark(self, listing: str) -> Watermark | None: ...
     def save_watermark(self, mark: Watermark) -> None: ...
@@ -524,14 +528,32 @@ class Archive:
         rows = self._db.execute(query + " ORDER BY f.path", params).fetchall()
         return [_file(row) for row in rows]
 
-    def state_rows(self) -> list[StateRow]:
-        """Every post with each of its files (``kemopix status``, the run summary)."""
-        rows = self._db.execute(
+    def state_rows(
+        self,
+        creators: Iterable[tuple[str, str, str]] | None = None,
+        keys: Iterable[PostKey] = (),
+    ) -> list[StateRow]:
+        """Posts with each of their files (``kemopix status``, the run summary): all, or those
+        of ``creators`` (site, service, id; pixiv creators span services) and the posts
+        ``keys``."""
+        query = (
             "SELECT p.site, p.service, p.creator_id, p.id, p.complete, p.updated_at, f.path,"
             " f.status, f.held FROM posts p LEFT JOIN files f ON f.site=p.site"
-            " AND f.service=p.service AND f.post_id=p.id ORDER BY p.site, p.service, p.id"
-        ).fetchall()
-        return [StateRow(*tuple(row)) for row in rows]
+            " AND f.service=p.service AND f.post_id=p.id"
+        )
+        if creators is None:
+            rows = self._db.execute(query + " ORDER BY p.site, p.service, p.id").fetchall()
+            return [StateRow(*tuple(row)) for row in rows]
+        out: list[StateRow] = []
+        for site, service, creator_id in set(creators):
+            where = " WHERE p.site=? AND p.creator_id=? AND (p.service=? OR p.site='pixiv')"
+            rows = self._db.execute(query + where, (site, creator_id, service)).fetchall()
+            out.extend(StateRow(*tuple(row)) for row in rows)
+        for key in set(keys):
+            where = " WHERE p.site=? AND p.service=? AND p.id=?"
+            rows = self._db.execute(query + where, (key.site, key.service, key.id)).fetchall()
+            out.extend(StateRow(*tuple(row)) for row in rows)
+        return out
 
     def sync_times(self) -> dict[str, float]:
         """When each listing was last swept (its watermark saved), by listing key."""

@@ -126,7 +126,8 @@ class Engine:
         # Part of every stored signature: a post left out by one set of filters is looked at
         # again when the filters change.
         self._filters_id = signature_of(repr(settings.filters))[:8]
-        # Whose files the summary counts by state: the creators (or posts) the run looked at.
+        # Whose files the summary counts by state (and the upgrade pass tries again): the
+        # creators the run looked at, and the posts of listings without one.
         self._creators: set[tuple[str, str, str]] = set()
         self._keys: set[PostKey] = set()
 
@@ -294,7 +295,8 @@ class Engine:
                 if str(entry.key) in seen:
                     continue  # paging shifted: this entry was on the previous page too
                 seen.add(str(entry.key))
-                self._keys.add(entry.key)
+                if listing.creator is None:
+                    self._keys.add(entry.key)  # a post URL, favorites: no creator to count by
                 self.summary.posts_listed += 1
                 newest = _newer(newest, entry)
                 state = self.archive.post_state(entry.key)

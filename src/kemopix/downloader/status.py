@@ -125,18 +125,13 @@ def held_counts(
     archive: ArchiveStore, creators: Iterable[tuple[str, str, str]], keys: Iterable[PostKey]
 ) -> dict[str, int]:
     """Files by state of ``creators`` (site, service, id) and of the posts ``keys``."""
-    wanted = set(creators)
-    posts = {(k.site, k.service, k.id) for k in keys}
     counts: Counter[str] = Counter()
-    root = archive.root
-    for row in archive.state_rows():
-        mine = (row.site, row.service, row.creator_id) in wanted or (
-            row.site == "pixiv" and any(c[0] == "pixiv" and c[2] == row.creator_id for c in wanted)
-        )
-        if mine or (row.site, row.service, row.post_id) in posts:
-            state = _state(root, row)
-            if state is not None:
-                counts[state] += 1
+    seen: set[str] = set()
+    for row in archive.state_rows(creators, keys):
+        state = _state(archive.root, row)
+        if state is not None and row.path not in seen:  # a post of a creator and a key
+            seen.add(str(row.path))
+            counts[state] += 1
     return {s: counts[s] for s in STATES}
 
 
