@@ -71,6 +71,8 @@ def _handler(name: str) -> Callable[[argparse.Namespace], int]:
         "plan": commands.plan_command,
         "verify": commands.verify_command,
         "retry": commands.retry_command,
+        "upgrade": commands.upgrade_command,
+        "status": commands.status_command,
     }
     return handlers[name]
 

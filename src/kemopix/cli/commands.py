@@ -7,13 +7,16 @@ import asyncio
 import json
 import os
 import re
+import time
 from pathlib import Path
 
 from .._protocol.errors import InvalidInput
 from ..download import INTERNAL_PREFIX, PART_SUFFIX, file_sha256
 from ..downloader.archive import ARCHIVE_NAME, Archive, FileRecord
 from ..downloader.engine import Engine, Settings
+from ..downloader.quality import THUMBNAIL_SUFFIX
 from ..downloader.reporting import Reporter, Summary
+from ..downloader.status import CreatorStatus, folder_status, held_text
 from ..downloader.targets import Target
 from .config import FileConfig, load_config
 from .echo import echo
@@ -28,7 +31,15 @@ from .session import (
 )
 from .sources import build_sources, families_of, runner_configs
 
-__all__ = ["download_command", "plan_command", "retry_command", "run_targets", "verify_command"]
+__all__ = [
+    "download_command",
+    "plan_command",
+    "retry_command",
+    "run_targets",
+    "status_command",
+    "upgrade_command",
+    "verify_command",
+]
 
 
 def _config(args: argparse.Namespace) -> FileConfig:
@@ -121,7 +132,12 @@ def _existing_archive(root: Path) -> Archive:
 
 
 async def _refetch(
-    args: argparse.Namespace, config: FileConfig, archive: Archive, records: list[FileRecord]
+    args: argparse.Namespace,
+    config: FileConfig,
+    archive: Archive,
+    records: list[FileRecord],
+    *,
+    upgrade: bool = False,
 ) -> Summary:
     root = archive.root
     origins = origins_for(args, config)
@@ -131,7 +147,7 @@ async def _refetch(
     try:
         settings = build_settings(args, config, root)
         engine = Engine(settings, archive, network, {}, reporter)
-        return await engine.retry(records)
+        return await engine.retry(records, upgrade=upgrade)
     finally:
         await network.aclose()
 
@@ -147,6 +163,57 @@ def retry_command(args: argparse.Namespace) -> int:
         return asyncio.run(_refetch(args, config, archive, records)).exit_code()
 
 
+def upgrade_command(args: argparse.Namespace) -> int:
+    config = _config(args)
+    root = output_root(args, config)
+    with _existing_archive(root) as archive:
+        records = archive.upgradable()
+        if not records:
+            _say(args, "nothing to upgrade: every file is held as its original", "nothing")
+            return 0
+        return asyncio.run(_refetch(args, config, archive, records, upgrade=True)).exit_code()
+
+
+def _status_line(status: CreatorStatus) -> str:
+    posts = held_text(status.posts, empty="none")
+    nxt = status.next_run()
+    todo = [
+        f"{nxt['upgrade_thumbnails']} originals of thumbnails",
+        f"{nxt['try_unavailable']} unavailable originals",
+        f"{nxt['retry_failed']} failed or unfinished files",
+        f"{nxt['fetch_missing']} files missing on disk",
+    ]
+    todo = [t for t in todo if not t.startswith("0 ")]
+    return (
+        f"posts: {sum(status.posts.values())} ({posts}); files: {sum(status.files.values())}"
+        f" ({held_text(status.files)}); next run tries: {', '.join(todo) or 'nothing'}"
+    )
+
+
+def status_command(args: argparse.Namespace) -> int:
+    config = _config(args)
+    root = output_root(args, config)
+    if not (root / ARCHIVE_NAME).exists():
+        raise InvalidInput(f"no kemopix archive in {root} (download something there first)")
+    with Archive(root, exclusive=False) as archive:
+        status = folder_status(archive)
+    if getattr(args, "json", False):
+        echo(json.dumps({"event": "status", **status.as_dict()}, ensure_ascii=False))
+        return 0
+    for creator in status.creators:
+        synced = _when(creator.last_sync)
+        echo(f"{creator.site} {creator.service} {creator.creator_id} (last sync {synced})")
+        echo(f"  {_status_line(creator)}")
+    echo(f"total: {_status_line(status.total)}")
+    return 0
+
+
+def _when(stamp: float | None) -> str:
+    if stamp is None:
+        return "never"
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(stamp))
+
+
 def _problem(root: Path, record: FileRecord) -> str | None:
     """What is wrong with an archived file on disk, or None."""
     if record.status != "done":
@@ -158,7 +225,9 @@ def _problem(root: Path, record: FileRecord) -> str | None:
         return "missing"
     if record.size is not None and size != record.size:
         return f"truncated or wrong size: {size} bytes, expected {record.size}"
-    expected = record.expected_sha256 or record.sha256
+    # A thumbnail is checked against its own hash, not the original's.
+    expected = record.sha256 if record.held == "thumbnail" else record.expected_sha256
+    expected = expected or record.sha256
     if expected and file_sha256(path) != expected.lower():
         return "corrupt: SHA-256 mismatch"
     return None
@@ -184,6 +253,8 @@ def unknown_files(root: Path, archive: Archive) -> list[tuple[str, str]]:
             rel = (base / name).relative_to(root).as_posix()
             if rel in known or (folder == str(root) and name.startswith(INTERNAL_PREFIX)):
                 continue
+            if name.endswith(THUMBNAIL_SUFFIX) and rel.removesuffix(THUMBNAIL_SUFFIX) in known:
+                continue  # a thumbnail kept beside its original (--keep-thumbnails)
             match = _SIDECAR.match(name)
             if match is not None and match.group("id") in posts:
                 continue
@@ -208,8 +279,10 @@ def _verify(args: argparse.Namespace, config: FileConfig, archive: Archive) -> i
     records = list(archive.files())
     bad: list[FileRecord] = []
     for record in records:
-        if record.status == "skipped":
-            continue  # left out on purpose (an animation not wanted, an impossible name)
+        if record.status in ("skipped", "unavailable"):
+            # left out on purpose (an animation not wanted, an impossible name), or nothing to
+            # be had now (`kemopix upgrade` and plain runs try those again)
+            continue
         problem = _problem(root, record)
         if problem is None:
             continue

@@ -45,6 +45,8 @@ _DOWNLOAD_KEYS: Mapping[str, type | tuple[type, ...]] = {
     "comments": bool,
     "shared_budget": bool,
     "workers": int,
+    "quality": str,
+    "keep_thumbnails": bool,
 }
 _SITE_KEYS: Mapping[str, type | tuple[type, ...]] = {
     "url": str,
@@ -56,6 +58,7 @@ _SITE_KEYS: Mapping[str, type | tuple[type, ...]] = {
     "timeout": (int, float),
     "comments": bool,
     "ugoira": str,
+    "quality": str,
 }
 
 # Environment variables naming site origins (emulators, mirrors).
@@ -116,6 +119,10 @@ def _not_empty(value: Any) -> bool:
     return bool(str(value).strip())
 
 
+def _quality(value: Any) -> bool:
+    return value in ("original", "thumbnail", "auto")
+
+
 # The same limits as the command-line options (``rate = -1`` is refused like ``--rate -1``).
 _RULES: Mapping[str, tuple[Callable[[Any], bool], str]] = {
     "rate": (_positive, "must be more than 0 (like --rate)"),
@@ -127,6 +134,7 @@ _RULES: Mapping[str, tuple[Callable[[Any], bool], str]] = {
     "workers": (_at_least_one, "must be at least 1"),
     "url": (_http_url, "must be an http(s) URL (like --kemono-url)"),
     "output": (_not_empty, "must name a folder (like -o)"),
+    "quality": (_quality, "must be original, thumbnail or auto (like --quality)"),
 }
 
 

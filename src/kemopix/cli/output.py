@@ -32,6 +32,7 @@ from rich.text import Text
 from .._protocol.retry import RetryEvent
 from ..downloader.model import Post, RemoteFile
 from ..downloader.reporting import FileTask, PlannedFile, Reporter, Summary
+from ..downloader.status import held_text
 from .echo import echo
 
 __all__ = ["JsonReporter", "LineReporter", "RichReporter", "human_size", "make_reporter"]
@@ -211,6 +212,13 @@ def summary_line(summary: Summary, *, plan: bool = False) -> str:
         f"{summary.files_failed} failed",
         f"{summary.files_skipped} skipped",
     ]
+    if summary.files_upgraded:
+        parts.append(f"{summary.files_upgraded} thumbnails upgraded to originals")
+    if summary.files_thumbnail or summary.files_unavailable:
+        parts.append(
+            f"{summary.files_thumbnail} held as thumbnails and {summary.files_unavailable}"
+            " unavailable (originals not served now)"
+        )
     if summary.animations:
         parts.append(f"{summary.animations} animations encoded")
     posts = f"{summary.posts_new} new, {summary.posts_updated} edited, {summary.posts_known} known"
@@ -222,6 +230,7 @@ def summary_line(summary: Summary, *, plan: bool = False) -> str:
         f"counted); posts {posts}; "
         f"{human_size(summary.bytes_downloaded)} in {summary.requests} requests"
         + (f" ({summary.throttled} throttled)" if summary.throttled else "")
+        + (f"; in the folder: {held_text(summary.held)}" if summary.held else "")
     )
 
 

@@ -16,7 +16,7 @@ __all__ = ["UsageError", "build_parser"]
 
 EXIT_CODES = """\
 exit status:
-  0    everything archived
+  0    everything archived (at the best quality the site gives now: see `kemopix status`)
   1    some files or posts failed (see `kemopix retry-failed`)
   2    bad usage, URL, option or config
   3    authentication needed or refused (see `kemopix login`)
@@ -148,6 +148,21 @@ def _layout(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _quality(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("quality (Kemono sites)")
+    group.add_argument(
+        "--quality",
+        choices=("original", "thumbnail", "auto"),
+        help="original files only; thumbnails of images; or auto (default): the original, "
+        "the thumbnail while the original's host is down",
+    )
+    group.add_argument(
+        "--keep-thumbnails",
+        action="store_true",
+        help="keep a thumbnail beside the original that replaces it (NAME.thumbnail.jpg)",
+    )
+
+
 TEMPLATE_HELP = (
     "template fields: "
     + ", ".join(f"{{{name}}}" for name in FIELDS)
@@ -193,7 +208,7 @@ def build_parser(
     download.add_argument("urls", nargs="*", metavar="URL", help="Kemono, Coomer, ... or pixiv URL")
     _input_file(download)
     download.add_argument("-n", "--dry-run", action="store_true", help="show the plan only")
-    for add in (_output_dir, _selection, _layout, _sites, _network, _common):
+    for add in (_output_dir, _selection, _layout, _quality, _sites, _network, _common):
         add(download)
 
     plan = _add(
@@ -230,6 +245,27 @@ def build_parser(
     retry = _add(sub, "retry-failed", "download again the files that failed earlier", "retry")
     for add in (_output_dir, _sites, _network, _common):
         add(retry)
+
+    upgrade = _add(
+        sub,
+        "upgrade",
+        "try the originals of files held as thumbnails or unavailable, for the whole folder",
+        "upgrade",
+    )
+    for add in (_output_dir, _quality, _sites, _network, _common):
+        add(upgrade)
+
+    status = _add(
+        sub,
+        "status",
+        "what the folder holds: posts and files by state per creator, and what the next run "
+        "would try (reads the disk, fetches nothing)",
+        "status",
+        "exit status:\n  0    shown\n  2    no archive in the folder, or a bad option\n"
+        "  5    the archive cannot be read\n",
+    )
+    _output_dir(status)
+    _common(status)
 
     login = _add(sub, "login", "store credentials for a site (files readable by you only)", "login")
     login_sub = login.add_subparsers(dest="site", metavar="SITE", parser_class=_Parser)

@@ -144,6 +144,12 @@ def build_settings(
         ),
         workers=int(download.get("workers", 64)),
         ugoira=ugoira,
+        quality=_opt(args, "quality")
+        or download.get("quality")
+        or config.site("kemono", "quality")
+        or "auto",
+        keep_thumbnails=bool(_opt(args, "keep_thumbnails"))
+        or bool(download.get("keep_thumbnails", False)),
     )
 
 

@@ -31,22 +31,28 @@ from .model import Post, PostKey
 __all__ = [
     "ARCHIVE_NAME",
     "LOCK_NAME",
+    "SETTLED",
     "Archive",
     "ArchiveStore",
     "FileRecord",
     "FolderBusy",
     "Held",
     "PostState",
+    "StateRow",
     "Watermark",
+    "file_state",
 ]
 
 ARCHIVE_NAME = ".kemopix-archive.sqlite3"
 LOCK_NAME = ".kemopix-lock"
-SCHEMA_VERSION = 2
-# What is at a file's final path: "original" (size and hash checked), "nothing" (the reason is
-# the row's error). A later "thumbnail" (a preview kept while the original is unavailable)
-# is one more value, not another table.
-Held = Literal["original", "nothing"]
+SCHEMA_VERSION = 3
+# What is at a file's final path: "original" (size and hash checked), "thumbnail" (the site's
+# smaller re-encoding, checked for size and image decode, while the original is unavailable),
+# "nothing" (the reason is the row's error).
+Held = Literal["original", "thumbnail", "nothing"]
+# File statuses that leave nothing to do now: held (original or thumbnail), left out on
+# purpose, or unavailable from the site at the moment (an upgrade tries again).
+SETTLED = ("done", "skipped", "unavailable")
 COMMIT_EVERY = 0.25  # seconds between commits of a busy run
 
 _SCHEMA = """
@@ -63,7 +69,7 @@ CREATE TABLE IF NOT EXISTS files (
     url TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL,
     expected_sha256 TEXT, sha256 TEXT, size INTEGER, etag TEXT, headers TEXT NOT NULL,
     status TEXT NOT NULL, error TEXT, updated_at REAL NOT NULL,
-    held TEXT NOT NULL DEFAULT 'nothing'
+    held TEXT NOT NULL DEFAULT 'nothing', thumbnail TEXT
 );
 CREATE INDEX IF NOT EXISTS files_by_post ON files (site, service, post_id);
 CREATE INDEX IF NOT EXISTS files_by_hash ON files (sha256);
@@ -74,6 +80,21 @@ CREATE TABLE IF NOT EXISTS watermarks (
     complete INTEGER NOT NULL DEFAULT 0, synced_at REAL NOT NULL
 );
 """
+
+
+@dataclass(frozen=True, slots=True)
+class StateRow:
+    """A post and one of its files (``path`` None: a post without files), for the counts."""
+
+    site: str
+    service: str
+    creator_id: str
+    post_id: str
+    complete: bool
+    updated_at: float
+    path: str | None
+    status: str | None
+    held: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,12 +129,16 @@ class FileRecord:
     kind: str
     expected_sha256: str | None
     headers: tuple[tuple[str, str], ...]
-    status: str = "pending"  # pending, done, failed, skipped
+    status: str = "pending"  # pending, done, failed, skipped, unavailable
     sha256: str | None = None
     size: int | None = None
     etag: str | None = None
     error: str | None = None
     held: Held = "nothing"
+    thumbnail: str | None = None  # the URL of a smaller re-encoding (images on Kemono sites)
+    # Not stored: why the site says the original cannot be had now (pawchive preview-only or
+    # deferred files), so no request is spent on it.
+    unavailable: str | None = None
 
 
 class FolderBusy(InvalidInput):
@@ -137,7 +162,14 @@ class ArchiveStore(Protocol):
         self, record: FileRecord, prior: FileRecord | bool | None = True
     ) -> FileRecord: ...
     def finish_file(
-        self, path: str, *, sha256: str | None, size: int, etag: str | None = None
+        self,
+        path: str,
+        *,
+        sha256: str | None,
+        size: int,
+        etag: str | None = None,
+        held: Held = "original",
+        note: str | None = None,
     ) -> None: ...
     def fail_file(self, path: str, error: str, status: str = "failed") -> None: ...
     def requeue_file(self, path: str) -> None: ...
@@ -148,6 +180,13 @@ class ArchiveStore(Protocol):
     def owners(self, paths: Iterable[str]) -> dict[str, PostKey]: ...
     def copy_of(self, sha256: str, exclude: str) -> FileRecord | None: ...
     def counts(self) -> dict[str, int]: ...
+    def upgradable(self, creator: tuple[str, str, str] | None = None) -> list[FileRecord]: ...
+    def state_rows(
+        self,
+        creators: Iterable[tuple[str, str, str]] | None = None,
+        keys: Iterable[PostKey] = (),
+    ) -> list[StateRow]: ...
+    def sync_times(self) -> dict[str, float]: ...
     def watermark(self, listing: str) -> Watermark | None: ...
     def save_watermark(self, mark: Watermark) -> None: ...
     def reopen_listings(self) -> None: ...
@@ -233,8 +272,11 @@ class Archive:
         if "held" not in columns:
             self._db.execute("ALTER TABLE files ADD COLUMN held TEXT NOT NULL DEFAULT 'nothing'")
             self._db.execute("UPDATE files SET held='original' WHERE status='done'")
-        # Version 1 marked a listing complete before its posts were: sweep every listing again.
-        self._db.execute("UPDATE watermarks SET complete=0")
+        if "thumbnail" not in columns:
+            self._db.execute("ALTER TABLE files ADD COLUMN thumbnail TEXT")
+        if version < 2:
+            # Version 1 marked a listing complete before its posts were: sweep them again.
+            self._db.execute("UPDATE watermarks SET complete=0")
         self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         self._db.execute("COMMIT")
 
@@ -363,8 +405,8 @@ class Archive:
             return existing
         self._write(
             "INSERT OR REPLACE INTO files (path, site, service, post_id, idx, url, name, kind,"
-            " expected_sha256, sha256, size, etag, headers, status, error, updated_at, held)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'nothing')",
+            " expected_sha256, sha256, size, etag, headers, status, error, updated_at, held,"
+            " thumbnail) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'nothing',?)",
             (
                 record.path,
                 record.key.site,
@@ -382,17 +424,27 @@ class Archive:
                 "pending",
                 None,
                 time.time(),
+                record.thumbnail,
             ),
         )
         return record
 
     def finish_file(
-        self, path: str, *, sha256: str | None, size: int, etag: str | None = None
+        self,
+        path: str,
+        *,
+        sha256: str | None,
+        size: int,
+        etag: str | None = None,
+        held: Held = "original",
+        note: str | None = None,
     ) -> None:
+        """The file at ``path`` is held: its original (checked) or, ``held="thumbnail"``, the
+        thumbnail (its own size and SHA-256; ``note`` says why not the original)."""
         self._write(
-            "UPDATE files SET status='done', held='original', sha256=?, size=?,"
-            " etag=COALESCE(?, etag), error=NULL, updated_at=? WHERE path=?",
-            (sha256, size, etag, time.time(), path),
+            "UPDATE files SET status='done', held=?, sha256=?, size=?,"
+            " etag=COALESCE(?, etag), error=?, updated_at=? WHERE path=?",
+            (held, sha256, size, etag, note and note[:500], time.time(), path),
         )
 
     def fail_file(self, path: str, error: str, status: str = "failed") -> None:
@@ -448,7 +500,8 @@ class Archive:
     def copy_of(self, sha256: str, exclude: str) -> FileRecord | None:
         """A downloaded file with this SHA-256 at another path (de-duplication source)."""
         row = self._db.execute(
-            "SELECT * FROM files WHERE sha256=? AND status='done' AND path<>? LIMIT 1",
+            "SELECT * FROM files WHERE sha256=? AND status='done' AND held='original'"
+            " AND path<>? LIMIT 1",
             (sha256.lower(), exclude),
         ).fetchone()
         return None if row is None else _file(row)
@@ -456,6 +509,56 @@ class Archive:
     def counts(self) -> dict[str, int]:
         rows = self._db.execute("SELECT status, COUNT(*) FROM files GROUP BY status").fetchall()
         return {row[0]: int(row[1]) for row in rows}
+
+    def upgradable(self, creator: tuple[str, str, str] | None = None) -> list[FileRecord]:
+        """Files held as thumbnails or unavailable, whose originals a run tries again: all of
+        them, or those of ``creator`` (site, service, id; pixiv creators span services)."""
+        query = (
+            "SELECT f.* FROM files f WHERE ((f.status='done' AND f.held='thumbnail')"
+            " OR f.status='unavailable')"
+        )
+        params: tuple[str, ...] = ()
+        if creator is not None:
+            query += (
+                " AND EXISTS (SELECT 1 FROM posts p WHERE p.site=f.site AND p.service=f.service"
+                " AND p.id=f.post_id AND p.site=? AND p.creator_id=?"
+                " AND (p.service=? OR p.site='pixiv'))"
+            )
+            params = (creator[0], creator[2], creator[1])
+        rows = self._db.execute(query + " ORDER BY f.path", params).fetchall()
+        return [_file(row) for row in rows]
+
+    def state_rows(
+        self,
+        creators: Iterable[tuple[str, str, str]] | None = None,
+        keys: Iterable[PostKey] = (),
+    ) -> list[StateRow]:
+        """Posts with each of their files (``kemopix status``, the run summary): all, or those
+        of ``creators`` (site, service, id; pixiv creators span services) and the posts
+        ``keys``."""
+        query = (
+            "SELECT p.site, p.service, p.creator_id, p.id, p.complete, p.updated_at, f.path,"
+            " f.status, f.held FROM posts p LEFT JOIN files f ON f.site=p.site"
+            " AND f.service=p.service AND f.post_id=p.id"
+        )
+        if creators is None:
+            rows = self._db.execute(query + " ORDER BY p.site, p.service, p.id").fetchall()
+            return [StateRow(*tuple(row)) for row in rows]
+        out: list[StateRow] = []
+        for site, service, creator_id in set(creators):
+            where = " WHERE p.site=? AND p.creator_id=? AND (p.service=? OR p.site='pixiv')"
+            rows = self._db.execute(query + where, (site, creator_id, service)).fetchall()
+            out.extend(StateRow(*tuple(row)) for row in rows)
+        for key in set(keys):
+            where = " WHERE p.site=? AND p.service=? AND p.id=?"
+            rows = self._db.execute(query + where, (key.site, key.service, key.id)).fetchall()
+            out.extend(StateRow(*tuple(row)) for row in rows)
+        return out
+
+    def sync_times(self) -> dict[str, float]:
+        """When each listing was last swept (its watermark saved), by listing key."""
+        rows = self._db.execute("SELECT listing, synced_at FROM watermarks").fetchall()
+        return {str(row[0]): float(row[1]) for row in rows}
 
     # -- watermarks -------------------------------------------------------------------------
     def watermark(self, listing: str) -> Watermark | None:
@@ -515,5 +618,21 @@ def _file(row: sqlite3.Row) -> FileRecord:
         size=row["size"],
         etag=row["etag"],
         error=row["error"],
-        held="original" if row["held"] == "original" else "nothing",
+        held=_held(row["held"]),
+        thumbnail=row["thumbnail"],
     )
+
+
+def _held(value: object) -> Held:
+    return "original" if value == "original" else "thumbnail" if value == "thumbnail" else "nothing"
+
+
+def file_state(status: str, held: str | None = None) -> str:
+    """One word for a file row: ``original``, ``thumbnail``, ``unavailable``, ``failed``,
+    ``pending`` or ``skipped`` (``kemopix status``, the run summary and ``kemopix serve``'s
+    health page count these; a held file missing on disk is counted apart by the caller)."""
+    if status == "done":
+        return "thumbnail" if held == "thumbnail" else "original"
+    if status in ("unavailable", "failed", "skipped"):
+        return status
+    return "pending"

@@ -19,7 +19,7 @@ import asyncio
 import errno
 import time
 from collections.abc import Awaitable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
@@ -35,14 +35,16 @@ from .._protocol.errors import (
     UnsafePathError,
 )
 from .animation import Animations
-from .archive import COMMIT_EVERY, ArchiveStore, FileRecord, PostState, Watermark
+from .archive import COMMIT_EVERY, SETTLED, ArchiveStore, FileRecord, PostState, Watermark
 from .fetcher import Fetcher
 from .filters import Budget, Filters
 from .metadata import SidecarOptions, set_mtime, sidecar_names, write_sidecars
 from .model import Listed, Post, PostKey, RemoteFile, signature_of
 from .network import Network, head_size
+from .quality import Quality
 from .reporting import PlannedFile, Reporter, Summary
 from .sources.base import Listing, Source
+from .status import held_counts
 from .targets import Target
 from .templates import Template, file_fields, post_fields
 
@@ -69,6 +71,8 @@ class Settings:
     workers: int = 64
     detail_concurrency: int = 8
     ugoira: str | None = "webp"  # what ugoira zips become (None or "zip": kept as zips)
+    quality: Quality = "auto"  # original, thumbnail, or auto (the thumbnail when it must)
+    keep_thumbnails: bool = False  # keep a replaced thumbnail beside its original
 
 
 def stops_the_run(exc: BaseException) -> bool:
@@ -104,7 +108,14 @@ class Engine:
         network.on_retry = self.reporter.retrying
         self.summary = Summary()
         self.budget = Budget(settings.max_files, settings.max_bytes)
-        self.fetcher = Fetcher(settings.root, archive, network, copy=settings.copy)
+        self.fetcher = Fetcher(
+            settings.root,
+            archive,
+            network,
+            copy=settings.copy,
+            quality=settings.quality,
+            keep_thumbnails=settings.keep_thumbnails,
+        )
         self.animations = Animations(settings.root, archive, self.reporter, settings.ugoira)
         self._slots = asyncio.Semaphore(settings.workers)
         self._tasks: set[asyncio.Task[None]] = set()
@@ -115,6 +126,10 @@ class Engine:
         # Part of every stored signature: a post left out by one set of filters is looked at
         # again when the filters change.
         self._filters_id = signature_of(repr(settings.filters))[:8]
+        # Whose files the summary counts by state (and the upgrade pass tries again): the
+        # creators the run looked at, and the posts of listings without one.
+        self._creators: set[tuple[str, str, str]] = set()
+        self._keys: set[PostKey] = set()
 
     # -- entry points -----------------------------------------------------------------------
     async def run(self, targets: list[Target]) -> Summary:
@@ -151,23 +166,22 @@ class Engine:
             await asyncio.sleep(COMMIT_EVERY)
             self.archive.commit_pending()
 
-    async def retry(self, records: list[FileRecord]) -> Summary:
-        """Fetch archived files again (``retry-failed``, ``verify``), without listing."""
+    async def retry(self, records: list[FileRecord], *, upgrade: bool = False) -> Summary:
+        """Fetch archived files again (``retry-failed``, ``verify``), without listing; with
+        ``upgrade``, try the originals of files held as thumbnails or unavailable
+        (``kemopix upgrade``): what is held stays until a verified original replaces it."""
         started = time.monotonic()
         ticker = asyncio.create_task(self._commit_often())
         try:
-            by_post: dict[tuple[str, str, str], list[FileRecord]] = {}
-            # Until these files are back, their posts are unfinished: a kill now must leave a
-            # plain `download` something to finish, not a "complete" post with a hole.
-            self.archive.reopen_listings()
-            for record in records:
-                self.archive.requeue_file(record.path)
-                self.archive.set_complete(record.key, False)
-                key = (record.key.site, record.key.service, record.key.id)
-                by_post.setdefault(key, []).append(record)
-            for recs in by_post.values():
-                jobs = [self._spawn(self._fetch(_family(rec.key), rec)) for rec in recs]
-                self._post_waits.append(asyncio.create_task(self._close_retry(recs[0].key, jobs)))
+            if not upgrade:
+                # Until these files are back, their posts are unfinished: a kill now must leave
+                # a plain `download` something to finish, not a "complete" post with a hole.
+                self.archive.reopen_listings()
+                for record in records:
+                    self.archive.requeue_file(record.path)
+                    self.archive.set_complete(record.key, False)
+            self._keys.update(r.key for r in records)
+            self._refetch(records)
             await self._drain()
             await self._close()
         except asyncio.CancelledError:
@@ -179,12 +193,39 @@ class Engine:
             self._finish(started)
         return self.summary
 
+    def _refetch(self, records: list[FileRecord]) -> None:
+        """Fetch archived files, post by post (each post closed once its files are done)."""
+        by_post: dict[PostKey, list[FileRecord]] = {}
+        for record in records:
+            by_post.setdefault(record.key, []).append(record)
+        for key, recs in by_post.items():
+            jobs = [self._spawn(self._fetch(_family(rec.key), rec)) for rec in recs]
+            self._post_waits.append(asyncio.create_task(self._close_retry(key, jobs)))
+
+    def _upgrade(self, listing: Listing, keys: set[PostKey]) -> None:
+        """After a sweep: try again the originals of the listing's files held as thumbnails
+        or unavailable (those the sweep planned are on their way already)."""
+        if self.settings.quality == "thumbnail" or self.settings.dry_run:
+            return
+        creator = listing.creator
+        if creator is not None:
+            records = self.archive.upgradable((creator.site, creator.service, creator.id))
+        else:
+            records = [r for r in self.archive.upgradable() if r.key in keys]
+        records = [r for r in records if r.path not in self._claimed]
+        for record in records:
+            self._claimed[record.path] = record.key
+        self._refetch(records)
+
     async def _close(self) -> None:
         await self.animations.aclose()
         self.summary.animations = self.animations.encoded
         self.summary.files_failed += self.animations.failed
 
     def _finish(self, started: float) -> None:
+        if not self.settings.dry_run:
+            self.archive.commit_pending()
+            self.summary.held = held_counts(self.archive, self._creators, self._keys)
         totals = self.network.traffic.totals()
         self.summary.requests = totals.requests
         self.summary.throttled = totals.throttled
@@ -235,6 +276,9 @@ class Engine:
         settings = self.settings
         self.summary.listings += 1
         self.reporter.listing(listing.label)
+        creator = listing.creator
+        if creator is not None:
+            self._creators.add((creator.site, creator.service, creator.id))
         mark = self.archive.watermark(listing.key)
         may_stop = listing.incremental and not settings.full and mark is not None and mark.complete
         known_run, stopped, error, broken = 0, False, None, False
@@ -251,6 +295,8 @@ class Engine:
                 if str(entry.key) in seen:
                     continue  # paging shifted: this entry was on the previous page too
                 seen.add(str(entry.key))
+                if listing.creator is None:
+                    self._keys.add(entry.key)  # a post URL, favorites: no creator to count by
                 self.summary.posts_listed += 1
                 newest = _newer(newest, entry)
                 state = self.archive.post_state(entry.key)
@@ -274,6 +320,7 @@ class Engine:
             error = str(exc)
             self._error(exc, listing.label)
         closings = await asyncio.gather(*pending) if pending else []
+        self._upgrade(listing, self._keys)
         if not settings.dry_run:
             swept = not broken and (error is None or (mark is not None and mark.complete))
             self._wait(self._close_listing(listing.key, newest, swept, closings))
@@ -368,12 +415,20 @@ class Engine:
                     expected_sha256=file.sha256,
                     headers=file.headers,
                     size=file.size,
+                    thumbnail=file.thumbnail,
                 ),
                 held.get(rel),  # paths are claimed per post: no other post's row is here
             )
             if file.ugoira is not None:
                 self.animations.want(record.path, file.ugoira)
-            if record.status == "done" and path in self._present:
+            if file.unavailable or (file.thumbnail and file.thumbnail != record.thumbnail):
+                record = replace(
+                    record,
+                    unavailable=file.unavailable,
+                    thumbnail=file.thumbnail or record.thumbnail,
+                )
+            settled = record.held == "original" or settings.quality == "thumbnail"
+            if record.status == "done" and settled and path in self._present:
                 self.summary.files_present += 1
                 if file.ugoira is not None:
                     jobs.append(self._spawn(self.animations.after(record)))
@@ -483,7 +538,15 @@ class Engine:
                 self.archive.fail_file(record.path, f"disk: {exc}")
                 self.summary.files_failed += 1
                 return
-            if outcome in ("linked", "copied"):
+            if outcome in ("thumbnail", "kept"):
+                self.summary.files_thumbnail += 1
+                self.summary.bytes_downloaded += size
+            elif outcome == "unavailable":
+                self.summary.files_unavailable += 1
+            elif outcome == "upgraded":
+                self.summary.files_upgraded += 1
+                self.summary.bytes_downloaded += size
+            elif outcome in ("linked", "copied"):
                 self.summary.files_linked += 1
             elif outcome == "skipped":
                 self.summary.files_present += 1
@@ -497,7 +560,7 @@ class Engine:
         if jobs:
             await asyncio.gather(*jobs)
         records = self.archive.files_of(key)
-        if records and all(r.status in ("done", "skipped") for r in records):
+        if records and all(r.status in SETTLED for r in records):
             self.archive.set_complete(key)
         # A file fetched again gets the post's date, like the first time.
         published = _parse_iso(self.archive.post_published(key))
@@ -511,7 +574,7 @@ class Engine:
         if jobs:
             await asyncio.gather(*jobs)
         records = self.archive.files_of(post.key)
-        complete = not incomplete and all(r.status in ("done", "skipped") for r in records)
+        complete = not incomplete and all(r.status in SETTLED for r in records)
         if complete:
             self.archive.set_complete(post.key)
         done = [self.settings.root / r.path for r in records if r.status == "done"]

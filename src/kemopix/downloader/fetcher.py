@@ -1,5 +1,11 @@
 """Getting one file onto disk: the core download flow, or a hard link to a copy already held.
 
+The quality ladder (``quality``): the original; when its host is down (connection-level
+failures, see ``quality.Breaker``) or the site says it holds none (pawchive's preview-only and
+deferred files), the thumbnail where one exists (``auto``); else the file is recorded as
+unavailable. A file held as a thumbnail is replaced, atomically, once a verified original
+arrives.
+
 De-duplication is by SHA-256: a Kemono file's hash is known before downloading (it is in its
 path), so a second post or creator holding the same file gets a hard link (or, with ``copy``, a
 copy) to the first and no request; a pixiv file's hash is known after, and a duplicate is then
@@ -14,10 +20,11 @@ import os
 import shutil
 from pathlib import Path
 
-from .._protocol.errors import KemopixError
+from .._protocol.errors import IntegrityError, KemopixError, NotFound
 from ..download import LINK_SUFFIX, PART_SUFFIX, download
 from .archive import ArchiveStore, FileRecord
 from .network import Network
+from .quality import Quality, check_thumbnail, host_failure, thumbnail_path
 from .reporting import FileTask
 from .transport import PROGRESS
 
@@ -48,11 +55,22 @@ def place_copy(source: Path, dest: Path, *, copy: bool) -> str:
 class Fetcher:
     """Fetches files for the engine and records the outcome in the archive."""
 
-    def __init__(self, root: Path, archive: ArchiveStore, network: Network, *, copy: bool) -> None:
+    def __init__(
+        self,
+        root: Path,
+        archive: ArchiveStore,
+        network: Network,
+        *,
+        copy: bool,
+        quality: Quality = "auto",
+        keep_thumbnails: bool = False,
+    ) -> None:
         self.root = root
         self.archive = archive
         self.network = network
         self.copy = copy
+        self.quality = quality
+        self.keep_thumbnails = keep_thumbnails
         self._inflight: dict[str, asyncio.Future[None]] = {}
 
     def _held_copy(self, sha256: str, rel: str) -> Path | None:
@@ -68,9 +86,93 @@ class Fetcher:
         return path
 
     async def fetch(self, family: str, record: FileRecord, task: FileTask) -> tuple[str, int]:
-        """Bring ``record`` onto disk; the outcome (``downloaded``, ``resumed``, ``skipped``,
-        ``linked``, ``copied``) and the file's size. Raises ``KemopixError`` when it cannot."""
+        """Bring ``record`` onto disk at the best quality the site gives now; the outcome
+        (``downloaded``, ``resumed``, ``skipped``, ``linked``, ``copied``; ``upgraded`` when an
+        original replaced a thumbnail; ``thumbnail``, ``kept`` (the thumbnail already held),
+        ``unavailable``) and the size. Raises ``KemopixError`` when it cannot."""
+        thumb = self._thumbnail_wanted(record)
+        if thumb is not None:
+            return await self._fallback(family, record, task, thumb)
+        try:
+            outcome, size = await self._original(family, record, task)
+        except KemopixError as exc:
+            retried = record.held == "thumbnail" or record.status == "unavailable"
+            if not (host_failure(exc) or retried):
+                raise
+            # The host is down (or an upgrade found the original still not to be had): the
+            # next rung of the ladder, and what is held stays.
+            return await self._fallback(family, record, task, f"original unavailable: {exc}")
+        if record.held == "thumbnail" and outcome != "skipped":
+            outcome = "upgraded"
+        return outcome, size
+
+    def _thumbnail_wanted(self, record: FileRecord) -> str | None:
+        """Why the original is not even asked for, or None to ask for it."""
+        if record.unavailable is not None:
+            return f"original unavailable: {record.unavailable}"
+        if self.quality == "thumbnail" and record.thumbnail:
+            return "thumbnail wanted (--quality thumbnail)"
+        return None
+
+    async def _fallback(
+        self, family: str, record: FileRecord, task: FileTask, reason: str
+    ) -> tuple[str, int]:
+        """The thumbnail (already held, or fetched now), else "unavailable" with ``reason``."""
+        dest = self.root / record.path
+        if record.held == "thumbnail" and record.status == "done" and dest.is_file():
+            size = dest.stat().st_size
+            self.archive.finish_file(
+                record.path, sha256=record.sha256, size=size, held="thumbnail", note=reason
+            )
+            task.finished("kept", 0)
+            return "kept", 0
+        if record.thumbnail and self.quality != "original":
+            try:
+                size, digest = await self._thumbnail(family, record, task)
+            except KemopixError as exc:
+                if not (host_failure(exc) or isinstance(exc, NotFound)):
+                    task.failed(str(exc))
+                    raise
+                reason = f"{reason}; no thumbnail: {exc}"
+            else:
+                self.archive.finish_file(
+                    record.path, sha256=digest, size=size, held="thumbnail", note=reason
+                )
+                task.finished("thumbnail", size)
+                return "thumbnail", size
+        self.archive.fail_file(record.path, reason, status="unavailable")
+        task.finished("unavailable", 0)
+        return "unavailable", 0
+
+    async def _thumbnail(self, family: str, record: FileRecord, task: FileTask) -> tuple[int, str]:
+        """Fetch the thumbnail beside the final name, check it decodes, then move it there."""
+        assert record.thumbnail is not None
+        dest = self.root / record.path
+        tmp = dest.with_name(dest.name + LINK_SUFFIX)
+        tmp.unlink(missing_ok=True)
+        token = PROGRESS.set(task)
+        try:
+            result = await self.network.run(
+                family, download(record.thumbnail, tmp, headers=dict(record.headers))
+            )
+        finally:
+            PROGRESS.reset(token)
+        try:
+            await asyncio.to_thread(check_thumbnail, tmp)
+            digest = result.sha256
+            if digest is None:
+                digest = await asyncio.to_thread(_sha256_of, tmp)
+            os.replace(tmp, dest)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        return result.size, digest
+
+    async def _original(self, family: str, record: FileRecord, task: FileTask) -> tuple[str, int]:
         sha = record.expected_sha256
+        if record.held == "thumbnail" and not sha:
+            # Without a hash, an original could not be told from the thumbnail at its name.
+            raise IntegrityError(f"no SHA-256 to verify an original of {record.name}")
         if sha:
             # Several waiters may wake when one download of this hash ends (or fails): each
             # looks again, and only the first to find no copy and no download starts one.
@@ -89,8 +191,21 @@ class Fetcher:
                 future.set_result(None)
         return await self._download(family, record, task)
 
+    def _keep_thumbnail(self, record: FileRecord) -> Path | None:
+        """With ``keep_thumbnails``, a link to the held thumbnail beside it, made before an
+        original may replace it (removed again when none does)."""
+        if not self.keep_thumbnails or record.held != "thumbnail":
+            return None
+        dest = self.root / record.path
+        kept = thumbnail_path(dest)
+        if dest.is_file():
+            place_copy(dest, kept, copy=False)
+            return kept
+        return None
+
     def _link(self, record: FileRecord, held: Path, sha: str, task: FileTask) -> tuple[str, int]:
         dest = self.root / record.path
+        self._keep_thumbnail(record)
         how = place_copy(held, dest, copy=self.copy)
         size = dest.stat().st_size
         self.archive.finish_file(record.path, sha256=sha, size=size)
@@ -101,9 +216,11 @@ class Fetcher:
         dest = self.root / record.path
         headers = dict(record.headers)
         part = dest.with_name(dest.name + PART_SUFFIX)
+        thumbnail = record.held == "thumbnail"
         if record.etag and part.exists():
             # A resumed body must be the same version of the file as the bytes already held.
             headers["If-Range"] = record.etag
+        kept = self._keep_thumbnail(record)
         token = PROGRESS.set(task)
         try:
             result = await self.network.run(
@@ -112,15 +229,19 @@ class Fetcher:
                     record.url,
                     dest,
                     expected_sha256=record.expected_sha256,
-                    expected_size=record.size,
+                    # a thumbnail's size and hash say nothing of the original's
+                    expected_size=None if thumbnail else record.size,
                     headers=headers,
-                    verify_existing=record.expected_sha256 is not None,
+                    verify_existing=record.expected_sha256 is not None or thumbnail,
                 ),
             )
         except KemopixError as exc:
+            if kept is not None:
+                kept.unlink(missing_ok=True)
             if task.etag:
                 self.archive.set_etag(record.path, task.etag)
-            task.failed(str(exc))
+            if not (host_failure(exc) or thumbnail):
+                task.failed(str(exc))
             raise
         finally:
             PROGRESS.reset(token)

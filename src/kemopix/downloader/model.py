@@ -73,6 +73,8 @@ class RemoteFile:
     size: int | None = None
     headers: tuple[tuple[str, str], ...] = ()
     ugoira: UgoiraFrames | None = None
+    thumbnail: str | None = None  # a smaller re-encoding that loads where the original may not
+    unavailable: str | None = None  # why the site says the original cannot be had now
 
     @property
     def extension(self) -> str:

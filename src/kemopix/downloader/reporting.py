@@ -45,6 +45,9 @@ class Summary:
     files_skipped: int = 0
     files_failed: int = 0
     files_planned: int = 0
+    files_thumbnail: int = 0  # held as thumbnails (fetched now, or kept) as originals are not
+    files_unavailable: int = 0  # neither original nor thumbnail to be had now: recorded
+    files_upgraded: int = 0  # thumbnails replaced by their verified originals
     animations: int = 0
     bytes_planned: int = 0
     bytes_downloaded: int = 0
@@ -56,10 +59,19 @@ class Summary:
     errors: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
     interrupted: bool = False
+    # Files by state of the creators the run looked at (``kemopix status``'s counts).
+    held: dict[str, int] = field(default_factory=dict)
 
     @property
     def files_ok(self) -> int:
-        return self.files_downloaded + self.files_resumed + self.files_linked + self.files_present
+        return (
+            self.files_downloaded
+            + self.files_resumed
+            + self.files_linked
+            + self.files_present
+            + self.files_thumbnail
+            + self.files_upgraded
+        )
 
     def exit_code(self) -> int:
         """0 all good, 1 some files failed, 3 authentication, 4 network/site unavailable,

@@ -30,6 +30,7 @@ from .pacing import (
     reserve,
     throttled,
 )
+from .quality import Breaker
 
 __all__ = ["HostPolicy", "HostStats", "HostTraffic", "Traffic", "default_policy"]
 
@@ -118,6 +119,8 @@ class Traffic:
         # Admitted attempts in flight, by request: when each was sent (one request object may
         # be in flight more than once).
         self._sent: dict[int, list[float]] = {}
+        # File hosts that are down (connection-level failures): refused at once (``HostDown``).
+        self.breaker = Breaker()
 
     def host(self, host: str, lane: str = "api") -> HostTraffic:
         """The traffic state of ``host``'s ``lane`` (``api`` or ``files``)."""
@@ -136,6 +139,8 @@ class Traffic:
 
     # -- the Throttle interface ---------------------------------------------------------------
     def admit(self, request: Request, now: float) -> float:
+        if request.sink is not None:
+            self.breaker.check(request, now)  # before any state: a refused request never ran
         lane = self._lane(request)
         lane.concurrency.started(now)
         self._sent.setdefault(id(request), []).append(now)
@@ -168,6 +173,8 @@ class Traffic:
         if not times:
             del self._sent[id(attempt.request)]
         outcome, now = attempt.outcome, attempt.ended
+        if attempt.request.sink is not None:
+            self.breaker.observe(attempt.request, outcome, now)
         units = 1.0
         if isinstance(outcome, Response):
             lane.stats.requests += 1

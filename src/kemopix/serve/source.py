@@ -20,6 +20,9 @@ import msgspec
 
 from .._protocol.errors import KemopixError
 
+# One classification of file rows for `kemopix status`, run summaries and the health page.
+from ..downloader.archive import file_state as held_state
+
 __all__ = [
     "ARCHIVE_NAME",
     "ArchiveError",
@@ -75,20 +78,6 @@ class FileRow:
     state: str
     error: str | None
     updated_at: float
-
-
-def held_state(status: str, held: str | None = None) -> str:
-    """One word for a file's state: original, thumbnail, unavailable, failed, pending, skipped.
-
-    ``held`` is the archive's per-file held column where it has one (original/thumbnail/none).
-    """
-    if held in ("thumbnail", "preview"):
-        return "thumbnail"
-    if status == "done":
-        return "original"
-    if status in ("unavailable", "failed", "skipped", "thumbnail"):
-        return status
-    return "pending"
 
 
 @dataclass(frozen=True, slots=True)

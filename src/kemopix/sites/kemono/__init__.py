@@ -4,7 +4,7 @@ Run the flows with ``SyncRunner``/``AsyncRunner`` from ``kemopix._io``; page ste
 ``iter_items``/``aiter_items``. Facts: /work/shared/docs/kemono-protocol.md (cited as §n).
 """
 
-from . import accounts, creators, discord, posts, raw
+from . import accounts, answers, creators, discord, posts
 from .dates import parse_date
 from .errors import (
     AlreadyFlagged,
@@ -35,11 +35,11 @@ __all__ = [
     "RegistrationFailed",
     "RegistrationRejected",
     "accounts",
+    "answers",
     "api_error",
     "creators",
     "discord",
     "expect_ok",
     "parse_date",
     "posts",
-    "raw",
 ]

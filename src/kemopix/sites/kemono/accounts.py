@@ -6,13 +6,15 @@ keeps. Bodies carrying passwords are never put into errors (``redact_text`` mask
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any, Literal
 
-from ..._protocol.errors import InvalidInput
+from ..._protocol.errors import InvalidInput, Unauthorized
 from ..._protocol.flow import Flow
 from ..._protocol.http import Response
-from ._common import fetch_list
+from ._common import fetch_list, unwrap_list
+from .answers import Answer, Undecodable, decode_items
 from .errors import (
     InsufficientRole,
     InvalidCredentials,
@@ -34,12 +36,15 @@ __all__ = [
     "change_password",
     "change_roles",
     "favorite_creators",
+    "favorite_post_answers",
     "favorite_posts",
     "link_requests",
     "login",
+    "login_flow",
     "logout",
     "register",
     "reject_link_request",
+    "session_cookie",
     "set_favorite",
     "view_accounts",
 ]
@@ -55,6 +60,27 @@ def login(site: KemonoSite, username: str, password: str) -> Flow[Account]:
         klass = {400: InvalidCredentials, 409: LoginConflict}.get(response.status, LoginFailed)
         raise api_error(response, klass, "login failed")
     return _account(response)
+
+
+def session_cookie(set_cookie: str | None) -> str | None:
+    """The value of ``session`` in a Set-Cookie header (several may be joined by commas)."""
+    match = re.search(r"(?:^|[,;]\s*)session=([^;,\s]+)", set_cookie or "")
+    return match.group(1) if match else None
+
+
+def login_flow(site: KemonoSite, username: str, password: str) -> Flow[str]:
+    """:func:`login` for clients without a cookie jar: the ``session`` cookie it set (send it
+    with ``KemonoSite.with_session_cookie``); the same typed errors."""
+    inner = login(site, username, password)
+    response = yield next(inner)
+    try:
+        inner.send(response)  # raises the typed login errors
+    except StopIteration:
+        pass
+    cookie = session_cookie(response.headers.get("set-cookie"))
+    if cookie is None:
+        raise Unauthorized(f"{site.host}: the login answer set no session cookie", status=401)
+    return cookie
 
 
 def _account(response: Response) -> Account:
@@ -112,6 +138,14 @@ def favorite_posts(site: KemonoSite) -> Flow[list[Post]]:
     """The signed-in account's favorite posts (401 when signed out)."""
     request = site.request("GET", "/account/favorites", params={"type": "post"})
     return fetch_list(request, Post)
+
+
+def favorite_post_answers(site: KemonoSite) -> Flow[list[Answer[Post] | Undecodable]]:
+    """:func:`favorite_posts` with each post's JSON; a bad item is ``Undecodable``."""
+    request = site.request("GET", "/account/favorites", params={"type": "post"})
+    response = expect_ok((yield request))
+    items = unwrap_list(response.json(), url=response.url)
+    return decode_items(items, Post, "favorite post", response.url)
 
 
 def set_favorite(

@@ -6,15 +6,17 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..._protocol.flow import Flow
-from ..._protocol.paging import Page
-from ._common import check_query, fetch_list, fetch_optional, offset_pages
-from .errors import InsufficientRole, api_error
+from ..._protocol.paging import Page, check_offset, next_offset
+from ._common import check_query, fetch_list, fetch_optional, offset_pages, unwrap_list
+from .answers import Answer, Undecodable, decode_items
+from .errors import InsufficientRole, api_error, expect_ok
 from .models import Announcement, CreatorProfile, Fancard, Post, RandomCreator, TagCount
 from .paging import POSTS_STEP
 from .site import KemonoSite, seg
 
 __all__ = [
     "announcements",
+    "creator_post_answers",
     "creator_posts",
     "creators",
     "delete_links",
@@ -51,6 +53,14 @@ def creator_posts(
     tags: Iterable[str] = (),
 ) -> Callable[[int], Flow[Page[Post, int]]]:
     """Page step over a creator's posts, newest first (``/posts`` or pawchive's ``/user/{id}``)."""
+    return offset_pages(
+        _posts_request(site, service, creator_id, query, tags), Post, POSTS_STEP, "posts"
+    )
+
+
+def _posts_request(
+    site: KemonoSite, service: str, creator_id: str, query: str | None, tags: Iterable[str]
+) -> Callable[[int], Any]:
     path = _user(service, creator_id) + ("" if site.legacy else "/posts")
     tag_list = list(tags)
 
@@ -62,7 +72,29 @@ def creator_posts(
         }
         return site.request("GET", path, params=params)
 
-    return offset_pages(build, Post, POSTS_STEP, "posts")
+    return build
+
+
+def creator_post_answers(
+    site: KemonoSite,
+    service: str,
+    creator_id: str,
+    *,
+    query: str | None = None,
+    tags: Iterable[str] = (),
+) -> Callable[[int], Flow[Page[Answer[Post] | Undecodable, int]]]:
+    """:func:`creator_posts` with each post's JSON; an item of the wrong shape is an
+    ``Undecodable`` (reported by the caller), not the end of the page."""
+    build = _posts_request(site, service, creator_id, query, tags)
+
+    def step(offset: int) -> Flow[Page[Answer[Post] | Undecodable, int]]:
+        check_offset(offset, POSTS_STEP)
+        response = expect_ok((yield build(offset)))
+        items = unwrap_list(response.json(), "posts", url=response.url)
+        answers = decode_items(items, Post, "listing entry", response.url)
+        return Page(answers, next_offset(offset, len(items), POSTS_STEP))
+
+    return step
 
 
 def linked_creators(site: KemonoSite, service: str, creator_id: str) -> Flow[list[CreatorProfile]]:

@@ -6,13 +6,21 @@ from collections.abc import Callable
 from typing import Any
 
 from ..._protocol.flow import Flow
-from ..._protocol.paging import Page
-from ._common import fetch_list, fetch_optional, offset_pages
-from .models import ChannelRef, DiscordMessage
+from ..._protocol.paging import Page, check_offset, next_offset
+from ._common import fetch_list, fetch_optional, offset_pages, unwrap_list
+from .answers import Answer, Undecodable, decode_items
+from .errors import expect_ok
+from .models import ChannelRef, DiscordMessage, convert
 from .paging import DISCORD_STEP
 from .site import KemonoSite, seg
 
-__all__ = ["channel_messages", "channels", "server"]
+__all__ = [
+    "channel_message_answers",
+    "channel_messages",
+    "channels",
+    "server",
+    "server_channels",
+]
 
 
 def channels(site: KemonoSite, server_id: str) -> Flow[list[ChannelRef]]:
@@ -36,3 +44,29 @@ def channel_messages(
         return site.request("GET", path, params={"o": offset or None})
 
     return offset_pages(build, DiscordMessage, DISCORD_STEP)
+
+
+def server_channels(site: KemonoSite, server_id: str) -> Flow[tuple[str, list[ChannelRef]]]:
+    """A server's name (empty when the site does not say) and its channels: the 2025 server
+    record, else the channel lookup of older backends."""
+    record = yield from server(site, server_id)
+    if isinstance(record, dict) and isinstance(record.get("channels"), list):
+        found: list[ChannelRef] = convert(record["channels"], list[ChannelRef])
+        return str(record.get("name") or ""), found
+    return "", (yield from channels(site, server_id))
+
+
+def channel_message_answers(
+    site: KemonoSite, channel_id: str
+) -> Callable[[int], Flow[Page[Answer[DiscordMessage] | Undecodable, int]]]:
+    """:func:`channel_messages` with each message's JSON; a bad item is ``Undecodable``."""
+    path = f"/discord/channel/{seg(channel_id)}"
+
+    def step(offset: int) -> Flow[Page[Answer[DiscordMessage] | Undecodable, int]]:
+        check_offset(offset, DISCORD_STEP)
+        response = expect_ok((yield site.request("GET", path, params={"o": offset or None})))
+        items = unwrap_list(response.json(), url=response.url)
+        answers = decode_items(items, DiscordMessage, "message", response.url)
+        return Page(answers, next_offset(offset, len(items), DISCORD_STEP))
+
+    return step

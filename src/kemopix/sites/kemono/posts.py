@@ -9,6 +9,7 @@ from ..._protocol.errors import DecodeError
 from ..._protocol.flow import Flow
 from ..._protocol.paging import Page, check_offset, next_offset
 from ._common import check_query, fetch_list, fetch_optional
+from .answers import Answer, decode
 from .errors import AlreadyFlagged, api_error, expect_ok
 from .models import Comment, FileSearch, Post, PostDetail, PostRef, Props, TagCount, convert
 from .paging import POSTS_STEP
@@ -17,12 +18,15 @@ from .site import KemonoSite, seg
 __all__ = [
     "app_version",
     "comments",
+    "comments_answer",
     "flag_post",
     "is_flagged",
     "post",
+    "post_answer",
     "post_ref",
     "post_tags",
     "random_post",
+    "raw_revisions",
     "recent_posts",
     "revision_props",
     "revisions",
@@ -59,6 +63,14 @@ def post(site: KemonoSite, service: str, creator_id: str, post_id: str) -> Flow[
     The 2025 answer is an envelope ``{post, props, ...}``; pawchive sends the post itself and
     older backends a one-element list (§3, §10).
     """
+    answer = yield from post_answer(site, service, creator_id, post_id)
+    return None if answer is None else answer.value
+
+
+def post_answer(
+    site: KemonoSite, service: str, creator_id: str, post_id: str
+) -> Flow[Answer[PostDetail] | None]:
+    """:func:`post` with the JSON as received (the envelope, or the plain post)."""
     response = yield site.request("GET", _post_path(service, creator_id, post_id))
     if response.status == 404:
         return None
@@ -68,13 +80,14 @@ def post(site: KemonoSite, service: str, creator_id: str, post_id: str) -> Flow[
         if not data:
             return None
         data = data[0]
+    what = f"{service} post {post_id}"
     if isinstance(data, dict) and isinstance(data.get("post"), dict):
-        detail: PostDetail = convert(data, PostDetail, response.url)
-        return detail
+        decode(data["post"], Post, what, response.url)  # an error names the post's field
+        return decode(data, PostDetail, what, response.url)
     if not isinstance(data, dict):
         raise DecodeError(f"expected a post, got {type(data).__name__}", url=response.url)
-    plain: Post = convert(data, Post, response.url)
-    return PostDetail(post=plain, props=None)
+    plain = decode(data, Post, what, response.url)
+    return Answer(PostDetail(post=plain.value, props=None), data)
 
 
 def post_ref(site: KemonoSite, service: str, post_id: str) -> Flow[PostRef | None]:
@@ -105,6 +118,19 @@ def comments(site: KemonoSite, service: str, creator_id: str, post_id: str) -> F
     """A post's comments (a 404 means none, §6.11)."""
     request = site.request("GET", _post_path(service, creator_id, post_id) + "/comments")
     return fetch_list(request, Comment, missing_is_empty=True)
+
+
+def comments_answer(
+    site: KemonoSite, service: str, creator_id: str, post_id: str
+) -> Flow[Answer[list[Comment]] | None]:
+    """A post's comments with their JSON; None when there are none (404, §6.11)."""
+    response = yield site.request("GET", _post_path(service, creator_id, post_id) + "/comments")
+    if response.status == 404:
+        return None
+    expect_ok(response)
+    data = response.json()
+    value: list[Comment] = convert(data, list[Comment], response.url)
+    return Answer(value, data)
 
 
 def is_flagged(site: KemonoSite, service: str, creator_id: str, post_id: str) -> Flow[bool]:
@@ -142,13 +168,18 @@ def app_version(site: KemonoSite) -> Flow[str]:
     return response.text.strip()
 
 
-def revision_props(props: Props | None) -> list[Post]:
-    """The revisions embedded in a detail's ``props.revisions`` (``[[index, post], ...]``)."""
+def raw_revisions(props: Props | None) -> list[dict[str, Any]]:
+    """The revisions of ``props.revisions`` (``[[index, post], ...]``) as the JSON received."""
     if props is None:
         return []
-    out: list[Post] = []
+    out: list[dict[str, Any]] = []
     for entry in props.revisions:
         raw = entry[1] if isinstance(entry, list) and len(entry) == 2 else entry
         if isinstance(raw, dict) and raw.get("revision_id") is not None:
-            out.append(convert(raw, Post))
+            out.append(raw)
     return out
+
+
+def revision_props(props: Props | None) -> list[Post]:
+    """The revisions embedded in a detail's ``props.revisions`` (``[[index, post], ...]``)."""
+    return [convert(raw, Post) for raw in raw_revisions(props)]

@@ -1,0 +1,144 @@
+"""What an archive folder holds, per creator and in total (``kemopix status``, run summaries).
+
+Files are counted by state (:func:`kemopix.downloader.archive.file_state`, the same words
+``kemopix serve``'s health page uses): ``original`` (verified), ``thumbnail`` (only the
+thumbnail is held), ``unavailable`` (the original cannot be had now and there is no
+thumbnail), ``failed``, ``pending``, ``skipped``, and ``missing`` (held by the archive's record,
+absent from the disk). A post takes the state of its worst file.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .archive import ArchiveStore, StateRow, file_state
+from .model import PostKey
+
+__all__ = [
+    "STATES",
+    "CreatorStatus",
+    "FolderStatus",
+    "folder_status",
+    "held_counts",
+    "held_text",
+]
+
+# From best to worst: a post counts as its worst file.
+STATES = ("original", "skipped", "thumbnail", "unavailable", "pending", "failed", "missing")
+
+
+def _state(root: Path, row: StateRow) -> str | None:
+    if row.path is None or row.status is None:
+        return None
+    state = file_state(row.status, row.held)
+    if state in ("original", "thumbnail") and not (root / row.path).is_file():
+        return "missing"
+    return state
+
+
+@dataclass(slots=True)
+class CreatorStatus:
+    """Counts of one creator's posts and files by state, and when it was last synced."""
+
+    site: str
+    service: str
+    creator_id: str
+    posts: Counter[str] = field(default_factory=Counter)
+    files: Counter[str] = field(default_factory=Counter)
+    last_sync: float | None = None
+
+    def add(self, other: CreatorStatus) -> None:
+        self.posts.update(other.posts)
+        self.files.update(other.files)
+        if other.last_sync is not None:
+            self.last_sync = max(self.last_sync or 0.0, other.last_sync)
+
+    def next_run(self) -> dict[str, int]:
+        """What a plain ``download`` (or ``upgrade``) would try for these files."""
+        return {
+            "upgrade_thumbnails": self.files["thumbnail"],
+            "try_unavailable": self.files["unavailable"],
+            "retry_failed": self.files["failed"] + self.files["pending"],
+            "fetch_missing": self.files["missing"],
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "site": self.site,
+            "service": self.service,
+            "creator_id": self.creator_id,
+            "posts": {s: self.posts[s] for s in STATES},
+            "files": {s: self.files[s] for s in STATES},
+            "last_sync": self.last_sync,
+            "next_run": self.next_run(),
+        }
+
+
+@dataclass(slots=True)
+class FolderStatus:
+    creators: list[CreatorStatus]
+    total: CreatorStatus
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "creators": [c.as_dict() for c in self.creators],
+            "total": self.total.as_dict(),
+        }
+
+
+def folder_status(archive: ArchiveStore) -> FolderStatus:
+    """Every creator of the archive with its counts, and the totals."""
+    root = archive.root
+    creators: dict[tuple[str, str, str], CreatorStatus] = {}
+    posts: dict[PostKey, tuple[tuple[str, str, str], list[str]]] = {}
+    for row in archive.state_rows():
+        ckey = (row.site, row.service, row.creator_id)
+        status = creators.get(ckey)
+        if status is None:
+            status = creators[ckey] = CreatorStatus(*ckey)
+        status.last_sync = max(status.last_sync or 0.0, row.updated_at)
+        states = posts.setdefault(PostKey(row.site, row.service, row.post_id), (ckey, []))[1]
+        state = _state(root, row)
+        if state is not None:
+            status.files[state] += 1
+            states.append(state)
+    for ckey, states in posts.values():
+        creators[ckey].posts[max(states, key=STATES.index) if states else "original"] += 1
+    synced = archive.sync_times()
+    for status in creators.values():
+        mark = synced.get(f"{status.site}/{status.service}/{status.creator_id}")
+        if mark is not None:
+            status.last_sync = mark
+    total = CreatorStatus("", "", "")
+    for status in creators.values():
+        total.add(status)
+    return FolderStatus(
+        sorted(creators.values(), key=lambda c: (c.site, c.service, c.creator_id)), total
+    )
+
+
+def held_counts(
+    archive: ArchiveStore, creators: Iterable[tuple[str, str, str]], keys: Iterable[PostKey]
+) -> dict[str, int]:
+    """Files by state of ``creators`` (site, service, id) and of the posts ``keys``."""
+    counts: Counter[str] = Counter()
+    seen: set[str] = set()
+    for row in archive.state_rows(creators, keys):
+        state = _state(archive.root, row)
+        if state is not None and row.path not in seen:  # a post of a creator and a key
+            seen.add(str(row.path))
+            counts[state] += 1
+    return {s: counts[s] for s in STATES}
+
+
+_WORDS = {"thumbnail": "thumbnail only", "missing": "missing on disk"}
+
+
+def held_text(counts: dict[str, int] | Counter[str], empty: str = "no files") -> str:
+    """``12 original, 3 thumbnail only, 1 unavailable`` (states with a count only)."""
+    parts = [f"{counts[s]} {_WORDS.get(s, s)}" for s in STATES if counts.get(s)]
+    return ", ".join(parts) or empty

@@ -1,0 +1,76 @@
+"""Typed answers that keep the JSON they came from (for callers that store it: sidecars).
+
+``Answer.value`` is the wire model; ``Answer.raw`` the decoded JSON as the site sent it, fields
+the model does not name included. In a list, an item of the wrong shape does not sink the
+page: it becomes an :class:`Undecodable` naming the field and the kind of value found.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+import msgspec
+
+from ..._protocol.errors import DecodeError
+
+__all__ = ["Answer", "Undecodable", "decode", "decode_items", "json_kind"]
+
+T = TypeVar("T")
+
+_AT = re.compile(r"at `\$\.?([A-Za-z_][\w]*)")
+
+
+@dataclass(frozen=True, slots=True)
+class Answer(Generic[T]):
+    """A decoded wire value and its JSON as received."""
+
+    value: T
+    raw: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Undecodable:
+    """A list item that is not the expected shape: its JSON and the reason."""
+
+    raw: Any
+    error: DecodeError
+
+
+def json_kind(value: Any) -> str:
+    """``null``, ``list``, ``dict``, ``int``, ... : how a JSON value is named in errors."""
+    return "null" if value is None else type(value).__name__
+
+
+def decode(data: Any, type_: type[T], what: str, url: str | None = None) -> Answer[T]:
+    """``data`` as ``type_``; a wrong shape is a ``DecodeError`` naming the field, e.g.
+    ``post 12: 'title' is list ['a'], expected text``."""
+    if not isinstance(data, dict):
+        raise DecodeError(f"{what} is {json_kind(data)}, not an object", url=url)
+    try:
+        value: T = msgspec.convert(data, type_, strict=False)
+    except msgspec.ValidationError as exc:
+        match = _AT.search(str(exc))
+        if match is not None and match.group(1) in data:
+            key = match.group(1)
+            found = data[key]
+            raise DecodeError(
+                f"{what}: {key!r} is {json_kind(found)} {str(found)[:40]} ({exc})", url=url
+            ) from exc
+        raise DecodeError(f"{what}: unexpected JSON shape: {exc}", url=url) from exc
+    return Answer(value, data)
+
+
+def decode_items(
+    items: list[Any], type_: type[T], what: str, url: str | None = None
+) -> list[Answer[T] | Undecodable]:
+    """Each item decoded on its own: a bad one is an :class:`Undecodable`, the rest stay."""
+    out: list[Answer[T] | Undecodable] = []
+    for item in items:
+        ident = str(item.get("id"))[:40] if isinstance(item, dict) else ""
+        try:
+            out.append(decode(item, type_, f"{what} {ident}".strip(), url))
+        except DecodeError as exc:
+            out.append(Undecodable(item, exc))
+    return out
