@@ -38,7 +38,9 @@ from kemopix.sites.pixiv import (
     user,
 )
 from kemopix.sites.pixiv import models as w
+from kemopix.sites.pixiv.auth import get_raw
 from kemopix.sites.pixiv.errors import OAuthError
+from kemopix.sites.pixiv.raw import RawBody, RawRef
 
 from ._state import ClientState
 from .enums import Visibility
@@ -106,12 +108,15 @@ def exchange_code(c: ClientState, code: str, verifier: str) -> Flow[None]:
 
 # -- single objects ---------------------------------------------------------------------------
 def fetch_illustration(c: ClientState, illustration_id: int) -> Flow[Illustration]:
-    answer = yield from illust.illust_detail(c._site, c._auth, illustration_id)
-    return Illustration.from_wire(answer.illust, c)
+    cursor = illust.illust_detail_query(illustration_id)
+    answer, body = yield from get_raw(c._site, c._auth, cursor, w.IllustDetailResponse)
+    return Illustration.from_wire(answer.illust, c, body.at("illust"))
 
 
 def fetch_user(c: ClientState, user_id: int) -> Flow[FullUser]:
-    return FullUser.from_detail((yield from user.user_detail(c._site, c._auth, user_id)))
+    cursor = user.user_detail_query(user_id)
+    answer, body = yield from get_raw(c._site, c._auth, cursor, w.UserDetailResponse)
+    return FullUser.from_detail(answer, body.at())
 
 
 def fetch_bookmark(c: ClientState, illustration_id: int) -> Flow[Shape]:
@@ -124,31 +129,38 @@ def fetch_bookmark(c: ClientState, illustration_id: int) -> Flow[Shape]:
 
 
 def trending_tags(c: ClientState) -> Flow[list[Shape]]:
-    answer = yield from illust.trending_tags(c._site, c._auth)
+    cursor = illust.trending_tags_query()
+    answer, body = yield from get_raw(c._site, c._auth, cursor, w.TrendTagsResponse)
     return [
         {
-            "illustration": Illustration.from_wire(t.illust, c) if t.illust else None,
+            "illustration": Illustration.from_wire(t.illust, c, body.at("trend_tags", n, "illust"))
+            if t.illust
+            else None,
             "tag": t.tag,
             "translated_name": t.translated_name,
         }
-        for t in answer.trend_tags
+        for n, t in enumerate(answer.trend_tags)
     ]
 
 
 def fetch_novel(c: ClientState, novel_id: int) -> Flow[Novel]:
-    return Novel.from_wire((yield from novel.novel_detail(c._site, c._auth, novel_id)).novel, c)
+    cursor = novel.novel_detail_query(novel_id)
+    answer, body = yield from get_raw(c._site, c._auth, cursor, w.NovelDetailResponse)
+    return Novel.from_wire(answer.novel, c, body.at("novel"))
 
 
 def fetch_novel_series(c: ClientState, cursor: str) -> Flow[Shape]:
-    answer = yield from novel.novel_series(c._site, c._auth, cursor)
+    answer, body = yield from NOVEL_SERIES.fetch_raw(c._site, c._auth, cursor)
     detail = answer.novel_series_detail
     first = answer.novel_series_first_novel
     return {
         "series": {"id": detail.id, "title": detail.title, "caption": detail.caption}
         if detail
         else None,
-        "first_novel": Novel.from_wire(first, c) if first else None,
-        "novels": [Novel.from_wire(n, c) for n in answer.novels],
+        "first_novel": Novel.from_wire(first, c, body.at("novel_series_first_novel"))
+        if first
+        else None,
+        "novels": _novels(c, answer.novels, body),
         "next": next_cursor_value(answer.next_url, "last_order"),
     }
 
@@ -163,15 +175,29 @@ def fetch_ugoira_metadata(c: ClientState, illustration_id: int) -> Flow[Shape]:
 
 
 # -- pages in the seed's shapes ---------------------------------------------------------------
+def _illusts(
+    c: ClientState, items: list[w.Illust], raw: RawBody | RawRef, key: str = "illusts"
+) -> list[Illustration]:
+    at = raw.at if isinstance(raw, RawBody) else raw.child
+    return [Illustration.from_wire(i, c, at(key, n)) for n, i in enumerate(items)]
+
+
+def _novels(
+    c: ClientState, items: list[w.Novel], raw: RawBody | RawRef, key: str = "novels"
+) -> list[Novel]:
+    at = raw.at if isinstance(raw, RawBody) else raw.child
+    return [Novel.from_wire(x, c, at(key, n)) for n, x in enumerate(items)]
+
+
 def illustrations(c: ClientState, cursor: str, key: str = "offset") -> Flow[Shape]:
     related = cursor.startswith(_RELATED)
     sent = _related_cursor(c, cursor) if related else cursor
-    answer = yield from ILLUSTS.fetch(c._site, c._auth, sent)
+    answer, body = yield from ILLUSTS.fetch_raw(c._site, c._auth, sent)
     following = next_cursor_value(answer.next_url, key)
     if related and following is None and answer.next_url:
         following = _remember_related(c, cursor, len(answer.illusts), answer.next_url)
     return {
-        "illustrations": [Illustration.from_wire(i, c) for i in answer.illusts],
+        "illustrations": _illusts(c, answer.illusts, body),
         "next": following,
     }
 
@@ -206,9 +232,9 @@ def _remember_related(c: ClientState, cursor: str, count: int, next_url: str) ->
 
 
 def search_illustrations(c: ClientState, cursor: str) -> Flow[Shape]:
-    answer = yield from SEARCH_ILLUSTS.fetch(c._site, c._auth, cursor)
+    answer, body = yield from SEARCH_ILLUSTS.fetch_raw(c._site, c._auth, cursor)
     return {
-        "illustrations": [Illustration.from_wire(i, c) for i in answer.illusts],
+        "illustrations": _illusts(c, answer.illusts, body),
         "next": next_cursor_value(answer.next_url, "offset"),
         "search_span_limit": answer.search_span_limit,
     }
@@ -236,11 +262,11 @@ def recommended_query(
 
 
 def recommended(c: ClientState, cursor: str) -> Flow[Shape]:
-    answer = yield from RECOMMENDED.fetch(c._site, c._auth, cursor)
+    answer, body = yield from RECOMMENDED.fetch_raw(c._site, c._auth, cursor)
     url = answer.next_url
     return {
         "contest_exists": answer.contest_exists,
-        "illustrations": [Illustration.from_wire(i, c) for i in answer.illusts],
+        "illustrations": _illusts(c, answer.illusts, body),
         "next": {
             "min_bookmark_id_for_recent_illustrations": next_cursor_value(
                 url, "min_bookmark_id_for_recent_illust"
@@ -250,32 +276,36 @@ def recommended(c: ClientState, cursor: str) -> Flow[Shape]:
             ),
             "offset": next_cursor_value(url, "offset"),
         },
-        "ranking_illustrations": [Illustration.from_wire(i, c) for i in answer.ranking_illusts],
+        "ranking_illustrations": _illusts(c, answer.ranking_illusts, body, "ranking_illusts"),
     }
 
 
 def comments(c: ClientState, cursor: str) -> Flow[Shape]:
-    answer = yield from COMMENTS.fetch(c._site, c._auth, cursor)
+    answer, body = yield from COMMENTS.fetch_raw(c._site, c._auth, cursor)
     return {
-        "comments": [Comment.from_wire(x, c) for x in answer.comments],
+        "comments": [
+            Comment.from_wire(x, c, body.at("comments", n)) for n, x in enumerate(answer.comments)
+        ],
         "next": next_cursor_value(answer.next_url, "offset"),
         "total_comments": answer.total_comments,
     }
 
 
-def _preview(c: ClientState, preview: w.UserPreview) -> Shape:
+def _preview(c: ClientState, preview: w.UserPreview, raw: RawRef) -> Shape:
     return {
-        "illustrations": [Illustration.from_wire(i, c) for i in preview.illusts],
+        "illustrations": _illusts(c, preview.illusts, raw, "illusts"),
         "is_muted": preview.is_muted,
-        "novels": [Novel.from_wire(n, c) for n in preview.novels],
-        "user": User.from_wire(preview.user),
+        "novels": _novels(c, preview.novels, raw, "novels"),
+        "user": User.from_wire(preview.user, raw.child("user")),
     }
 
 
 def previews(c: ClientState, cursor: str) -> Flow[Shape]:
-    answer = yield from USER_PREVIEWS.fetch(c._site, c._auth, cursor)
+    answer, body = yield from USER_PREVIEWS.fetch_raw(c._site, c._auth, cursor)
     return {
-        "user_previews": [_preview(c, p) for p in answer.user_previews],
+        "user_previews": [
+            _preview(c, p, body.at("user_previews", n)) for n, p in enumerate(answer.user_previews)
+        ],
         "next": next_cursor_value(answer.next_url, "offset"),
     }
 
@@ -293,27 +323,27 @@ def bookmark_tags(c: ClientState, cursor: str) -> Flow[Shape]:
 
 
 def novels(c: ClientState, cursor: str, key: str = "offset") -> Flow[Shape]:
-    answer = yield from NOVELS.fetch(c._site, c._auth, cursor)
+    answer, body = yield from NOVELS.fetch_raw(c._site, c._auth, cursor)
     return {
-        "novels": [Novel.from_wire(n, c) for n in answer.novels],
+        "novels": _novels(c, answer.novels, body),
         "next": next_cursor_value(answer.next_url, key),
     }
 
 
 def search_novels(c: ClientState, cursor: str) -> Flow[Shape]:
-    answer = yield from SEARCH_NOVELS.fetch(c._site, c._auth, cursor)
+    answer, body = yield from SEARCH_NOVELS.fetch_raw(c._site, c._auth, cursor)
     return {
-        "novels": [Novel.from_wire(n, c) for n in answer.novels],
+        "novels": _novels(c, answer.novels, body),
         "next": next_cursor_value(answer.next_url, "offset"),
         "search_span_limit": answer.search_span_limit,
     }
 
 
 # -- page steps for the iter_* methods --------------------------------------------------------
-def _mapped(step: PageStep[W], convert: Callable[[W], M]) -> PageStep[M]:
+def _mapped(step: PageStep[tuple[W, RawRef]], convert: Callable[[W, RawRef], M]) -> PageStep[M]:
     def mapped(cursor: str) -> Flow[Page[M, str]]:
         page = yield from step(cursor)
-        return Page([convert(item) for item in page.items], page.next)
+        return Page([convert(item, raw) for item, raw in page.items], page.next)
 
     return mapped
 
@@ -321,7 +351,7 @@ def _mapped(step: PageStep[W], convert: Callable[[W], M]) -> PageStep[M]:
 def illustration_pages(
     c: ClientState, listing: Listing[Any, w.Illust] = ILLUSTS
 ) -> PageStep[Illustration]:
-    return _mapped(listing.step(c._site, c._auth), lambda i: Illustration.from_wire(i, c))
+    return _mapped(listing.raw_step(c._site, c._auth), lambda i, r: Illustration.from_wire(i, c, r))
 
 
 def recommended_pages(c: ClientState) -> PageStep[Illustration]:
@@ -333,19 +363,19 @@ def search_pages(c: ClientState) -> PageStep[Illustration]:
 
 
 def comment_pages(c: ClientState) -> PageStep[Comment]:
-    return _mapped(COMMENTS.step(c._site, c._auth), lambda x: Comment.from_wire(x, c))
+    return _mapped(COMMENTS.raw_step(c._site, c._auth), lambda x, r: Comment.from_wire(x, c, r))
 
 
 def preview_pages(c: ClientState) -> PageStep[Shape]:
-    return _mapped(USER_PREVIEWS.step(c._site, c._auth), lambda p: _preview(c, p))
+    return _mapped(USER_PREVIEWS.raw_step(c._site, c._auth), lambda p, r: _preview(c, p, r))
 
 
 def bookmark_tag_pages(c: ClientState) -> PageStep[Shape]:
-    return _mapped(BOOKMARK_TAGS.step(c._site, c._auth), _tag)
+    return _mapped(BOOKMARK_TAGS.raw_step(c._site, c._auth), lambda t, _: _tag(t))
 
 
 def novel_pages(c: ClientState, listing: Listing[Any, w.Novel] = NOVELS) -> PageStep[Novel]:
-    return _mapped(listing.step(c._site, c._auth), lambda n: Novel.from_wire(n, c))
+    return _mapped(listing.raw_step(c._site, c._auth), lambda n, r: Novel.from_wire(n, c, r))
 
 
 def search_novel_pages(c: ClientState) -> PageStep[Novel]:

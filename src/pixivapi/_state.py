@@ -106,7 +106,7 @@ class ClientState:
         if user is None:
             return None
         if self._account is None or self._account[0] is not user:
-            self._account = (user, Account.from_token_user(user))
+            self._account = (user, Account.from_token_user(user, self._auth.user_json))
         return self._account[1]
 
     def __repr__(self) -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kemopix.sites.pixiv import models as wire
+from kemopix.sites.pixiv.raw import RawBody, RawRef
 
 from .enums import ContentType, Size
 from .errors import PixivError
@@ -67,7 +68,22 @@ def _series(value: wire.Series | None) -> dict[str, Any] | None:
     return {"id": value.id, "title": value.title}
 
 
-class User:
+def _child(raw: RawRef | None, key: str) -> RawRef | None:
+    return None if raw is None else raw.child(key)
+
+
+class _Raw:
+    _raw: RawRef | None = None
+
+    @property
+    def raw(self) -> Any:
+        """The JSON object this model was built from, as the API sent it (fields no attribute
+        names included); None for a model built by hand. Shared with its page: read, don't change.
+        """
+        return None if self._raw is None else self._raw.get()
+
+
+class User(_Raw):
     """A model that represents a user. Not all instance variables will be populated; which
     are depends on the endpoint the user came from. ``profile_image_urls`` typically has a
     ``'medium'`` key.
@@ -88,8 +104,10 @@ class User:
         self.is_followed = is_followed
 
     @classmethod
-    def from_wire(cls, user: wire.User) -> User:
-        return cls(user.account, user.id, user.name, user.profile_image_urls, user.is_followed)
+    def from_wire(cls, user: wire.User, raw: RawRef | None = None) -> User:
+        self = cls(user.account, user.id, user.name, user.profile_image_urls, user.is_followed)
+        self._raw = raw
+        return self
 
     def __repr__(self) -> str:
         # pixiv-api's format (code and doctests that print models expect it).
@@ -117,10 +135,10 @@ class Account(User):
         self.is_mail_authorized = is_mail_authorized
 
     @classmethod
-    def from_token_user(cls, user: wire.TokenUser) -> Account:
+    def from_token_user(cls, user: wire.TokenUser, raw: Any = None) -> Account:
         # The token answer gives the id as a string; the seed documents an int.
         user_id = int(user.id) if str(user.id).isdigit() else user.id
-        return cls(
+        self = cls(
             user.profile_image_urls,
             user.account,
             user_id,  # type: ignore[arg-type]
@@ -130,6 +148,8 @@ class Account(User):
             user.x_restrict,
             user.is_mail_authorized,
         )
+        self._raw = None if raw is None else RawBody.decoded(raw).at()
+        return self
 
 
 class FullUser(User):
@@ -156,9 +176,11 @@ class FullUser(User):
         self.workspace = workspace
 
     @classmethod
-    def from_detail(cls, detail: wire.UserDetailResponse) -> FullUser:
+    def from_detail(cls, detail: wire.UserDetailResponse, raw: RawRef | None = None) -> FullUser:
+        """``raw`` is the whole answer: ``user``, ``profile``, ``profile_publicity``,
+        ``workspace``."""
         user = detail.user
-        return cls(
+        self = cls(
             user.account,
             user.id,
             user.name,
@@ -169,9 +191,11 @@ class FullUser(User):
             detail.profile_publicity,
             detail.workspace,
         )
+        self._raw = raw
+        return self
 
 
-class Illustration:
+class Illustration(_Raw):
     """An illustration (or manga, or ugoira) and a convenient ``download``.
 
     Beyond the seed's attributes: ``illust_ai_type`` (0 undeclared, 1 not AI-generated,
@@ -249,8 +273,11 @@ class Illustration:
         self.request = request
 
     @classmethod
-    def from_wire(cls, illust: wire.Illust, client: ClientState | None = None) -> Illustration:
+    def from_wire(
+        cls, illust: wire.Illust, client: ClientState | None = None, raw: RawRef | None = None
+    ) -> Illustration:
         self = cls.__new__(cls)
+        self._raw = raw
         self.caption = illust.caption
         self.create_date = illust.create_date
         self.height = illust.height
@@ -270,7 +297,7 @@ class Illustration:
         self.total_bookmarks = illust.total_bookmarks
         self.total_view = illust.total_view
         self.type = _TYPES.get(illust.type, ContentType.ILLUSTRATION)
-        self.user = User.from_wire(illust.user)
+        self.user = User.from_wire(illust.user, _child(raw, "user"))
         self.visible = illust.visible
         self.width = illust.width
         self.x_restrict = illust.x_restrict
@@ -316,7 +343,7 @@ class Illustration:
         return f"<Illustration id={self.id} user={self.user.name}>"
 
 
-class Novel:
+class Novel(_Raw):
     """A novel."""
 
     def __init__(
@@ -366,7 +393,9 @@ class Novel:
         self.client = client
 
     @classmethod
-    def from_wire(cls, novel: wire.Novel, client: ClientState | None = None) -> Novel:
+    def from_wire(
+        cls, novel: wire.Novel, client: ClientState | None = None, raw: RawRef | None = None
+    ) -> Novel:
         tags = [
             {
                 "name": t.name,
@@ -393,21 +422,22 @@ class Novel:
             novel.total_bookmarks,
             novel.total_comments,
             novel.total_view,
-            User.from_wire(novel.user),
+            User.from_wire(novel.user, _child(raw, "user")),
             novel.visible,
             novel.x_restrict,
             client,
-        )._with_images(novel.image_urls)
+        )._with_images(novel.image_urls, raw)
 
-    def _with_images(self, urls: wire.ImageUrls) -> Novel:
+    def _with_images(self, urls: wire.ImageUrls, raw: RawRef | None) -> Novel:
         self.image_urls = _wire_sized(urls)
+        self._raw = raw
         return self
 
     def __repr__(self) -> str:
         return f"<Novel id={self.id} user={self.user.name}>"
 
 
-class Comment:
+class Comment(_Raw):
     """A comment; ``parent_comment`` is the comment it answers, or None."""
 
     def __init__(
@@ -440,16 +470,23 @@ class Comment:
         self.client = client
 
     @classmethod
-    def from_wire(cls, comment: wire.Comment, client: ClientState | None = None) -> Comment:
+    def from_wire(
+        cls, comment: wire.Comment, client: ClientState | None = None, raw: RawRef | None = None
+    ) -> Comment:
         parent = comment.parent_comment
-        return cls(
+        user = comment.user
+        self = cls(
             comment.comment,
             comment.date,  # type: ignore[arg-type]
             comment.id,
-            cls.from_wire(parent, client) if parent is not None and parent.id else None,
-            User.from_wire(comment.user) if comment.user is not None else User("", 0, "", {}),
+            cls.from_wire(parent, client, _child(raw, "parent_comment"))
+            if parent is not None and parent.id
+            else None,
+            User.from_wire(user, _child(raw, "user")) if user is not None else User("", 0, "", {}),
             client,
         )
+        self._raw = raw
+        return self
 
     def __repr__(self) -> str:
         return f"<Comment id={self.id} user={self.user.name}>"

@@ -13,8 +13,10 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlencode
+
+import msgspec
 
 from ..._protocol.errors import DecodeError, excerpt
 from ..._protocol.flow import Flow
@@ -30,6 +32,7 @@ from .errors import (
     raise_for_error,
 )
 from .models import TokenEnvelope, TokenResponse, TokenUser
+from .raw import RawBody
 from .site import PKCE_REDIRECT_URI, PixivSite, client_time_headers
 
 __all__ = [
@@ -94,6 +97,7 @@ class PixivAuth:
         self.access_token: Secret | None = Secret(access_token) if access_token else None
         self.expires_at: float | None = None
         self.user: TokenUser | None = None
+        self.user_json: Any = None  # ``user`` as received
         self.generation = 0
         self.refreshing = False
         self.clock = clock
@@ -105,12 +109,13 @@ class PixivAuth:
         self.expires_at = self.clock() + max(0, token.expires_in)
         if token.user is not None:
             self.user = token.user
+            self.user_json = token.user_json
         self.generation += 1
 
     def clear(self) -> None:
         self.access_token = self.refresh_token = None
         self.expires_at = None
-        self.user = None
+        self.user = self.user_json = None
         self.generation += 1
 
     @property
@@ -159,6 +164,10 @@ def _parse_token(response: Response) -> TokenResponse:
             f"token answer without access_token/refresh_token: {excerpt(response.content, 120)}",
             url=response.url,
         )
+    if token.user is not None:
+        data = msgspec.json.decode(response.content)
+        user = (data.get("response") or data).get("user")
+        token.user_json = user if isinstance(user, dict) else None
     return token
 
 
@@ -228,13 +237,21 @@ def authorized(
 
 def get(site: PixivSite, auth: PixivAuth, cursor: str, type_: type[T]) -> Flow[T]:
     """GET an API path (``/v1/...?query``, or a ``next_url``) and decode it as ``type_``."""
+    answer, _ = yield from get_raw(site, auth, cursor, type_)
+    return answer
+
+
+def get_raw(
+    site: PixivSite, auth: PixivAuth, cursor: str, type_: type[T]
+) -> Flow[tuple[T, RawBody]]:
+    """``get``, and the answer's JSON as received (decoded only when read)."""
     url = site.api(cursor)
 
     def build(token: str | None) -> Request:
         return Request.build("GET", url, headers=site.headers(token))
 
     response = yield from authorized(site, auth, build)
-    return parse(response, type_)
+    return parse(response, type_), RawBody(response.content)
 
 
 def post(site: PixivSite, auth: PixivAuth, path: str, form: dict[str, object]) -> Flow[None]:

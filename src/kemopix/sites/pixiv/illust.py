@@ -23,6 +23,7 @@ __all__ = [
     "illust_comments",
     "illust_comments_query",
     "illust_detail",
+    "illust_detail_query",
     "illust_follow_query",
     "illust_new_query",
     "illust_ranking_query",
@@ -33,16 +34,20 @@ __all__ = [
     "search_illust",
     "search_illust_query",
     "trending_tags",
+    "trending_tags_query",
     "ugoira_metadata",
 ]
 
 FILTER = "for_ios"  # picks the URL flavour only (pixiv-protocol.md §5)
 
 
+def illust_detail_query(illust_id: int) -> str:
+    return api_path("/v1/illust/detail", {"illust_id": illust_id})
+
+
 def illust_detail(site: PixivSite, auth: PixivAuth, illust_id: int) -> Flow[m.IllustDetailResponse]:
     """``GET /v1/illust/detail``: one work."""
-    cursor = api_path("/v1/illust/detail", {"illust_id": illust_id})
-    return get(site, auth, cursor, m.IllustDetailResponse)
+    return get(site, auth, illust_detail_query(illust_id), m.IllustDetailResponse)
 
 
 def illusts(site: PixivSite, auth: PixivAuth, cursor: str) -> Flow[m.IllustsResponse]:
@@ -139,8 +144,11 @@ def trending_tags(
     site: PixivSite, auth: PixivAuth, filter: str = FILTER
 ) -> Flow[m.TrendTagsResponse]:
     """``GET /v1/trending-tags/illust``."""
-    cursor = api_path("/v1/trending-tags/illust", {"filter": filter})
-    return get(site, auth, cursor, m.TrendTagsResponse)
+    return get(site, auth, trending_tags_query(filter), m.TrendTagsResponse)
+
+
+def trending_tags_query(filter: str = FILTER) -> str:
+    return api_path("/v1/trending-tags/illust", {"filter": filter})
 
 
 def search_query(

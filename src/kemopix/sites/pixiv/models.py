@@ -355,6 +355,8 @@ class TokenResponse(_Wire):
     token_type: str = "bearer"
     scope: str = ""
     user: TokenUser | None = None
+    # Not on the wire: ``user`` as received (set by the token flows; no tokens in it).
+    user_json: Any = msgspec.field(default=None, name="kemopix:user_json")
 
 
 class TokenEnvelope(_Wire):

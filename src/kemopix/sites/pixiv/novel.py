@@ -26,6 +26,7 @@ __all__ = [
     "novel_bookmark_delete",
     "novel_comments_query",
     "novel_detail",
+    "novel_detail_query",
     "novel_follow_query",
     "novel_new_query",
     "novel_series",
@@ -45,8 +46,11 @@ _MARKER = "novel:"
 
 def novel_detail(site: PixivSite, auth: PixivAuth, novel_id: int) -> Flow[m.NovelDetailResponse]:
     """``GET /v2/novel/detail``."""
-    cursor = api_path("/v2/novel/detail", {"novel_id": novel_id})
-    return get(site, auth, cursor, m.NovelDetailResponse)
+    return get(site, auth, novel_detail_query(novel_id), m.NovelDetailResponse)
+
+
+def novel_detail_query(novel_id: int) -> str:
+    return api_path("/v2/novel/detail", {"novel_id": novel_id})
 
 
 def novels(site: PixivSite, auth: PixivAuth, cursor: str) -> Flow[m.NovelsResponse]:

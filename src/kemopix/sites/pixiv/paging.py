@@ -16,7 +16,8 @@ from urllib.parse import parse_qsl, urlsplit
 from ..._protocol.flow import Flow
 from ..._protocol.paging import Page
 from . import models as m
-from .auth import PixivAuth, get
+from .auth import PixivAuth, get, get_raw
+from .raw import RawBody, RawRef
 from .site import PixivSite
 
 __all__ = [
@@ -49,10 +50,11 @@ PageStep = Callable[[str], Flow[Page[T, str]]]
 
 @dataclass(frozen=True, slots=True)
 class Listing(Generic[R, T]):
-    """A paged answer type ``response`` and the items it holds."""
+    """A paged answer type ``response`` and the items it holds (under ``key`` in the JSON)."""
 
     response: type[R]
     items: Callable[[R], list[T]]
+    key: str = ""
 
     def fetch(self, site: PixivSite, auth: PixivAuth, cursor: str) -> Flow[R]:
         """One page: the whole answer (the seed's dicts need more than the items)."""
@@ -66,6 +68,21 @@ class Listing(Generic[R, T]):
         def step(cursor: str) -> Flow[Page[T, str]]:
             answer = yield from get(site, auth, cursor, response_type)
             return Page(items(answer), answer.next_url or None)
+
+        return step
+
+    def fetch_raw(self, site: PixivSite, auth: PixivAuth, cursor: str) -> Flow[tuple[R, RawBody]]:
+        """``fetch``, and the answer's JSON as received (decoded only when read)."""
+        return get_raw(site, auth, cursor, self.response)
+
+    def raw_step(self, site: PixivSite, auth: PixivAuth) -> PageStep[tuple[T, RawRef]]:
+        """``step`` whose items come with where each sits in the page's JSON."""
+        response_type, items, key = self.response, self.items, self.key
+
+        def step(cursor: str) -> Flow[Page[tuple[T, RawRef], str]]:
+            answer, body = yield from get_raw(site, auth, cursor, response_type)
+            pairs = [(item, RawRef(body, (key, n))) for n, item in enumerate(items(answer))]
+            return Page(pairs, answer.next_url or None)
 
         return step
 
@@ -89,24 +106,28 @@ def next_cursor_value(next_url: str | None, key: str) -> int | None:
         return None
 
 
-ILLUSTS: Listing[m.IllustsResponse, m.Illust] = Listing(m.IllustsResponse, lambda r: r.illusts)
+ILLUSTS: Listing[m.IllustsResponse, m.Illust] = Listing(
+    m.IllustsResponse, lambda r: r.illusts, "illusts"
+)
 SEARCH_ILLUSTS: Listing[m.SearchIllustsResponse, m.Illust] = Listing(
-    m.SearchIllustsResponse, lambda r: r.illusts
+    m.SearchIllustsResponse, lambda r: r.illusts, "illusts"
 )
 RECOMMENDED: Listing[m.RecommendedResponse, m.Illust] = Listing(
-    m.RecommendedResponse, lambda r: r.illusts
+    m.RecommendedResponse, lambda r: r.illusts, "illusts"
 )
-COMMENTS: Listing[m.CommentsResponse, m.Comment] = Listing(m.CommentsResponse, lambda r: r.comments)
+COMMENTS: Listing[m.CommentsResponse, m.Comment] = Listing(
+    m.CommentsResponse, lambda r: r.comments, "comments"
+)
 USER_PREVIEWS: Listing[m.UserPreviewsResponse, m.UserPreview] = Listing(
-    m.UserPreviewsResponse, lambda r: r.user_previews
+    m.UserPreviewsResponse, lambda r: r.user_previews, "user_previews"
 )
 BOOKMARK_TAGS: Listing[m.BookmarkTagsResponse, m.BookmarkTag] = Listing(
-    m.BookmarkTagsResponse, lambda r: r.bookmark_tags
+    m.BookmarkTagsResponse, lambda r: r.bookmark_tags, "bookmark_tags"
 )
-NOVELS: Listing[m.NovelsResponse, m.Novel] = Listing(m.NovelsResponse, lambda r: r.novels)
+NOVELS: Listing[m.NovelsResponse, m.Novel] = Listing(m.NovelsResponse, lambda r: r.novels, "novels")
 SEARCH_NOVELS: Listing[m.SearchNovelsResponse, m.Novel] = Listing(
-    m.SearchNovelsResponse, lambda r: r.novels
+    m.SearchNovelsResponse, lambda r: r.novels, "novels"
 )
 NOVEL_SERIES: Listing[m.NovelSeriesResponse, m.Novel] = Listing(
-    m.NovelSeriesResponse, lambda r: r.novels
+    m.NovelSeriesResponse, lambda r: r.novels, "novels"
 )

@@ -20,6 +20,7 @@ __all__ = [
     "user_bookmarks_illust_query",
     "user_bookmarks_novel_query",
     "user_detail",
+    "user_detail_query",
     "user_follower_query",
     "user_following_query",
     "user_illusts_query",
@@ -37,8 +38,11 @@ def user_detail(
     site: PixivSite, auth: PixivAuth, user_id: int, filter: str | None = FILTER
 ) -> Flow[m.UserDetailResponse]:
     """``GET /v1/user/detail``: user, profile, profile_publicity, workspace."""
-    cursor = api_path("/v1/user/detail", {"user_id": user_id, "filter": filter})
-    return get(site, auth, cursor, m.UserDetailResponse)
+    return get(site, auth, user_detail_query(user_id, filter), m.UserDetailResponse)
+
+
+def user_detail_query(user_id: int, filter: str | None = FILTER) -> str:
+    return api_path("/v1/user/detail", {"user_id": user_id, "filter": filter})
 
 
 def user_illusts_query(
