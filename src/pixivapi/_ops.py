@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from kemopix._protocol.flow import Flow
 from kemopix._protocol.paging import Page
+from kemopix._protocol.raw import RawBody, RawRef
 from kemopix.sites.pixiv import (
     BOOKMARK_TAGS,
     COMMENTS,
@@ -40,7 +41,6 @@ from kemopix.sites.pixiv import (
 from kemopix.sites.pixiv import models as w
 from kemopix.sites.pixiv.auth import get_raw
 from kemopix.sites.pixiv.errors import OAuthError
-from kemopix.sites.pixiv.raw import RawBody, RawRef
 
 from ._state import ClientState
 from .enums import Visibility

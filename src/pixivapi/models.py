@@ -12,8 +12,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kemopix._protocol.raw import HasRaw, RawBody, RawRef
 from kemopix.sites.pixiv import models as wire
-from kemopix.sites.pixiv.raw import RawBody, RawRef
 
 from .enums import ContentType, Size
 from .errors import PixivError
@@ -72,18 +72,7 @@ def _child(raw: RawRef | None, key: str) -> RawRef | None:
     return None if raw is None else raw.child(key)
 
 
-class _Raw:
-    _raw: RawRef | None = None
-
-    @property
-    def raw(self) -> Any:
-        """The JSON object this model was built from, as the API sent it (fields no attribute
-        names included); None for a model built by hand. Shared with its page: read, don't change.
-        """
-        return None if self._raw is None else self._raw.get()
-
-
-class User(_Raw):
+class User(HasRaw):
     """A model that represents a user. Not all instance variables will be populated; which
     are depends on the endpoint the user came from. ``profile_image_urls`` typically has a
     ``'medium'`` key.
@@ -195,7 +184,7 @@ class FullUser(User):
         return self
 
 
-class Illustration(_Raw):
+class Illustration(HasRaw):
     """An illustration (or manga, or ugoira) and a convenient ``download``.
 
     Beyond the seed's attributes: ``illust_ai_type`` (0 undeclared, 1 not AI-generated,
@@ -343,7 +332,7 @@ class Illustration(_Raw):
         return f"<Illustration id={self.id} user={self.user.name}>"
 
 
-class Novel(_Raw):
+class Novel(HasRaw):
     """A novel."""
 
     def __init__(
@@ -437,7 +426,7 @@ class Novel(_Raw):
         return f"<Novel id={self.id} user={self.user.name}>"
 
 
-class Comment(_Raw):
+class Comment(HasRaw):
     """A comment; ``parent_comment`` is the comment it answers, or None."""
 
     def __init__(

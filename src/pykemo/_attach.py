@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Self
 
+from kemopix._protocol.raw import HasRaw
 from kemopix.sites.kemono import KemonoSite
 
 from .exceptions.sessions import SessionRequired
@@ -14,8 +15,10 @@ if TYPE_CHECKING:
 __all__ = ["Attached"]
 
 
-class Attached:
-    """Mixin: ``set_underlying_session`` and a ``_ks`` that raises ``SessionRequired``."""
+class Attached(HasRaw):
+    """Mixin: ``set_underlying_session``, a ``_ks`` that raises ``SessionRequired``, and
+    ``raw`` (the JSON the object was built from, when it came from the site).
+    """
 
     _session: KemoSession | None = None
     _bound_site: KemonoSite | None = None

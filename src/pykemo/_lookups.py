@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from kemopix.sites.kemono import creators as creator_flows
 from kemopix.sites.kemono import posts as post_flows
 
+from ._raw import post_of
 from .creators.creators import Creator
 from .posts.posts import Post
 from .services.services_enum import ServiceLike, ServiceType, service_value
@@ -19,14 +20,14 @@ __all__ = ["find_post", "post_at", "random_creator", "random_post"]
 
 async def post_at(ks: KemoSession, service: str, creator_id: str, post_id: str) -> Post | None:
     """The post with its creator's profile attached (a stub creator if the profile is gone)."""
-    detail = await ks.run(post_flows.post(ks.site, service, creator_id, post_id))
+    detail, body = await ks.run_raw(post_flows.post(ks.site, service, creator_id, post_id))
     if detail is None:
         return None
     creator = await Creator.from_profile(service, creator_id, ks)
     if creator is None:
         stub = Creator(id=creator_id, service=ServiceType.parse(service))
         creator = stub.set_underlying_session(ks)
-    return Post.from_detail(detail, ks, creator=creator)
+    return Post.from_detail(detail, ks, creator=creator)._keep_raw(body.at(post_of))
 
 
 async def find_post(ks: KemoSession, service: ServiceLike, post_id: str) -> Post | None:

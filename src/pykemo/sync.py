@@ -15,6 +15,7 @@ from typing import Self, TypeVar
 from kemopix._io import RequestsTransport, SyncRunner, iter_items
 from kemopix._protocol.config import KEMONO_CONFIG, Config
 from kemopix._protocol.flow import Flow
+from kemopix._protocol.raw import RawBody, RawRef, keep_body
 from kemopix.download import DownloadResult, download
 from kemopix.sites.kemono import KemonoSite
 from kemopix.sites.kemono import accounts as account_flows
@@ -23,6 +24,7 @@ from kemopix.sites.kemono import posts as post_flows
 from kemopix.sites.kemono.models import CreatorProfile
 
 from ._aux.aux_classes import FileHashResult
+from ._raw import listed, paged, post_of
 from .accounts.view import AccountView
 from .comments.comments import Comment
 from .creators.creators import Creator
@@ -52,6 +54,10 @@ class KemoClient:
         """Run one ``kemopix.sites.kemono`` flow."""
         return self._runner.run(flow)
 
+    def run_raw(self, flow: Flow[T]) -> tuple[T, RawBody]:
+        """:meth:`run`, and the JSON of the answer the flow decoded (read lazily)."""
+        return self._runner.run(keep_body(flow))
+
     def close(self) -> None:
         self._runner.close()
 
@@ -69,18 +75,23 @@ class KemoClient:
     def __repr__(self) -> str:
         return f"<KemoClient {self.site.url} ({self.site.flavour})>"
 
-    def _creator(self, wire: CreatorProfile) -> Creator:
-        return Creator.from_wire(wire).bind_site(self.site)
+    def _creator(self, wire: CreatorProfile, raw: RawRef, at: int | None = None) -> Creator:
+        return Creator.from_wire(wire).bind_site(self.site)._keep_raw(raw, at)
+
+    def _creators(self, flow: Flow[list[CreatorProfile]]) -> list[Creator]:
+        wires, body = self.run_raw(flow)
+        return [self._creator(w, raw, n) for w, raw, n in listed(wires, body)]
 
     # -- creators -------------------------------------------------------------------------------
     def get_creator(self, service: ServiceLike, creator_id: str) -> Creator | None:
         """A creator's profile; None when not found."""
-        wire = self.run(creator_flows.profile(self.site, service_value(service), creator_id))
-        return None if wire is None else self._creator(wire)
+        flow = creator_flows.profile(self.site, service_value(service), creator_id)
+        wire, body = self.run_raw(flow)
+        return None if wire is None else self._creator(wire, body.at())
 
     def get_creators(self) -> list[Creator]:
         """Every creator of the site."""
-        return [self._creator(w) for w in self.run(creator_flows.creators(self.site))]
+        return self._creators(creator_flows.creators(self.site))
 
     def iter_creator_posts(
         self,
@@ -94,15 +105,17 @@ class KemoClient:
         step = creator_flows.creator_posts(
             self.site, service_value(service), creator_id, query=query, tags=tag_names(tags)
         )
-        for wire in iter_items(self.run, step, 0):
-            yield Post.from_wire(wire).bind_site(self.site)
+        for wire, raw, at in iter_items(self.run, paged(step, "posts"), 0):
+            yield Post.from_wire(wire).bind_site(self.site)._keep_raw(raw, at)
 
     # -- posts ----------------------------------------------------------------------------------
     def post(self, service: ServiceLike, creator_id: str, post_id: str) -> Post | None:
         """One post with its full content; None when not found."""
         flow = post_flows.post(self.site, service_value(service), creator_id, post_id)
-        detail = self.run(flow)
-        return None if detail is None else Post.from_detail(detail).bind_site(self.site)
+        detail, body = self.run_raw(flow)
+        if detail is None:
+            return None
+        return Post.from_detail(detail).bind_site(self.site)._keep_raw(body.at(post_of))
 
     def get_post(self, service: ServiceLike, post_id: str) -> Post | None:
         """A post known by service and id only; None when not found."""
@@ -115,8 +128,8 @@ class KemoClient:
     ) -> Iterator[Post]:
         """Recent posts (optionally searched or tagged), 50 per request as consumed."""
         step = post_flows.recent_posts(self.site, query=query, tags=tag_names(tags))
-        for wire in iter_items(self.run, step, 0):
-            yield Post.from_wire(wire).bind_site(self.site)
+        for wire, raw, at in iter_items(self.run, paged(step, "posts"), 0):
+            yield Post.from_wire(wire).bind_site(self.site)._keep_raw(raw, at)
 
     def random_post(self) -> Post | None:
         """A random post, or None."""
@@ -128,7 +141,8 @@ class KemoClient:
     def comments(self, post: Post) -> list[Comment]:
         """A post's comments."""
         flow = post_flows.comments(self.site, service_value(post.service), post.creator_id, post.id)
-        return [Comment.from_wire(w, post, None) for w in self.run(flow)]
+        wires, body = self.run_raw(flow)
+        return [Comment.from_wire(w, post, None)._keep_raw(r, n) for w, r, n in listed(wires, body)]
 
     def file_hash(self, sha256: str) -> FileHashResult:
         """Where the file with this SHA-256 appears."""
@@ -160,11 +174,14 @@ class KemoClient:
         self.run(account_flows.logout(self.site))
 
     def favorite_creators(self) -> list[Creator]:
-        return [self._creator(w) for w in self.run(account_flows.favorite_creators(self.site))]
+        return self._creators(account_flows.favorite_creators(self.site))
 
     def favorite_posts(self) -> list[Post]:
-        wires = self.run(account_flows.favorite_posts(self.site))
-        return [Post.from_wire(w).bind_site(self.site) for w in wires]
+        wires, body = self.run_raw(account_flows.favorite_posts(self.site))
+        return [
+            Post.from_wire(w).bind_site(self.site)._keep_raw(r, n)
+            for w, r, n in listed(wires, body)
+        ]
 
     def set_favorite(self, post_or_creator: Post | Creator, *, add: bool = True) -> None:
         """Add or remove a favorite post or creator."""

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from kemopix._protocol.raw import HasRaw
 from kemopix.sites.kemono.models import Announcement as WireAnnouncement
 
 from .._dates import DEFAULT_DATE_FMT, to_date
@@ -20,7 +21,7 @@ ANN_DATE_FMT = DEFAULT_DATE_FMT
 
 
 @dataclass(kw_only=True)
-class Announcement:
+class Announcement(HasRaw):
     service: ServiceLike
     creator_id: str
     ann_hash: str | None

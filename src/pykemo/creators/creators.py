@@ -16,6 +16,7 @@ from kemopix.sites.kemono.models import CreatorProfile
 
 from .._attach import Attached
 from .._dates import aware, to_date
+from .._raw import listed, paged, post_of
 from ..announcements.announcements import Announcement
 from ..discord.channels import DiscordChannel
 from ..exceptions.general import PyKemoValueError
@@ -94,8 +95,8 @@ class Creator(Attached):
     ) -> Creator | None:
         """The creator's profile; None when the site has no such creator."""
         flow = creator_flows.profile(kemo_session.site, service_value(service), str(creator_id))
-        wire = await kemo_session.run(flow)
-        return None if wire is None else cls.from_wire(wire, kemo_session)
+        wire, body = await kemo_session.run_raw(flow)
+        return None if wire is None else cls.from_wire(wire, kemo_session)._keep_raw(body.at())
 
     @classmethod
     async def random(cls, session: KemoSession) -> Creator | None:
@@ -135,8 +136,8 @@ class Creator(Attached):
         step = creator_flows.creator_posts(
             ks.site, self._service(), self.id, query=query, tags=tag_names(tags)
         )
-        async for wire in aiter_items(ks.run, step, 0):
-            yield Post.from_wire(wire, ks, creator=self)
+        async for wire, raw, at in aiter_items(ks.run, paged(step, "posts"), 0):
+            yield Post.from_wire(wire, ks, creator=self)._keep_raw(raw, at)
 
     async def posts(
         self,
@@ -167,15 +168,19 @@ class Creator(Attached):
     async def get_post(self, post_id: PostID) -> Post | None:
         """One post with its full content; None when it does not exist."""
         ks = self._ks()
-        detail = await ks.run(post_flows.post(ks.site, self._service(), self.id, str(post_id)))
-        return None if detail is None else Post.from_detail(detail, ks, creator=self)
+        flow = post_flows.post(ks.site, self._service(), self.id, str(post_id))
+        detail, body = await ks.run_raw(flow)
+        if detail is None:
+            return None
+        return Post.from_detail(detail, ks, creator=self)._keep_raw(body.at(post_of))
 
     # -- other data -----------------------------------------------------------------------------
     async def other_links(self) -> list[Creator]:
         """The creator's linked accounts on other services."""
         ks = self._ks()
-        wires = await ks.run(creator_flows.linked_creators(ks.site, self._service(), self.id))
-        return [Creator.from_wire(w, ks) for w in wires]
+        flow = creator_flows.linked_creators(ks.site, self._service(), self.id)
+        wires, body = await ks.run_raw(flow)
+        return [Creator.from_wire(w, ks)._keep_raw(r, n) for w, r, n in listed(wires, body)]
 
     @overload
     async def tags(self, *, as_dict: Literal[False] = ...) -> list[Tag]: ...
@@ -193,7 +198,10 @@ class Creator(Attached):
         if "announcements" not in cache:
             ks = self._ks()
             flow = creator_flows.announcements(ks.site, self._service(), self.id)
-            cache["announcements"] = [Announcement.from_wire(w, self) for w in await ks.run(flow)]
+            wires, body = await ks.run_raw(flow)
+            cache["announcements"] = [
+                Announcement.from_wire(w, self)._keep_raw(r, n) for w, r, n in listed(wires, body)
+            ]
         found: list[Announcement] = cache["announcements"]
         return found
 
@@ -204,8 +212,10 @@ class Creator(Attached):
         cache = self._cached()
         if "fancards" not in cache:
             ks = self._ks()
-            wires = await ks.run(creator_flows.fancards(ks.site, self.id))
-            cache["fancards"] = [Fancard.from_wire(w, self, ks) for w in wires]
+            wires, body = await ks.run_raw(creator_flows.fancards(ks.site, self.id))
+            cache["fancards"] = [
+                Fancard.from_wire(w, self, ks)._keep_raw(r, n) for w, r, n in listed(wires, body)
+            ]
         found: list[Fancard] = cache["fancards"]
         return found
 
@@ -214,10 +224,12 @@ class Creator(Attached):
         if self._service() != ServiceType.DISCORD:
             raise NotDiscord(self.service)
         ks = self._ks()
-        wires = await ks.run(discord_flows.channels(ks.site, self.id))
+        wires, body = await ks.run_raw(discord_flows.channels(ks.site, self.id))
         channels = [
-            DiscordChannel(id=str(w.id), channel_name=w.name, owner=self).set_underlying_session(ks)
-            for w in wires
+            DiscordChannel(id=str(w.id), channel_name=w.name, owner=self)
+            .set_underlying_session(ks)
+            ._keep_raw(r, n)
+            for w, r, n in listed(wires, body)
         ]
         self._cached()["channels"] = channels
         return channels

@@ -13,6 +13,7 @@ from kemopix.sites.kemono.paging import DISCORD_STEP
 
 from .._attach import Attached
 from .._dates import aware
+from .._raw import paged
 from ..exceptions.general import PyKemoValueError
 from .messages import DiscordMessage
 
@@ -45,8 +46,8 @@ class DiscordChannel(Attached):
         """Every message, newest first, fetched page by page (150 a page)."""
         ks = self._ks()
         step = discord_flows.channel_messages(ks.site, self.id)
-        async for wire in aiter_items(ks.run, step, 0):
-            yield DiscordMessage.from_wire(wire, self, ks)
+        async for wire, raw, at in aiter_items(ks.run, paged(step), 0):
+            yield DiscordMessage.from_wire(wire, self, ks)._keep_raw(raw, at)
 
     async def messages(
         self,

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from kemopix._protocol.raw import HasRaw
 from kemopix.sites.kemono.models import DiscordMessage as WireMessage
 
 from .._dates import is_before, is_since, to_date
@@ -20,7 +21,7 @@ __all__ = ["DiscordMessage", "MessagesList"]
 
 
 @dataclass(kw_only=True)
-class DiscordMessage:
+class DiscordMessage(HasRaw):
     id: str
     author: DiscordUser | None = None
     server_id: str | None = None

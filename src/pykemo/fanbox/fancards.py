@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from kemopix._protocol.raw import HasRaw
 from kemopix.sites.kemono.models import Fancard as WireFancard
 
 from .._dates import DEFAULT_DATE_FMT, to_date
@@ -21,7 +22,7 @@ FANC_DATE_FMT = DEFAULT_DATE_FMT
 
 
 @dataclass(kw_only=True)
-class Fancard:
+class Fancard(HasRaw):
     id: int
     creator_id: str
     creator: Creator | None = None

@@ -16,6 +16,7 @@ from kemopix.sites.kemono.paging import POSTS_STEP
 from .. import _lookups
 from .._aux.aux_classes import FileHashResult
 from .._dates import aware
+from .._raw import listed, paged
 from ..accounts.kinds.admin import Admin
 from ..accounts.kinds.cons import Consumer
 from ..accounts.kinds.mod import Moderator
@@ -86,8 +87,8 @@ async def get_creator(
 
 async def get_creators(kemo_session: KemoSession) -> list[Creator]:
     """Every creator of the site (the real list is huge: cache it)."""
-    wires = await kemo_session.run(creator_flows.creators(kemo_session.site))
-    return [Creator.from_wire(w, kemo_session) for w in wires]
+    wires, body = await kemo_session.run_raw(creator_flows.creators(kemo_session.site))
+    return [Creator.from_wire(w, kemo_session)._keep_raw(r, n) for w, r, n in listed(wires, body)]
 
 
 async def get_creator_links(
@@ -95,7 +96,8 @@ async def get_creator_links(
 ) -> list[Creator]:
     """The accounts linked to a creator."""
     flow = creator_flows.linked_creators(kemo_session.site, service_value(service), creator_id)
-    return [Creator.from_wire(w, kemo_session) for w in await kemo_session.run(flow)]
+    wires, body = await kemo_session.run_raw(flow)
+    return [Creator.from_wire(w, kemo_session)._keep_raw(r, n) for w, r, n in listed(wires, body)]
 
 
 async def iter_posts(
@@ -106,8 +108,8 @@ async def iter_posts(
 ) -> AsyncIterator[Post]:
     """Recent posts (optionally searched or tagged), fetched 50 at a time as consumed."""
     step = post_flows.recent_posts(kemo_session.site, query=query, tags=tag_names(tags))
-    async for wire in aiter_items(kemo_session.run, step, 0):
-        yield Post.from_wire(wire, kemo_session)
+    async for wire, raw, at in aiter_items(kemo_session.run, paged(step, "posts"), 0):
+        yield Post.from_wire(wire, kemo_session)._keep_raw(raw, at)
 
 
 async def get_posts(

@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
+from kemopix._protocol.raw import RawRef
 from kemopix.download import safe_join
 from kemopix.sites.kemono import KemonoSite
 from kemopix.sites.kemono import accounts as account_flows
@@ -18,6 +19,7 @@ from kemopix.sites.kemono.models import Post as WirePost
 
 from .._attach import Attached
 from .._dates import is_before, is_since, to_date
+from .._raw import file_at, listed, post_of
 from ..files.files import File
 from ..services.services_enum import ServiceLike, ServiceType, service_value
 
@@ -140,6 +142,16 @@ class Post(Attached):
             post._keep_revisions(post_flows.revision_props(detail.props), ks)
         return post
 
+    def _keep_raw(self, ref: RawRef | None, at: int | None = None) -> Self:
+        """The post's JSON, and each of its files' entry in it."""
+        super()._keep_raw(ref, at)
+        if ref is not None:
+            own = ref if at is None else ref.child(at)
+            for file in [self.file, *self.attachments]:
+                if file is not None:
+                    file._keep_raw(own.child(file_at(file.path)))
+        return self
+
     def _keep_revisions(self, wires: list[WirePost], ks: KemoSession | None) -> None:
         from .post_revisions import PostRevision
 
@@ -205,8 +217,8 @@ class Post(Attached):
         from ..comments.comments import Comment
 
         ks = self._ks()
-        wires = await ks.run(post_flows.comments(ks.site, *self._ids()))
-        found = [Comment.from_wire(w, self, ks) for w in wires]
+        wires, body = await ks.run_raw(post_flows.comments(ks.site, *self._ids()))
+        found = [Comment.from_wire(w, self, ks)._keep_raw(r, n) for w, r, n in listed(wires, body)]
         self._cached()["comments"] = found
         return found
 
@@ -255,8 +267,10 @@ class Post(Attached):
             return None
         ks = self._ks()
         service, creator_id, _ = self._ids()
-        detail = await ks.run(post_flows.post(ks.site, service, creator_id, post_id))
-        return None if detail is None else Post.from_detail(detail, ks, creator=self.creator)
+        detail, body = await ks.run_raw(post_flows.post(ks.site, service, creator_id, post_id))
+        if detail is None:
+            return None
+        return Post.from_detail(detail, ks, creator=self.creator)._keep_raw(body.at(post_of))
 
     async def prev_post(self) -> Post | None:
         """The newer neighbour (``prev``), or None."""

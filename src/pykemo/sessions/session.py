@@ -16,6 +16,7 @@ from yarl import URL
 from kemopix._io import AiohttpTransport, AsyncRunner
 from kemopix._protocol.config import KEMONO_CONFIG, Config
 from kemopix._protocol.flow import Flow
+from kemopix._protocol.raw import RawBody, keep_body
 from kemopix._protocol.secrets import Secret
 from kemopix.sites.kemono import KemonoSite
 
@@ -107,6 +108,10 @@ class KemoSession:
     async def run(self, flow: Flow[T]) -> T:
         """Run one ``kemopix.sites.kemono`` flow over this session."""
         return await self.runner.run(flow)
+
+    async def run_raw(self, flow: Flow[T]) -> tuple[T, RawBody]:
+        """:meth:`run`, and the JSON of the answer the flow decoded (read lazily)."""
+        return await self.runner.run(keep_body(flow))
 
     @property
     def closed(self) -> bool:

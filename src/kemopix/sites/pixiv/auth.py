@@ -21,6 +21,7 @@ import msgspec
 from ..._protocol.errors import DecodeError, excerpt
 from ..._protocol.flow import Flow
 from ..._protocol.http import Request, Response
+from ..._protocol.raw import RawBody
 from ..._protocol.secrets import Secret
 from .errors import (
     NotAuthenticated,
@@ -32,7 +33,6 @@ from .errors import (
     raise_for_error,
 )
 from .models import TokenEnvelope, TokenResponse, TokenUser
-from .raw import RawBody
 from .site import PKCE_REDIRECT_URI, PixivSite, client_time_headers
 
 __all__ = [

@@ -15,9 +15,9 @@ from urllib.parse import parse_qsl, urlsplit
 
 from ..._protocol.flow import Flow
 from ..._protocol.paging import Page
+from ..._protocol.raw import RawBody, RawRef
 from . import models as m
 from .auth import PixivAuth, get, get_raw
-from .raw import RawBody, RawRef
 from .site import PixivSite
 
 __all__ = [
