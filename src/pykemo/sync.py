@@ -146,10 +146,10 @@ class KemoClient:
 
     def file_hash(self, sha256: str) -> FileHashResult:
         """Where the file with this SHA-256 appears."""
-        wire = self.run(post_flows.search_hash(self.site, sha256))
+        wire, body = self.run_raw(post_flows.search_hash(self.site, sha256))
         if wire is None:
             return FileHashResult.empty()
-        result = FileHashResult.from_wire(wire)
+        result = FileHashResult.from_wire(wire)._keep_raw(body.at())
         for post in result.posts:
             post.bind_site(self.site)
         if result.file is not None:

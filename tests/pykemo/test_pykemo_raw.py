@@ -8,13 +8,18 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 import requests
 from pykemo_helpers import DEMO_ID, DEMO_SERVICE, session_for, site_of
 
 import pykemo
+from kemopix._protocol.errors import TransportError
+from kemopix._protocol.flow import Flow
+from kemopix._protocol.http import Request, Response
+from kemopix._protocol.raw import keep_body
 from kemopix.emulators import KemonoEmulator
 from kemopix.emulators.kemono_server.seeding import DISCORD_SERVER_ID
-from pykemo import Creator, ServiceType
+from pykemo import Creator, ServiceType, Tag
 from pykemo.sync import KemoClient
 
 POST_ID = "1000006"
@@ -114,3 +119,66 @@ def test_sync_client_models_keep_raw(kemono_emulator: KemonoEmulator) -> None:
         assert [c.raw for c in comments] == _answer(
             kemono_emulator, f"{user}/post/{POST_ID}/comments"
         )
+
+
+async def test_tags_and_file_hash_raw(kemono_emulator: KemonoEmulator) -> None:
+    user = f"/{DEMO_SERVICE}/user/{DEMO_ID}"
+    async with session_for(kemono_emulator) as ks:
+        creator = await pykemo.get_creator(DEMO_SERVICE, DEMO_ID, ks)
+        assert creator is not None
+        tags = await creator.tags()
+        sent = _answer(kemono_emulator, f"{user}/tags")
+        assert [t.raw for t in tags] == (sent["tags"] if isinstance(sent, dict) else sent)
+        every = await Tag.all(ks)
+        assert every and all(t.raw["tag"] == t.value for t in every)
+
+        post = await creator.get_post(POST_ID)
+        assert post is not None and post.file is not None and post.file.sha256 is not None
+        result = await pykemo.get_file_hash(post.file.sha256, ks)
+        found = _answer(kemono_emulator, f"/search_hash/{post.file.sha256}")
+        assert result.raw == found
+        assert [p.raw for p in result.posts] == found["posts"]
+        assert all(f.raw is not None for p in result.posts for f in [p.file] if f is not None)
+
+
+# -- the flow tap behind ``raw`` (pure logic) ---------------------------------------------------
+def _two_tries() -> Flow[str]:
+    """Asks once; on a thrown transport error asks again; returns what the answer said."""
+    first = Request.build("GET", "http://127.0.0.1:9/a")
+    try:
+        response = yield first
+    except TransportError:
+        response = yield Request.build("GET", "http://127.0.0.1:9/b")
+    return str(response.json()["v"])
+
+
+def _reply(request: Request, body: bytes) -> Response:
+    return Response(200, {}, body, request.url, request)
+
+
+def test_keep_body_forwards_thrown_errors_and_keeps_the_last_answer() -> None:
+    tapped = keep_body(_two_tries())
+    first = next(tapped)
+    second = tapped.throw(TransportError("connection reset", url=first.url))
+    assert second.url.endswith("/b")
+    with pytest.raises(StopIteration) as stop:
+        tapped.send(_reply(second, b'{"v": 2, "extra": [1]}'))
+    value, body = stop.value.value
+    assert value == "2"
+    assert body.at().get() == {"v": 2, "extra": [1]}
+    assert body.at("missing", 3).get() is None  # a default nothing was sent for
+
+
+def test_keep_body_closes_the_inner_flow() -> None:
+    closed: list[bool] = []
+
+    def flow() -> Flow[None]:
+        try:
+            yield Request.build("GET", "http://127.0.0.1:9/")
+        finally:
+            closed.append(True)
+
+    tapped = keep_body(flow())
+    next(tapped)
+    tapped.close()
+    assert closed == [True]

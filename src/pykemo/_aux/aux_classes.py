@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
+
+from kemopix._protocol.raw import HasRaw, RawRef
 
 from ..discord.messages import DiscordMessage
 from ..files.files import File
@@ -18,7 +20,7 @@ __all__ = ["FileHashResult"]
 
 
 @dataclass(kw_only=True)
-class FileHashResult:
+class FileHashResult(HasRaw):
     file: File | None = None
     posts: list[Post] = field(default_factory=list)
     disc: list[DiscordMessage] = field(default_factory=list)
@@ -27,6 +29,16 @@ class FileHashResult:
     def empty(cls) -> FileHashResult:
         """No file, no posts, no messages."""
         return cls(file=None, posts=[], disc=[])
+
+    def _keep_raw(self, ref: RawRef | None, at: int | None = None) -> Self:
+        """The search answer, and each post's and message's entry in it."""
+        super()._keep_raw(ref, at)
+        if ref is not None:
+            for n, post in enumerate(self.posts):
+                post._keep_raw(ref.child("posts"), n)
+            for n, message in enumerate(self.disc):
+                message._keep_raw(ref.child("discord_posts"), n)
+        return self
 
     @classmethod
     def from_wire(cls, wire: FileSearch, ks: KemoSession | None = None) -> FileHashResult:

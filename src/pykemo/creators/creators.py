@@ -189,8 +189,8 @@ class Creator(Attached):
     async def tags(self, *, as_dict: bool = False) -> TagsResult:
         """The tags of the creator's posts with their counts."""
         ks = self._ks()
-        raw = await ks.run(creator_flows.tags(ks.site, self._service(), self.id))
-        return Tag.process_tag_response(raw, as_dict=as_dict)
+        raw, body = await ks.run_raw(creator_flows.tags(ks.site, self._service(), self.id))
+        return Tag.process_tag_response(raw, as_dict=as_dict, body=body)
 
     async def announcements(self) -> list[Announcement]:
         """The creator's announcements (cached)."""

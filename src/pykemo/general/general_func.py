@@ -157,8 +157,10 @@ async def random_post(session: KemoSession) -> Post | None:
 
 async def get_file_hash(hash: str, kemo_session: KemoSession) -> FileHashResult:
     """Where the file with this SHA-256 appears; ``FileHashResult.empty()`` when unknown."""
-    wire = await kemo_session.run(post_flows.search_hash(kemo_session.site, hash))
-    return FileHashResult.empty() if wire is None else FileHashResult.from_wire(wire, kemo_session)
+    wire, body = await kemo_session.run_raw(post_flows.search_hash(kemo_session.site, hash))
+    if wire is None:
+        return FileHashResult.empty()
+    return FileHashResult.from_wire(wire, kemo_session)._keep_raw(body.at())
 
 
 async def get_api_version(kemo_session: KemoSession) -> str:

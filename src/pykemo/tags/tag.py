@@ -6,8 +6,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, overload
 
+from kemopix._protocol.raw import HasRaw, RawBody
 from kemopix.sites.kemono import posts as post_flows
 from kemopix.sites.kemono.models import TagCount
+
+from .._raw import listed
 
 if TYPE_CHECKING:
     from ..sessions.session import KemoSession
@@ -19,7 +22,7 @@ TagsDict = dict[str, int]
 
 
 @dataclass
-class Tag:
+class Tag(HasRaw):
     value: str
     post_count: int
 
@@ -27,11 +30,18 @@ class Tag:
         return self.value
 
     @staticmethod
-    def process_tag_response(raw: list[TagCount], *, as_dict: bool = False) -> TagsResult:
-        """Wire tags as ``Tag`` objects or as a ``{name: count}`` dict."""
+    def process_tag_response(
+        raw: list[TagCount], *, as_dict: bool = False, body: RawBody | None = None
+    ) -> TagsResult:
+        """Wire tags as ``Tag`` objects or as a ``{name: count}`` dict; ``body``: the answer
+        they came from (each tag's ``raw``)."""
         if as_dict:
             return {t.tag: t.post_count for t in raw}
-        return [Tag(t.tag, t.post_count) for t in raw]
+        tags = [Tag(t.tag, t.post_count) for t in raw]
+        if body is not None:
+            for tag, ref, n in listed(tags, body, "tags"):
+                tag._keep_raw(ref, n)
+        return tags
 
     @overload
     @classmethod
@@ -42,8 +52,8 @@ class Tag:
     @classmethod
     async def all(cls, ks: KemoSession, *, as_dict: bool = False) -> TagsResult:
         """Every tag of the site."""
-        raw = await ks.run(post_flows.post_tags(ks.site))
-        return cls.process_tag_response(raw, as_dict=as_dict)
+        raw, body = await ks.run_raw(post_flows.post_tags(ks.site))
+        return cls.process_tag_response(raw, as_dict=as_dict, body=body)
 
     @classmethod
     async def with_name(
