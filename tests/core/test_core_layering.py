@@ -34,7 +34,7 @@ def test_protocol_sources_import_no_io_modules() -> None:
 
 def test_importing_the_protocol_layer_loads_no_io_modules() -> None:
     code = (
-        "import sys, kemopix._protocol, kemopix.download.paths\n"
+        "import sys, kemopix._protocol, kemopix.files.paths\n"
         f"bad = sorted(m for m in {sorted(FORBIDDEN)!r} if m in sys.modules)\n"
         "print(','.join(bad))"
     )

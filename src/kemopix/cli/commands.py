@@ -11,13 +11,13 @@ import time
 from pathlib import Path
 
 from .._protocol.errors import InvalidInput
-from ..download import INTERNAL_PREFIX, PART_SUFFIX, file_sha256
 from ..downloader.archive import ARCHIVE_NAME, Archive, FileRecord
 from ..downloader.engine import Engine, Settings
 from ..downloader.quality import THUMBNAIL_SUFFIX
 from ..downloader.reporting import Reporter, Summary
 from ..downloader.status import CreatorStatus, folder_status, held_text
 from ..downloader.targets import Target
+from ..files import INTERNAL_PREFIX, PART_SUFFIX, file_sha256
 from .config import FileConfig, load_config
 from .echo import echo
 from .output import make_reporter

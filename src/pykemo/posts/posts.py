@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
-from kemopix.download import safe_join
+from kemopix.files import safe_join
 from kemopix.sites.kemono import KemonoSite
 from kemopix.sites.kemono import accounts as account_flows
 from kemopix.sites.kemono import posts as post_flows
