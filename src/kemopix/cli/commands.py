@@ -21,7 +21,7 @@ from ..files import INTERNAL_PREFIX, PART_SUFFIX, file_sha256
 from .config import FileConfig, load_config
 from .echo import echo
 from .output import make_reporter
-from .session import (
+from .settings import (
     build_network,
     build_settings,
     build_traffic,

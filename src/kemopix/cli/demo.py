@@ -26,7 +26,7 @@ from .commands import run_targets
 from .config import FileConfig
 from .output import human_size, make_reporter
 from .parser import parse_args
-from .session import build_settings, origins_for, output_root, parse_targets
+from .settings import build_settings, origins_for, output_root, parse_targets
 
 __all__ = ["demo_command", "emulate_command", "folder_tree"]
 

@@ -20,7 +20,7 @@ from ..downloader.templates import FIELDS, file_fields, post_fields
 from .commands import run_targets
 from .config import load_config
 from .echo import echo
-from .session import build_settings, origins_for, output_root, parse_targets
+from .settings import build_settings, origins_for, output_root, parse_targets
 
 __all__ = ["fields_command"]
 

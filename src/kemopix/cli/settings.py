@@ -1,4 +1,4 @@
-"""From parsed options and the config file to a ready engine: settings, network, site adapters."""
+"""The run's settings from parsed options, environment and config file."""
 
 from __future__ import annotations
 
