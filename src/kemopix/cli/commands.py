@@ -16,6 +16,7 @@ from ..downloader.entry import refetch, run
 from ..downloader.quality import THUMBNAIL_SUFFIX
 from ..downloader.reporting import Reporter, Summary
 from ..downloader.status import CreatorStatus, folder_status, held_text
+from ..downloader.transcript import TRANSCRIPT_NAMES
 from ..files import INTERNAL_PREFIX, PART_SUFFIX, file_sha256
 from .config import FileConfig, load_config
 from .echo import echo
@@ -193,6 +194,8 @@ def unknown_files(root: Path, archive: Archive) -> list[tuple[str, str]]:
                 continue
             if name.endswith(THUMBNAIL_SUFFIX) and rel.removesuffix(THUMBNAIL_SUFFIX) in known:
                 continue  # a thumbnail kept beside its original (--keep-thumbnails)
+            if name in TRANSCRIPT_NAMES:
+                continue  # a Discord channel's transcript
             match = _SIDECAR.match(name)
             if match is not None and match.group("id") in posts:
                 continue

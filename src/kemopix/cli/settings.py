@@ -81,6 +81,7 @@ def _templates(args: argparse.Namespace, config: FileConfig) -> dict[str, Templa
         family = "pixiv" if site == "pixiv" else "kemono"
         text = forced or config.site(site, "template") or general or DEFAULT_TEMPLATES[family]
         out[site] = Template.parse(str(text))
+    out["discord"] = Template.parse(str(forced or DEFAULT_TEMPLATES["discord"]))
     return out
 
 

@@ -33,6 +33,8 @@ DEFAULT_TEMPLATES: Mapping[str, str] = {
     "pixiv": (
         "{site}/{creator} [{creator_id}]/{published:%Y-%m-%d} {title} [{id}]/{index:02} {name}"
     ),
+    # A Discord channel is one folder: its transcript and every message's attachments.
+    "discord": "{site}/discord/{creator}/{title}/{published:%Y-%m-%d} {id} {index:02} {name}",
 }
 
 FIELDS: Mapping[str, str] = {
