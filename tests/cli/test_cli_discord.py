@@ -193,3 +193,17 @@ def test_a_post_left_out_by_type_gets_no_folder(
     again = summary_of(capsys)
     assert again["posts_new"] == 0 and again["files_downloaded"] == 0
     assert [p for p in out.rglob("*") if p.is_dir() and p.name.endswith("]")] == posts
+
+
+def test_exclude_type_keeps_a_post_without_files(
+    kemono_emulator: KemonoEmulator, tmp_path: Path
+) -> None:
+    emu, out = kemono_emulator, tmp_path / "out"
+    emu.add_creator("fanbox", "texts", "Texts")
+    emu.add_post("fanbox", "texts", title="words only", content="<p>hello</p>", post_id="77")
+    emu.add_post("fanbox", "texts", title="a clip", files=[("c.mp4", 500)], post_id="78")
+    argv = ["download", f"{emu.url}/fanbox/user/texts", "--kemono-url", emu.url]
+    assert main([*argv, "-o", str(out), "-q", "--exclude-type", "video"]) == 0
+    assert sorted(p.name for p in out.rglob("7*.*")) == ["77.html", "77.json", "77.md"]
+    assert main([*argv, "-o", str(tmp_path / "only"), "-q", "--type", "video"]) == 0
+    assert sorted(p.name for p in (tmp_path / "only").rglob("7*.*")) == ["78.json"]

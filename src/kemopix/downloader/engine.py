@@ -706,6 +706,8 @@ class _Names:
 def _left_out_by_type(filters: Filters, planned: list[PlannedFile]) -> bool:
     """A ``--type``/``--exclude-type`` run and not one file of the post is wanted: the post
     gets no folder and no sidecars (it is still recorded, so it is not looked at again)."""
+    if not planned:
+        return bool(filters.types)  # a text post has no video; it is no excluded type either
     if not (filters.types or filters.exclude_types):
         return False
     return all(p.path is None and not p.blocking for p in planned)
