@@ -132,6 +132,7 @@ class Engine:
         self._creators: set[tuple[str, str, str]] = set()
         self._keys: set[PostKey] = set()
         self._transcripts = Transcripts()  # Discord channels: one transcript each
+        self._rendered = asyncio.Event()  # set once the listing's transcript pages are rebuilt
 
     # -- entry points -----------------------------------------------------------------------
     async def run(self, targets: list[Target]) -> Summary:
@@ -453,7 +454,10 @@ class Engine:
         # A file left out by the budget or an impossible name keeps the post incomplete, so the
         # next run comes back for it (a filter's choice does not).
         incomplete = any(p.blocking for p in planned)
-        return self._wait(self._close_post(post, jobs, sidecars, incomplete))
+        closing = self._close_post(post, jobs, sidecars, incomplete)
+        if post.key.service == "discord":
+            closing = _after(self._rendered, closing)
+        return self._wait(closing)
 
     def _metadata(
         self,
@@ -477,13 +481,17 @@ class Engine:
         )
 
     async def _render_transcripts(self) -> None:
-        """Rebuild the readable page of the transcripts the listing added to."""
+        """Rebuild the readable page of the transcripts the listing added to; only then do
+        its messages count as archived (a kill before leaves them to the next run)."""
+        rendered, self._rendered = self._rendered, asyncio.Event()
         try:
             await asyncio.to_thread(self._transcripts.render)
         except OSError as exc:
             if stops_the_run(exc):
                 raise
             self._error(exc, "Discord transcript")
+        finally:
+            rendered.set()
 
     async def _plan_files(
         self, post: Post, template: Template, base: dict[str, object]
@@ -701,6 +709,11 @@ class _Names:
         self.taken.add(candidate)
         self.claimed[candidate.relative_to(self.root).as_posix()] = self.key
         return candidate
+
+
+async def _after(event: asyncio.Event, work: Awaitable[T]) -> T:
+    await event.wait()
+    return await work
 
 
 def _left_out_by_type(filters: Filters, planned: list[PlannedFile]) -> bool:

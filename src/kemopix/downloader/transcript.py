@@ -7,7 +7,8 @@ in the archive, so a run killed at any instant loses nothing the next run would 
 A line is keyed by the message's id and edit date: a message seen again is not added twice
 (an edited one is, as a new line), and a line cut short by a kill is dropped before the next
 append. ``messages.html`` is rebuilt from the log (oldest first, the latest version of each
-message, every text escaped) at the end of each listing that added to it.
+message, every text escaped) at the end of each listing that added to it, before the engine
+counts its messages as archived.
 """
 
 from __future__ import annotations
