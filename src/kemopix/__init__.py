@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from ._protocol.ratelimit import RateLimit
     from ._protocol.retry import RetryPolicy
     from ._protocol.secrets import Secret
-    from .download import DownloadResult, PathBudget, safe_join, sanitize_component
+    from .files import DownloadResult, PathBudget, safe_join, sanitize_component
 
 # Where each public name lives. They are imported on first use, so that `kemopix --version`
 # and a Ctrl-C at start-up do not wait for the whole core (PEP 562).
@@ -83,7 +83,7 @@ _HOMES: dict[str, tuple[str, str]] = {
     "RetryPolicy": ("._protocol.retry", "RetryPolicy"),
     "Secret": ("._protocol.secrets", "Secret"),
     **{
-        name: (".download", name)
+        name: (".files", name)
         for name in ("DownloadResult", "PathBudget", "safe_join", "sanitize_component")
     },
 }

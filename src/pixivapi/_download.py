@@ -1,6 +1,6 @@
 """Downloads through the shared engine: the seed's destination checks and file layout.
 
-Every file goes through ``kemopix.download.download`` (``.part`` file, Range resume, atomic
+Every file goes through ``kemopix.files.download`` (``.part`` file, Range resume, atomic
 rename, a complete file is not fetched again) at a path made by ``safe_join`` inside the folder
 the caller chose.
 """
@@ -15,8 +15,8 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
 from kemopix._protocol.flow import Flow
-from kemopix.download import DownloadResult, download, safe_join
-from kemopix.download.paths import split_extension
+from kemopix.files import DownloadResult, download, safe_join
+from kemopix.files.paths import split_extension
 from kemopix.sites.pixiv import IMAGE_REFERER
 
 from ._state import ClientState

@@ -16,7 +16,7 @@ from kemopix._io import RequestsTransport, SyncRunner, iter_items
 from kemopix._protocol.config import KEMONO_CONFIG, Config
 from kemopix._protocol.flow import Flow
 from kemopix._protocol.raw import RawBody, RawRef, keep_body
-from kemopix.download import DownloadResult, download
+from kemopix.files import DownloadResult, download
 from kemopix.sites.kemono import KemonoSite
 from kemopix.sites.kemono import accounts as account_flows
 from kemopix.sites.kemono import creators as creator_flows

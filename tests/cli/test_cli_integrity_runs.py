@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from kemopix.download import PART_SUFFIX, file_sha256
 from kemopix.emulators import KemonoEmulator
+from kemopix.files import PART_SUFFIX, file_sha256
 
 
 @pytest.fixture(autouse=True)

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from kemopix.cli import main
-from kemopix.download import PART_SUFFIX, file_sha256
 from kemopix.emulators import KemonoEmulator
+from kemopix.files import PART_SUFFIX, file_sha256
 
 
 @pytest.fixture(autouse=True)

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from kemopix.cli import main
-from kemopix.download import PART_SUFFIX, file_sha256
 from kemopix.emulators import KemonoEmulator
+from kemopix.files import PART_SUFFIX, file_sha256
 
 BONUS_ZIP = "3e9f59d6897536c9ec2e9b7aca272306cda23f0d3cc4fe829c3d574ba116dbad"
 

@@ -12,8 +12,8 @@ import pytest
 from PIL import Image
 
 from kemopix.cli import main
-from kemopix.download import PART_SUFFIX
 from kemopix.emulators import PixivEmulator
+from kemopix.files import PART_SUFFIX
 
 
 @pytest.fixture(autouse=True)

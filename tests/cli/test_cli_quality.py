@@ -20,9 +20,9 @@ from typing import Any
 import pytest
 
 from kemopix.cli import main
-from kemopix.download import PART_SUFFIX, file_sha256
 from kemopix.downloader.quality import THUMBNAIL_SUFFIX, check_thumbnail
 from kemopix.emulators import KemonoEmulator
+from kemopix.files import PART_SUFFIX, file_sha256
 
 POSTS = 200
 

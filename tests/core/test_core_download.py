@@ -10,7 +10,7 @@ from core_runners import make_runner
 from core_server import BLOB, BLOB_SHA256, CoreServer
 
 from kemopix._protocol import Config, IntegrityError, NotFound, RetryPolicy
-from kemopix.download import PART_SUFFIX, download, safe_join
+from kemopix.files import PART_SUFFIX, download, safe_join
 
 FAST = Config(retry=RetryPolicy(backoff=0.01, max_attempts=4))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import kemopix
 import kemopix._io
 import kemopix._protocol
-import kemopix.download
+import kemopix.files
 
 EXPECTED_KEMOPIX = {
     "KEMONO_CONFIG", "PIXIV_BULK_CONFIG", "PIXIV_CONFIG", "Challenge", "ClientError", "Config",
@@ -20,7 +20,7 @@ EXPECTED_KEMOPIX = {
 
 def test_kemopix_all_is_pinned_and_importable() -> None:
     assert set(kemopix.__all__) == EXPECTED_KEMOPIX
-    for module in (kemopix, kemopix._protocol, kemopix._io, kemopix.download):
+    for module in (kemopix, kemopix._protocol, kemopix._io, kemopix.files):
         assert len(module.__all__) == len(set(module.__all__))
         for name in module.__all__:
             assert hasattr(module, name), f"{module.__name__}.{name}"

@@ -34,9 +34,43 @@ def test_protocol_sources_import_no_io_modules() -> None:
 
 def test_importing_the_protocol_layer_loads_no_io_modules() -> None:
     code = (
-        "import sys, kemopix._protocol, kemopix.download.paths\n"
+        "import sys, kemopix._protocol, kemopix.files.paths\n"
         f"bad = sorted(m for m in {sorted(FORBIDDEN)!r} if m in sys.modules)\n"
         "print(','.join(bad))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+KEMOPIX_DIR = PROTOCOL_DIR.parent
+
+
+def kemopix_imports(path: Path) -> set[str]:
+    """The kemopix modules ``path`` imports (relative imports resolved)."""
+    package = ["kemopix", *path.parent.relative_to(KEMOPIX_DIR).parts]
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = package[: len(package) - node.level + 1]
+            names.add(".".join([*base, *(node.module.split(".") if node.module else [])]))
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+        elif isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+    return {name for name in names if name == "kemopix" or name.startswith("kemopix.")}
+
+
+def test_the_threaded_server_base_imports_nothing_of_kemopix() -> None:
+    # the emulators and `kemopix serve` both build on it: it must sit below both
+    assert kemopix_imports(KEMOPIX_DIR / "_server.py") == set()
+
+
+def test_the_viewer_does_not_depend_on_the_emulators() -> None:
+    for path in sorted((KEMOPIX_DIR / "serve").glob("*.py")):
+        assert not any(n.startswith("kemopix.emulators") for n in kemopix_imports(path)), path
+
+
+def test_the_emulators_import_nothing_of_the_client_side() -> None:
+    for path in sorted((KEMOPIX_DIR / "emulators").rglob("*.py")):
+        for name in kemopix_imports(path):
+            assert name.startswith("kemopix.emulators") or name == "kemopix._server", (path, name)

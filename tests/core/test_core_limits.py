@@ -24,7 +24,7 @@ from kemopix._protocol import (
     TransportError,
     call,
 )
-from kemopix.download import download
+from kemopix.files import download
 
 
 def run_both(config: Config, make_flow: Callable[[], Flow[Any]]) -> list[KemopixError]:

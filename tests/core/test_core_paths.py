@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kemopix._protocol import UnsafePathError
-from kemopix.download import PathBudget, is_reserved_name, safe_join, sanitize_component
+from kemopix.files import PathBudget, is_reserved_name, safe_join, sanitize_component
 
 HOSTILE = [
     "../../etc/passwd",

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from kemopix import InvalidInput
-from kemopix.download import PART_SUFFIX
 from kemopix.downloader.model import Creator, Post, PostKey, RemoteFile
 from kemopix.downloader.templates import DEFAULT_TEMPLATES, Template, file_fields, post_fields
+from kemopix.files import PART_SUFFIX
 
 
 def make_post(title: str = "Hello", name: str = "pic.png", creator: str = "Ann") -> Post:

@@ -11,31 +11,22 @@ import time
 from pathlib import Path
 
 from .._protocol.errors import InvalidInput
-from ..download import INTERNAL_PREFIX, PART_SUFFIX, file_sha256
 from ..downloader.archive import ARCHIVE_NAME, Archive, FileRecord
-from ..downloader.engine import Engine, Settings
+from ..downloader.entry import refetch, run
 from ..downloader.quality import THUMBNAIL_SUFFIX
 from ..downloader.reporting import Reporter, Summary
 from ..downloader.status import CreatorStatus, folder_status, held_text
-from ..downloader.targets import Target
+from ..downloader.transcript import TRANSCRIPT_NAMES
+from ..files import INTERNAL_PREFIX, PART_SUFFIX, file_sha256
 from .config import FileConfig, load_config
 from .echo import echo
 from .output import make_reporter
-from .session import (
-    build_network,
-    build_settings,
-    build_traffic,
-    origins_for,
-    output_root,
-    parse_targets,
-)
-from .sources import build_sources, families_of, runner_configs
+from .settings import origins_for, output_root, parse_targets, run_settings
 
 __all__ = [
     "download_command",
     "plan_command",
     "retry_command",
-    "run_targets",
     "status_command",
     "upgrade_command",
     "verify_command",
@@ -57,59 +48,15 @@ def _reporter(args: argparse.Namespace, root: Path, *, plan: bool = False) -> Re
     )
 
 
-async def run_targets(
-    args: argparse.Namespace,
-    config: FileConfig,
-    targets: list[Target],
-    settings: Settings,
-    reporter: Reporter,
-    *,
-    pixiv_token: str | None = None,
-) -> Summary:
-    """Run ``targets`` through a fresh engine (the archive lives in the output folder)."""
-    origins = origins_for(args, config)
-    traffic = build_traffic(args, config, origins)
-    network = build_network(args, config, traffic, runner_configs())
-    # The folder's lock before any request: a second process is refused at once.
-    try:
-        archive = _open_archive(settings.root, settings.dry_run)
-    except BaseException:
-        await network.aclose()
-        raise
-    try:
-        sources = build_sources(
-            network,
-            origins,
-            config,
-            families_of(targets),
-            comments=settings.sidecars.comments,
-            pixiv_token=pixiv_token,
-        )
-        engine = Engine(settings, archive, network, sources, reporter)
-        return await engine.run(targets)
-    finally:
-        try:
-            archive.close()
-        finally:
-            await network.aclose()  # also when closing the archive failed (disk full)
-
-
-def _open_archive(root: Path, dry_run: bool) -> Archive:
-    if dry_run and not (root / ARCHIVE_NAME).exists():
-        return Archive.in_memory(root)  # a plan writes nothing, not even an empty archive
-    return Archive(root, exclusive=not dry_run)
-
-
 def download_command(args: argparse.Namespace) -> int:
     config = _config(args)
     origins = origins_for(args, config)
     targets = parse_targets(list(args.urls), origins)
     root = output_root(args, config)
     dry = bool(getattr(args, "dry_run", False))
-    settings = build_settings(args, config, root, dry_run=dry)
+    settings = run_settings(args, config, root, dry_run=dry, targets=targets)
     reporter = _reporter(args, root, plan=dry)
-    summary = asyncio.run(run_targets(args, config, targets, settings, reporter))
-    return summary.exit_code()
+    return asyncio.run(run(settings, targets, reporter)).exit_code()
 
 
 def plan_command(args: argparse.Namespace) -> int:
@@ -139,17 +86,9 @@ async def _refetch(
     *,
     upgrade: bool = False,
 ) -> Summary:
-    root = archive.root
-    origins = origins_for(args, config)
-    traffic = build_traffic(args, config, origins)
-    network = build_network(args, config, traffic, runner_configs())
-    reporter = _reporter(args, root)
-    try:
-        settings = build_settings(args, config, root)
-        engine = Engine(settings, archive, network, {}, reporter)
-        return await engine.retry(records, upgrade=upgrade)
-    finally:
-        await network.aclose()
+    settings = run_settings(args, config, archive.root)
+    reporter = _reporter(args, archive.root)
+    return await refetch(settings, archive, records, reporter, upgrade=upgrade)
 
 
 def retry_command(args: argparse.Namespace) -> int:
@@ -255,6 +194,8 @@ def unknown_files(root: Path, archive: Archive) -> list[tuple[str, str]]:
                 continue
             if name.endswith(THUMBNAIL_SUFFIX) and rel.removesuffix(THUMBNAIL_SUFFIX) in known:
                 continue  # a thumbnail kept beside its original (--keep-thumbnails)
+            if name in TRANSCRIPT_NAMES:
+                continue  # a Discord channel's transcript
             match = _SIDECAR.match(name)
             if match is not None and match.group("id") in posts:
                 continue

@@ -21,12 +21,12 @@ from rich.tree import Tree
 
 from .._protocol.errors import KemopixError
 from ..downloader.archive import ARCHIVE_NAME, Archive
+from ..downloader.entry import run
 from ..downloader.reporting import Summary
-from .commands import run_targets
 from .config import FileConfig
 from .output import human_size, make_reporter
 from .parser import parse_args
-from .session import build_settings, origins_for, output_root, parse_targets
+from .settings import origins_for, output_root, parse_targets, run_settings
 
 __all__ = ["demo_command", "emulate_command", "folder_tree"]
 
@@ -91,11 +91,11 @@ async def _archive(args: argparse.Namespace, urls: list[str], token: str) -> Sum
     origins = origins_for(args, config)
     targets = parse_targets(urls, origins)
     root = output_root(args, config)
-    settings = build_settings(args, config, root)
+    settings = run_settings(args, config, root, targets=targets, pixiv_token=token)
     reporter = make_reporter(
         root, quiet=bool(args.quiet), verbose=bool(args.verbose), json_lines=bool(args.json)
     )
-    return await run_targets(args, config, targets, settings, reporter, pixiv_token=token)
+    return await run(settings, targets, reporter)
 
 
 def demo_command(args: argparse.Namespace) -> int:

@@ -14,13 +14,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from ..downloader.entry import run
 from ..downloader.model import Post
 from ..downloader.reporting import PlannedFile, Reporter
 from ..downloader.templates import FIELDS, file_fields, post_fields
-from .commands import run_targets
 from .config import load_config
 from .echo import echo
-from .session import build_settings, origins_for, output_root, parse_targets
+from .settings import origins_for, output_root, parse_targets, run_settings
 
 __all__ = ["fields_command"]
 
@@ -58,10 +58,10 @@ async def _first(args: argparse.Namespace) -> _FirstPost:
     targets = parse_targets(list(args.urls), origins_for(args, config))
     # An archive that does not exist: every post is new, so the first one shows (written: none).
     root = output_root(args, config) / ".kemopix-fields"
-    settings = build_settings(args, config, root, dry_run=True)
+    settings = run_settings(args, config, root, dry_run=True, targets=targets)
     reporter = _FirstPost()
     reporter.outer = asyncio.current_task()
-    task = asyncio.create_task(run_targets(args, config, targets, settings, reporter))
+    task = asyncio.create_task(run(settings, targets, reporter))
     with contextlib.suppress(asyncio.CancelledError):
         await task
     return reporter

@@ -15,7 +15,7 @@ from pathlib import Path
 from .._protocol.errors import InvalidInput, Unauthorized
 from .config import load_config, read_secret_file, write_secret_file
 from .echo import echo
-from .session import origins_for
+from .settings import origins_for
 
 __all__ = ["SESSIONS_FILE", "kemono_session", "login_command"]
 

@@ -1,12 +1,15 @@
 """The kemopix downloader: one async engine archiving Kemono-compatible sites and pixiv.
 
-``parse_target`` turns URLs into targets; site adapters (``sources``) list their posts; the
-``Engine`` plans files through ``Template``s, fetches them with the core download flow under
-per-host traffic control, de-duplicates by SHA-256 and records everything in the ``Archive``.
+``run(settings, targets, reporter)`` is the entry point: from one ``RunSettings`` it assembles
+traffic control, network, archive and site adapters. ``parse_target`` turns URLs into targets;
+site adapters (``sources``) list their posts; the ``Engine`` plans files through ``Template``s,
+fetches them with the core download flow under per-host traffic control, de-duplicates by
+SHA-256 and records everything in the ``Archive``.
 """
 
 from .archive import ARCHIVE_NAME, Archive, FileRecord
 from .engine import Engine, Settings
+from .entry import RunSettings, refetch, run
 from .filters import Budget, Filters
 from .metadata import SidecarOptions
 from .model import Creator, Listed, Post, PostKey, RemoteFile
@@ -35,6 +38,7 @@ __all__ = [
     "PostKey",
     "RemoteFile",
     "Reporter",
+    "RunSettings",
     "Settings",
     "SidecarOptions",
     "Summary",
@@ -42,4 +46,6 @@ __all__ = [
     "Template",
     "Traffic",
     "parse_target",
+    "refetch",
+    "run",
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from ..download import file_sha256
+from ..files import file_sha256
 from ..ugoira import Frame as UgoiraFrame
 from ..ugoira import UgoiraEncoder, UgoiraError, UgoiraFormat
 from .archive import ArchiveStore, FileRecord

@@ -47,6 +47,7 @@ from .sources.base import Listing, Source
 from .status import held_counts
 from .targets import Target
 from .templates import Template, file_fields, post_fields
+from .transcript import TRANSCRIPT_LOG, TRANSCRIPT_NAMES, Transcripts
 
 __all__ = ["Engine", "Settings", "error_kind", "stops_the_run"]
 
@@ -130,6 +131,8 @@ class Engine:
         # creators the run looked at, and the posts of listings without one.
         self._creators: set[tuple[str, str, str]] = set()
         self._keys: set[PostKey] = set()
+        self._transcripts = Transcripts()  # Discord channels: one transcript each
+        self._rendered = asyncio.Event()  # set once the listing's transcript pages are rebuilt
 
     # -- entry points -----------------------------------------------------------------------
     async def run(self, targets: list[Target]) -> Summary:
@@ -320,6 +323,7 @@ class Engine:
             error = str(exc)
             self._error(exc, listing.label)
         closings = await asyncio.gather(*pending) if pending else []
+        await self._render_transcripts()
         self._upgrade(listing, self._keys)
         if not settings.dry_run:
             swept = not broken and (error is None or (mark is not None and mark.complete))
@@ -367,6 +371,8 @@ class Engine:
     # -- planning ---------------------------------------------------------------------------
     def _template(self, post: Post) -> Template:
         templates = self.settings.templates
+        if post.key.service == "discord" and "discord" in templates:
+            return templates["discord"]
         return (
             templates.get(post.key.site)
             or templates.get("pixiv" if post.key.site == "pixiv" else "kemono")
@@ -437,14 +443,10 @@ class Engine:
         # Sidecars are many small files: written in a thread while the downloads run.
         sidecars: list[Path] = []
         try:
-            sidecars = await asyncio.to_thread(
-                write_sidecars,
-                post,
-                lambda name: template.sidecar_path(root, base, name),
-                [(f, path.relative_to(root).as_posix()) for f, path in kept],
-                revision,
-                settings.sidecars,
-            )
+            if not _left_out_by_type(settings.filters, planned):
+                sidecars = await asyncio.to_thread(
+                    self._metadata, post, template, base, kept, revision
+                )
         except (OSError, UnsafePathError) as exc:
             if stops_the_run(exc):
                 raise
@@ -452,7 +454,44 @@ class Engine:
         # A file left out by the budget or an impossible name keeps the post incomplete, so the
         # next run comes back for it (a filter's choice does not).
         incomplete = any(p.blocking for p in planned)
-        return self._wait(self._close_post(post, jobs, sidecars, incomplete))
+        closing = self._close_post(post, jobs, sidecars, incomplete)
+        if post.key.service == "discord":
+            closing = _after(self._rendered, closing)
+        return self._wait(closing)
+
+    def _metadata(
+        self,
+        post: Post,
+        template: Template,
+        base: dict[str, object],
+        kept: list[tuple[RemoteFile, Path]],
+        revision: int,
+    ) -> list[Path]:
+        """Write the post's sidecars, or add a Discord message to its channel's transcript
+        (in the folder the template gives it); the sidecars written."""
+        root, options = self.settings.root, self.settings.sidecars
+        if post.key.service == "discord":
+            if options.json:
+                log = template.sidecar_path(root, base, TRANSCRIPT_LOG)
+                self._transcripts.append(log, post, kept)
+            return []
+        where = [(f, path.relative_to(root).as_posix()) for f, path in kept]
+        return write_sidecars(
+            post, lambda name: template.sidecar_path(root, base, name), where, revision, options
+        )
+
+    async def _render_transcripts(self) -> None:
+        """Rebuild the readable page of the transcripts the listing added to; only then do
+        its messages count as archived (a kill before leaves them to the next run)."""
+        rendered, self._rendered = self._rendered, asyncio.Event()
+        try:
+            await asyncio.to_thread(self._transcripts.render)
+        except OSError as exc:
+            if stops_the_run(exc):
+                raise
+            self._error(exc, "Discord transcript")
+        finally:
+            rendered.set()
 
     async def _plan_files(
         self, post: Post, template: Template, base: dict[str, object]
@@ -616,8 +655,11 @@ def _place(
         if path.is_file():
             present.add(path)
     sidecars: set[Path] = set()
+    names = sidecar_names(str(base["id"]))
+    if base.get("service") == "discord":
+        names = TRANSCRIPT_NAMES  # a Discord message's metadata is its channel's transcript
     try:
-        sidecars = {template.sidecar_path(root, base, n) for n in sidecar_names(str(base["id"]))}
+        sidecars = {template.sidecar_path(root, base, n) for n in names}
     except UnsafePathError:
         pass  # reported when the sidecars are written
     return out, sidecars, present
@@ -667,6 +709,21 @@ class _Names:
         self.taken.add(candidate)
         self.claimed[candidate.relative_to(self.root).as_posix()] = self.key
         return candidate
+
+
+async def _after(event: asyncio.Event, work: Awaitable[T]) -> T:
+    await event.wait()
+    return await work
+
+
+def _left_out_by_type(filters: Filters, planned: list[PlannedFile]) -> bool:
+    """A ``--type``/``--exclude-type`` run and not one file of the post is wanted: the post
+    gets no folder and no sidecars (it is still recorded, so it is not looked at again)."""
+    if not planned:
+        return bool(filters.types)  # a text post has no video; it is no excluded type either
+    if not (filters.types or filters.exclude_types):
+        return False
+    return all(p.path is None and not p.blocking for p in planned)
 
 
 def _parse_iso(value: str | None) -> datetime | None:

@@ -21,7 +21,7 @@ import shutil
 from pathlib import Path
 
 from .._protocol.errors import IntegrityError, KemopixError, NotFound
-from ..download import LINK_SUFFIX, PART_SUFFIX, download
+from ..files import LINK_SUFFIX, PART_SUFFIX, download
 from .archive import ArchiveStore, FileRecord
 from .network import Network
 from .quality import Quality, check_thumbnail, host_failure, thumbnail_path
@@ -260,6 +260,6 @@ class Fetcher:
 
 
 def _sha256_of(path: Path) -> str:
-    from ..download import file_sha256
+    from ..files import file_sha256
 
     return file_sha256(path)

@@ -2,7 +2,7 @@
 
 A template is split on ``/`` *before* any value is put in, so a title holding ``/`` or ``..``
 can never add a directory level; each formatted segment then goes through
-``kemopix.download.safe_join``, which cleans it, fits it to the 255-byte and path-length budgets
+``kemopix.files.safe_join``, which cleans it, fits it to the 255-byte and path-length budgets
 and refuses anything outside the output folder. Only plain field names are allowed (no
 attribute or index access: a template comes from a config file and must not reach objects).
 """
@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .._protocol.errors import InvalidInput
-from ..download import safe_join
+from ..files import safe_join
 from .model import Post, RemoteFile
 
 __all__ = [
@@ -33,6 +33,8 @@ DEFAULT_TEMPLATES: Mapping[str, str] = {
     "pixiv": (
         "{site}/{creator} [{creator_id}]/{published:%Y-%m-%d} {title} [{id}]/{index:02} {name}"
     ),
+    # A Discord channel is one folder: its transcript and every message's attachments.
+    "discord": "{site}/discord/{creator}/{title}/{published:%Y-%m-%d} {id} {index:02} {name}",
 }
 
 FIELDS: Mapping[str, str] = {

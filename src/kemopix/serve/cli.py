@@ -12,7 +12,7 @@ from pathlib import Path
 from .._protocol.errors import InvalidInput, KemopixError
 from ..cli.config import load_config
 from ..cli.echo import echo
-from ..cli.session import output_root
+from ..cli.settings import output_root
 from .server import ArchiveServer
 from .source import ArchiveError
 

@@ -9,8 +9,8 @@ from typing import Self
 
 from aiohttp import web
 
+from .._server import ThreadedServer
 from ..downloader.budget_store import cache_dir
-from ..emulators._server import EmulatorServer
 from .app import create_app
 from .index import Index, RefreshStats
 from .source import ArchiveSource
@@ -36,7 +36,7 @@ def open_index(root: Path) -> tuple[Index, RefreshStats]:
     return index, index.refresh()
 
 
-class ArchiveServer(EmulatorServer):
+class ArchiveServer(ThreadedServer):
     """The viewer over ``root`` on ``host:port`` (0: any free port), served from a thread.
 
     The index is built or brought up to date by :meth:`start`, before the port opens.

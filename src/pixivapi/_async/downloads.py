@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from kemopix.download import DownloadResult
+from kemopix.files import DownloadResult
 
 from .. import _download
 from .._backends import AsyncBackend
@@ -16,7 +16,7 @@ __all__ = ["Downloads"]
 
 
 class Downloads(AsyncBackend):
-    """Atomic, resumable downloads through ``kemopix.download``."""
+    """Atomic, resumable downloads through ``kemopix.files``."""
 
     async def download(
         self, url: str, destination: str | os.PathLike[str], referer: str = "https://pixiv.net"

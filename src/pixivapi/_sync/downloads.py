@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from kemopix.download import DownloadResult
+from kemopix.files import DownloadResult
 
 from .. import _download
 from .._backends import SyncBackend
@@ -17,7 +17,7 @@ __all__ = ["Downloads"]
 
 
 class Downloads(SyncBackend):
-    """Atomic, resumable downloads through ``kemopix.download``."""
+    """Atomic, resumable downloads through ``kemopix.files``."""
 
     def download(
         self, url: str, destination: str | os.PathLike[str], referer: str = "https://pixiv.net"

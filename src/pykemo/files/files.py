@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
-from kemopix.download import download, safe_join
+from kemopix.files import download, safe_join
 from kemopix.sites.kemono.models import FileRef
 
 from .._attach import Attached

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
 from kemopix._protocol.raw import RawRef
-from kemopix.download import safe_join
+from kemopix.files import safe_join
 from kemopix.sites.kemono import KemonoSite
 from kemopix.sites.kemono import accounts as account_flows
 from kemopix.sites.kemono import posts as post_flows

@@ -1,11 +1,11 @@
-"""From parsed options and the config file to a ready engine: settings, network, site adapters."""
+"""The run's settings from parsed options, environment and config file."""
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -13,30 +13,23 @@ from .._protocol.config import KEMONO_CONFIG, Config
 from .._protocol.errors import InvalidInput
 from .._protocol.http import Timeout
 from .._protocol.ratelimit import is_loopback
-from ..downloader.budget_store import (
-    BUDGET_FILE,
-    BudgetStore,
-    LocalBudgets,
-    SharedBudgets,
-    cache_dir,
-)
 from ..downloader.engine import Settings
+from ..downloader.entry import RunSettings, families_of, runner_configs
 from ..downloader.filters import Filters, parse_date, parse_size
 from ..downloader.metadata import SidecarOptions
-from ..downloader.network import Network
 from ..downloader.targets import KEMONO_SITES, Origins, Target, parse_target
 from ..downloader.templates import DEFAULT_TEMPLATES, Template
-from ..downloader.traffic import HostPolicy, Traffic
+from ..downloader.traffic import HostPolicy
 from .config import FileConfig
 
 __all__ = [
     "DEFAULT_OUTPUT",
-    "build_network",
     "build_settings",
-    "build_traffic",
+    "host_policies",
     "origins_for",
     "output_root",
     "parse_targets",
+    "run_settings",
     "site_of_host",
 ]
 
@@ -88,6 +81,7 @@ def _templates(args: argparse.Namespace, config: FileConfig) -> dict[str, Templa
         family = "pixiv" if site == "pixiv" else "kemono"
         text = forced or config.site(site, "template") or general or DEFAULT_TEMPLATES[family]
         out[site] = Template.parse(str(text))
+    out["discord"] = Template.parse(str(forced or DEFAULT_TEMPLATES["discord"]))
     return out
 
 
@@ -171,7 +165,9 @@ def site_of_host(host: str, origins: Origins) -> str | None:
     return None
 
 
-def build_traffic(args: argparse.Namespace, config: FileConfig, origins: Origins) -> Traffic:
+def host_policies(
+    args: argparse.Namespace, config: FileConfig, origins: Origins
+) -> Callable[[str], HostPolicy]:
     """Per-host policies (site defaults, config sections, ``--rate``/``--concurrency``)."""
     cli_rate, cli_conc = _opt(args, "rate"), _opt(args, "concurrency")
     if cli_rate is not None and cli_rate <= 0:
@@ -198,9 +194,7 @@ def build_traffic(args: argparse.Namespace, config: FileConfig, origins: Origins
             max_concurrency=int(conc),
         )
 
-    shared = not _opt(args, "no_shared_budget") and config.download.get("shared_budget", True)
-    store: BudgetStore = SharedBudgets(cache_dir() / BUDGET_FILE) if shared else LocalBudgets()
-    return Traffic(policy, store)
+    return policy
 
 
 def site_config(args: argparse.Namespace, config: FileConfig, section: str, base: Config) -> Config:
@@ -219,12 +213,49 @@ def site_config(args: argparse.Namespace, config: FileConfig, section: str, base
     return out
 
 
-def build_network(
-    args: argparse.Namespace, config: FileConfig, traffic: Traffic, bases: Mapping[str, Config]
-) -> Network:
-    """Runners for the site families, configured from options and config file."""
-    configs = {
+def run_settings(
+    args: argparse.Namespace,
+    config: FileConfig,
+    root: Path,
+    *,
+    dry_run: bool = False,
+    targets: list[Target] | None = None,
+    pixiv_token: str | None = None,
+) -> RunSettings:
+    """The run's one settings value: engine settings, traffic policies, runner configs, and
+    the credentials of the families ``targets`` need (pixiv: ``pixiv_token`` when given, the
+    demo's account, else the stored login)."""
+    engine = build_settings(args, config, root, dry_run=dry_run)
+    origins = origins_for(args, config)
+    hosts = host_policies(args, config, origins)
+    runners = {
         family: site_config(args, config, "pixiv" if family == "pixiv" else "kemono", base)
-        for family, base in bases.items()
+        for family, base in runner_configs().items()
     }
-    return Network(traffic, configs)
+    families = families_of(targets or [])
+    comments = engine.sidecars.comments
+    token, sessions = None, {}
+    if "pixiv" in families:
+        from pixivapi.auth import load_refresh_token
+
+        token = pixiv_token or load_refresh_token()
+    if "kemono" in families:
+        from .login import kemono_session
+
+        found = {site: kemono_session(site) for site in ("kemono", "coomer", "pawchive")}
+        sessions = {site: cookie for site, cookie in found.items() if cookie}
+    return RunSettings(
+        engine=engine,
+        origins=origins,
+        hosts=hosts,
+        runners=runners,
+        shared_budget=bool(
+            not _opt(args, "no_shared_budget") and config.download.get("shared_budget", True)
+        ),
+        comments={
+            family: bool(config.site(family, "comments", comments))
+            for family in ("kemono", "pixiv")
+        },
+        pixiv_token=token,
+        kemono_sessions=sessions,
+    )

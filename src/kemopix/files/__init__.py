@@ -1,4 +1,4 @@
-"""The shared download engine: safe paths, ``.part`` files, Range resume, SHA-256 checks.
+"""Files on disk: safe paths, ``.part`` files, Range resume, SHA-256 checks, the download flow.
 
 ``download(url, dest, ...)`` is a flow: run it with a ``SyncRunner`` or an ``AsyncRunner``.
 """
