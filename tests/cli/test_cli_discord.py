@@ -26,11 +26,7 @@ SERVER = "1000000000000000001"
 GENERAL, ART = "1000000000000000011", "1000000000000000012"
 
 
-@pytest.fixture(autouse=True)
-def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("KEMOPIX_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("KEMOPIX_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.delenv("KEMOPIX_KEMONO_URL", raising=False)
+pytestmark = pytest.mark.usefixtures("private_kemopix_env")
 
 
 def summary_of(capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:

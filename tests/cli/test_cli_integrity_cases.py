@@ -24,13 +24,7 @@ from kemopix.downloader.archive import ARCHIVE_NAME, Archive
 from kemopix.downloader.model import PostKey
 from kemopix.emulators import KemonoEmulator
 
-
-@pytest.fixture(autouse=True)
-def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("KEMOPIX_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("KEMOPIX_CACHE_DIR", str(tmp_path / "cache"))
-    for name in ("KEMOPIX_KEMONO_URL", "KEMOPIX_OUTPUT", "KEMOPIX_TEMPLATE"):
-        monkeypatch.delenv(name, raising=False)
+pytestmark = pytest.mark.usefixtures("private_kemopix_env")
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, Any], str]:

@@ -17,13 +17,7 @@ from kemopix.cli import main
 from kemopix.emulators import KemonoEmulator
 from kemopix.files import PART_SUFFIX, file_sha256
 
-
-@pytest.fixture(autouse=True)
-def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("KEMOPIX_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("KEMOPIX_CACHE_DIR", str(tmp_path / "cache"))
-    for name in ("KEMOPIX_KEMONO_URL", "KEMOPIX_OUTPUT", "KEMOPIX_TEMPLATE"):
-        monkeypatch.delenv(name, raising=False)
+pytestmark = pytest.mark.usefixtures("private_kemopix_env")
 
 
 def creator_url(emu: KemonoEmulator, creator: str | None = None) -> str:

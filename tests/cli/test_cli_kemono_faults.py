@@ -23,11 +23,7 @@ from kemopix.files import PART_SUFFIX, file_sha256
 BONUS_ZIP = "3e9f59d6897536c9ec2e9b7aca272306cda23f0d3cc4fe829c3d574ba116dbad"
 
 
-@pytest.fixture(autouse=True)
-def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("KEMOPIX_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("KEMOPIX_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.delenv("KEMOPIX_KEMONO_URL", raising=False)
+pytestmark = pytest.mark.usefixtures("private_kemopix_env")
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, Any]]:

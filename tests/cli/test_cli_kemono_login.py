@@ -14,12 +14,7 @@ import requests
 from kemopix.cli import main
 from kemopix.emulators import KemonoEmulator
 
-
-@pytest.fixture(autouse=True)
-def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("KEMOPIX_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("KEMOPIX_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.delenv("KEMOPIX_KEMONO_URL", raising=False)
+pytestmark = pytest.mark.usefixtures("private_kemopix_env")
 
 
 def test_login_then_favorites(

@@ -15,13 +15,7 @@ from kemopix.cli import main
 from kemopix.emulators import PixivEmulator
 from kemopix.files import PART_SUFFIX
 
-
-@pytest.fixture(autouse=True)
-def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("KEMOPIX_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("KEMOPIX_CACHE_DIR", str(tmp_path / "cache"))
-    for name in ("KEMOPIX_PIXIV_URL", "KEMOPIX_PIXIV_API_URL", "KEMOPIX_PIXIV_IMAGE_URL"):
-        monkeypatch.delenv(name, raising=False)
+pytestmark = pytest.mark.usefixtures("private_kemopix_env")
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, Any]]:

@@ -8,13 +8,7 @@ import pytest
 
 from kemopix.cli import main
 
-
-@pytest.fixture(autouse=True)
-def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("KEMOPIX_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("KEMOPIX_CACHE_DIR", str(tmp_path / "cache"))
-    for name in ("KEMOPIX_KEMONO_URL", "KEMOPIX_PIXIV_URL", "KEMOPIX_PIXIV_API_URL"):
-        monkeypatch.delenv(name, raising=False)
+pytestmark = pytest.mark.usefixtures("private_kemopix_env")
 
 
 @pytest.mark.parametrize(
