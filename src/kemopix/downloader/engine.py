@@ -387,7 +387,7 @@ class Engine:
         update = state is not None and _content(state.signature) != _content(post.signature)
         template = self._template(post)
         base = post_fields(post)
-        planned, held = await self._plan_files(post, template, base)
+        planned, held, known = await self._plan_files(post, template, base)
         if update:
             self.summary.posts_updated += 1
         elif state is None:
@@ -434,13 +434,13 @@ class Engine:
                     jobs.append(self._spawn(self.animations.after(record)))
                 continue
             jobs.append(self._spawn(self._fetch(family, record)))
-        # Sidecars are many small files: written in a thread while the downloads run.
+        # Sidecars are small files written on the loop (tens of microseconds each); the
+        # paths checked while planning are reused.
         sidecars: list[Path] = []
         try:
-            sidecars = await asyncio.to_thread(
-                write_sidecars,
+            sidecars = write_sidecars(
                 post,
-                lambda name: template.sidecar_path(root, base, name),
+                lambda name: known.get(name) or template.sidecar_path(root, base, name),
                 [(f, path.relative_to(root).as_posix()) for f, path in kept],
                 revision,
                 settings.sidecars,
@@ -456,17 +456,18 @@ class Engine:
 
     async def _plan_files(
         self, post: Post, template: Template, base: dict[str, object]
-    ) -> tuple[list[PlannedFile], dict[str, FileRecord]]:
-        """The post's files with their paths (or why not), and the archive's rows of the post."""
+    ) -> tuple[list[PlannedFile], dict[str, FileRecord], dict[str, Path]]:
+        """The post's files with their paths (or why not), the archive's rows of the post and
+        the paths of its sidecars."""
         settings = self.settings
         root = settings.root
         out: list[PlannedFile] = []
         want_sizes = settings.sizes or settings.filters.needs_sizes or self.budget.needs_sizes
         sizes = await self._sizes(post) if want_sizes else {}
-        # Path checks touch the disk (symlinks are resolved): done in a thread, off the loop.
-        placed, sidecars, present = await asyncio.to_thread(
-            _place, root, template, base, post.files
-        )
+        # Path checks touch the disk (symlinks are resolved) but take microseconds: a thread
+        # hop per post cost more (GIL hand-offs with the loop) than it saved.
+        placed, known, present = _place(root, template, base, post.files)
+        sidecars = set(known.values())
         # No await from here to the end of _plan: paths are claimed without interleaving.
         self._present.update(present)
         held = {r.path: r for r in self.archive.files_of(post.key)}
@@ -505,7 +506,7 @@ class Engine:
             out.append(PlannedFile(file, path, size))
             self.summary.files_planned += 1
             self.summary.bytes_planned += size or 0
-        return out, held
+        return out, held, known
 
     async def _sizes(self, post: Post) -> dict[str, int]:
         family = _family(post.key)
@@ -578,7 +579,7 @@ class Engine:
         if complete:
             self.archive.set_complete(post.key)
         done = [self.settings.root / r.path for r in records if r.status == "done"]
-        await asyncio.to_thread(set_mtime, done + sidecars, post.published)
+        set_mtime(done + sidecars, post.published)
         return complete
 
 
@@ -601,23 +602,24 @@ def _newer(mark: Watermark, entry: Listed) -> Watermark:
 
 def _place(
     root: Path, template: Template, base: dict[str, object], files: list[RemoteFile]
-) -> tuple[list[Path | UnsafePathError], set[Path], set[Path]]:
+) -> tuple[list[Path | UnsafePathError], dict[str, Path], set[Path]]:
     """Each file's safe path (or the reason it cannot have one), the post's sidecar paths, and
     which of the files' paths already hold a file."""
     out: list[Path | UnsafePathError] = []
     present: set[Path] = set()
+    resolved: dict[Path, str] = {}  # one moment: the post's folders are resolved once
     for file in files:
         try:
-            path = template.file_path(root, file_fields(base, file))
+            path = template.file_path(root, file_fields(base, file), resolved)
         except UnsafePathError as exc:
             out.append(exc)
             continue
         out.append(path)
         if path.is_file():
             present.add(path)
-    sidecars: set[Path] = set()
+    sidecars: dict[str, Path] = {}
     try:
-        sidecars = {template.sidecar_path(root, base, n) for n in sidecar_names(str(base["id"]))}
+        sidecars = template.sidecar_paths(root, base, sidecar_names(str(base["id"])), resolved)
     except UnsafePathError:
         pass  # reported when the sidecars are written
     return out, sidecars, present

@@ -101,9 +101,11 @@ def clear_stale_temps(folder: Path) -> None:
                     stale.unlink()
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def write_atomic(path: Path, data: bytes, *, folder_exists: bool = False) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder (made first
+    unless ``folder_exists``)."""
+    if not folder_exists:
+        path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=_own_prefix(), suffix=TEMP_SUFFIX, dir=path.parent)
     try:
         if hasattr(os, "fchmod"):
@@ -185,14 +187,16 @@ def write_sidecars(
 ) -> list[Path]:
     """Write the post's sidecars; ``where(name)`` gives the safe path of a sidecar name."""
     written: list[Path] = []
+    key = post.key.id
+    folder = where(f"{key}.json").parent
 
     def put(name: str, data: bytes) -> None:
         path = where(name)
-        write_atomic(path, data)
+        # The folder is made once, by the first sidecar.
+        write_atomic(path, data, folder_exists=bool(written) and path.parent == folder)
         written.append(path)
 
-    key = post.key.id
-    clear_stale_temps(where(f"{key}.json").parent)
+    clear_stale_temps(folder)
     if options.json:
         main = where(f"{key}.json")
         if revision > 1 and main.exists():
