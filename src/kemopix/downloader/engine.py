@@ -38,7 +38,13 @@ from .animation import Animations
 from .archive import COMMIT_EVERY, SETTLED, ArchiveStore, FileRecord, PostState, Watermark
 from .fetcher import Fetcher
 from .filters import Budget, Filters
-from .metadata import SidecarOptions, set_mtime, sidecar_names, write_sidecars
+from .metadata import (
+    SidecarOptions,
+    render_sidecars,
+    set_mtime,
+    sidecar_names,
+    write_in_background,
+)
 from .model import Listed, Post, PostKey, RemoteFile, signature_of
 from .network import Network, head_size
 from .quality import Quality
@@ -434,20 +440,20 @@ class Engine:
                     jobs.append(self._spawn(self.animations.after(record)))
                 continue
             jobs.append(self._spawn(self._fetch(family, record)))
-        # Sidecars are small files written on the loop (tens of microseconds each); the
-        # paths checked while planning are reused.
-        sidecars: list[Path] = []
+        # Sidecars are rendered here (their paths were checked while planning) and written by
+        # the sidecar thread while the downloads run; the post completes once they are on disk.
+        sidecars: asyncio.Future[list[Path]] | None = None
         try:
-            sidecars = write_sidecars(
-                post,
-                lambda name: known.get(name) or template.sidecar_path(root, base, name),
-                [(f, path.relative_to(root).as_posix()) for f, path in kept],
-                revision,
-                settings.sidecars,
+            sidecars = write_in_background(
+                render_sidecars(
+                    post,
+                    lambda name: known.get(name) or template.sidecar_path(root, base, name),
+                    [(f, path.relative_to(root).as_posix()) for f, path in kept],
+                    revision,
+                    settings.sidecars,
+                )
             )
-        except (OSError, UnsafePathError) as exc:
-            if stops_the_run(exc):
-                raise
+        except UnsafePathError as exc:
             self._error(exc, f"metadata of {post.key}")
         # A file left out by the budget or an impossible name keeps the post incomplete, so the
         # next run comes back for it (a filter's choice does not).
@@ -569,9 +575,21 @@ class Engine:
         await asyncio.to_thread(set_mtime, done, published)
 
     async def _close_post(
-        self, post: Post, jobs: list[asyncio.Task[None]], sidecars: list[Path], incomplete: bool
+        self,
+        post: Post,
+        jobs: list[asyncio.Task[None]],
+        writing: asyncio.Future[list[Path]] | None,
+        incomplete: bool,
     ) -> bool:
         """Mark the post complete when every file is; whether it is."""
+        sidecars: list[Path] = []
+        if writing is not None:
+            try:
+                sidecars = await writing
+            except (OSError, UnsafePathError) as exc:
+                if stops_the_run(exc):
+                    raise
+                self._error(exc, f"metadata of {post.key}")
         if jobs:
             await asyncio.gather(*jobs)
         records = self.archive.files_of(post.key)
