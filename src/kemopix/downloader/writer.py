@@ -7,6 +7,7 @@ job in the shared pool that writes them in order and ends when the queue is empt
 waits for the event loop or for another body, so every job ends, whatever the number of bodies
 in flight (hosts x connections) against the number of threads. When the disk falls behind, the
 loop waits for the job of the body it is feeding (bounded: at most ``MAX_QUEUED`` bytes).
+A body's first ``INLINE_BYTES`` are written on the loop itself: a small file never leaves it.
 """
 
 from __future__ import annotations
