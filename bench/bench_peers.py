@@ -20,7 +20,9 @@ it would a user's own mirror.
 Each tool runs in a fresh process against an emulator in its own process; rounds are
 interleaved and medians printed with the ratios.
 
-Run: ``.venv/bin/python bench/bench_peers.py [--files 1000] [--works 350] [--rounds 3]``
+Run: ``.venv/bin/python bench/bench_peers.py [--files 1000] [--works 350] [--rounds 3]``;
+``--baseline DIR`` adds "kemopix-before", the kemopix of another source tree (DIR holds its
+``src``, e.g. ``git worktree add /tmp/before main``), to every round: a before/after in one run.
 """
 
 from __future__ import annotations
@@ -62,6 +64,26 @@ def count_files(root: Path, suffixes: tuple[str, ...]) -> int:
     return sum(1 for p in root.rglob("*") if p.is_file() and p.name.endswith(suffixes))
 
 
+BASELINE: Path | None = None  # --baseline: another kemopix source tree, run as "kemopix-before"
+_BASELINE_MAIN = "import sys; from kemopix.cli import main; sys.exit(main())"
+
+
+def kemopix_argvs() -> dict[str, list[str]]:
+    """The kemopix commands to time: this tree's, and the baseline's when one is given."""
+    out = {"kemopix": [str(KEMOPIX)]}
+    if BASELINE is not None:
+        out["kemopix-before"] = [sys.executable, "-c", _BASELINE_MAIN]
+    return out
+
+
+def baseline_env(env: dict[str, str] | None = None) -> dict[str, str]:
+    """``env`` with the baseline tree's sources first on the path."""
+    env = dict(os.environ if env is None else env)
+    if BASELINE is not None:
+        env["PYTHONPATH"] = str(BASELINE / "src")
+    return env
+
+
 def gallery_dl(mapping: dict[str, str], url: str, dest: Path, *options: str) -> list[str]:
     argv = [str(PEERS_PYTHON), str(GALLERY_DL_AT)]
     argv += [f"{origin}={local}" for origin, local in mapping.items()]
@@ -82,13 +104,18 @@ def small_files(work: Path, files: int, rounds: int) -> None:
             category = "kemono" if flavour == "kemono" else "pawchive"
             gdl_options = ["-o", f"extractor.{category}.original=true"]
             gdl_options += ["-o", f"extractor.{category}.sleep-request=0"]
-            times: dict[str, list[float]] = {"kemopix": [], "gallery-dl": [], "ceiling": []}
+            kemopixes = kemopix_argvs()
+            times: dict[str, list[float]] = {name: [] for name in kemopixes}
+            times |= {"gallery-dl": [], "ceiling": []}
             for n in range(rounds):
+                for name, command in kemopixes.items():
+                    mine = work / f"{flavour}-{name}-{n}"
+                    env = baseline_env() if name == "kemopix-before" else None
+                    times[name].append(
+                        run([*command, "download", f"{server.url}/{SERVICE}/user/{CREATOR}",
+                             f"--{flavour}-url", server.url, "-o", str(mine), "-q"], env=env)
+                    )  # fmt: skip
                 mine = work / f"{flavour}-kemopix-{n}"
-                times["kemopix"].append(
-                    run([str(KEMOPIX), "download", f"{server.url}/{SERVICE}/user/{CREATOR}",
-                         f"--{flavour}-url", server.url, "-o", str(mine), "-q"])
-                )  # fmt: skip
                 theirs = work / f"{flavour}-gallery-dl-{n}"
                 times["gallery-dl"].append(
                     run(gallery_dl(mapping, f"{site}/{SERVICE}/user/{CREATOR}", theirs,
@@ -114,6 +141,9 @@ def report(times: dict[str, list[float]], files: int) -> None:
     for name, seconds in med.items():
         if name != "kemopix":
             print(f"  kemopix / {name:<12} = {mine / seconds:.2f}x")
+    if "ceiling" in med:
+        over = (mine - med["ceiling"]) / files * 1000
+        print(f"  kemopix's overhead over the ceiling: {over:.2f} ms per file")
 
 
 # -- 2. a pixiv user ---------------------------------------------------------------------------
@@ -184,10 +214,14 @@ def pixiv_user(work: Path, works: int, rounds: int) -> None:
         (config / "pixiv-token.json").write_text(json.dumps({"refresh_token": token}))
         os.chmod(config / "pixiv-token.json", 0o600)
         mapping = {"https://app-api.pixiv.net": url, "https://oauth.secure.pixiv.net": url}
-        times: dict[str, list[float]] = {"kemopix": [], "pixivpy3 script": [], "gallery-dl": []}
+
+        def kemopix(command: list[str]) -> Callable[[Path], list[str]]:
+            return lambda d: [*command, "download", f"https://www.pixiv.net/users/{user}",
+                              "--pixiv-url", url, "-o", str(d), "-q"]  # fmt: skip
+
         tools: dict[str, Callable[[Path], list[str]]] = {
-            "kemopix": lambda d: [str(KEMOPIX), "download", f"https://www.pixiv.net/users/{user}",
-                                  "--pixiv-url", url, "-o", str(d), "-q"],
+            name: kemopix(command) for name, command in kemopix_argvs().items()
+        } | {
             "pixivpy3 script": lambda d: [str(PEERS_PYTHON), "-c", _PIXIVPY3_SCRIPT, url, token,
                                           str(user), str(d)],
             "gallery-dl": lambda d: gallery_dl(
@@ -196,12 +230,14 @@ def pixiv_user(work: Path, works: int, rounds: int) -> None:
                 "-o", "extractor.pixiv.sleep-request=0", "-o", "extractor.pixiv.ugoira=false",
                 "-o", "extractor.pixiv.sanity=false"),
         }  # fmt: skip
+        times: dict[str, list[float]] = {name: [] for name in tools}
         for n in range(rounds):
             for name, argv in tools.items():
                 dest = work / f"pixiv-{name.split()[0]}-{n}"
                 dest.mkdir()
                 try:
-                    times[name].append(run(argv(dest), env=env))
+                    own = baseline_env(env) if name == "kemopix-before" else env
+                    times[name].append(run(argv(dest), env=own))
                 except RuntimeError as exc:
                     print(f"  {name}: {exc}")
             done = ", ".join(f"{k} {v[-1]:.2f}s" for k, v in times.items() if v)
@@ -215,7 +251,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--works", type=int, default=350, help="pixiv works to add")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--only", choices=("1", "2"), help="run one scenario")
+    parser.add_argument("--baseline", type=Path, help="another kemopix tree to time as well")
     args = parser.parse_args(argv)
+    global BASELINE
+    BASELINE = args.baseline.resolve() if args.baseline else None
     if not PEERS_PYTHON.exists():
         print("the peers venv is missing: run `make bench`")
         return 1

@@ -76,3 +76,22 @@ def test_symlink_escape_is_refused(tmp_path: Path) -> None:
 def test_no_components() -> None:
     with pytest.raises(UnsafePathError):
         safe_join(Path("."))
+
+
+def test_paths_checked_together_refuse_planted_links(tmp_path: Path) -> None:
+    # One resolution shared by a post's paths (safe_join(resolved=...)) still catches a link
+    # planted as the folder or as the file name itself, and changes no path.
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    root = tmp_path / "root"
+    (root / "post").mkdir(parents=True)
+    os.symlink(outside, root / "link")
+    os.symlink(outside / "x.json", root / "post" / "1.json")
+    resolved: dict[Path, str] = {}
+    plain = safe_join(root, "post", "a.png")
+    assert safe_join(root, "post", "a.png", resolved=resolved) == plain
+    with pytest.raises(UnsafePathError):
+        safe_join(root, "post", "1.json", part=False, resolved=resolved)
+    with pytest.raises(UnsafePathError):
+        safe_join(root, "link", "b.png", resolved=resolved)
+    assert safe_join(root, "post", "b.png", resolved=resolved) == root / "post" / "b.png"

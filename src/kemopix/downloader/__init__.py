@@ -7,17 +7,56 @@ fetches them with the core download flow under per-host traffic control, de-dupl
 SHA-256 and records everything in the ``Archive``.
 """
 
-from .archive import ARCHIVE_NAME, Archive, FileRecord
-from .engine import Engine, Settings
-from .entry import RunSettings, refetch, run
-from .filters import Budget, Filters
-from .metadata import SidecarOptions
-from .model import Creator, Listed, Post, PostKey, RemoteFile
-from .network import Network
-from .reporting import FileTask, PlannedFile, Reporter, Summary
-from .targets import Origins, Target, parse_target
-from .templates import DEFAULT_TEMPLATES, Template
-from .traffic import HostPolicy, Traffic
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .archive import ARCHIVE_NAME, Archive, FileRecord
+    from .engine import Engine, Settings
+    from .entry import RunSettings, refetch, run
+    from .filters import Budget, Filters
+    from .metadata import SidecarOptions
+    from .model import Creator, Listed, Post, PostKey, RemoteFile
+    from .network import Network
+    from .reporting import FileTask, PlannedFile, Reporter, Summary
+    from .targets import Origins, Target, parse_target
+    from .templates import DEFAULT_TEMPLATES, Template
+    from .traffic import HostPolicy, Traffic
+
+# Names are imported when first used: the command-line parser reads the filters and templates
+# without loading the engine (aiohttp and the rest), so ``--help`` and start-up stay small.
+_LAZY = {
+    "ARCHIVE_NAME": "archive",
+    "Archive": "archive",
+    "Budget": "filters",
+    "Creator": "model",
+    "DEFAULT_TEMPLATES": "templates",
+    "Engine": "engine",
+    "FileRecord": "archive",
+    "FileTask": "reporting",
+    "Filters": "filters",
+    "HostPolicy": "traffic",
+    "Listed": "model",
+    "Network": "network",
+    "Origins": "targets",
+    "PlannedFile": "reporting",
+    "Post": "model",
+    "PostKey": "model",
+    "RemoteFile": "model",
+    "RunSettings": "entry",
+    "Reporter": "reporting",
+    "Settings": "engine",
+    "SidecarOptions": "metadata",
+    "Summary": "reporting",
+    "Target": "targets",
+    "Template": "templates",
+    "Traffic": "traffic",
+    "parse_target": "targets",
+    "refetch": "entry",
+    "run": "entry",
+}
 
 __all__ = [
     "ARCHIVE_NAME",
@@ -49,3 +88,16 @@ __all__ = [
     "refetch",
     "run",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

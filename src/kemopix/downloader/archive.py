@@ -499,8 +499,10 @@ class Archive:
 
     def copy_of(self, sha256: str, exclude: str) -> FileRecord | None:
         """A downloaded file with this SHA-256 at another path (de-duplication source)."""
+        # "+status": without it SQLite may pick the status index and read every done file,
+        # once per file downloaded (quadratic in the archive's size).
         row = self._db.execute(
-            "SELECT * FROM files WHERE sha256=? AND status='done' AND held='original'"
+            "SELECT * FROM files WHERE sha256=? AND +status='done' AND held='original'"
             " AND path<>? LIMIT 1",
             (sha256.lower(), exclude),
         ).fetchone()

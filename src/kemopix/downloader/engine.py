@@ -38,7 +38,13 @@ from .animation import Animations
 from .archive import COMMIT_EVERY, SETTLED, ArchiveStore, FileRecord, PostState, Watermark
 from .fetcher import Fetcher
 from .filters import Budget, Filters
-from .metadata import SidecarOptions, set_mtime, sidecar_names, write_sidecars
+from .metadata import (
+    SidecarOptions,
+    render_sidecars,
+    set_mtime,
+    sidecar_names,
+    write_in_background,
+)
 from .model import Listed, Post, PostKey, RemoteFile, signature_of
 from .network import Network, head_size
 from .quality import Quality
@@ -393,7 +399,7 @@ class Engine:
         update = state is not None and _content(state.signature) != _content(post.signature)
         template = self._template(post)
         base = post_fields(post)
-        planned, held = await self._plan_files(post, template, base)
+        planned, held, known = await self._plan_files(post, template, base)
         if update:
             self.summary.posts_updated += 1
         elif state is None:
@@ -440,16 +446,13 @@ class Engine:
                     jobs.append(self._spawn(self.animations.after(record)))
                 continue
             jobs.append(self._spawn(self._fetch(family, record)))
-        # Sidecars are many small files: written in a thread while the downloads run.
-        sidecars: list[Path] = []
+        # Sidecars are rendered here (their paths were checked while planning) and written by
+        # the sidecar thread while the downloads run; the post completes once they are on disk.
+        sidecars: asyncio.Future[list[Path]] | None = None
         try:
             if not _left_out_by_type(settings.filters, planned):
-                sidecars = await asyncio.to_thread(
-                    self._metadata, post, template, base, kept, revision
-                )
-        except (OSError, UnsafePathError) as exc:
-            if stops_the_run(exc):
-                raise
+                sidecars = self._metadata(post, template, base, known, kept, revision)
+        except UnsafePathError as exc:
             self._error(exc, f"metadata of {post.key}")
         # A file left out by the budget or an impossible name keeps the post incomplete, so the
         # next run comes back for it (a filter's choice does not).
@@ -464,21 +467,28 @@ class Engine:
         post: Post,
         template: Template,
         base: dict[str, object],
+        known: dict[str, Path],
         kept: list[tuple[RemoteFile, Path]],
         revision: int,
-    ) -> list[Path]:
-        """Write the post's sidecars, or add a Discord message to its channel's transcript
-        (in the folder the template gives it); the sidecars written."""
+    ) -> asyncio.Future[list[Path]] | None:
+        """Start writing the post's sidecars, or adding a Discord message to its channel's
+        transcript (in the folder the template gives it); awaiting gives the sidecars written."""
         root, options = self.settings.root, self.settings.sidecars
+
+        def path(name: str) -> Path:
+            return known.get(name) or template.sidecar_path(root, base, name)
+
         if post.key.service == "discord":
-            if options.json:
-                log = template.sidecar_path(root, base, TRANSCRIPT_LOG)
-                self._transcripts.append(log, post, kept)
-            return []
-        where = [(f, path.relative_to(root).as_posix()) for f, path in kept]
-        return write_sidecars(
-            post, lambda name: template.sidecar_path(root, base, name), where, revision, options
-        )
+            if not options.json:
+                return None
+            log = path(TRANSCRIPT_LOG)
+            return asyncio.ensure_future(asyncio.to_thread(self._transcribe, log, post, kept))
+        where = [(f, p.relative_to(root).as_posix()) for f, p in kept]
+        return write_in_background(render_sidecars(post, path, where, revision, options))
+
+    def _transcribe(self, log: Path, post: Post, kept: list[tuple[RemoteFile, Path]]) -> list[Path]:
+        self._transcripts.append(log, post, kept)
+        return []  # the transcript's files count once the listing's pages are rebuilt
 
     async def _render_transcripts(self) -> None:
         """Rebuild the readable page of the transcripts the listing added to; only then do
@@ -495,17 +505,18 @@ class Engine:
 
     async def _plan_files(
         self, post: Post, template: Template, base: dict[str, object]
-    ) -> tuple[list[PlannedFile], dict[str, FileRecord]]:
-        """The post's files with their paths (or why not), and the archive's rows of the post."""
+    ) -> tuple[list[PlannedFile], dict[str, FileRecord], dict[str, Path]]:
+        """The post's files with their paths (or why not), the archive's rows of the post and
+        the paths of its sidecars."""
         settings = self.settings
         root = settings.root
         out: list[PlannedFile] = []
         want_sizes = settings.sizes or settings.filters.needs_sizes or self.budget.needs_sizes
         sizes = await self._sizes(post) if want_sizes else {}
-        # Path checks touch the disk (symlinks are resolved): done in a thread, off the loop.
-        placed, sidecars, present = await asyncio.to_thread(
-            _place, root, template, base, post.files
-        )
+        # Path checks touch the disk (symlinks are resolved) but take microseconds: a thread
+        # hop per post cost more (GIL hand-offs with the loop) than it saved.
+        placed, known, present = _place(root, template, base, post.files)
+        sidecars = set(known.values())
         # No await from here to the end of _plan: paths are claimed without interleaving.
         self._present.update(present)
         held = {r.path: r for r in self.archive.files_of(post.key)}
@@ -544,7 +555,7 @@ class Engine:
             out.append(PlannedFile(file, path, size))
             self.summary.files_planned += 1
             self.summary.bytes_planned += size or 0
-        return out, held
+        return out, held, known
 
     async def _sizes(self, post: Post) -> dict[str, int]:
         family = _family(post.key)
@@ -607,9 +618,21 @@ class Engine:
         await asyncio.to_thread(set_mtime, done, published)
 
     async def _close_post(
-        self, post: Post, jobs: list[asyncio.Task[None]], sidecars: list[Path], incomplete: bool
+        self,
+        post: Post,
+        jobs: list[asyncio.Task[None]],
+        writing: asyncio.Future[list[Path]] | None,
+        incomplete: bool,
     ) -> bool:
         """Mark the post complete when every file is; whether it is."""
+        sidecars: list[Path] = []
+        if writing is not None:
+            try:
+                sidecars = await writing
+            except (OSError, UnsafePathError) as exc:
+                if stops_the_run(exc):
+                    raise
+                self._error(exc, f"metadata of {post.key}")
         if jobs:
             await asyncio.gather(*jobs)
         records = self.archive.files_of(post.key)
@@ -617,7 +640,7 @@ class Engine:
         if complete:
             self.archive.set_complete(post.key)
         done = [self.settings.root / r.path for r in records if r.status == "done"]
-        await asyncio.to_thread(set_mtime, done + sidecars, post.published)
+        set_mtime(done + sidecars, post.published)
         return complete
 
 
@@ -640,26 +663,27 @@ def _newer(mark: Watermark, entry: Listed) -> Watermark:
 
 def _place(
     root: Path, template: Template, base: dict[str, object], files: list[RemoteFile]
-) -> tuple[list[Path | UnsafePathError], set[Path], set[Path]]:
+) -> tuple[list[Path | UnsafePathError], dict[str, Path], set[Path]]:
     """Each file's safe path (or the reason it cannot have one), the post's sidecar paths, and
     which of the files' paths already hold a file."""
     out: list[Path | UnsafePathError] = []
     present: set[Path] = set()
+    resolved: dict[Path, str] = {}  # one moment: the post's folders are resolved once
     for file in files:
         try:
-            path = template.file_path(root, file_fields(base, file))
+            path = template.file_path(root, file_fields(base, file), resolved)
         except UnsafePathError as exc:
             out.append(exc)
             continue
         out.append(path)
         if path.is_file():
             present.add(path)
-    sidecars: set[Path] = set()
+    sidecars: dict[str, Path] = {}
     names = sidecar_names(str(base["id"]))
     if base.get("service") == "discord":
         names = TRANSCRIPT_NAMES  # a Discord message's metadata is its channel's transcript
     try:
-        sidecars = {template.sidecar_path(root, base, n) for n in names}
+        sidecars = template.sidecar_paths(root, base, names, resolved)
     except UnsafePathError:
         pass  # reported when the sidecars are written
     return out, sidecars, present

@@ -8,12 +8,15 @@ collide; each is written to a temporary file and renamed, so none is ever half w
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import html
 import os
 import tempfile
 import threading
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -24,12 +27,16 @@ from .markdown import html_to_markdown
 from .model import Post, RemoteFile
 
 __all__ = [
+    "RenderedSidecars",
     "SidecarOptions",
     "clear_stale_temps",
+    "render_sidecars",
     "set_mtime",
     "sidecar_document",
     "sidecar_names",
     "write_atomic",
+    "write_in_background",
+    "write_rendered",
     "write_sidecars",
 ]
 
@@ -101,9 +108,11 @@ def clear_stale_temps(folder: Path) -> None:
                     stale.unlink()
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def write_atomic(path: Path, data: bytes, *, folder_exists: bool = False) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder (made first
+    unless ``folder_exists``)."""
+    if not folder_exists:
+        path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=_own_prefix(), suffix=TEMP_SUFFIX, dir=path.parent)
     try:
         if hasattr(os, "fchmod"):
@@ -176,6 +185,67 @@ def sidecar_names(post_id: str) -> tuple[str, ...]:
     )
 
 
+@dataclass(slots=True)
+class RenderedSidecars:
+    """A post's sidecars, rendered and with their safe paths: what is left is file I/O."""
+
+    folder: Path
+    files: list[tuple[Path, bytes]]
+    keep_previous: tuple[Path, Path] | None = None  # (main sidecar, its revision's record)
+
+
+def render_sidecars(
+    post: Post,
+    where: SidecarPath,
+    files: Iterable[tuple[RemoteFile, str]],
+    revision: int,
+    options: SidecarOptions,
+) -> RenderedSidecars:
+    """The post's sidecars to write; ``where(name)`` gives the safe path of a sidecar name."""
+    key = post.key.id
+    main = where(f"{key}.json")
+    out = RenderedSidecars(main.parent, [])
+    if options.json:
+        if revision > 1:
+            # An edited post: the previous sidecar is kept as that revision's record.
+            out.keep_previous = (main, where(f"{key}.r{revision - 1}.json"))
+        out.files.append((main, _to_json(sidecar_document(post, files, revision))))
+    if options.content and post.content.strip():
+        out.files.append((where(f"{key}.html"), _html_page(post).encode("utf-8")))
+        out.files.append((where(f"{key}.md"), _markdown(post).encode("utf-8")))
+    if options.content and post.text:
+        out.files.append((where(f"{key}.txt"), post.text.encode("utf-8")))
+    if options.comments and post.comments:
+        out.files.append((where(f"{key}.comments.json"), _to_json(post.comments)))
+    if options.revisions and post.revisions:
+        out.files.append((where(f"{key}.revisions.json"), _to_json(post.revisions)))
+    return out
+
+
+def write_rendered(sidecars: RenderedSidecars) -> list[Path]:
+    """Write rendered sidecars (each atomically); the paths written."""
+    clear_stale_temps(sidecars.folder)
+    if sidecars.keep_previous is not None and sidecars.keep_previous[0].exists():
+        os.replace(*sidecars.keep_previous)
+    written: list[Path] = []
+    for path, data in sidecars.files:
+        # The folder is made once, by the first sidecar in it.
+        write_atomic(path, data, folder_exists=bool(written) and path.parent == sidecars.folder)
+        written.append(path)
+    return written
+
+
+# One thread writes every post's sidecars, in order: creating files is kernel time (the GIL is
+# released) that overlaps the event loop's work, while rendering stays on the loop (Python work
+# in a thread would only take turns with the loop for the GIL).
+_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kemopix-sidecars")
+
+
+def write_in_background(sidecars: RenderedSidecars) -> asyncio.Future[list[Path]]:
+    """:func:`write_rendered` in the sidecar thread; awaiting it gives the paths or the error."""
+    return asyncio.wrap_future(_POOL.submit(write_rendered, sidecars))
+
+
 def write_sidecars(
     post: Post,
     where: SidecarPath,
@@ -184,31 +254,7 @@ def write_sidecars(
     options: SidecarOptions,
 ) -> list[Path]:
     """Write the post's sidecars; ``where(name)`` gives the safe path of a sidecar name."""
-    written: list[Path] = []
-
-    def put(name: str, data: bytes) -> None:
-        path = where(name)
-        write_atomic(path, data)
-        written.append(path)
-
-    key = post.key.id
-    clear_stale_temps(where(f"{key}.json").parent)
-    if options.json:
-        main = where(f"{key}.json")
-        if revision > 1 and main.exists():
-            # An edited post: the previous sidecar is kept as that revision's record.
-            os.replace(main, where(f"{key}.r{revision - 1}.json"))
-        put(f"{key}.json", _to_json(sidecar_document(post, files, revision)))
-    if options.content and post.content.strip():
-        put(f"{key}.html", _html_page(post).encode("utf-8"))
-        put(f"{key}.md", _markdown(post).encode("utf-8"))
-    if options.content and post.text:
-        put(f"{key}.txt", post.text.encode("utf-8"))
-    if options.comments and post.comments:
-        put(f"{key}.comments.json", _to_json(post.comments))
-    if options.revisions and post.revisions:
-        put(f"{key}.revisions.json", _to_json(post.revisions))
-    return written
+    return write_rendered(render_sidecars(post, where, files, revision, options))
 
 
 def set_mtime(paths: Iterable[Path], when: datetime | None) -> None:

@@ -10,7 +10,7 @@ attribute or index access: a template comes from a config file and must not reac
 from __future__ import annotations
 
 import string
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -121,13 +121,29 @@ class Template:
         """The post's directory segments (every segment but the file name)."""
         return self.format(fields)[:-1]
 
-    def file_path(self, root: Path, fields: Mapping[str, Any]) -> Path:
-        """The safe path of a file under ``root`` (raises ``UnsafePathError`` if impossible)."""
-        return safe_join(root, *self.format(fields))
+    def file_path(
+        self, root: Path, fields: Mapping[str, Any], resolved: dict[Path, str] | None = None
+    ) -> Path:
+        """The safe path of a file under ``root`` (raises ``UnsafePathError`` if impossible).
+
+        ``resolved``: see :func:`kemopix.download.safe_join`."""
+        return safe_join(root, *self.format(fields), resolved=resolved)
 
     def sidecar_path(self, root: Path, fields: Mapping[str, Any], name: str) -> Path:
         """A metadata file ``name`` in the post's directory."""
         return safe_join(root, *self.directory(fields), name, part=False)
+
+    def sidecar_paths(
+        self,
+        root: Path,
+        fields: Mapping[str, Any],
+        names: Iterable[str],
+        resolved: dict[Path, str] | None = None,
+    ) -> dict[str, Path]:
+        """:meth:`sidecar_path` of each of ``names`` (the folder formatted and resolved once)."""
+        folder = self.directory(fields)
+        memo: dict[Path, str] = {} if resolved is None else resolved
+        return {name: safe_join(root, *folder, name, part=False, resolved=memo) for name in names}
 
 
 def post_fields(post: Post) -> dict[str, Any]:

@@ -7,6 +7,7 @@ job in the shared pool that writes them in order and ends when the queue is empt
 waits for the event loop or for another body, so every job ends, whatever the number of bodies
 in flight (hosts x connections) against the number of threads. When the disk falls behind, the
 loop waits for the job of the body it is feeding (bounded: at most ``MAX_QUEUED`` bytes).
+A body's first ``INLINE_BYTES`` are written on the loop itself: a small file never leaves it.
 """
 
 from __future__ import annotations
@@ -20,9 +21,12 @@ from typing import Protocol
 
 from .._protocol.http import Request, Sink
 
-__all__ = ["MAX_QUEUED", "OffloadedSink", "ProgressHook"]
+__all__ = ["INLINE_BYTES", "MAX_QUEUED", "OffloadedSink", "ProgressHook"]
 
 MAX_QUEUED = 8 << 20  # bytes of one body waiting for the disk before the loop waits too
+# The first bytes of a body are written on the loop: for a small file a thread hop (and the
+# GIL hand-offs it causes) costs far more than writing and hashing 16 KiB.
+INLINE_BYTES = 256 << 10
 _POOL = ThreadPoolExecutor(max_workers=8, thread_name_prefix="kemopix-writer")
 
 
@@ -64,6 +68,16 @@ class OffloadedSink:
             self.hook.opened(status, headers, done, total if isinstance(total, int) else None)
 
     def write(self, chunk: bytes) -> None:
+        # Only the loop schedules jobs: with none scheduled, nothing is queued either, so an
+        # inline write keeps the order of the chunks.
+        if not self._scheduled and self.size + len(chunk) <= INLINE_BYTES:
+            if self._error is not None:
+                raise self._error
+            self.inner.write(chunk)
+            self.size += len(chunk)
+            if self.hook is not None:
+                self.hook.advanced(len(chunk))
+            return
         with self._cond:
             # A job for this body is scheduled whenever bytes are queued, and jobs never wait
             # for the loop: this wait always ends.

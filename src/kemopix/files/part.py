@@ -79,11 +79,16 @@ class PartFile:
             self._truncate()
             raise DecodeError(f"server resumed at byte {start}, expected {self.size}")
         else:
-            self._truncate()
+            # A whole body: start the part afresh (one open, truncating).
+            self.close()
+            self._digest = hashlib.sha256()
+            self.size = 0
             self.resumed_from = 0
             length = headers.get("content-length")
             if length and length.isdigit():
                 self.total = int(length)
+            self._fh = self.path.open("wb")
+            return
         self._fh = self.path.open("ab")
 
     def write(self, chunk: bytes) -> None:

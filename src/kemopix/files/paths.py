@@ -7,6 +7,7 @@ suffix used while downloading, and the joined path is checked to stay inside the
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import unicodedata
@@ -76,6 +77,11 @@ def _cut_bytes(text: str, limit: int) -> str:
 
 def sanitize_component(name: str, *, reserve: int = 0, fallback: str = "_") -> str:
     """One safe path component from an untrusted ``name`` (``reserve`` bytes kept free)."""
+    return _sanitize(name, reserve, fallback)
+
+
+@functools.lru_cache(maxsize=4096)  # a pure function, asked again for every file of a folder
+def _sanitize(name: str, reserve: int, fallback: str) -> str:
     name = unicodedata.normalize("NFC", name)
     name = _BAD_CHARS.sub("_", name).strip().rstrip(". ")
     if name in ("", ".", ".."):
@@ -104,13 +110,19 @@ def _defuse_suffix(name: str) -> str:
 
 
 def safe_join(
-    root: Path, *components: str, budget: PathBudget = PathBudget(), part: bool = True
+    root: Path,
+    *components: str,
+    budget: PathBudget = PathBudget(),
+    part: bool = True,
+    resolved: dict[Path, str] | None = None,
 ) -> Path:
     """``root / components...`` with every component sanitized and the result inside ``root``.
 
     The last component leaves room for the ``.part`` suffix when ``part``. When the path would
     be longer than ``budget.path_chars``, the longest components are shortened (extensions
-    kept); if even that cannot fit, :class:`UnsafePathError` is raised.
+    kept); if even that cannot fit, :class:`UnsafePathError` is raised. ``resolved`` lets
+    several paths checked at one moment (a post's file and sidecars) resolve their common
+    folders once: a fresh dict per batch, never kept.
     """
     if not components:
         raise UnsafePathError("no file name given")
@@ -123,7 +135,7 @@ def safe_join(
     room = budget.path_chars - root_chars - suffix - len(parts)  # one separator each
     parts = _fit(parts, room, budget.min_component_chars)
     path = root_abs.joinpath(*parts)
-    _check_inside(root_abs, path)
+    _check_inside(root_abs, path, resolved)
     return path
 
 
@@ -140,9 +152,22 @@ def _fit(parts: list[str], room: int, floor: int) -> list[str]:
     return parts
 
 
-def _check_inside(root: Path, path: Path) -> None:
+def _check_inside(root: Path, path: Path, resolved: dict[Path, str] | None = None) -> None:
     # Resolve symlinks that already exist so a planted link cannot redirect writes outside.
-    real_root = Path(os.path.realpath(root))
-    real_path = Path(os.path.realpath(path))
-    if not real_path.is_relative_to(real_root):
+    memo: dict[Path, str] = {} if resolved is None else resolved
+    real_root = _realpath(root, memo)
+    # realpath(folder/name) is realpath(folder)/name unless name itself is a link.
+    if os.path.islink(path):
+        real_path = os.path.realpath(path)
+    else:
+        real_path = os.path.join(_realpath(path.parent, memo), path.name)
+    inside, top = os.path.normcase(real_path), os.path.normcase(real_root)
+    if inside != top and not inside.startswith(top.rstrip(os.sep) + os.sep):
         raise UnsafePathError(f"refusing to write outside {root}: {path}")
+
+
+def _realpath(path: Path, memo: dict[Path, str]) -> str:
+    real = memo.get(path)
+    if real is None:
+        real = memo[path] = os.path.realpath(path)
+    return real
