@@ -3,7 +3,9 @@
 It lives in the archive's hidden state (``.kemopix-serve/index.sqlite3``) and is built from
 :class:`~kemopix.serve.source.ArchiveSource` only. :meth:`Index.refresh` is incremental: it reads
 the archive rows changed since the last refresh (by their ``updated_at``), re-reads those posts'
-sidecars and recomputes the aggregates of the creators they belong to. Pages read the index
+sidecars and recomputes the aggregates of the creators they belong to. A Discord message's text
+comes from its channel's transcript; a transcript whose size or mtime changed since it was
+last read is read again and its messages re-indexed. Pages read the index
 through short read-only queries (``kemopix.serve.views``).
 """
 
@@ -24,12 +26,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
-from .source import ArchivePost, ArchiveSource, FileRow, Sidecar
+from .source import ArchivePost, ArchiveSource, FileRow, Sidecar, TranscriptStamp
 
 __all__ = ["MEDIA", "STATE_DIR", "TYPE_FLAGS", "Index", "RefreshStats", "media_of"]
 
 STATE_DIR = ".kemopix-serve"
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 OVERLAP = 2.0  # seconds: rows committed late with an earlier updated_at are looked at again
 BODY_LIMIT = 200_000  # characters of a post's text that go into the full-text index
 
@@ -82,6 +84,9 @@ CREATE TABLE IF NOT EXISTS creators (
     name TEXT NOT NULL, posts INTEGER NOT NULL, files INTEGER NOT NULL, bytes INTEGER NOT NULL,
     last_sync REAL, avatar INTEGER, health TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS channels (
+    folder TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL
+);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5 (
     title, body, tags, names, tokenize = 'unicode61 remove_diacritics 2'
 );
@@ -131,8 +136,34 @@ class RefreshStats:
     posts: int = 0
     files: int = 0
     creators: int = 0
+    channels: int = 0  # Discord transcripts read again as they changed alone
     seconds: float = 0.0
     full: bool = False
+
+
+class _Transcripts:
+    """The channel transcripts one refresh reads, each once (thread-safe)."""
+
+    def __init__(self, source: ArchiveSource) -> None:
+        self.source = source
+        self.read: dict[str, tuple[TranscriptStamp, dict[str, Sidecar]]] = {}
+        self._folders: list[str] | None = None
+        self._lock = threading.Lock()
+
+    def find(self, folder: str, message_id: str) -> Sidecar | None:
+        with self._lock:
+            if folder not in self.read:
+                stamp = self.source.transcript_stamp(folder)
+                messages = self.source.transcript(folder) if stamp is not None else {}
+                self.read[folder] = (stamp or (0, 0), messages)
+            return self.read[folder][1].get(message_id)
+
+    def folders(self) -> list[str]:
+        """Every transcript of the archive (one walk of the tree per refresh)."""
+        with self._lock:
+            if self._folders is None:
+                self._folders = list(self.source.transcript_folders())
+            return self._folders
 
 
 class Index:
@@ -146,6 +177,7 @@ class Index:
         self._lock = threading.Lock()
         self._local = threading.local()
         self._stamp: tuple[int, ...] | None = None
+        self._transcripts = _Transcripts(source)
         self._last_check = 0.0
         try:
             version = self._version()
@@ -206,6 +238,7 @@ class Index:
                 stats = self._refresh(db, recheck_disk)
             finally:
                 db.close()
+                self._transcripts = _Transcripts(self.source)  # the messages read: let go
             self._stamp = stamp
             stats.seconds = time.perf_counter() - started
             return stats
@@ -219,6 +252,7 @@ class Index:
         newest = mark
         done: set[PostKeyT] = set()
         creators: set[str] = set()
+        self._transcripts = _Transcripts(self.source)
         db.execute("BEGIN")
         for batch in self.source.iter_posts(since):
             newest = max([newest, *(p.updated_at for p in batch)])
@@ -250,6 +284,7 @@ class Index:
                 if files:
                     creators |= self._files_alone(db, files)
                     stats.files += len(files)
+        creators |= self._changed_channels(db, done, stats)
         if recheck_disk:
             self._recheck_disk(db)
             creators |= {r[0] for r in db.execute("SELECT ckey FROM creators")}
@@ -258,6 +293,30 @@ class Index:
         db.execute("COMMIT")
         stats.creators = len(creators)
         return stats
+
+    def _changed_channels(
+        self, db: sqlite3.Connection, done: set[PostKeyT], stats: RefreshStats
+    ) -> set[str]:
+        """Re-index the messages of each transcript appended to since it was last read (the
+        posts this refresh indexed already are left alone); then note what was read."""
+        creators: set[str] = set()
+        for folder, mtime_ns, size in db.execute("SELECT * FROM channels").fetchall():
+            if self.source.transcript_stamp(folder) == (mtime_ns, size):
+                continue
+            rows = db.execute(
+                "SELECT * FROM posts WHERE folder=? AND service='discord'", (folder,)
+            ).fetchall()
+            posts = [p for p in map(_archive_post, rows) if (p.site, p.service, p.id) not in done]
+            stats.channels += 1
+            creators |= self._upsert_posts(db, posts, False) if posts else set()
+            if folder not in self._transcripts.read:  # none of its messages is indexed
+                db.execute("DELETE FROM channels WHERE folder=?", (folder,))
+        for folder, (stamp, messages) in self._transcripts.read.items():
+            if messages:
+                db.execute("INSERT OR REPLACE INTO channels VALUES (?,?,?)", (folder, *stamp))
+            else:  # gone, or not a transcript any more
+                db.execute("DELETE FROM channels WHERE folder=?", (folder,))
+        return creators
 
     def _files_alone(self, db: sqlite3.Connection, files: list[FileRow]) -> set[str]:
         """Files that changed while their post did not (a retry, a verify): re-add the post."""
@@ -389,13 +448,24 @@ class Index:
                 folders.append(previous["folder"])
             folders += [f["path"].rsplit("/", 1)[0] if "/" in f["path"] else "" for f in files[key]]
             for folder in dict.fromkeys(folders):
-                found = self.source.sidecar(folder, p.id, p.site, p.service, extras=False)
+                found = find(folder, p)
                 if found is not None:
                     return found
             return None
 
+        def find(folder: str, p: ArchivePost) -> Sidecar | None:
+            if p.service == "discord":  # a message: its text is in its channel's transcript
+                return self._transcripts.find(folder, p.id)
+            return self.source.sidecar(folder, p.id, p.site, p.service, extras=False)
+
         sidecars = _parallel(load, posts)
         lost = [i for i, found in enumerate(sidecars) if found is None]
+        for i in [i for i in lost if posts[i].service == "discord"]:
+            for folder in self._transcripts.folders():
+                sidecars[i] = self._transcripts.find(folder, posts[i].id)
+                if sidecars[i] is not None:
+                    break
+        lost = [i for i in lost if posts[i].service != "discord"]
         if lost:
             walked: dict[str, list[str]] = defaultdict(list)
             for folder, post_id in self.source.sidecar_folders():

@@ -135,6 +135,7 @@ def openapi_document() -> dict[str, Any]:
                 "Post": _obj(
                     post={"$ref": ref["$ref"] + "PostCard"},
                     creator={"$ref": ref["$ref"] + "CreatorSummary"},
+                    author=_NS,
                     content_html=_S,
                     text=_NS,
                     files={"type": "array", "items": {"$ref": ref["$ref"] + "File"}},

@@ -1,14 +1,16 @@
 """Everything ``kemopix serve`` reads of an archive folder, in one read-only place.
 
-The archive's state (``.kemopix-archive.sqlite3``: posts, files) and the post sidecars
-(``<id>.json``, ``<id>.txt``, ``<id>.revisions.json``, ``<id>.comments.json``) are read here and
-nowhere else in :mod:`kemopix.serve`, so a change of the archive's schema touches this module
-only. The database is opened read-only (``mode=ro``); nothing here writes to the folder.
+The archive's state (``.kemopix-archive.sqlite3``: posts, files), the post sidecars
+(``<id>.json``, ``<id>.txt``, ``<id>.revisions.json``, ``<id>.comments.json``) and the Discord
+channel transcripts (``messages.jsonl``) are read here and nowhere else in :mod:`kemopix.serve`,
+so a change of the archive's schema touches this module only. The database is opened read-only
+(``mode=ro``); nothing here writes to the folder.
 """
 
 from __future__ import annotations
 
 import contextlib
+import html
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -22,6 +24,7 @@ from .._protocol.errors import KemopixError
 
 # One classification of file rows for `kemopix status`, run summaries and the health page.
 from ..downloader.archive import file_state as held_state
+from ..downloader.transcript import TRANSCRIPT_LOG
 
 __all__ = [
     "ARCHIVE_NAME",
@@ -30,12 +33,14 @@ __all__ = [
     "ArchiveSource",
     "FileRow",
     "Sidecar",
+    "TranscriptStamp",
     "held_state",
     "ugoira_frames",
 ]
 
 ARCHIVE_NAME = ".kemopix-archive.sqlite3"
 _SIDECAR_SUFFIXES = (".revisions.json", ".comments.json")
+TranscriptStamp = tuple[int, int]  # a transcript's mtime (ns) and size
 
 
 class ArchiveError(KemopixError):
@@ -93,6 +98,7 @@ class Sidecar:
     raw: Any  # None when read for the index only
     revisions: Any
     comments: Any
+    author: str | None = None  # a Discord message's author
 
 
 class _Who(msgspec.Struct):
@@ -118,6 +124,42 @@ class _Brief(msgspec.Struct):
 
     kemopix: _Meta
     data: _Body | None = None
+
+
+class _Author(msgspec.Struct):
+    id: str | int | None = None
+    username: str | None = None
+    global_name: str | None = None
+
+
+class _Message(msgspec.Struct):
+    """What the index reads of a Discord message (the line's ``message``)."""
+
+    id: str | int = ""
+    content: str | None = None
+    author: _Author | None = None
+
+
+class _Line(msgspec.Struct):
+    message: _Message = msgspec.field(default_factory=_Message)
+
+
+class _RawLine(msgspec.Struct):
+    message: dict[str, Any] = msgspec.field(default_factory=dict)
+
+
+def _author_name(author: Any) -> str | None:
+    if isinstance(author, _Author):
+        author = msgspec.structs.asdict(author)
+    if not isinstance(author, dict):
+        return None
+    name = author.get("global_name") or author.get("username") or author.get("id")
+    return str(name) if name not in (None, "") else None
+
+
+def message_html(text: str) -> str:
+    """A Discord message's text (plain text, never HTML) as HTML: escaped, lines kept."""
+    return html.escape(text).replace("\n", "<br>\n")
 
 
 class ArchiveSource:
@@ -346,6 +388,95 @@ class ArchiveSource:
             comments=self._extra(base, present, "comments"),
         )
 
+    def transcript_folders(self) -> Iterator[str]:
+        """Every folder holding a Discord transcript (``messages.jsonl``), by a walk of the tree."""
+        root = str(self.root)
+        for folder, dirs, names in os.walk(root):
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            if TRANSCRIPT_LOG in names:
+                rel = os.path.relpath(folder, root)
+                yield "" if rel == "." else rel.replace(os.sep, "/")
+
+    def transcript_stamp(self, folder: str) -> TranscriptStamp | None:
+        """The transcript's mtime and size (it changes when a run appends), None when gone."""
+        path = self.file_path(f"{folder}/{TRANSCRIPT_LOG}" if folder else TRANSCRIPT_LOG)
+        try:
+            st = os.stat(path) if path is not None else None
+        except OSError:
+            return None
+        return None if st is None else (st.st_mtime_ns, st.st_size)
+
+    def _transcript_lines(self, folder: str, strict: bool) -> list[bytes]:
+        path = self.file_path(
+            f"{folder}/{TRANSCRIPT_LOG}" if folder else TRANSCRIPT_LOG, strict=strict
+        )
+        if path is None:
+            return []
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return []
+        # Whole lines only: a last line a killed run cut short is left out.
+        return data[: data.rfind(b"\n") + 1].split(b"\n")
+
+    def transcript(self, folder: str) -> dict[str, Sidecar]:
+        """Each message of the channel transcript in ``folder`` (the last line of an id wins),
+        as the index reads it: no raw data. A line that does not decode is skipped."""
+        decoder = msgspec.json.Decoder(_Line)
+        server = _server_name(folder)
+        out: dict[str, Sidecar] = {}
+        for raw in self._transcript_lines(folder, strict=False):
+            try:
+                message = decoder.decode(raw).message
+            except msgspec.DecodeError:
+                continue
+            if message.id == "":
+                continue
+            out[str(message.id)] = Sidecar(
+                folder=folder,
+                creator_name=server,
+                kind="message",
+                tags=[],
+                content=message_html(message.content or ""),
+                text=None,
+                raw=None,
+                revisions=None,
+                comments=None,
+                author=_author_name(message.author),
+            )
+        return out
+
+    def message(self, folder: str, message_id: str) -> Sidecar | None:
+        """One message of the transcript in ``folder`` with its raw data (for its page); the
+        folder must resolve inside the archive."""
+        decoder = msgspec.json.Decoder(_RawLine)
+        needle = message_id.encode()
+        found: dict[str, Any] | None = None
+        for raw in self._transcript_lines(folder, strict=True):
+            if needle not in raw:  # most lines are other messages: not decoded
+                continue
+            try:
+                message = decoder.decode(raw).message
+            except msgspec.DecodeError:
+                continue
+            if str(message.get("id", "")) == message_id:
+                found = message  # the last line of an id is its latest version
+        if found is None:
+            return None
+        content = found.get("content")
+        return Sidecar(
+            folder=folder,
+            creator_name=_server_name(folder),
+            kind="message",
+            tags=[],
+            content=message_html(content if isinstance(content, str) else ""),
+            text=None,
+            raw=found,
+            revisions=None,
+            comments=None,
+            author=_author_name(found.get("author")),
+        )
+
     def _extra(self, base: Path, present: set[str], what: str) -> Any:
         name = f"{base.stem}.{what}.json"
         return self._json(base.with_name(name)) if name in present else None
@@ -382,6 +513,13 @@ def _file_row(r: Any) -> FileRow:
         r[13],
         float(r[14]),
     )
+
+
+def _server_name(folder: str) -> str:
+    """The server's name, from the folder above a ``#channel`` folder (as the default
+    template lays them out); '' when the layout does not say."""
+    parts = folder.split("/")
+    return parts[-2] if len(parts) >= 2 and parts[-1].startswith("#") else ""
 
 
 def _lexically_safe(relative: str) -> bool:

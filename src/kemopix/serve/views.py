@@ -231,6 +231,8 @@ def original_url(site: str, service: str, post_id: str, creator_id: str) -> str 
     origin = ORIGINS.get(site)
     if origin is None:
         return None
+    if service == "discord":  # a message: its server (the site has no page per message)
+        return f"{origin}/discord/server/{creator_id}"
     return f"{origin}/{service}/user/{creator_id}/post/{post_id}"
 
 
@@ -249,7 +251,9 @@ def post_view(index: Index, site: str, service: str, post_id: str) -> dict[str, 
         )
     ]
     sidecar = None
-    if row["folder"] is not None:
+    if row["folder"] is not None and service == "discord":  # a message of a transcript
+        sidecar = index.source.message(row["folder"], post_id)
+    elif row["folder"] is not None:
         sidecar = index.source.sidecar(row["folder"], post_id, site, service, strict=True)
     by_hash = {}
     for f in files:
@@ -297,6 +301,7 @@ def post_view(index: Index, site: str, service: str, post_id: str) -> dict[str, 
             "original_url": original_url(site, service, post_id, creator_id),
         },
         "creator": _creator(creator) if creator is not None else None,
+        "author": sidecar.author if sidecar else None,
         "content_html": content,
         "text": sidecar.text if sidecar else None,
         "files": files,
