@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
+import msgspec
+
 from kemopix._protocol.flow import Flow
 from kemopix._protocol.paging import Page
 from kemopix._protocol.raw import RawBody, RawRef, Step, keep_body
 from kemopix.sites.kemono._common import unwrap_list
 
-__all__ = ["file_at", "items", "listed", "paged", "post_of"]
+__all__ = ["account_of", "file_at", "items", "listed", "paged", "post_of", "without_secrets"]
 
 T = TypeVar("T")
 C = TypeVar("C")
@@ -29,19 +31,51 @@ def post_of(value: Any) -> Any:
     return post if isinstance(post, dict) else value
 
 
+def account_of(value: Any) -> Any:
+    """The account in a login answer: the object itself or its ``account`` (as the flow reads)."""
+    inner = value.get("account") if isinstance(value, dict) else None
+    return without_secrets(inner if isinstance(inner, dict) else value)
+
+
+_SECRET_WORDS = ("password", "secret", "token", "session", "cookie")
+
+
+def without_secrets(value: Any) -> Any:
+    """An account object without credential-looking keys (``password_hash``, ``session``...).
+
+    No site is known to send one (they send id, username, created_at, role), but an account's
+    ``raw`` must never hold a secret if one ever did.
+    """
+    if not isinstance(value, dict):
+        return value
+    return {k: v for k, v in value.items() if not any(w in str(k).lower() for w in _SECRET_WORDS)}
+
+
 def file_at(path: str) -> Step:
-    """The entry of a post's ``file``/``attachments`` with this ``path``."""
+    """The entry of a post's ``file``/``attachments`` with this ``path``.
+
+    An entry sent as JSON text (old revisions' ``file``) is the object that text holds.
+    """
 
     want = _plain(path)
 
     def find(post: Any) -> Any:
         entries = post.get("attachments") or []
-        for entry in [post.get("file"), *entries]:
+        for entry in map(_object, [post.get("file"), *entries]):
             if isinstance(entry, dict) and _plain(str(entry.get("path"))) == want:
                 return entry
         return None
 
     return find
+
+
+def _object(entry: Any) -> Any:
+    if isinstance(entry, str) and entry.lstrip().startswith("{"):
+        try:
+            return msgspec.json.decode(entry)
+        except msgspec.DecodeError:
+            return None
+    return entry
 
 
 def _plain(path: str) -> str:

@@ -24,7 +24,7 @@ from kemopix.sites.kemono import posts as post_flows
 from kemopix.sites.kemono.models import CreatorProfile
 
 from ._aux.aux_classes import FileHashResult
-from ._raw import listed, paged, post_of
+from ._raw import account_of, listed, paged, post_of
 from .accounts.view import AccountView
 from .comments.comments import Comment
 from .creators.creators import Creator
@@ -168,7 +168,8 @@ class KemoClient:
     # -- accounts -------------------------------------------------------------------------------
     def login(self, user: str, password: str) -> AccountView:
         """Log in; the session cookie stays in this client (``InvalidLogin`` on 400)."""
-        return AccountView.from_wire(self.run(account_flows.login(self.site, user, password)))
+        wire, body = self.run_raw(account_flows.login(self.site, user, password))
+        return AccountView.from_wire(wire)._keep_raw(body.at(account_of))
 
     def logout(self) -> None:
         self.run(account_flows.logout(self.site))

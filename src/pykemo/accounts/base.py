@@ -8,11 +8,13 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Self
 
+from kemopix._protocol.raw import HasRaw, RawRef
 from kemopix.sites.kemono import accounts as account_flows
 from kemopix.sites.kemono.models import Account as WireAccount
 
 from .. import _lookups
 from .._dates import to_date
+from .._raw import account_of, listed
 from ..creators.creators import Creator
 from ..exceptions.roles import InvalidRole
 from ..posts.posts import Post, PostID
@@ -20,10 +22,16 @@ from ..services.services_enum import ServiceLike
 from ..sessions.session import KemoSession
 from .role import AccountRole
 
-__all__ = ["AccountDict", "_AccountBase", "_AccountParams", "_ConsumerMixin"]
+__all__ = ["AccountDict", "_AccountBase", "_AccountParams", "_ConsumerMixin", "_login_answer"]
 
 AccountDict = dict[str, object]
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+async def _login_answer(ks: KemoSession, user: str, password: str) -> tuple[WireAccount, RawRef]:
+    """Log in: the account the site answered, and where its JSON is (credentials left out)."""
+    wire, body = await ks.run_raw(account_flows.login(ks.site, user, password))
+    return wire, body.at(account_of)
 
 
 @dataclass(kw_only=True, repr=False)
@@ -34,8 +42,11 @@ class _AccountParams:
     session: KemoSession
 
 
-class _AccountBase(_AccountParams, ABC):
-    """An account signed in through its own ``session``; use ``login``/``register``."""
+class _AccountBase(_AccountParams, HasRaw, ABC):
+    """An account signed in through its own ``session``; use ``login``/``register``.
+
+    ``raw`` is the account object of the login answer (never a password or the cookie).
+    """
 
     @staticmethod
     @abstractmethod
@@ -46,9 +57,10 @@ class _AccountBase(_AccountParams, ABC):
         return f"{type(self).__name__}(id={self.id!r}, username={self.username!r})"
 
     @classmethod
-    def _from_wire(cls, wire: WireAccount, ks: KemoSession) -> Self:
+    def _from_wire(cls, wire: WireAccount, ks: KemoSession, raw: RawRef | None = None) -> Self:
         created = to_date(wire.created_at) or _EPOCH
-        return cls(id=wire.id, username=wire.username, created_at=created, session=ks)
+        account = cls(id=wire.id, username=wire.username, created_at=created, session=ks)
+        return account._keep_raw(raw)
 
     @classmethod
     async def login(cls, user: str, password: str, session: KemoSession | None = None) -> Self:
@@ -59,13 +71,13 @@ class _AccountBase(_AccountParams, ABC):
         """
         ks = session if session is not None else KemoSession()
         try:
-            wire = await ks.run(account_flows.login(ks.site, user, password))
+            wire, raw = await _login_answer(ks, user, password)
             role = AccountRole.parse(wire.role)
             if role is not cls.role():
                 raise InvalidRole(
                     f"account {wire.username!r} is a {role.value}, not a {cls.role().value}"
                 )
-            return cls._from_wire(wire, ks)
+            return cls._from_wire(wire, ks, raw)
         except BaseException:
             if session is None:
                 await ks.close()
@@ -132,8 +144,8 @@ class _ConsumerMixin(_AccountBase):
     async def favorite_creators(self) -> list[Creator]:
         """This account's favorite creators (the favorites answer already holds profiles)."""
         ks = self.session
-        wires = await ks.run(account_flows.favorite_creators(ks.site))
-        return [Creator.from_wire(w, ks) for w in wires]
+        wires, body = await ks.run_raw(account_flows.favorite_creators(ks.site))
+        return [Creator.from_wire(w, ks)._keep_raw(r, n) for w, r, n in listed(wires, body)]
 
     async def favorite_artists(self) -> list[Creator]:
         """Alias for :meth:`favorite_creators`."""
@@ -142,7 +154,8 @@ class _ConsumerMixin(_AccountBase):
     async def favorite_posts(self) -> list[Post]:
         """This account's favorite posts."""
         ks = self.session
-        return [Post.from_wire(w, ks) for w in await ks.run(account_flows.favorite_posts(ks.site))]
+        wires, body = await ks.run_raw(account_flows.favorite_posts(ks.site))
+        return [Post.from_wire(w, ks)._keep_raw(r, n) for w, r, n in listed(wires, body)]
 
     async def get_creator(self, service: ServiceLike, creator_id: str) -> Creator | None:
         """A creator through this account's session; None when not found."""

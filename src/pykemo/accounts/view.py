@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from kemopix._protocol.raw import HasRaw
 from kemopix.sites.kemono.models import Account as WireAccount
 
 from .._dates import to_date
@@ -16,8 +17,8 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(kw_only=True)
-class AccountView:
-    """A basic view of an Account."""
+class AccountView(HasRaw):
+    """A basic view of an Account (``raw``: its JSON object, never a password)."""
 
     id: int
     username: str

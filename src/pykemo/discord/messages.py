@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
-from kemopix._protocol.raw import HasRaw
+from kemopix._protocol.raw import HasRaw, RawRef
 from kemopix.sites.kemono.models import DiscordMessage as WireMessage
 
 from .._dates import is_before, is_since, to_date
@@ -51,6 +51,13 @@ class DiscordMessage(HasRaw):
             mentions=list(wire.mentions),
             attachments=[f for f in (File.from_ref(r, ks) for r in wire.attachments) if f],
         )
+
+    def _keep_raw(self, ref: RawRef | None, at: int | None = None) -> Self:
+        """The message's JSON, and its author's object in it."""
+        super()._keep_raw(ref, at)
+        if ref is not None and self.author is not None:
+            self.author._keep_raw((ref if at is None else ref.child(at)).child("author"))
+        return self
 
     def before(self, date: datetime) -> bool:
         return is_before(self.published, date)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from kemopix._protocol.raw import HasRaw
 from kemopix.sites.kemono.models import DiscordAuthor
 
 from ..core.urltypes import UrlType
@@ -17,7 +18,7 @@ __all__ = ["DiscordUser"]
 
 
 @dataclass(kw_only=True)
-class DiscordUser:
+class DiscordUser(HasRaw):
     id: str
     username: str | None = None
     global_name: str | None = None

@@ -17,6 +17,7 @@ from .. import _lookups
 from .._aux.aux_classes import FileHashResult
 from .._dates import aware
 from .._raw import listed, paged
+from ..accounts.base import _login_answer
 from ..accounts.kinds.admin import Admin
 from ..accounts.kinds.cons import Consumer
 from ..accounts.kinds.mod import Moderator
@@ -58,8 +59,7 @@ async def login(user: str, password: str) -> AccountType:
     """Log in on the default site; the account kind follows the role the site reports."""
     ks = KemoSession()
     try:
-        wire = await ks.run(account_flows.login(ks.site, user, password))
-        return _KINDS[AccountRole.parse(wire.role)]._from_wire(wire, ks)
+        return await _logged_in(ks, user, password)
     except BaseException:
         await ks.close()
         raise
@@ -71,11 +71,16 @@ async def register(user: str, password: str) -> AccountType:
     ks = KemoSession()
     try:
         await ks.run(account_flows.register(ks.site, user, password))
-        wire = await ks.run(account_flows.login(ks.site, user, password))
-        return _KINDS[AccountRole.parse(wire.role)]._from_wire(wire, ks)
+        return await _logged_in(ks, user, password)
     except BaseException:
         await ks.close()
         raise
+
+
+async def _logged_in(ks: KemoSession, user: str, password: str) -> AccountType:
+    """Log in through ``ks``; the account kind follows the role the site reports."""
+    wire, raw = await _login_answer(ks, user, password)
+    return _KINDS[AccountRole.parse(wire.role)]._from_wire(wire, ks, raw)
 
 
 async def get_creator(

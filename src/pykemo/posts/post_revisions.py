@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
+from kemopix._protocol.raw import HasRaw, RawRef
 from kemopix.sites.kemono.models import Post as WirePost
 
 from .posts import Post
@@ -17,8 +18,11 @@ __all__ = ["PostRevision"]
 
 
 @dataclass(kw_only=True)
-class PostRevision:
-    """``revision_id`` and the post as it was (``post.is_revision`` is True)."""
+class PostRevision(HasRaw):
+    """``revision_id`` and the post as it was (``post.is_revision`` is True).
+
+    ``raw`` is the revision's JSON object, which is also its ``post``'s.
+    """
 
     revision_id: str
     post: Post
@@ -29,3 +33,8 @@ class PostRevision:
     ) -> PostRevision:
         post = Post.from_wire(wire, ks, creator=creator, is_revision=True)
         return cls(revision_id=str(wire.revision_id or ""), post=post)
+
+    def _keep_raw(self, ref: RawRef | None, at: int | None = None) -> Self:
+        super()._keep_raw(ref, at)
+        self.post._keep_raw(ref, at)
+        return self

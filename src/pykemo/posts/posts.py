@@ -9,12 +9,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
-from kemopix._protocol.raw import RawRef
+from kemopix._protocol.raw import RawBody, RawRef
 from kemopix.files import safe_join
 from kemopix.sites.kemono import KemonoSite
 from kemopix.sites.kemono import accounts as account_flows
 from kemopix.sites.kemono import posts as post_flows
-from kemopix.sites.kemono.models import MediaRef, PostDetail
+from kemopix.sites.kemono.models import MediaRef, PostDetail, Props
 from kemopix.sites.kemono.models import Post as WirePost
 
 from .._attach import Attached
@@ -42,6 +42,11 @@ __all__ = [
 PostID = str
 ELEMENTS_PER_PAGE = 50
 _UNSAFE_TITLE = re.compile(r'[\\/:*?"<>|]')
+
+
+def _envelope_revisions(props: Props) -> tuple[list[WirePost], RawBody]:
+    """The revisions a detail envelope lists, and their JSON as received."""
+    return post_flows.revision_props(props), RawBody.decoded(post_flows.raw_revisions(props))
 
 
 #: One entry of a post detail's ``previews``, ``videos`` or ``attachments`` (kemono.cr):
@@ -139,7 +144,7 @@ class Post(Attached):
         post.videos = list(detail.videos)
         post.downloads = list(detail.attachments)
         if detail.props is not None and not post.is_revision:
-            post._keep_revisions(post_flows.revision_props(detail.props), ks)
+            post._keep_revisions(*_envelope_revisions(detail.props), ks)
         return post
 
     def _keep_raw(self, ref: RawRef | None, at: int | None = None) -> Self:
@@ -152,11 +157,13 @@ class Post(Attached):
                     file._keep_raw(own.child(file_at(file.path)))
         return self
 
-    def _keep_revisions(self, wires: list[WirePost], ks: KemoSession | None) -> None:
+    def _keep_revisions(self, wires: list[WirePost], body: RawBody, ks: KemoSession | None) -> None:
         from .post_revisions import PostRevision
 
-        revisions = [PostRevision.from_wire(w, ks, creator=self.creator) for w in wires]
-        self._cached()["revisions"] = revisions
+        self._cached()["revisions"] = [
+            PostRevision.from_wire(w, ks, creator=self.creator)._keep_raw(r, n)
+            for w, r, n in listed(wires, body)
+        ]
 
     def __repr__(self) -> str:
         return (
@@ -255,10 +262,10 @@ class Post(Attached):
                 None if ks.site.legacy else await ks.run(post_flows.post(ks.site, *self._ids()))
             )
             if detail is not None and detail.props is not None:
-                wires = post_flows.revision_props(detail.props)  # the envelope lists them
+                wires, body = _envelope_revisions(detail.props)  # the envelope lists them
             else:
-                wires = await ks.run(post_flows.revisions(ks.site, *self._ids()))
-            self._keep_revisions(wires, ks)
+                wires, body = await ks.run_raw(post_flows.revisions(ks.site, *self._ids()))
+            self._keep_revisions(wires, body, ks)
             cached = self._cached()["revisions"]
         return cached
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from kemopix.sites.kemono import accounts as account_flows
 from kemopix.sites.kemono import creators as creator_flows
 
+from ..._raw import items, without_secrets
 from ...creators.creators import Creator
 from ...services.services_enum import ServiceLike, service_value
 from ..role import AccountRole
@@ -59,7 +60,11 @@ class _AdministratorMixin(_ModeratorMixin):
             page=page,
             limit=limit,
         )
-        return [AccountView.from_wire(w) for w in await ks.run(flow)]
+        wires, body = await ks.run_raw(flow)
+        return [
+            AccountView.from_wire(w)._keep_raw(body.at(items("accounts"), n, without_secrets))
+            for n, w in enumerate(wires)
+        ]
 
 
 class Admin(_AdministratorMixin):

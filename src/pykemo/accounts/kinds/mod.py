@@ -6,6 +6,7 @@ import asyncio
 
 from kemopix.sites.kemono import accounts as account_flows
 
+from ..._raw import listed
 from ...moderation.requests.creator_lnk_req import CreatorLinkRequest
 from ..base import _ConsumerMixin
 from ..role import AccountRole
@@ -20,8 +21,10 @@ class _ModeratorMixin(_ConsumerMixin):
         Raises ``InsufficientPrivileges`` if the account is not a moderator (the site's 404).
         """
         ks = self.session
-        wires = await ks.run(account_flows.link_requests(ks.site))
-        return list(await asyncio.gather(*(CreatorLinkRequest.from_wire(w, ks) for w in wires)))
+        wires, body = await ks.run_raw(account_flows.link_requests(ks.site))
+        found = list(listed(wires, body))
+        built = await asyncio.gather(*(CreatorLinkRequest.from_wire(w, ks) for w, _, _ in found))
+        return [req._keep_raw(r, n) for req, (_, r, n) in zip(built, found, strict=True)]
 
 
 class Moderator(_ModeratorMixin):
