@@ -23,8 +23,7 @@ import tempfile
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-import platformdirs
-
+from kemopix._dirs import CONFIG_DIR_ENV, config_dir
 from kemopix._io import AiohttpTransport, AsyncRunner, RequestsTransport, SyncRunner
 from kemopix._protocol.config import Config
 from kemopix.sites.pixiv import PIXIV, PKCE_CLIENT_ID, PKCE_CLIENT_SECRET, PixivSite, make_pkce
@@ -47,7 +46,6 @@ __all__ = [
     "token_path",
 ]
 
-CONFIG_DIR_ENV = "KEMOPIX_CONFIG_DIR"
 TOKEN_FILE = "pixiv-token.json"
 
 
@@ -93,12 +91,6 @@ async def exchange_code_async(
     finally:
         await runner.aclose()
     return token.refresh_token
-
-
-def config_dir() -> Path:
-    """``$KEMOPIX_CONFIG_DIR``, else the platform's config folder for kemopix."""
-    override = os.environ.get(CONFIG_DIR_ENV)
-    return Path(override) if override else Path(platformdirs.user_config_dir("kemopix"))
 
 
 def token_path() -> Path:

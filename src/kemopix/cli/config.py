@@ -17,8 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
+from .._dirs import CONFIG_DIR_ENV, config_dir
 from .._protocol.errors import InvalidInput
 
 __all__ = [
@@ -31,7 +30,6 @@ __all__ = [
     "write_secret_file",
 ]
 
-CONFIG_DIR_ENV = "KEMOPIX_CONFIG_DIR"
 CONFIG_FILE = "config.toml"
 SITE_SECTIONS = ("kemono", "coomer", "pawchive", "pixiv")
 
@@ -68,12 +66,6 @@ URL_ENV: Mapping[str, tuple[str, ...]] = {
     "pawchive": ("KEMOPIX_PAWCHIVE_URL",),
     "pixiv": ("KEMOPIX_PIXIV_URL", "KEMOPIX_PIXIV_API_URL"),
 }
-
-
-def config_dir() -> Path:
-    """``$KEMOPIX_CONFIG_DIR``, else ``platformdirs.user_config_dir("kemopix")``."""
-    override = os.environ.get(CONFIG_DIR_ENV)
-    return Path(override) if override else Path(platformdirs.user_config_dir("kemopix"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,29 +11,19 @@ brings its own configured rate and burst. Loopback hosts (local servers) are nev
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-import platformdirs
-
 from .pacing import BudgetState
 
-__all__ = ["BUDGET_FILE", "BudgetStore", "LocalBudgets", "SharedBudgets", "cache_dir"]
+__all__ = ["BUDGET_FILE", "BudgetStore", "LocalBudgets", "SharedBudgets"]
 
 BUDGET_FILE = "rate-budget.sqlite3"
-CACHE_DIR_ENV = "KEMOPIX_CACHE_DIR"
 
 Update = Callable[[BudgetState], tuple[BudgetState, float]]
-
-
-def cache_dir() -> Path:
-    """``$KEMOPIX_CACHE_DIR``, else the platform's cache folder for kemopix."""
-    override = os.environ.get(CACHE_DIR_ENV)
-    return Path(override) if override else Path(platformdirs.user_cache_dir("kemopix"))
 
 
 class BudgetStore(Protocol):

@@ -11,9 +11,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .._dirs import cache_dir
 from .._protocol.config import Config
 from .archive import ARCHIVE_NAME, Archive, FileRecord
-from .budget_store import BUDGET_FILE, BudgetStore, LocalBudgets, SharedBudgets, cache_dir
+from .budget_store import BUDGET_FILE, BudgetStore, LocalBudgets, SharedBudgets
 from .engine import Engine, Settings
 from .network import Network
 from .reporting import Reporter, Summary

@@ -9,8 +9,8 @@ from typing import Self
 
 from aiohttp import web
 
+from .._dirs import cache_dir
 from .._server import ThreadedServer
-from ..downloader.budget_store import cache_dir
 from .app import create_app
 from .index import Index, RefreshStats
 from .source import ArchiveSource
