@@ -40,6 +40,7 @@ _DOWNLOAD_KEYS: Mapping[str, type | tuple[type, ...]] = {
     "copy": bool,
     "overlap": int,
     "metadata": bool,
+    "text": str,
     "comments": bool,
     "shared_budget": bool,
     "workers": int,

@@ -16,6 +16,7 @@ a listing to sweep again: whatever is unfinished gets finished.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
 import time
 from collections.abc import Awaitable, Iterable, Mapping
@@ -34,10 +35,12 @@ from .._protocol.errors import (
     Unauthorized,
     UnsafePathError,
 )
+from ..files import Resolved
 from .animation import Animations
 from .archive import COMMIT_EVERY, SETTLED, ArchiveStore, FileRecord, PostState, Watermark
 from .fetcher import Fetcher
 from .filters import Budget, Filters
+from .folders import drop_empty_part, in_folder_thread, make_parts
 from .metadata import (
     SidecarOptions,
     render_sidecars,
@@ -130,6 +133,7 @@ class Engine:
         # Paths planned in this run and their post: two posts never get one path.
         self._claimed: dict[str, PostKey] = {}
         self._present: set[Path] = set()  # final paths seen holding a file while planning
+        self._resolved = Resolved()  # the folders' real paths, checked once per run
         # Part of every stored signature: a post left out by one set of filters is looked at
         # again when the filters change.
         self._filters_id = signature_of(repr(settings.filters))[:8]
@@ -399,7 +403,7 @@ class Engine:
         update = state is not None and _content(state.signature) != _content(post.signature)
         template = self._template(post)
         base = post_fields(post)
-        planned, held, known = await self._plan_files(post, template, base)
+        planned, held, known, moment = await self._plan_files(post, template, base)
         if update:
             self.summary.posts_updated += 1
         elif state is None:
@@ -414,6 +418,7 @@ class Engine:
         root = settings.root
         kept = [(p.file, p.path) for p in planned if p.path is not None and p.reason is None]
         jobs: list[asyncio.Task[None]] = []
+        fetches: list[FileRecord] = []
         for file, path in kept:
             rel = path.relative_to(root).as_posix()
             record = self.archive.plan_file(
@@ -445,13 +450,18 @@ class Engine:
                 if file.ugoira is not None:
                     jobs.append(self._spawn(self.animations.after(record)))
                 continue
-            jobs.append(self._spawn(self._fetch(family, record)))
+            fetches.append(record)
+        # The folder thread makes the new folders and their part files before the downloads
+        # start (a folder that existed when planned may hold a part: the download looks).
+        fresh = [root / r.path for r in fetches if not moment.exists(str((root / r.path).parent))]
+        ready = make_parts(fresh) if fresh else None
+        jobs.extend(self._spawn(self._fetch(family, r, ready)) for r in fetches)
         # Sidecars are rendered here (their paths were checked while planning) and written by
         # the sidecar thread while the downloads run; the post completes once they are on disk.
         sidecars: asyncio.Future[list[Path]] | None = None
         try:
             if not _left_out_by_type(settings.filters, planned):
-                sidecars = self._metadata(post, template, base, known, kept, revision)
+                sidecars = self._metadata(post, template, base, known, kept, revision, moment)
         except UnsafePathError as exc:
             self._error(exc, f"metadata of {post.key}")
         # A file left out by the budget or an impossible name keeps the post incomplete, so the
@@ -470,6 +480,7 @@ class Engine:
         known: dict[str, Path],
         kept: list[tuple[RemoteFile, Path]],
         revision: int,
+        moment: Resolved,
     ) -> asyncio.Future[list[Path]] | None:
         """Start writing the post's sidecars, or adding a Discord message to its channel's
         transcript (in the folder the template gives it); awaiting gives the sidecars written."""
@@ -484,7 +495,9 @@ class Engine:
             log = path(TRANSCRIPT_LOG)
             return asyncio.ensure_future(asyncio.to_thread(self._transcribe, log, post, kept))
         where = [(f, p.relative_to(root).as_posix()) for f, p in kept]
-        return write_in_background(render_sidecars(post, path, where, revision, options))
+        rendered = render_sidecars(post, path, where, revision, options)
+        rendered.fresh = not moment.exists(str(rendered.folder))
+        return write_in_background(rendered)
 
     def _transcribe(self, log: Path, post: Post, kept: list[tuple[RemoteFile, Path]]) -> list[Path]:
         self._transcripts.append(log, post, kept)
@@ -505,9 +518,9 @@ class Engine:
 
     async def _plan_files(
         self, post: Post, template: Template, base: dict[str, object]
-    ) -> tuple[list[PlannedFile], dict[str, FileRecord], dict[str, Path]]:
-        """The post's files with their paths (or why not), the archive's rows of the post and
-        the paths of its sidecars."""
+    ) -> tuple[list[PlannedFile], dict[str, FileRecord], dict[str, Path], Resolved]:
+        """The post's files with their paths (or why not), the archive's rows of the post,
+        the paths of its sidecars and what the path checks saw of the folders."""
         settings = self.settings
         root = settings.root
         out: list[PlannedFile] = []
@@ -515,7 +528,8 @@ class Engine:
         sizes = await self._sizes(post) if want_sizes else {}
         # Path checks touch the disk (symlinks are resolved) but take microseconds: a thread
         # hop per post cost more (GIL hand-offs with the loop) than it saved.
-        placed, known, present = _place(root, template, base, post.files)
+        moment = self._resolved.moment()
+        placed, known, present = _place(root, template, base, post.files, moment)
         sidecars = set(known.values())
         # No await from here to the end of _plan: paths are claimed without interleaving.
         self._present.update(present)
@@ -555,7 +569,7 @@ class Engine:
             out.append(PlannedFile(file, path, size))
             self.summary.files_planned += 1
             self.summary.bytes_planned += size or 0
-        return out, held, known
+        return out, held, known, moment
 
     async def _sizes(self, post: Post) -> dict[str, int]:
         family = _family(post.key)
@@ -571,10 +585,16 @@ class Engine:
         return {url: size for url, size in results if size is not None}
 
     # -- downloads --------------------------------------------------------------------------
-    async def _fetch(self, family: str, record: FileRecord) -> None:
+    async def _fetch(
+        self, family: str, record: FileRecord, ready: asyncio.Future[None] | None = None
+    ) -> None:
+        path = self.settings.root / record.path
+        if ready is not None:
+            with contextlib.suppress(OSError):  # else the download makes them, or says why not
+                await asyncio.shield(ready)
         async with self._slots:
-            path = self.settings.root / record.path
             task = self.reporter.file_task(path, record.size)
+            outcome = "failed"
             try:
                 outcome, size = await self.fetcher.fetch(family, record, task)
             except KemopixError as exc:
@@ -588,6 +608,9 @@ class Engine:
                 self.archive.fail_file(record.path, f"disk: {exc}")
                 self.summary.files_failed += 1
                 return
+            finally:
+                if ready is not None and outcome not in ("downloaded", "resumed"):
+                    drop_empty_part(path)
             if outcome in ("thumbnail", "kept"):
                 self.summary.files_thumbnail += 1
                 self.summary.bytes_downloaded += size
@@ -625,10 +648,9 @@ class Engine:
         incomplete: bool,
     ) -> bool:
         """Mark the post complete when every file is; whether it is."""
-        sidecars: list[Path] = []
         if writing is not None:
             try:
-                sidecars = await writing
+                await writing
             except (OSError, UnsafePathError) as exc:
                 if stops_the_run(exc):
                     raise
@@ -640,7 +662,8 @@ class Engine:
         if complete:
             self.archive.set_complete(post.key)
         done = [self.settings.root / r.path for r in records if r.status == "done"]
-        set_mtime(done + sidecars, post.published)
+        if done and post.published is not None:
+            await in_folder_thread(set_mtime, done, post.published)  # sidecars are dated
         return complete
 
 
@@ -662,13 +685,16 @@ def _newer(mark: Watermark, entry: Listed) -> Watermark:
 
 
 def _place(
-    root: Path, template: Template, base: dict[str, object], files: list[RemoteFile]
+    root: Path,
+    template: Template,
+    base: dict[str, object],
+    files: list[RemoteFile],
+    resolved: Resolved,
 ) -> tuple[list[Path | UnsafePathError], dict[str, Path], set[Path]]:
     """Each file's safe path (or the reason it cannot have one), the post's sidecar paths, and
     which of the files' paths already hold a file."""
     out: list[Path | UnsafePathError] = []
     present: set[Path] = set()
-    resolved: dict[Path, str] = {}  # one moment: the post's folders are resolved once
     for file in files:
         try:
             path = template.file_path(root, file_fields(base, file), resolved)
@@ -676,7 +702,8 @@ def _place(
             out.append(exc)
             continue
         out.append(path)
-        if path.is_file():
+        # A new post's folder does not exist yet: no file in it to look for.
+        if resolved.exists(str(path.parent)) and path.is_file():
             present.add(path)
     sidecars: dict[str, Path] = {}
     names = sidecar_names(str(base["id"]))

@@ -11,11 +11,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import html
+import itertools
 import os
-import tempfile
 import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,6 +24,7 @@ import msgspec
 
 from .markdown import html_to_markdown
 from .model import Post, RemoteFile
+from .worker import SerialWorker
 
 __all__ = [
     "RenderedSidecars",
@@ -44,12 +44,23 @@ SidecarPath = Callable[[str], Path]
 
 
 class SidecarOptions(msgspec.Struct, frozen=True):
-    """Which sidecars to write."""
+    """Which sidecars to write.
+
+    ``json`` is the post's whole record (the raw data holds its text as the site sent it);
+    ``markdown`` and ``html`` are readable renderings of the text, ``text`` a novel's text.
+    """
 
     json: bool = True
-    content: bool = True
+    markdown: bool = True
+    html: bool = False
+    text: bool = True
     comments: bool = True
     revisions: bool = True
+
+    @property
+    def content(self) -> bool:
+        """Whether any rendering of the post's text is written."""
+        return self.markdown or self.html or self.text
 
 
 def _encode_hook(value: Any) -> Any:
@@ -108,17 +119,37 @@ def clear_stale_temps(folder: Path) -> None:
                     stale.unlink()
 
 
-def write_atomic(path: Path, data: bytes, *, folder_exists: bool = False) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder (made first
-    unless ``folder_exists``)."""
-    if not folder_exists:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=_own_prefix(), suffix=TEMP_SUFFIX, dir=path.parent)
+_serial = itertools.count()  # temporary names: the pid and a number, unique in the process
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+_CREATE |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _create_temp(folder: str) -> tuple[int, str]:
+    """A new temporary file in ``folder`` (made when missing): its descriptor and path."""
+    while True:
+        tmp = os.path.join(folder, f"{_own_prefix()}{next(_serial)}{TEMP_SUFFIX}")
+        try:
+            # 0o666 less the umask: what open() gives a media file (a sidecar is no secret)
+            return os.open(tmp, _CREATE, 0o666), tmp
+        except FileExistsError:
+            continue  # left by a killed process that had this pid
+        except FileNotFoundError:
+            os.makedirs(folder, exist_ok=True)
+
+
+def write_atomic(path: Path, data: bytes, *, mtime: float | None = None) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder (made when
+    missing), with ``mtime`` as modification time when given."""
+    fd, tmp = _create_temp(os.path.dirname(path))
     try:
-        if hasattr(os, "fchmod"):
-            os.fchmod(fd, _FILE_MODE)  # mkstemp makes 0600; a sidecar is no secret
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            if mtime is not None:
+                os.utime(fd, (mtime, mtime))
+        finally:
+            os.close(fd)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -192,6 +223,8 @@ class RenderedSidecars:
     folder: Path
     files: list[tuple[Path, bytes]]
     keep_previous: tuple[Path, Path] | None = None  # (main sidecar, its revision's record)
+    mtime: float | None = None  # the post's date
+    fresh: bool = False  # the folder did not exist when planned: no temporary file is left in it
 
 
 def render_sidecars(
@@ -204,16 +237,18 @@ def render_sidecars(
     """The post's sidecars to write; ``where(name)`` gives the safe path of a sidecar name."""
     key = post.key.id
     main = where(f"{key}.json")
-    out = RenderedSidecars(main.parent, [])
+    out = RenderedSidecars(main.parent, [], mtime=_stamp(post.published))
     if options.json:
         if revision > 1:
             # An edited post: the previous sidecar is kept as that revision's record.
             out.keep_previous = (main, where(f"{key}.r{revision - 1}.json"))
         out.files.append((main, _to_json(sidecar_document(post, files, revision))))
-    if options.content and post.content.strip():
-        out.files.append((where(f"{key}.html"), _html_page(post).encode("utf-8")))
-        out.files.append((where(f"{key}.md"), _markdown(post).encode("utf-8")))
-    if options.content and post.text:
+    if post.content.strip():
+        if options.html:
+            out.files.append((where(f"{key}.html"), _html_page(post).encode("utf-8")))
+        if options.markdown:
+            out.files.append((where(f"{key}.md"), _markdown(post).encode("utf-8")))
+    if options.text and post.text:
         out.files.append((where(f"{key}.txt"), post.text.encode("utf-8")))
     if options.comments and post.comments:
         out.files.append((where(f"{key}.comments.json"), _to_json(post.comments)))
@@ -223,14 +258,14 @@ def render_sidecars(
 
 
 def write_rendered(sidecars: RenderedSidecars) -> list[Path]:
-    """Write rendered sidecars (each atomically); the paths written."""
-    clear_stale_temps(sidecars.folder)
-    if sidecars.keep_previous is not None and sidecars.keep_previous[0].exists():
-        os.replace(*sidecars.keep_previous)
+    """Write rendered sidecars (each atomically, dated); the paths written."""
+    if not sidecars.fresh:
+        clear_stale_temps(sidecars.folder)
+        if sidecars.keep_previous is not None and sidecars.keep_previous[0].exists():
+            os.replace(*sidecars.keep_previous)
     written: list[Path] = []
     for path, data in sidecars.files:
-        # The folder is made once, by the first sidecar in it.
-        write_atomic(path, data, folder_exists=bool(written) and path.parent == sidecars.folder)
+        write_atomic(path, data, mtime=sidecars.mtime)
         written.append(path)
     return written
 
@@ -238,12 +273,12 @@ def write_rendered(sidecars: RenderedSidecars) -> list[Path]:
 # One thread writes every post's sidecars, in order: creating files is kernel time (the GIL is
 # released) that overlaps the event loop's work, while rendering stays on the loop (Python work
 # in a thread would only take turns with the loop for the GIL).
-_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kemopix-sidecars")
+_WORKER = SerialWorker("kemopix-sidecars")
 
 
 def write_in_background(sidecars: RenderedSidecars) -> asyncio.Future[list[Path]]:
     """:func:`write_rendered` in the sidecar thread; awaiting it gives the paths or the error."""
-    return asyncio.wrap_future(_POOL.submit(write_rendered, sidecars))
+    return _WORKER.run(write_rendered, sidecars)
 
 
 def write_sidecars(
@@ -257,12 +292,17 @@ def write_sidecars(
     return write_rendered(render_sidecars(post, where, files, revision, options))
 
 
+def _stamp(when: datetime | None) -> float | None:
+    if when is None:
+        return None
+    return (when if when.tzinfo is not None else when.replace(tzinfo=UTC)).timestamp()
+
+
 def set_mtime(paths: Iterable[Path], when: datetime | None) -> None:
     """Give ``paths`` the post's date as modification time (naive dates are UTC)."""
-    if when is None:
+    stamp = _stamp(when)
+    if stamp is None:
         return
-    moment = when if when.tzinfo is not None else when.replace(tzinfo=UTC)
-    stamp = moment.timestamp()
     for path in paths:
         with contextlib.suppress(OSError):
             os.utime(path, (stamp, stamp))

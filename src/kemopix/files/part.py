@@ -60,15 +60,17 @@ class PartFile:
         self._fh: BinaryIO | None = None
         self.size = 0
         self.resumed_from = 0
-        if self.path.exists():
-            self.size = self.path.stat().st_size
-            if self.expected_size is not None and self.size > self.expected_size:
-                self._truncate()
-            else:
-                with self.path.open("rb") as fh:
-                    while chunk := fh.read(_READ_CHUNK):
-                        self._digest.update(chunk)
-            self.resumed_from = self.size
+        try:
+            self.size = os.stat(self.path).st_size
+        except FileNotFoundError:
+            return
+        if self.expected_size is not None and self.size > self.expected_size:
+            self._truncate()
+        elif self.size:
+            with self.path.open("rb") as fh:
+                while chunk := fh.read(_READ_CHUNK):
+                    self._digest.update(chunk)
+        self.resumed_from = self.size
 
     # -- Sink -------------------------------------------------------------------------------
     def open(self, status: int, headers: Mapping[str, str]) -> None:
