@@ -120,3 +120,21 @@ def test_siblings_refuse_a_planted_link(tmp_path: Path) -> None:
     os.symlink(outside / "x.md", root / "post" / "1.md")
     with pytest.raises(UnsafePathError):
         safe_siblings(root, ["post"], ["1.json", "1.md"])
+
+
+def test_a_listed_folder_still_sees_what_was_planted_before(tmp_path: Path) -> None:
+    # The first missing post folder lists its parent; a link planted there before is found,
+    # and a folder said to be made counts as existing.
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    root = tmp_path / "root"
+    (root / "creator").mkdir(parents=True)
+    os.symlink(outside, root / "creator" / "Post B")
+    run = Resolved()
+    first = run.moment()
+    assert safe_join(root, "creator", "Post A", "1.png", resolved=first)
+    assert not first.exists(str(root / "creator" / "Post A"))
+    first.made(str(root / "creator" / "Post A"))
+    with pytest.raises(UnsafePathError):
+        safe_join(root, "creator", "Post B", "1.png", resolved=run.moment())
+    assert run.moment().exists(str(root / "creator" / "Post A"))

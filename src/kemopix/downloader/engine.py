@@ -464,6 +464,8 @@ class Engine:
                 sidecars = self._metadata(post, template, base, known, kept, revision, moment)
         except UnsafePathError as exc:
             self._error(exc, f"metadata of {post.key}")
+        for folder in {str(p.parent) for p in fresh}:
+            moment.made(folder)
         # A file left out by the budget or an impossible name keeps the post incomplete, so the
         # next run comes back for it (a filter's choice does not).
         incomplete = any(p.blocking for p in planned)
@@ -497,6 +499,7 @@ class Engine:
         where = [(f, p.relative_to(root).as_posix()) for f, p in kept]
         rendered = render_sidecars(post, path, where, revision, options)
         rendered.fresh = not moment.exists(str(rendered.folder))
+        moment.made(str(rendered.folder))
         return write_in_background(rendered)
 
     def _transcribe(self, log: Path, post: Post, kept: list[tuple[RemoteFile, Path]]) -> list[Path]:

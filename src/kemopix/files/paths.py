@@ -119,19 +119,24 @@ class Resolved:
     A folder that exists is resolved once (one ``lstat`` per new folder: its parent's real
     path is remembered) and kept for the life of the object; a folder that does not exist is
     known absent only until :meth:`moment` starts a new batch, since it may be made in between.
-    A downloader keeps one for a run and takes a moment per post.
+    A folder in which a missing folder was asked for is listed once, so the next missing
+    folders there (a creator's new posts) cost no system call; :meth:`made` tells it of the
+    folders the caller makes. A downloader keeps one for a run and takes a moment per post.
     """
 
-    __slots__ = ("_absent", "_dirs")
+    __slots__ = ("_absent", "_dirs", "_listed")
     _LIMIT = 8192  # folders remembered; beyond, the memory starts again
 
-    def __init__(self, dirs: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, dirs: dict[str, str] | None = None, listed: dict[str, set[str]] | None = None
+    ) -> None:
         self._dirs: dict[str, str] = {} if dirs is None else dirs
+        self._listed: dict[str, set[str]] = {} if listed is None else listed
         self._absent: dict[str, str] = {}
 
     def moment(self) -> Resolved:
         """A batch of checks made at one moment: shares the folders that exist."""
-        return Resolved(self._dirs)
+        return Resolved(self._dirs, self._listed)
 
     def folder(self, path: str) -> tuple[str, bool]:
         """``path``'s real path and whether it exists (as a folder or a link to one)."""
@@ -144,12 +149,17 @@ class Resolved:
         parent, name = os.path.split(path)
         if not name or parent == path:
             real = os.path.realpath(path)
-            self._dirs[path] = real
+            self._remember(path, real)
             return real, True
+        names = self._listed.get(parent)
+        if names is not None and _fold(name) not in names:
+            real = self._absent[path] = os.path.join(self.folder(parent)[0], name)
+            return real, False
         try:
             mode = os.lstat(path).st_mode
         except (FileNotFoundError, NotADirectoryError):
             real = self._absent[path] = os.path.join(self.folder(parent)[0], name)
+            self._list(parent)
             return real, False
         # realpath(folder/name) is realpath(folder)/name unless name itself is a link.
         real = (
@@ -157,15 +167,44 @@ class Resolved:
             if stat.S_ISLNK(mode)
             else os.path.join(self.folder(parent)[0], name)
         )
-        if len(self._dirs) >= self._LIMIT:
-            self._dirs.clear()
-        self._dirs[path] = real
+        self._remember(path, real)
         return real, True
 
     def exists(self, path: str) -> bool:
         """Whether ``path`` was a folder when this moment's checks looked (False if never
         looked at: the caller then looks itself)."""
         return path in self._dirs
+
+    def made(self, path: str) -> None:
+        """``path``, a folder :meth:`folder` found absent, is being made by the caller."""
+        real = self._absent.pop(path, None)
+        if real is None:
+            return
+        parent, name = os.path.split(path)
+        names = self._listed.get(parent)
+        if names is not None:
+            names.add(_fold(name))
+        self._remember(path, real)
+
+    def _remember(self, path: str, real: str) -> None:
+        if len(self._dirs) >= self._LIMIT:
+            self._dirs.clear()
+            self._listed.clear()
+        self._dirs[path] = real
+
+    def _list(self, parent: str) -> None:
+        if parent not in self._dirs:
+            return  # only a folder that exists, and not a link, is listed (below a link: lstat)
+        try:
+            self._listed[parent] = {_fold(n) for n in os.listdir(parent)}
+        except OSError:
+            pass
+
+
+def _fold(name: str) -> str:
+    # A name that differs only in case or Unicode form may be the same entry on some file
+    # systems: taking it as present costs an lstat, never a wrong answer.
+    return unicodedata.normalize("NFC", name).casefold()
 
 
 def safe_join(
