@@ -40,9 +40,10 @@ from .animation import Animations
 from .archive import COMMIT_EVERY, SETTLED, ArchiveStore, FileRecord, PostState, Watermark
 from .fetcher import Fetcher
 from .filters import Budget, Filters
-from .folders import drop_empty_part, in_folder_thread, make_parts
+from .folders import drop_empty_part, make_parts
 from .metadata import (
     SidecarOptions,
+    post_stamp,
     render_sidecars,
     set_mtime,
     sidecar_names,
@@ -455,7 +456,8 @@ class Engine:
         # start (a folder that existed when planned may hold a part: the download looks).
         fresh = [root / r.path for r in fetches if not moment.exists(str((root / r.path).parent))]
         ready = make_parts(fresh) if fresh else None
-        jobs.extend(self._spawn(self._fetch(family, r, ready)) for r in fetches)
+        stamp = post_stamp(post.published)
+        jobs.extend(self._spawn(self._fetch(family, r, ready, stamp)) for r in fetches)
         # Sidecars are rendered here (their paths were checked while planning) and written by
         # the sidecar thread while the downloads run; the post completes once they are on disk.
         sidecars: asyncio.Future[list[Path]] | None = None
@@ -589,7 +591,11 @@ class Engine:
 
     # -- downloads --------------------------------------------------------------------------
     async def _fetch(
-        self, family: str, record: FileRecord, ready: asyncio.Future[None] | None = None
+        self,
+        family: str,
+        record: FileRecord,
+        ready: asyncio.Future[None] | None = None,
+        mtime: float | None = None,
     ) -> None:
         path = self.settings.root / record.path
         if ready is not None:
@@ -599,7 +605,7 @@ class Engine:
             task = self.reporter.file_task(path, record.size)
             outcome = "failed"
             try:
-                outcome, size = await self.fetcher.fetch(family, record, task)
+                outcome, size = await self.fetcher.fetch(family, record, task, mtime)
             except KemopixError as exc:
                 self.archive.fail_file(record.path, str(exc))
                 self.summary.files_failed += 1
@@ -664,10 +670,7 @@ class Engine:
         complete = not incomplete and all(r.status in SETTLED for r in records)
         if complete:
             self.archive.set_complete(post.key)
-        done = [self.settings.root / r.path for r in records if r.status == "done"]
-        if done and post.published is not None:
-            await in_folder_thread(set_mtime, done, post.published)  # sidecars are dated
-        return complete
+        return complete  # the files were dated as they were written (sidecars too)
 
 
 def _content(signature: str) -> str:

@@ -12,14 +12,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TypeVar
 
 from ..files import PART_SUFFIX
 from .worker import SerialWorker
 
-__all__ = ["drop_empty_part", "in_folder_thread", "make_parts"]
+__all__ = ["drop_empty_part", "make_parts"]
 
 T = TypeVar("T")
 
@@ -44,12 +44,7 @@ def _make_parts(finals: Sequence[Path]) -> None:
 
 def make_parts(finals: Sequence[Path]) -> asyncio.Future[None]:
     """Make the folders and empty ``.part`` files of ``finals`` in the folder thread."""
-    return in_folder_thread(_make_parts, finals)
-
-
-def in_folder_thread(work: Callable[..., T], *args: object) -> asyncio.Future[T]:
-    """Run ``work(*args)`` in the folder thread (in order with the folders it makes)."""
-    return _WORKER.run(work, *args)
+    return _WORKER.run(_make_parts, finals)
 
 
 def drop_empty_part(final: Path) -> None:

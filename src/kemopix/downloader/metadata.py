@@ -30,6 +30,7 @@ __all__ = [
     "RenderedSidecars",
     "SidecarOptions",
     "clear_stale_temps",
+    "post_stamp",
     "render_sidecars",
     "set_mtime",
     "sidecar_document",
@@ -237,7 +238,7 @@ def render_sidecars(
     """The post's sidecars to write; ``where(name)`` gives the safe path of a sidecar name."""
     key = post.key.id
     main = where(f"{key}.json")
-    out = RenderedSidecars(main.parent, [], mtime=_stamp(post.published))
+    out = RenderedSidecars(main.parent, [], mtime=post_stamp(post.published))
     if options.json:
         if revision > 1:
             # An edited post: the previous sidecar is kept as that revision's record.
@@ -292,7 +293,8 @@ def write_sidecars(
     return write_rendered(render_sidecars(post, where, files, revision, options))
 
 
-def _stamp(when: datetime | None) -> float | None:
+def post_stamp(when: datetime | None) -> float | None:
+    """A post date as a POSIX timestamp (naive dates are UTC)."""
     if when is None:
         return None
     return (when if when.tzinfo is not None else when.replace(tzinfo=UTC)).timestamp()
@@ -300,7 +302,7 @@ def _stamp(when: datetime | None) -> float | None:
 
 def set_mtime(paths: Iterable[Path], when: datetime | None) -> None:
     """Give ``paths`` the post's date as modification time (naive dates are UTC)."""
-    stamp = _stamp(when)
+    stamp = post_stamp(when)
     if stamp is None:
         return
     for path in paths:

@@ -49,9 +49,15 @@ class PartFile:
     """
 
     def __init__(
-        self, final: Path, *, expected_sha256: str | None = None, expected_size: int | None = None
+        self,
+        final: Path,
+        *,
+        expected_sha256: str | None = None,
+        expected_size: int | None = None,
+        mtime: float | None = None,
     ) -> None:
         self.final = final
+        self.mtime = mtime  # the final file's modification time (None: when it was written)
         self.path = final.with_name(final.name + PART_SUFFIX)
         self.expected_sha256 = expected_sha256.lower() if expected_sha256 else None
         self.expected_size = expected_size
@@ -116,7 +122,12 @@ class PartFile:
         return self.total is not None and self.size == self.total
 
     def finish(self) -> str:
-        """Verify and rename into place; returns the SHA-256 hex digest."""
+        """Verify, date and rename into place; returns the SHA-256 hex digest."""
+        fh, mtime = self._fh, self.mtime
+        dated = mtime is not None and fh is not None
+        if mtime is not None and fh is not None:
+            fh.flush()  # a write after the date would change it
+            os.utime(fh.fileno(), (mtime, mtime))
         self.close()
         digest = self._digest.hexdigest()
         problem = None
@@ -130,6 +141,8 @@ class PartFile:
             self.discard()
             raise IntegrityError(f"{self.final.name}: {problem}; the partial file was removed")
         os.replace(self.path, self.final)
+        if self.mtime is not None and not dated:
+            os.utime(self.final, (self.mtime, self.mtime))
         return digest
 
     def discard(self) -> None:
