@@ -404,7 +404,7 @@ class Engine:
         update = state is not None and _content(state.signature) != _content(post.signature)
         template = self._template(post)
         base = post_fields(post)
-        planned, held, known, moment = await self._plan_files(post, template, base)
+        planned, held, known, moment = await self._plan_files(post, template, base, state)
         if update:
             self.summary.posts_updated += 1
         elif state is None:
@@ -522,7 +522,7 @@ class Engine:
             rendered.set()
 
     async def _plan_files(
-        self, post: Post, template: Template, base: dict[str, object]
+        self, post: Post, template: Template, base: dict[str, object], state: PostState | None
     ) -> tuple[list[PlannedFile], dict[str, FileRecord], dict[str, Path], Resolved]:
         """The post's files with their paths (or why not), the archive's rows of the post,
         the paths of its sidecars and what the path checks saw of the folders."""
@@ -538,7 +538,8 @@ class Engine:
         sidecars = set(known.values())
         # No await from here to the end of _plan: paths are claimed without interleaving.
         self._present.update(present)
-        held = {r.path: r for r in self.archive.files_of(post.key)}
+        # A post the archive never recorded has no file rows (they are written after it).
+        held = {r.path: r for r in self.archive.files_of(post.key)} if state is not None else {}
         rels = [w.relative_to(root).as_posix() for w in placed if isinstance(w, Path)]
         names = _Names(root, post.key, sidecars, self._claimed, self.archive)
         names.ask(r for r in rels if r not in self._claimed)

@@ -261,11 +261,16 @@ def safe_siblings(
         return {
             n: safe_join(root, *folder, n, part=False, budget=budget, resolved=memo) for n in names
         }
-    out = {}
+    # The folder is inside (checked with the longest name); a name in it stays inside
+    # unless it is a link, which only a folder that exists can hold.
+    exists = memo.exists(parent)
+    out = {longest: first}
     for name in names:
-        path = os.path.join(parent, _sanitize(name, spare, "_"))
-        _check_inside(root_abs, path, memo)
-        out[name] = Path(path)
+        if name != longest:
+            path = os.path.join(parent, _sanitize(name, spare, "_"))
+            if exists and os.path.islink(path):
+                _check_inside(root_abs, path, memo)
+            out[name] = Path(path)
     return out
 
 
