@@ -38,16 +38,16 @@ from .._protocol.errors import (
 from ..files import Resolved
 from .animation import Animations
 from .archive import COMMIT_EVERY, SETTLED, ArchiveStore, FileRecord, PostState, Watermark
+from .disk_ops import drop_empty_part
+from .disk_worker import DiskWorker
 from .fetcher import Fetcher
 from .filters import Budget, Filters
-from .folders import drop_empty_part, make_parts
 from .metadata import (
     SidecarOptions,
     post_stamp,
     render_sidecars,
     set_mtime,
     sidecar_names,
-    write_in_background,
 )
 from .model import Listed, Post, PostKey, RemoteFile, signature_of
 from .network import Network, head_size
@@ -135,6 +135,7 @@ class Engine:
         self._claimed: dict[str, PostKey] = {}
         self._present: set[Path] = set()  # final paths seen holding a file while planning
         self._resolved = Resolved()  # the folders' real paths, checked once per run
+        self._disk = DiskWorker()  # makes post folders and writes sidecars beside the loop
         # Part of every stored signature: a post left out by one set of filters is looked at
         # again when the filters change.
         self._filters_id = signature_of(repr(settings.filters))[:8]
@@ -161,6 +162,7 @@ class Engine:
         finally:
             ticker.cancel()
             await self._stop_all()
+            await self._disk.aclose()
             self._finish(started)
         return self.summary
 
@@ -204,6 +206,7 @@ class Engine:
         finally:
             ticker.cancel()
             await self._stop_all()
+            await self._disk.aclose()
             self._finish(started)
         return self.summary
 
@@ -455,12 +458,12 @@ class Engine:
         # The folder thread makes the new folders and their part files before the downloads
         # start (a folder that existed when planned may hold a part: the download looks).
         fresh = [root / r.path for r in fetches if not moment.exists(str((root / r.path).parent))]
-        ready = make_parts(fresh) if fresh else None
+        ready = self._disk.make_parts([str(p) for p in fresh]) if fresh else None
         stamp = post_stamp(post.published)
         jobs.extend(self._spawn(self._fetch(family, r, ready, stamp)) for r in fetches)
         # Sidecars are rendered here (their paths were checked while planning) and written by
         # the sidecar thread while the downloads run; the post completes once they are on disk.
-        sidecars: asyncio.Future[list[Path]] | None = None
+        sidecars: asyncio.Future[None] | None = None
         try:
             if not _left_out_by_type(settings.filters, planned):
                 sidecars = self._metadata(post, template, base, known, kept, revision, moment)
@@ -485,7 +488,7 @@ class Engine:
         kept: list[tuple[RemoteFile, Path]],
         revision: int,
         moment: Resolved,
-    ) -> asyncio.Future[list[Path]] | None:
+    ) -> asyncio.Future[None] | None:
         """Start writing the post's sidecars, or adding a Discord message to its channel's
         transcript (in the folder the template gives it); awaiting gives the sidecars written."""
         root, options = self.settings.root, self.settings.sidecars
@@ -502,11 +505,10 @@ class Engine:
         rendered = render_sidecars(post, path, where, revision, options)
         rendered.fresh = not moment.exists(str(rendered.folder))
         moment.made(str(rendered.folder))
-        return write_in_background(rendered)
+        return self._disk.write_files(*rendered.job())
 
-    def _transcribe(self, log: Path, post: Post, kept: list[tuple[RemoteFile, Path]]) -> list[Path]:
-        self._transcripts.append(log, post, kept)
-        return []  # the transcript's files count once the listing's pages are rebuilt
+    def _transcribe(self, log: Path, post: Post, kept: list[tuple[RemoteFile, Path]]) -> None:
+        self._transcripts.append(log, post, kept)  # counted once the listing's pages are rebuilt
 
     async def _render_transcripts(self) -> None:
         """Rebuild the readable page of the transcripts the listing added to; only then do
@@ -620,7 +622,7 @@ class Engine:
                 return
             finally:
                 if ready is not None and outcome not in ("downloaded", "resumed"):
-                    drop_empty_part(path)
+                    drop_empty_part(str(path))
             if outcome in ("thumbnail", "kept"):
                 self.summary.files_thumbnail += 1
                 self.summary.bytes_downloaded += size
@@ -654,7 +656,7 @@ class Engine:
         self,
         post: Post,
         jobs: list[asyncio.Task[None]],
-        writing: asyncio.Future[list[Path]] | None,
+        writing: asyncio.Future[None] | None,
         incomplete: bool,
     ) -> bool:
         """Mark the post complete when every file is; whether it is."""

@@ -8,12 +8,9 @@ collide; each is written to a temporary file and renamed, so none is ever half w
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import html
-import itertools
 import os
-import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,21 +19,18 @@ from typing import Any
 
 import msgspec
 
+from . import disk_ops
 from .markdown import html_to_markdown
 from .model import Post, RemoteFile
-from .worker import SerialWorker
 
 __all__ = [
     "RenderedSidecars",
     "SidecarOptions",
-    "clear_stale_temps",
     "post_stamp",
     "render_sidecars",
     "set_mtime",
     "sidecar_document",
     "sidecar_names",
-    "write_atomic",
-    "write_in_background",
     "write_rendered",
     "write_sidecars",
 ]
@@ -75,87 +69,6 @@ def _encode_hook(value: Any) -> Any:
 def _to_json(value: Any) -> bytes:
     raw = msgspec.json.encode(value, enc_hook=_encode_hook)
     return msgspec.json.format(raw, indent=2) + b"\n"
-
-
-def _read_umask() -> int:
-    try:  # Linux says it without changing it (changing it races with other threads)
-        with open("/proc/self/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError):
-        pass
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-_FILE_MODE = 0o666 & ~_read_umask()  # what open() gives a media file: sidecars get the same
-TEMP_PREFIX, TEMP_SUFFIX = ".kemopix-", ".tmp"
-
-
-_cleared: set[Path] = set()
-_cleared_lock = threading.Lock()
-
-
-def _own_prefix() -> str:
-    return f"{TEMP_PREFIX}{os.getpid()}-"
-
-
-def clear_stale_temps(folder: Path) -> None:
-    """Remove temporary sidecars a killed run left in ``folder`` (once per folder and process).
-
-    Only called by a process holding the output folder's lock: a temporary file of another
-    process is stale; this process's own are being written by its other threads.
-    """
-    with _cleared_lock:
-        if folder in _cleared:
-            return
-        _cleared.add(folder)
-    own = _own_prefix()
-    with contextlib.suppress(OSError):
-        for stale in folder.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
-            if not stale.name.startswith(own):
-                with contextlib.suppress(OSError):
-                    stale.unlink()
-
-
-_serial = itertools.count()  # temporary names: the pid and a number, unique in the process
-_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
-_CREATE |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
-
-
-def _create_temp(folder: str) -> tuple[int, str]:
-    """A new temporary file in ``folder`` (made when missing): its descriptor and path."""
-    while True:
-        tmp = os.path.join(folder, f"{_own_prefix()}{next(_serial)}{TEMP_SUFFIX}")
-        try:
-            # 0o666 less the umask: what open() gives a media file (a sidecar is no secret)
-            return os.open(tmp, _CREATE, 0o666), tmp
-        except FileExistsError:
-            continue  # left by a killed process that had this pid
-        except FileNotFoundError:
-            os.makedirs(folder, exist_ok=True)
-
-
-def write_atomic(path: Path, data: bytes, *, mtime: float | None = None) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder (made when
-    missing), with ``mtime`` as modification time when given."""
-    fd, tmp = _create_temp(os.path.dirname(path))
-    try:
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-            if mtime is not None:
-                os.utime(fd, (mtime, mtime))
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def sidecar_document(
@@ -227,6 +140,19 @@ class RenderedSidecars:
     mtime: float | None = None  # the post's date
     fresh: bool = False  # the folder did not exist when planned: no temporary file is left in it
 
+    def job(
+        self,
+    ) -> tuple[str, list[tuple[str, bytes]], tuple[str, str] | None, float | None, bool]:
+        """The arguments of :func:`disk_ops.write_files` that write these sidecars."""
+        keep = self.keep_previous
+        return (
+            str(self.folder),
+            [(str(path), data) for path, data in self.files],
+            None if keep is None else (str(keep[0]), str(keep[1])),
+            self.mtime,
+            self.fresh,
+        )
+
 
 def render_sidecars(
     post: Post,
@@ -259,27 +185,9 @@ def render_sidecars(
 
 
 def write_rendered(sidecars: RenderedSidecars) -> list[Path]:
-    """Write rendered sidecars (each atomically, dated); the paths written."""
-    if not sidecars.fresh:
-        clear_stale_temps(sidecars.folder)
-        if sidecars.keep_previous is not None and sidecars.keep_previous[0].exists():
-            os.replace(*sidecars.keep_previous)
-    written: list[Path] = []
-    for path, data in sidecars.files:
-        write_atomic(path, data, mtime=sidecars.mtime)
-        written.append(path)
-    return written
-
-
-# One thread writes every post's sidecars, in order: creating files is kernel time (the GIL is
-# released) that overlaps the event loop's work, while rendering stays on the loop (Python work
-# in a thread would only take turns with the loop for the GIL).
-_WORKER = SerialWorker("kemopix-sidecars")
-
-
-def write_in_background(sidecars: RenderedSidecars) -> asyncio.Future[list[Path]]:
-    """:func:`write_rendered` in the sidecar thread; awaiting it gives the paths or the error."""
-    return _WORKER.run(write_rendered, sidecars)
+    """Write rendered sidecars here and now (each atomically, dated); the paths written."""
+    disk_ops.write_files(*sidecars.job())
+    return [path for path, _ in sidecars.files]
 
 
 def write_sidecars(
