@@ -7,7 +7,10 @@
 2. A pixiv user with ~350 single-page works: ``kemopix download`` against a plain sequential
    pixivpy3 script (``AppPixivAPI.user_illusts`` + ``download``) and against gallery-dl.
 
-gallery-dl knows sites only by their real origins; ``bench/peers/gallery_dl_at.py`` rewrites
+kemopix is told the pawchive emulator's file host with ``KEMOPIX_PAWCHIVE_FILES_URL`` (as the
+real site's preset names ``file.pawchive.st``), so neither tool pays the site's ``/data``
+redirect per file. gallery-dl knows sites only by their real origins;
+``bench/peers/gallery_dl_at.py`` rewrites
 the origin of each request it sends (kemono.cr, pawchive.pw and file.pawchive.pw,
 app-api.pixiv.net and oauth.secure.pixiv.net) to the emulator and changes nothing else. It is
 run with ``original=true`` (it fetches thumbnails by default since Kemono's file servers went
@@ -107,10 +110,15 @@ def small_files(work: Path, files: int, rounds: int) -> None:
             kemopixes = kemopix_argvs()
             times: dict[str, list[float]] = {name: [] for name in kemopixes}
             times |= {"gallery-dl": [], "ceiling": []}
+            # Told what gallery-dl is told: pawchive's files are on the file host (no /data
+            # redirect per file, as on the real site).
+            files_env = dict(os.environ)
+            if flavour == "pawchive":
+                files_env["KEMOPIX_PAWCHIVE_FILES_URL"] = server.info["file_hosts"][0]
             for n in range(rounds):
                 for name, command in kemopixes.items():
                     mine = work / f"{flavour}-{name}-{n}"
-                    env = baseline_env() if name == "kemopix-before" else None
+                    env = baseline_env(files_env) if name == "kemopix-before" else files_env
                     times[name].append(
                         run([*command, "download", f"{server.url}/{SERVICE}/user/{CREATOR}",
                              f"--{flavour}-url", server.url, "-o", str(mine), "-q"], env=env)

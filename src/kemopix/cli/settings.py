@@ -54,13 +54,19 @@ def _opt(args: argparse.Namespace, name: str) -> Any:
 def origins_for(args: argparse.Namespace, config: FileConfig) -> Origins:
     """Extra origins per site: ``--SITE-url``, then ``KEMOPIX_*_URL``, then ``[SITE] url``."""
     extra: dict[str, str] = {}
+    files: dict[str, str] = {}
     for site in ("kemono", "coomer", "pawchive", "pixiv"):
         value = _opt(args, f"{site}_url") or config.site_url(site)
         if value:
             if "://" not in value:
                 raise InvalidInput(f"--{site}-url must be an http(s) URL, got {value!r}")
             extra[site] = value.rstrip("/")
-    return Origins(extra)
+        served = config.site_files_url(site) if site != "pixiv" else None
+        if served:
+            if "://" not in served:
+                raise InvalidInput(f"the files URL of {site} must be http(s), got {served!r}")
+            files[site] = served.rstrip("/")
+    return Origins(extra, files)
 
 
 def parse_targets(urls: list[str], origins: Origins) -> list[Target]:
