@@ -26,6 +26,7 @@ from .worker import SerialWorker
 __all__ = ["DiskWorker"]
 
 _HELPER = os.path.abspath(disk_ops.__file__)
+BATCH_SECONDS = 0.02
 
 
 class DiskWorker:
@@ -72,7 +73,9 @@ class DiskWorker:
         self._out += disk_ops.frame((self._serial, name, args))
         if not self._flushing:
             self._flushing = True
-            loop.call_soon(self._flush)  # every job of this turn of the loop in one write
+            # The jobs of a few milliseconds in one write: each write wakes the helper, and
+            # waking a process costs the loop's core as much as a post's planning.
+            loop.call_later(BATCH_SECONDS, self._flush)
         return future
 
     def _start(self, loop: asyncio.AbstractEventLoop) -> None:
