@@ -109,7 +109,7 @@ def test_siblings_are_the_paths_safe_join_gives(tmp_path: Path, title: str) -> N
     names = ["1.json", "1.md", "1.revisions.json"]
     folder = ["creator", f"2024-01-02 {title} [1]"]
     siblings = safe_siblings(tmp_path, folder, names)
-    assert siblings == {n: safe_join(tmp_path, *folder, n, part=False) for n in names}
+    assert siblings == {n: str(safe_join(tmp_path, *folder, n, part=False)) for n in names}
 
 
 def test_siblings_refuse_a_planted_link(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import os
 import time
 from collections.abc import Awaitable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -424,7 +425,7 @@ class Engine:
         jobs: list[asyncio.Task[None]] = []
         fetches: list[FileRecord] = []
         for file, path in kept:
-            rel = path.relative_to(root).as_posix()
+            rel = _rel(root, path)
             record = self.archive.plan_file(
                 FileRecord(
                     path=rel,
@@ -484,7 +485,7 @@ class Engine:
         post: Post,
         template: Template,
         base: dict[str, object],
-        known: dict[str, Path],
+        known: dict[str, str],
         kept: list[tuple[RemoteFile, Path]],
         revision: int,
         moment: Resolved,
@@ -494,14 +495,15 @@ class Engine:
         root, options = self.settings.root, self.settings.sidecars
 
         def path(name: str) -> Path:
-            return known.get(name) or template.sidecar_path(root, base, name)
+            where = known.get(name)
+            return Path(where) if where else template.sidecar_path(root, base, name)
 
         if post.key.service == "discord":
             if not options.json:
                 return None
             log = path(TRANSCRIPT_LOG)
             return asyncio.ensure_future(asyncio.to_thread(self._transcribe, log, post, kept))
-        where = [(f, p.relative_to(root).as_posix()) for f, p in kept]
+        where = [(f, _rel(root, p)) for f, p in kept]
         rendered = render_sidecars(post, path, where, revision, options)
         rendered.fresh = not moment.exists(str(rendered.folder))
         moment.made(str(rendered.folder))
@@ -525,7 +527,7 @@ class Engine:
 
     async def _plan_files(
         self, post: Post, template: Template, base: dict[str, object], state: PostState | None
-    ) -> tuple[list[PlannedFile], dict[str, FileRecord], dict[str, Path], Resolved]:
+    ) -> tuple[list[PlannedFile], dict[str, FileRecord], dict[str, str], Resolved]:
         """The post's files with their paths (or why not), the archive's rows of the post,
         the paths of its sidecars and what the path checks saw of the folders."""
         settings = self.settings
@@ -542,7 +544,7 @@ class Engine:
         self._present.update(present)
         # A post the archive never recorded has no file rows (they are written after it).
         held = {r.path: r for r in self.archive.files_of(post.key)} if state is not None else {}
-        rels = [w.relative_to(root).as_posix() for w in placed if isinstance(w, Path)]
+        rels = [_rel(root, w) for w in placed if isinstance(w, Path)]
         names = _Names(root, post.key, sidecars, self._claimed, self.archive)
         names.ask(r for r in rels if r not in self._claimed)
         for file, where in zip(post.files, placed, strict=True):
@@ -561,7 +563,7 @@ class Engine:
             path = names.claim(where)
             if path != where and path.is_file():  # a renamed path: rare, checked here
                 self._present.add(path)
-            prior = held.get(path.relative_to(root).as_posix())
+            prior = held.get(_rel(root, path))
             already = (
                 prior is not None
                 and prior.status == "done"
@@ -676,6 +678,15 @@ class Engine:
         return complete  # the files were dated as they were written (sidecars too)
 
 
+def _rel(root: Path, path: Path) -> str:
+    """``path.relative_to(root).as_posix()``, by string when ``path`` is below ``root``."""
+    text, base = str(path), str(root)
+    if text.startswith(base) and text[len(base) : len(base) + 1] == os.sep:
+        rel = text[len(base) + 1 :]
+        return rel if os.sep == "/" else rel.replace(os.sep, "/")
+    return path.relative_to(root).as_posix()
+
+
 def _content(signature: str) -> str:
     return signature.split("/", 1)[0]
 
@@ -699,7 +710,7 @@ def _place(
     base: dict[str, object],
     files: list[RemoteFile],
     resolved: Resolved,
-) -> tuple[list[Path | UnsafePathError], dict[str, Path], set[Path]]:
+) -> tuple[list[Path | UnsafePathError], dict[str, str], set[Path]]:
     """Each file's safe path (or the reason it cannot have one), the post's sidecar paths, and
     which of the files' paths already hold a file."""
     out: list[Path | UnsafePathError] = []
@@ -714,7 +725,7 @@ def _place(
         # A new post's folder does not exist yet: no file in it to look for.
         if resolved.exists(str(path.parent)) and path.is_file():
             present.add(path)
-    sidecars: dict[str, Path] = {}
+    sidecars: dict[str, str] = {}
     names = sidecar_names(str(base["id"]))
     if base.get("service") == "discord":
         names = TRANSCRIPT_NAMES  # a Discord message's metadata is its channel's transcript
@@ -734,7 +745,7 @@ class _Names:
         self,
         root: Path,
         key: PostKey,
-        sidecars: set[Path],
+        sidecars: set[str],
         claimed: dict[str, PostKey],
         archive: ArchiveStore,
     ) -> None:
@@ -753,9 +764,9 @@ class _Names:
         self.known.update(self.archive.owners(wanted))
 
     def _free(self, path: Path) -> bool:
-        if path in self.taken:
+        if str(path) in self.taken:
             return False
-        rel = path.relative_to(self.root).as_posix()
+        rel = _rel(self.root, path)
         if rel not in self.claimed and rel not in self.asked:
             self.ask([rel])  # a renamed candidate: rare
         owner = self.claimed.get(rel) or self.known.get(rel)
@@ -766,8 +777,8 @@ class _Names:
         while not self._free(candidate):
             number += 1
             candidate = path.with_name(f"{path.stem} ({number}){path.suffix}")
-        self.taken.add(candidate)
-        self.claimed[candidate.relative_to(self.root).as_posix()] = self.key
+        self.taken.add(str(candidate))
+        self.claimed[_rel(self.root, candidate)] = self.key
         return candidate
 
 

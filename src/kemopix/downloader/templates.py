@@ -142,7 +142,7 @@ class Template:
         fields: Mapping[str, Any],
         names: Iterable[str],
         resolved: Resolved | None = None,
-    ) -> dict[str, Path]:
+    ) -> dict[str, str]:
         """:meth:`sidecar_path` of each of ``names`` (the folder formatted and resolved once)."""
         return safe_siblings(root, self.directory(fields), names, resolved=resolved)
 

@@ -49,8 +49,6 @@ def download(
     existing = _existing(dest, expected_sha256, expected_size, verify_existing)
     if existing is not None:
         return existing
-    if not dest.parent.is_dir():
-        dest.parent.mkdir(parents=True, exist_ok=True)
     part = PartFile(dest, expected_sha256=expected_sha256, expected_size=expected_size, mtime=mtime)
     # identity: the bytes on disk must be the bytes the hash and Content-Length describe.
     base = Request.build("GET", url, headers={**(headers or {}), "Accept-Encoding": "identity"})

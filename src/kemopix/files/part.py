@@ -8,7 +8,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Literal
 
 from .._protocol.errors import DecodeError, IntegrityError
 from .._protocol.http import Request
@@ -95,9 +95,16 @@ class PartFile:
             length = headers.get("content-length")
             if length and length.isdigit():
                 self.total = int(length)
-            self._fh = self.path.open("wb")
+            self._fh = self._open("wb")
             return
-        self._fh = self.path.open("ab")
+        self._fh = self._open("ab")
+
+    def _open(self, mode: Literal["wb", "ab"]) -> BinaryIO:
+        try:
+            return self.path.open(mode)
+        except FileNotFoundError:  # the folder is made with the first byte, not before
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            return self.path.open(mode)
 
     def write(self, chunk: bytes) -> None:
         assert self._fh is not None

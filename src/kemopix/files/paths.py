@@ -244,9 +244,10 @@ def safe_siblings(
     *,
     budget: PathBudget = PathBudget(),
     resolved: Resolved | None = None,
-) -> dict[str, Path]:
-    """``safe_join(root, *folder, name, part=False)`` for each of ``names``, the folder cleaned
-    and checked once (names are short: when the longest fits, the folder is never cut)."""
+) -> dict[str, str]:
+    """``str(safe_join(root, *folder, name, part=False))`` for each of ``names``, the folder
+    cleaned and checked once (names are short: when the longest fits, the folder is never
+    cut). Strings, not paths: a post has several such names and most are never used."""
     names = list(names)
     memo = resolved or Resolved()
     if not names:
@@ -259,18 +260,19 @@ def safe_siblings(
     if str(first) != os.path.join(parent, _sanitize(longest, spare, "_")):
         # the path had to be cut to fit: each name on its own
         return {
-            n: safe_join(root, *folder, n, part=False, budget=budget, resolved=memo) for n in names
+            n: str(safe_join(root, *folder, n, part=False, budget=budget, resolved=memo))
+            for n in names
         }
     # The folder is inside (checked with the longest name); a name in it stays inside
     # unless it is a link, which only a folder that exists can hold.
     exists = memo.exists(parent)
-    out = {longest: first}
+    out = {longest: str(first)}
     for name in names:
         if name != longest:
             path = os.path.join(parent, _sanitize(name, spare, "_"))
             if exists and os.path.islink(path):
                 _check_inside(root_abs, path, memo)
-            out[name] = Path(path)
+            out[name] = path
     return out
 
 
