@@ -1,4 +1,4 @@
-"""Per-post metadata next to the files: raw API JSON, content as HTML and Markdown, comments,
+"""Per-post metadata next to the files: raw API JSON, content as Markdown (or HTML), comments,
 revisions, novel text; file times set from the post date.
 
 Sidecars are named after the post id (``<id>.json``, ``<id>.html``, ``<id>.md``,
