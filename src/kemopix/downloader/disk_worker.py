@@ -5,8 +5,8 @@ than all the Python a small download runs, so the event loop does not do it. A t
 do it at a price: every system call a thread makes hands the GIL over, and the loop then
 waits for it back after its own calls (measured, 2,000 posts: SQLite calls 18 -> 46 us,
 socket sends 75 -> 192 us). So on POSIX a small helper process (``disk_ops.py``, standard
-library only, started in ~20 ms) does the work: jobs go to it pickled, batched per turn of the
-loop, and its answers come back the same way. Where the loop cannot watch a pipe (Windows'
+library only, started in ~20 ms) does the work: jobs go to it pickled, a few milliseconds of
+them at a time, and its answers come back the same way. Where the loop cannot watch a pipe (Windows'
 proactor loop) or the helper cannot start, the same functions run in a thread.
 """
 
@@ -26,7 +26,7 @@ from .worker import SerialWorker
 __all__ = ["DiskWorker"]
 
 _HELPER = os.path.abspath(disk_ops.__file__)
-BATCH_SECONDS = 0.02
+BATCH_SECONDS = 0.005
 
 
 class DiskWorker:
@@ -73,8 +73,7 @@ class DiskWorker:
         self._out += disk_ops.frame((self._serial, name, args))
         if not self._flushing:
             self._flushing = True
-            # The jobs of a few milliseconds in one write: each write wakes the helper, and
-            # waking a process costs the loop's core as much as a post's planning.
+            # The jobs of a few milliseconds in one write (the helper looks as often).
             loop.call_later(BATCH_SECONDS, self._flush)
         return future
 
