@@ -21,15 +21,18 @@ import json
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
 from kemopix._dirs import CONFIG_DIR_ENV, config_dir
-from kemopix._io import AiohttpTransport, AsyncRunner, RequestsTransport, SyncRunner
-from kemopix._protocol.config import Config
 from kemopix.sites.pixiv import PIXIV, PKCE_CLIENT_ID, PKCE_CLIENT_SECRET, PixivSite, make_pkce
 from kemopix.sites.pixiv import code_grant as _code_grant
 
-from .errors import ERROR_MAP
+if TYPE_CHECKING:
+    from kemopix._protocol.config import Config
+
+# The transports (requests, aiohttp) and the error map are imported by the two functions that
+# talk to pixiv: reading the saved token (every `kemopix download` of pixiv) needs neither.
 
 __all__ = [
     "CONFIG_DIR_ENV",
@@ -72,6 +75,10 @@ def exchange_code(
 
     :raises LoginError: If pixiv refuses the code (wrong verifier, or older than ~30 s).
     """
+    from kemopix._io import RequestsTransport, SyncRunner
+
+    from .errors import ERROR_MAP
+
     site = site or PixivSite.from_env()
     runner = SyncRunner(RequestsTransport(config or PIXIV), errors=ERROR_MAP)
     try:
@@ -84,6 +91,10 @@ async def exchange_code_async(
     code: str, verifier: str, *, site: PixivSite | None = None, config: Config | None = None
 ) -> str:
     """The coroutine twin of :func:`exchange_code`."""
+    from kemopix._io import AiohttpTransport, AsyncRunner
+
+    from .errors import ERROR_MAP
+
     site = site or PixivSite.from_env()
     runner = AsyncRunner(AiohttpTransport(config or PIXIV), errors=ERROR_MAP)
     try:
