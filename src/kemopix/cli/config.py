@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -168,13 +167,17 @@ def load_config(path: Path | None = None) -> FileConfig:
     explicit = path is not None
     file = path if path is not None else config_dir() / CONFIG_FILE
     try:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
+        text = file.read_text(encoding="utf-8")
     except FileNotFoundError:
         if explicit:
             raise InvalidInput(f"config file not found: {file}") from None
         return FileConfig()
     except (OSError, UnicodeDecodeError) as exc:
         raise InvalidInput(f"cannot read config file {file}: {exc}") from exc
+    import tomllib  # only when there is a file to parse
+
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InvalidInput(f"config file {file} is not valid TOML: {exc}") from exc
     sites: dict[str, dict[str, Any]] = {}

@@ -7,7 +7,7 @@ archive, site adapters, engine — and close it all whatever happens.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,9 +37,14 @@ def _kemono_config() -> Config:
     return KEMONO_CONFIG
 
 
-def runner_configs() -> dict[str, Config]:
-    """The base runner config of each site family (budgets are the traffic controller's)."""
-    return {"kemono": _kemono_config(), "pixiv": _pixiv_config()}
+_CONFIGS = {"kemono": _kemono_config, "pixiv": _pixiv_config}
+
+
+def runner_configs(families: Iterable[str] | None = None) -> dict[str, Config]:
+    """The base runner config of each site family in ``families`` (default: all); budgets are
+    the traffic controller's. Only the named families' site modules are imported."""
+    wanted = _CONFIGS if families is None else [f for f in _CONFIGS if f in set(families)]
+    return {family: _CONFIGS[family]() for family in wanted}
 
 
 def families_of(targets: list[Target]) -> set[str]:
