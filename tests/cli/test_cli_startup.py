@@ -1,0 +1,79 @@
+"""What `kemopix download` loads: each run in a fresh interpreter against an emulator, then the
+modules it imported. Start-up is most of a re-run with nothing new, so what a run does not use
+(Pillow and the ugoira encoders, requests and pixivapi's clients, the other site family, rich
+off a terminal, the TOML parser without a config file) must stay unloaded."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kemopix.emulators import KemonoEmulator, PixivEmulator
+
+pytestmark = pytest.mark.usefixtures("private_kemopix_env")
+
+# Runs the CLI, then prints the loaded modules (last line) and returns the CLI's status.
+_PROBE = """
+import json, sys
+from kemopix.cli import main
+code = main(sys.argv[1:])
+print(json.dumps(sorted(sys.modules)))
+sys.exit(code)
+"""
+
+NEVER = ("PIL", "requests", "rich", "tomllib", "multiprocessing", "zipfile", "kemopix.serve")
+
+
+def loaded(*argv: str) -> tuple[int, set[str], str]:
+    """Exit status, loaded modules and stdout of one ``kemopix`` run in a fresh process."""
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE, *argv], capture_output=True, text=True, env=env, timeout=60
+    )
+    lines = done.stdout.splitlines()
+    assert lines, done.stderr
+    return done.returncode, set(json.loads(lines[-1])), "\n".join(lines[:-1])
+
+
+def families(modules: set[str]) -> set[str]:
+    return {m for m in modules for top in NEVER if m == top or m.startswith(top + ".")}
+
+
+def test_a_kemono_run_and_its_rerun_load_neither_pixiv_nor_pillow(
+    kemono_emulator: KemonoEmulator, tmp_path: Path
+) -> None:
+    service, ident = kemono_emulator.demo_creator
+    url, out = f"{kemono_emulator.url}/{service}/user/{ident}", tmp_path / "out"
+    for _ in range(2):  # the first run downloads; the second finds nothing new
+        code, modules, stdout = loaded("download", url, "--kemono-url", kemono_emulator.url,
+                                       "-o", str(out), "--json")  # fmt: skip
+        assert code == 0, stdout
+        assert families(modules) == set()
+        assert not {m for m in modules if m.startswith(("kemopix.sites.pixiv", "pixivapi"))}
+    summary = json.loads(stdout.splitlines()[-1])
+    assert summary["event"] == "summary" and summary["files_downloaded"] == 0
+    assert summary["held"]["original"] > 0
+
+
+def test_a_pixiv_run_reads_the_token_without_the_clients(
+    pixiv_emulator: PixivEmulator, tmp_path: Path
+) -> None:
+    token = pixiv_emulator.demo_account["refresh_token"]
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "pixiv-token.json").write_text(json.dumps({"refresh_token": token}))
+    os.chmod(config / "pixiv-token.json", 0o600)
+    user = f"{pixiv_emulator.url}/users/{pixiv_emulator.demo_account['artist_id']}"
+    out = str(tmp_path / "out")
+    code, modules, stdout = loaded("download", user, "--pixiv-url", pixiv_emulator.url,
+                                   "-o", out, "--ugoira", "zip", "--json")  # fmt: skip
+    assert code == 0, stdout
+    assert json.loads(stdout.splitlines()[-1])["files_downloaded"] > 0
+    assert "pixivapi.auth" in modules  # the saved token is pixivapi's
+    assert families(modules) == set()
+    assert not {"pixivapi.client", "pixivapi.aio", "kemopix.sites.kemono"} & modules
