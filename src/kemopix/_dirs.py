@@ -34,18 +34,21 @@ def cache_dir() -> Path:
     return Path(override) if override else Path(platformdirs.user_cache_dir("kemopix"))
 
 
-def write_private_json(path: Path, data: Mapping[str, Any]) -> Path:
+def write_private_json(path: Path, data: Mapping[str, Any], *, durable: bool = True) -> Path:
     """Write ``data`` as JSON to ``path``, readable by the user only (0600, in a 0700 folder
     when it makes one): a private temporary file renamed over ``path``, so there is never a
-    moment with a readable or half-written credential. Returns ``path``."""
+    moment with a readable or half-written credential. ``durable`` syncs it to disk first
+    (a login); a cache that is cheap to lose skips that (a sync can take 0.2 s). Returns
+    ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
     try:
         os.fchmod(fd, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(data, fh)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

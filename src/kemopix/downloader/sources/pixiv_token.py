@@ -69,4 +69,4 @@ def save_access_token(path: Path, site: PixivSite, auth: PixivAuth, refresh_toke
         "expires_at": time.time() + left,
     }
     with contextlib.suppress(OSError):
-        write_private_json(path, data)
+        write_private_json(path, data, durable=False)
