@@ -110,40 +110,12 @@ def _quiet_asyncio() -> None:
     logging.getLogger("asyncio").setLevel(logging.CRITICAL + 1)
 
 
-# Commands that talk to a site: aiohttp is imported beside the parsing and set-up for them.
-_NETWORK_COMMANDS = frozenset(("download", "plan", "retry", "verify", "upgrade", "fields"))
-
-
-def _import_quietly(name: str) -> None:
-    try:
-        __import__(name)
-    except Exception:  # the main thread's own import of it will say what failed
-        pass
-
-
-def _preload(argv: Sequence[str] | None) -> None:
-    """Start importing aiohttp in a thread when the command will need it.
-
-    aiohttp is most of the start-up (about 0.18 s of CPU, a quarter of it loading the system's
-    CA certificates twice, which OpenSSL does without the GIL); meanwhile the main thread
-    parses the command line, reads the config and imports the downloader. The main thread's
-    own ``import aiohttp`` then waits for this one (Python's per-module import locks).
-    """
-    words = sys.argv[1:] if argv is None else argv
-    if not words or words[0] not in _NETWORK_COMMANDS or "-h" in words or "--help" in words:
-        return
-    import threading
-
-    threading.Thread(target=_import_quietly, args=("aiohttp",), daemon=True).start()
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line ``argv`` (default ``sys.argv[1:]``); returns the exit status."""
     args: argparse.Namespace | None = None
     try:
         if _version(argv):
             return EXIT_OK
-        _preload(argv)
         if not os.environ.get("KEMOPIX_DEBUG"):
             _quiet_asyncio()
         from .input_file import expand_input_files
