@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -77,3 +78,32 @@ def test_a_pixiv_run_reads_the_token_without_the_clients(
     assert "pixivapi.auth" in modules  # the saved token is pixivapi's
     assert families(modules) == set()
     assert not {"pixivapi.client", "pixivapi.aio", "kemopix.sites.kemono"} & modules
+
+
+def test_json_lines_stream_while_the_run_goes_on_and_all_arrive_after_ctrl_c(
+    kemono_emulator: KemonoEmulator, tmp_path: Path
+) -> None:
+    # The JSON lines are written in batches: a reader still gets them as the run goes, not at
+    # its end, and an interrupted run still ends with its summary line.
+    kemono_emulator.add_fault(kind="slow", path="bonus-pack|3e9f59d6", delay=0.3, probability=1.0)
+    service, ident = kemono_emulator.demo_creator
+    child = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from kemopix.cli import main; sys.exit(main())",
+         "download", f"{kemono_emulator.url}/{service}/user/{ident}",
+         "--kemono-url", kemono_emulator.url, "-o", str(tmp_path / "out"), "--json",
+         "--no-shared-budget"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert child.stdout is not None
+        first = json.loads(child.stdout.readline())
+        assert first["event"] == "listing" and child.poll() is None  # live, not at the end
+        child.send_signal(signal.SIGINT)
+        rest, err = child.communicate(timeout=60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    events = [json.loads(line) for line in rest.splitlines()]
+    assert child.returncode == 130, err
+    assert events[-1]["event"] == "summary" and events[-1]["interrupted"] is True
