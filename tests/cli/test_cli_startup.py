@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -92,18 +93,49 @@ def test_json_lines_stream_while_the_run_goes_on_and_all_arrive_after_ctrl_c(
          "download", f"{kemono_emulator.url}/{service}/user/{ident}",
          "--kemono-url", kemono_emulator.url, "-o", str(tmp_path / "out"), "--json",
          "--no-shared-budget"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )  # fmt: skip
     try:
         assert child.stdout is not None
-        first = json.loads(child.stdout.readline())
+        got = b""
+        while b"\n" not in got:  # unbuffered: what is read here is not read again below
+            chunk = os.read(child.stdout.fileno(), 65536)
+            assert chunk, child.communicate(timeout=60)[1]
+            got += chunk
+        first = json.loads(got.split(b"\n", 1)[0])
         assert first["event"] == "listing" and child.poll() is None  # live, not at the end
         child.send_signal(signal.SIGINT)
-        rest, err = child.communicate(timeout=60)
+        more, err = child.communicate(timeout=60)
     finally:
         if child.poll() is None:
             child.kill()
             child.wait()
+    rest = (got + more).decode()
     events = [json.loads(line) for line in rest.splitlines()]
-    assert child.returncode == 130, err
+    assert child.returncode == 130, err.decode()
     assert events[-1]["event"] == "summary" and events[-1]["interrupted"] is True
+
+
+def test_a_rerun_counts_a_file_deleted_since_as_missing(
+    kemono_emulator: KemonoEmulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kemopix.cli import main
+
+    service, ident = kemono_emulator.demo_creator
+    argv = ["download", f"{kemono_emulator.url}/{service}/user/{ident}",
+            "--kemono-url", kemono_emulator.url, "-o", str(tmp_path / "out"), "--json"]  # fmt: skip
+
+    def summary() -> dict[str, Any]:
+        assert main(argv) == 0
+        lines = capsys.readouterr().out.splitlines()
+        return dict(json.loads(lines[-1]))
+
+    first = summary()["held"]
+    out = tmp_path / "out"
+    media = [p for p in out.rglob("*") if p.is_file() and p.suffix in (".png", ".jpg")]
+    media[0].unlink()
+    again = summary()
+    # Counted from the disk: missing now, unless this run fetched it again.
+    fetched = again["files_downloaded"]
+    assert again["held"]["missing"] == 1 - fetched
+    assert again["held"]["original"] == first["original"] - 1 + fetched
