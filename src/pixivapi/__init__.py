@@ -6,7 +6,9 @@
 token.
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from kemopix._lazy import lazy_attributes
 
 if TYPE_CHECKING:
     from .aio import AsyncClient
@@ -40,29 +42,31 @@ __all__ = [
 
 # Each name is imported on first use, so ``pixivapi.auth`` (the saved token, read by every
 # ``kemopix download`` of pixiv) does not load requests and aiohttp with the clients.
-_HOMES = {
-    "AsyncClient": "aio",
-    "Client": "client",
-    **dict.fromkeys(
-        ("ContentType", "Duration", "RankingMode", "SearchTarget", "Size", "Sort", "Visibility"),
-        "enums",
-    ),
-    **dict.fromkeys(
-        ("AuthenticationRequired", "BadApiResponse", "LoginError", "PixivError"), "errors"
-    ),
-    **dict.fromkeys(("Account", "Comment", "FullUser", "Illustration", "Novel", "User"), "models"),
-}
-
-
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from importlib import import_module
-
-    value = getattr(import_module(f".{home}", __name__), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_attributes(
+    __name__,
+    {
+        "AsyncClient": "aio",
+        "Client": "client",
+        **dict.fromkeys(
+            (
+                "ContentType",
+                "Duration",
+                "RankingMode",
+                "SearchTarget",
+                "Size",
+                "Sort",
+                "Visibility",
+            ),
+            "enums",
+        ),
+        **dict.fromkeys(
+            ("AuthenticationRequired", "BadApiResponse", "LoginError", "PixivError"), "errors"
+        ),
+        **dict.fromkeys(
+            ("Account", "Comment", "FullUser", "Illustration", "Novel", "User"), "models"
+        ),
+    },
+)
 
 
 def __dir__() -> list[str]:

@@ -12,8 +12,9 @@ WebM need the ``ugoira`` extra (imageio-ffmpeg); the Pillow formats always work.
 :class:`UgoiraEncoder` runs encodes in worker processes, for use beside downloads.
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from .._lazy import lazy_attributes
 from .errors import BadUgoira, EncodeFailed, FFmpegMissing, UgoiraError, UgoiraMismatch
 from .frames import Frame, UgoiraFormat, parse_frames
 
@@ -41,20 +42,12 @@ __all__ = [
 
 # Loaded on first use: the encoders bring Pillow and multiprocessing, which a download without
 # ugoira (and the start-up of every download) does not need.
-_LAZY = {
-    "ANIMATION_JSON": "repack",
-    "UgoiraEncoder": "pool",
-    "encode_ugoira": "encode",
-    "find_ffmpeg": "ffmpeg",
-}
-
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from importlib import import_module
-
-    value = getattr(import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_attributes(
+    __name__,
+    {
+        "ANIMATION_JSON": "repack",
+        "UgoiraEncoder": "pool",
+        "encode_ugoira": "encode",
+        "find_ffmpeg": "ffmpeg",
+    },
+)
