@@ -18,18 +18,19 @@ or ``platformdirs.user_config_dir("kemopix")``.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
-from kemopix._dirs import CONFIG_DIR_ENV, config_dir
-from kemopix._io import AiohttpTransport, AsyncRunner, RequestsTransport, SyncRunner
-from kemopix._protocol.config import Config
+from kemopix._dirs import CONFIG_DIR_ENV, config_dir, write_private_json
 from kemopix.sites.pixiv import PIXIV, PKCE_CLIENT_ID, PKCE_CLIENT_SECRET, PixivSite, make_pkce
 from kemopix.sites.pixiv import code_grant as _code_grant
 
-from .errors import ERROR_MAP
+if TYPE_CHECKING:
+    from kemopix._protocol.config import Config
+
+# The transports (requests, aiohttp) and the error map are imported by the two functions that
+# talk to pixiv: reading the saved token (every `kemopix download` of pixiv) needs neither.
 
 __all__ = [
     "CONFIG_DIR_ENV",
@@ -72,6 +73,10 @@ def exchange_code(
 
     :raises LoginError: If pixiv refuses the code (wrong verifier, or older than ~30 s).
     """
+    from kemopix._io import RequestsTransport, SyncRunner
+
+    from .errors import ERROR_MAP
+
     site = site or PixivSite.from_env()
     runner = SyncRunner(RequestsTransport(config or PIXIV), errors=ERROR_MAP)
     try:
@@ -84,6 +89,10 @@ async def exchange_code_async(
     code: str, verifier: str, *, site: PixivSite | None = None, config: Config | None = None
 ) -> str:
     """The coroutine twin of :func:`exchange_code`."""
+    from kemopix._io import AiohttpTransport, AsyncRunner
+
+    from .errors import ERROR_MAP
+
     site = site or PixivSite.from_env()
     runner = AsyncRunner(AiohttpTransport(config or PIXIV), errors=ERROR_MAP)
     try:
@@ -101,22 +110,7 @@ def save_refresh_token(token: str) -> Path:
     """Store the refresh token in a file only the user can read (0600); returns its path."""
     if not token or not token.strip():
         raise ValueError("empty refresh token")
-    path = token_path()
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    data = json.dumps({"refresh_token": token.strip()}).encode()
-    # Write a private temporary file and rename it: never a moment with a readable token.
-    fd, tmp = tempfile.mkstemp(prefix=".pixiv-token-", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_private_json(token_path(), {"refresh_token": token.strip()})
 
 
 def load_refresh_token() -> str | None:

@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .._dirs import CONFIG_DIR_ENV, config_dir
+from .._dirs import CONFIG_DIR_ENV, config_dir, write_private_json
 from .._protocol.errors import InvalidInput
 
 __all__ = [
@@ -180,13 +178,17 @@ def load_config(path: Path | None = None) -> FileConfig:
     explicit = path is not None
     file = path if path is not None else config_dir() / CONFIG_FILE
     try:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
+        text = file.read_text(encoding="utf-8")
     except FileNotFoundError:
         if explicit:
             raise InvalidInput(f"config file not found: {file}") from None
         return FileConfig()
     except (OSError, UnicodeDecodeError) as exc:
         raise InvalidInput(f"cannot read config file {file}: {exc}") from exc
+    import tomllib  # only when there is a file to parse
+
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InvalidInput(f"config file {file} is not valid TOML: {exc}") from exc
     sites: dict[str, dict[str, Any]] = {}
@@ -204,18 +206,7 @@ def load_config(path: Path | None = None) -> FileConfig:
 
 def write_secret_file(name: str, data: Mapping[str, Any]) -> Path:
     """Write ``<config>/name`` readable by the user only (0600), atomically."""
-    path = config_dir() / name
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}-", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_private_json(config_dir() / name, data)
 
 
 def read_secret_file(name: str) -> dict[str, Any]:

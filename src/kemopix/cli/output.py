@@ -8,11 +8,13 @@ lines carry no URL or response body unless ``-v`` asks for them.
 
 from __future__ import annotations
 
-import json
+import asyncio
 import re
 import sys
 from pathlib import Path
 from typing import Any, TextIO
+
+import msgspec
 
 from .._protocol.retry import RetryEvent
 from ..downloader.model import Post, RemoteFile
@@ -23,6 +25,9 @@ from .echo import echo
 __all__ = ["JsonReporter", "LineReporter", "human_size", "make_reporter"]
 
 MAX_FILE_BARS = 6
+# JSON lines are written in batches: at most this late (seconds), or when this many wait.
+JSON_FLUSH_AFTER = 0.1
+JSON_BATCH = 256
 
 
 def human_size(size: int | None) -> str:
@@ -220,15 +225,41 @@ def summary_line(summary: Summary, *, plan: bool = False) -> str:
 
 
 class JsonReporter(Reporter):
-    """One JSON object per line on stdout: listings, posts, files, warnings, the summary."""
+    """One JSON object per line on stdout: listings, posts, files, warnings, the summary.
+
+    Inside an event loop the lines are written in batches, at most ``JSON_FLUSH_AFTER``
+    seconds after the event (a write and a flush per event cost as much as a small file's
+    download); the summary line flushes everything at once.
+    """
 
     def __init__(self, root: Path, out: TextIO | None = None) -> None:
         self.root = root
         self.out = out or sys.stdout
+        self._encode = msgspec.json.Encoder(enc_hook=str).encode
+        self._lines: list[str] = []
+        self._later: asyncio.TimerHandle | None = None
 
     def emit(self, event: str, **data: Any) -> None:
-        line = json.dumps({"event": event, **data}, ensure_ascii=False, default=str)
-        echo(line, file=self.out, flush=True)
+        self._lines.append(self._encode({"event": event, **data}).decode())
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # outside the run's loop: at once
+            loop = None
+        if loop is None or len(self._lines) >= JSON_BATCH:
+            self.flush()
+        elif self._later is None:
+            self._later = loop.call_later(JSON_FLUSH_AFTER, self.flush)
+
+    def flush(self) -> None:
+        """Write the waiting lines now."""
+        if self._later is not None:
+            self._later.cancel()
+            self._later = None
+        if self._lines:
+            self._lines.append("")
+            self.out.write("\n".join(self._lines))
+            self._lines.clear()
+        self.out.flush()
 
     def listing(self, label: str) -> None:
         self.emit("listing", label=label)
@@ -245,7 +276,7 @@ class JsonReporter(Reporter):
             post=str(post.key),
             title=post.title,
             update=update,
-            published=post.published,
+            published=None if post.published is None else str(post.published),
             files=[
                 {
                     "name": item.file.name,
@@ -275,6 +306,7 @@ class JsonReporter(Reporter):
 
     def finished(self, summary: Summary) -> None:
         self.emit("summary", **summary.as_dict())
+        self.flush()
 
 
 class _JsonTask(FileTask):

@@ -255,11 +255,12 @@ def run_settings(
     engine = build_settings(args, config, root, dry_run=dry_run)
     origins = origins_for(args, config)
     hosts = host_policies(args, config, origins)
+    # Without targets (retry, verify, upgrade) the archive's files may be of any family.
+    families = families_of(targets or [])
     runners = {
         family: site_config(args, config, "pixiv" if family == "pixiv" else "kemono", base)
-        for family, base in runner_configs().items()
+        for family, base in runner_configs(families if targets else None).items()
     }
-    families = families_of(targets or [])
     comments = engine.sidecars.comments
     token, sessions = None, {}
     if "pixiv" in families:

@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..files import file_sha256
-from ..ugoira import Frame as UgoiraFrame
-from ..ugoira import UgoiraEncoder, UgoiraError, UgoiraFormat
+from ..ugoira.errors import UgoiraError
+from ..ugoira.frames import Frame as UgoiraFrame
+from ..ugoira.frames import UgoiraFormat
 from .archive import ArchiveStore, FileRecord
 from .model import UgoiraFrames
 from .reporting import Reporter
+
+if TYPE_CHECKING:
+    from ..ugoira.pool import UgoiraEncoder
 
 __all__ = ["Animations"]
 
@@ -75,6 +80,8 @@ class Animations:
         try:
             timeline = [UgoiraFrame(f, d) for f, d in zip(frames.files, frames.delays, strict=True)]
             if self._encoder is None:
+                from ..ugoira.pool import UgoiraEncoder  # Pillow and a process pool: on demand
+
                 self._encoder = UgoiraEncoder()
             await self._encoder.encode(self.root / record.path, timeline, dest, self.format)
             digest = await asyncio.to_thread(file_sha256, dest)

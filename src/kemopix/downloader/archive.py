@@ -186,6 +186,9 @@ class ArchiveStore(Protocol):
         creators: Iterable[tuple[str, str, str]] | None = None,
         keys: Iterable[PostKey] = (),
     ) -> list[StateRow]: ...
+    def held_files(
+        self, creators: Iterable[tuple[str, str, str]], keys: Iterable[PostKey] = ()
+    ) -> list[tuple[str, str, str]]: ...
     def sync_times(self) -> dict[str, float]: ...
     def watermark(self, listing: str) -> Watermark | None: ...
     def save_watermark(self, mark: Watermark) -> None: ...
@@ -556,6 +559,31 @@ class Archive:
             rows = self._db.execute(query + where, (key.site, key.service, key.id)).fetchall()
             out.extend(StateRow(*tuple(row)) for row in rows)
         return out
+
+    def held_files(
+        self, creators: Iterable[tuple[str, str, str]], keys: Iterable[PostKey] = ()
+    ) -> list[tuple[str, str, str]]:
+        """``(path, status, held)`` of each file of ``creators`` (as in :meth:`state_rows`)
+        and of the posts ``keys``, each path once: the run summary's counts, in one query per
+        creator and without a row object per file."""
+        out: dict[str, tuple[str, str, str]] = {}
+        query = (
+            "SELECT f.path, f.status, f.held FROM posts p JOIN files f ON f.site=p.site"
+            " AND f.service=p.service AND f.post_id=p.id"
+        )
+        where = " WHERE p.site=? AND p.creator_id=? AND (p.service=? OR p.site='pixiv')"
+        cursor = self._db.cursor()
+        cursor.row_factory = None  # plain tuples: this may be a 100,000-file creator
+        for site, service, creator_id in set(creators):
+            for path, status, held in cursor.execute(query + where, (site, creator_id, service)):
+                out[path] = (path, status, held)
+        for key in set(keys):
+            where = " WHERE p.site=? AND p.service=? AND p.id=?"
+            for path, status, held in cursor.execute(
+                query + where, (key.site, key.service, key.id)
+            ):
+                out[path] = (path, status, held)
+        return list(out.values())
 
     def sync_times(self) -> dict[str, float]:
         """When each listing was last swept (its watermark saved), by listing key."""

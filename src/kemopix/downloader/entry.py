@@ -7,7 +7,7 @@ archive, site adapters, engine — and close it all whatever happens.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,9 +37,14 @@ def _kemono_config() -> Config:
     return KEMONO_CONFIG
 
 
-def runner_configs() -> dict[str, Config]:
-    """The base runner config of each site family (budgets are the traffic controller's)."""
-    return {"kemono": _kemono_config(), "pixiv": _pixiv_config()}
+_CONFIGS = {"kemono": _kemono_config, "pixiv": _pixiv_config}
+
+
+def runner_configs(families: Iterable[str] | None = None) -> dict[str, Config]:
+    """The base runner config of each site family in ``families`` (default: all); budgets are
+    the traffic controller's. Only the named families' site modules are imported."""
+    wanted = _CONFIGS if families is None else [f for f in _CONFIGS if f in set(families)]
+    return {family: _CONFIGS[family]() for family in wanted}
 
 
 def families_of(targets: list[Target]) -> set[str]:
@@ -82,10 +87,12 @@ def _sources(settings: RunSettings, network: Network, families: set[str]) -> dic
     if "pixiv" in families:
         from ..sites.pixiv import PixivAuth, PixivSite
         from .sources.pixiv import PixivSource
+        from .sources.pixiv_token import TOKEN_CACHE, load_access_token
 
         url = settings.origins.extra.get("pixiv")
         site = PixivSite.at(url) if url else PixivSite.from_env()
         auth = PixivAuth(refresh_token=settings.pixiv_token)
+        load_access_token(cache_dir() / TOKEN_CACHE, site, auth)  # no token exchange then
         comments = settings.comments.get("pixiv", False)
         sources["pixiv"] = PixivSource(network, site, auth, comments=comments)
     if "kemono" in families:
@@ -117,14 +124,26 @@ async def run(
     except BaseException:
         await network.aclose()
         raise
+    sources: dict[str, Source] = {}
     try:
         sources = _sources(settings, network, families_of(targets))
         return await Engine(settings.engine, archive, network, sources, reporter).run(targets)
     finally:
         try:
+            if "pixiv" in sources:
+                _keep_pixiv_token(settings, sources["pixiv"])
             archive.close()
         finally:
             await network.aclose()  # also when closing the archive failed (disk full)
+
+
+def _keep_pixiv_token(settings: RunSettings, source: Source) -> None:
+    """Keep the access token the run got (if it got one) for the next runs."""
+    from .sources.pixiv import PixivSource
+    from .sources.pixiv_token import TOKEN_CACHE, save_access_token
+
+    if isinstance(source, PixivSource) and settings.pixiv_token and source.auth.generation:
+        save_access_token(cache_dir() / TOKEN_CACHE, source.site, source.auth, settings.pixiv_token)
 
 
 async def refetch(

@@ -9,6 +9,7 @@ absent from the disk). A post takes the state of its worst file.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -31,11 +32,14 @@ __all__ = [
 STATES = ("original", "skipped", "thumbnail", "unavailable", "pending", "failed", "missing")
 
 
+_HELD = ("original", "thumbnail")  # states that say a file is on disk: checked there
+
+
 def _state(root: Path, row: StateRow) -> str | None:
     if row.path is None or row.status is None:
         return None
     state = file_state(row.status, row.held)
-    if state in ("original", "thumbnail") and not (root / row.path).is_file():
+    if state in _HELD and not (root / row.path).is_file():
         return "missing"
     return state
 
@@ -126,12 +130,13 @@ def held_counts(
 ) -> dict[str, int]:
     """Files by state of ``creators`` (site, service, id) and of the posts ``keys``."""
     counts: Counter[str] = Counter()
-    seen: set[str] = set()
-    for row in archive.state_rows(creators, keys):
-        state = _state(archive.root, row)
-        if state is not None and row.path not in seen:  # a post of a creator and a key
-            seen.add(str(row.path))
-            counts[state] += 1
+    root = str(archive.root)
+    isfile, join = os.path.isfile, os.path.join  # one stat per held file, no Path objects
+    for path, status, held in archive.held_files(creators, keys):
+        state = file_state(status, held)
+        if state in _HELD and not isfile(join(root, path)):
+            state = "missing"
+        counts[state] += 1
     return {s: counts[s] for s in STATES}
 
 

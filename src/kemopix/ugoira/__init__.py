@@ -12,12 +12,17 @@ WebM need the ``ugoira`` extra (imageio-ffmpeg); the Pillow formats always work.
 :class:`UgoiraEncoder` runs encodes in worker processes, for use beside downloads.
 """
 
-from .encode import encode_ugoira
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_attributes
 from .errors import BadUgoira, EncodeFailed, FFmpegMissing, UgoiraError, UgoiraMismatch
-from .ffmpeg import find_ffmpeg
 from .frames import Frame, UgoiraFormat, parse_frames
-from .pool import UgoiraEncoder
-from .repack import ANIMATION_JSON
+
+if TYPE_CHECKING:
+    from .encode import encode_ugoira
+    from .ffmpeg import find_ffmpeg
+    from .pool import UgoiraEncoder
+    from .repack import ANIMATION_JSON
 
 __all__ = [
     "ANIMATION_JSON",
@@ -33,3 +38,16 @@ __all__ = [
     "find_ffmpeg",
     "parse_frames",
 ]
+
+
+# Loaded on first use: the encoders bring Pillow and multiprocessing, which a download without
+# ugoira (and the start-up of every download) does not need.
+__getattr__ = lazy_attributes(
+    __name__,
+    {
+        "ANIMATION_JSON": "repack",
+        "UgoiraEncoder": "pool",
+        "encode_ugoira": "encode",
+        "find_ffmpeg": "ffmpeg",
+    },
+)

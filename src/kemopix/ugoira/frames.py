@@ -11,14 +11,15 @@ anywhere. Extra members are ignored.
 from __future__ import annotations
 
 import io
-import zipfile
 from collections.abc import Generator, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PIL import Image, UnidentifiedImageError
+if TYPE_CHECKING:
+    from PIL import Image
 
 from .._protocol.errors import InvalidInput, UnsafePathError
 from .errors import BadUgoira
@@ -114,6 +115,8 @@ def read_members(zip_path: Path, frames: Sequence[Frame]) -> Generator[bytes, No
     Raises :class:`BadUgoira` for an unreadable zip, a missing, oversized, encrypted or
     corrupt (CRC) member.
     """
+    import zipfile
+
     if not frames:
         raise BadUgoira("an ugoira needs at least one frame")
     try:
@@ -168,6 +171,8 @@ def iter_decoded(zip_path: Path, frames: Sequence[Frame]) -> Generator[DecodedFr
 
 
 def _decode(frame: Frame, data: bytes) -> Image.Image:
+    from PIL import Image, UnidentifiedImageError  # Pillow loads only when frames are decoded
+
     try:
         image = Image.open(io.BytesIO(data), formats=_IMAGE_FORMATS)
         width, height = image.size

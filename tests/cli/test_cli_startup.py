@@ -1,0 +1,141 @@
+"""What `kemopix download` loads: each run in a fresh interpreter against an emulator, then the
+modules it imported. Start-up is most of a re-run with nothing new, so what a run does not use
+(Pillow and the ugoira encoders, requests and pixivapi's clients, the other site family, rich
+off a terminal, the TOML parser without a config file) must stay unloaded."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kemopix.emulators import KemonoEmulator, PixivEmulator
+
+pytestmark = pytest.mark.usefixtures("private_kemopix_env")
+
+# Runs the CLI, then prints the loaded modules (last line) and returns the CLI's status.
+_PROBE = """
+import json, sys
+from kemopix.cli import main
+code = main(sys.argv[1:])
+print(json.dumps(sorted(sys.modules)))
+sys.exit(code)
+"""
+
+NEVER = ("PIL", "requests", "rich", "tomllib", "multiprocessing", "zipfile", "kemopix.serve")
+
+
+def loaded(*argv: str) -> tuple[int, set[str], str]:
+    """Exit status, loaded modules and stdout of one ``kemopix`` run in a fresh process."""
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE, *argv], capture_output=True, text=True, env=env, timeout=60
+    )
+    lines = done.stdout.splitlines()
+    assert lines, done.stderr
+    return done.returncode, set(json.loads(lines[-1])), "\n".join(lines[:-1])
+
+
+def families(modules: set[str]) -> set[str]:
+    return {m for m in modules for top in NEVER if m == top or m.startswith(top + ".")}
+
+
+def test_a_kemono_run_and_its_rerun_load_neither_pixiv_nor_pillow(
+    kemono_emulator: KemonoEmulator, tmp_path: Path
+) -> None:
+    service, ident = kemono_emulator.demo_creator
+    url, out = f"{kemono_emulator.url}/{service}/user/{ident}", tmp_path / "out"
+    for _ in range(2):  # the first run downloads; the second finds nothing new
+        code, modules, stdout = loaded("download", url, "--kemono-url", kemono_emulator.url,
+                                       "-o", str(out), "--json")  # fmt: skip
+        assert code == 0, stdout
+        assert families(modules) == set()
+        assert not {m for m in modules if m.startswith(("kemopix.sites.pixiv", "pixivapi"))}
+    summary = json.loads(stdout.splitlines()[-1])
+    assert summary["event"] == "summary" and summary["files_downloaded"] == 0
+    assert summary["held"]["original"] > 0
+
+
+def test_a_pixiv_run_reads_the_token_without_the_clients(
+    pixiv_emulator: PixivEmulator, tmp_path: Path
+) -> None:
+    token = pixiv_emulator.demo_account["refresh_token"]
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "pixiv-token.json").write_text(json.dumps({"refresh_token": token}))
+    os.chmod(config / "pixiv-token.json", 0o600)
+    user = f"{pixiv_emulator.url}/users/{pixiv_emulator.demo_account['artist_id']}"
+    out = str(tmp_path / "out")
+    code, modules, stdout = loaded("download", user, "--pixiv-url", pixiv_emulator.url,
+                                   "-o", out, "--ugoira", "zip", "--json")  # fmt: skip
+    assert code == 0, stdout
+    assert json.loads(stdout.splitlines()[-1])["files_downloaded"] > 0
+    assert "pixivapi.auth" in modules  # the saved token is pixivapi's
+    assert families(modules) == set()
+    assert not {"pixivapi.client", "pixivapi.aio", "kemopix.sites.kemono"} & modules
+
+
+def test_json_lines_stream_while_the_run_goes_on_and_all_arrive_after_ctrl_c(
+    kemono_emulator: KemonoEmulator, tmp_path: Path
+) -> None:
+    # The JSON lines are written in batches: a reader still gets them as the run goes, not at
+    # its end, and an interrupted run still ends with its summary line.
+    kemono_emulator.add_fault(kind="slow", path="bonus-pack|3e9f59d6", delay=0.3, probability=1.0)
+    service, ident = kemono_emulator.demo_creator
+    child = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from kemopix.cli import main; sys.exit(main())",
+         "download", f"{kemono_emulator.url}/{service}/user/{ident}",
+         "--kemono-url", kemono_emulator.url, "-o", str(tmp_path / "out"), "--json",
+         "--no-shared-budget"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        assert child.stdout is not None
+        got = b""
+        while b"\n" not in got:  # unbuffered: what is read here is not read again below
+            chunk = os.read(child.stdout.fileno(), 65536)
+            assert chunk, child.communicate(timeout=60)[1]
+            got += chunk
+        first = json.loads(got.split(b"\n", 1)[0])
+        assert first["event"] == "listing" and child.poll() is None  # live, not at the end
+        child.send_signal(signal.SIGINT)
+        more, err = child.communicate(timeout=60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    rest = (got + more).decode()
+    events = [json.loads(line) for line in rest.splitlines()]
+    assert child.returncode == 130, err.decode()
+    assert events[-1]["event"] == "summary" and events[-1]["interrupted"] is True
+
+
+def test_a_rerun_counts_a_file_deleted_since_as_missing(
+    kemono_emulator: KemonoEmulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kemopix.cli import main
+
+    service, ident = kemono_emulator.demo_creator
+    argv = ["download", f"{kemono_emulator.url}/{service}/user/{ident}",
+            "--kemono-url", kemono_emulator.url, "-o", str(tmp_path / "out"), "--json"]  # fmt: skip
+
+    def summary() -> dict[str, Any]:
+        assert main(argv) == 0
+        lines = capsys.readouterr().out.splitlines()
+        return dict(json.loads(lines[-1]))
+
+    first = summary()["held"]
+    out = tmp_path / "out"
+    media = [p for p in out.rglob("*") if p.is_file() and p.suffix in (".png", ".jpg")]
+    media[0].unlink()
+    again = summary()
+    # Counted from the disk: missing now, unless this run fetched it again.
+    fetched = again["files_downloaded"]
+    assert again["held"]["missing"] == 1 - fetched
+    assert again["held"]["original"] == first["original"] - 1 + fetched
