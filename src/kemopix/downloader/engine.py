@@ -55,7 +55,7 @@ from .network import Network, head_size
 from .quality import Quality
 from .reporting import PlannedFile, Reporter, Summary
 from .sources.base import Listing, Source
-from .status import held_counts
+from .status import held_counts, missing_files
 from .targets import Target
 from .templates import Template, file_fields, post_fields
 from .transcript import TRANSCRIPT_LOG, TRANSCRIPT_NAMES, Transcripts
@@ -221,16 +221,25 @@ class Engine:
             self._post_waits.append(asyncio.create_task(self._close_retry(key, jobs)))
 
     def _upgrade(self, listing: Listing, keys: set[PostKey]) -> None:
-        """After a sweep: try again the originals of the listing's files held as thumbnails
-        or unavailable (those the sweep planned are on their way already)."""
-        if self.settings.quality == "thumbnail" or self.settings.dry_run:
+        """After a sweep: fetch again the listing's files the archive holds but the disk does
+        not (deleted since), and try again the originals of those held as thumbnails or
+        unavailable (the files the sweep planned are on their way already)."""
+        if self.settings.dry_run:
             return
         creator = listing.creator
-        if creator is not None:
-            records = self.archive.upgradable((creator.site, creator.service, creator.id))
-        else:
-            records = [r for r in self.archive.upgradable() if r.key in keys]
-        records = [r for r in records if r.path not in self._claimed]
+        ckeys = [] if creator is None else [(creator.site, creator.service, creator.id)]
+        gone = [p for p in missing_files(self.archive, ckeys, keys) if p not in self._claimed]
+        records = [r for r in map(self.archive.file, gone) if r is not None]
+        for record in records:
+            # Unfinished until it is back: a kill now leaves the next run something to do.
+            self.archive.requeue_file(record.path)
+            self.archive.set_complete(record.key, False)
+        if self.settings.quality != "thumbnail":
+            if creator is not None:
+                upgradable = self.archive.upgradable(ckeys[0])
+            else:
+                upgradable = [r for r in self.archive.upgradable() if r.key in keys]
+            records += [r for r in upgradable if r.path not in self._claimed and r.path not in gone]
         for record in records:
             self._claimed[record.path] = record.key
         self._refetch(records)

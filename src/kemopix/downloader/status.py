@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -125,19 +125,33 @@ def folder_status(archive: ArchiveStore) -> FolderStatus:
     )
 
 
-def held_counts(
+def _states(
     archive: ArchiveStore, creators: Iterable[tuple[str, str, str]], keys: Iterable[PostKey]
-) -> dict[str, int]:
-    """Files by state of ``creators`` (site, service, id) and of the posts ``keys``."""
-    counts: Counter[str] = Counter()
+) -> Iterator[tuple[str, str]]:
+    """(path, state) of the files of ``creators`` (site, service, id) and of the posts
+    ``keys``, ``missing`` for a file the archive holds that is not on disk."""
     root = str(archive.root)
     isfile, join = os.path.isfile, os.path.join  # one stat per held file, no Path objects
     for path, status, held in archive.held_files(creators, keys):
         state = file_state(status, held)
         if state in _HELD and not isfile(join(root, path)):
             state = "missing"
-        counts[state] += 1
+        yield path, state
+
+
+def held_counts(
+    archive: ArchiveStore, creators: Iterable[tuple[str, str, str]], keys: Iterable[PostKey]
+) -> dict[str, int]:
+    """Files by state of ``creators`` (site, service, id) and of the posts ``keys``."""
+    counts = Counter(state for _, state in _states(archive, creators, keys))
     return {s: counts[s] for s in STATES}
+
+
+def missing_files(
+    archive: ArchiveStore, creators: Iterable[tuple[str, str, str]], keys: Iterable[PostKey]
+) -> list[str]:
+    """The paths the archive holds for ``creators`` and ``keys`` that are not on disk."""
+    return [path for path, state in _states(archive, creators, keys) if state == "missing"]
 
 
 _WORDS = {"thumbnail": "thumbnail only", "missing": "missing on disk"}
