@@ -1,21 +1,25 @@
 """The downloader's transport writes bodies beside the loop: a large body is handed to the
 writer pool in batches, and still resumes exactly where the disk left off, reports its
-progress, and never runs more than ``MAX_QUEUED`` ahead of a slow disk. Real sockets."""
+progress, and never runs more than ``MAX_QUEUED`` ahead of a slow disk; a ``.part`` is made by
+its first write, and an empty body still makes its (empty) file. Real sockets."""
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import time
 from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
+from core_runners import make_runner
 from core_server import BLOB, BLOB_SHA256, CoreServer
 
 from kemopix._io import AsyncRunner
 from kemopix._protocol import Config, Flow, Request, RetryPolicy
 from kemopix.downloader import writer
 from kemopix.downloader.transport import PROGRESS, OffloadingTransport
+from kemopix.emulators import KemonoEmulator
 from kemopix.files import PART_SUFFIX, DownloadResult, download
 from kemopix.files.part import PartFile
 
@@ -97,3 +101,41 @@ def test_a_slow_disk_holds_the_network_back(
     assert (tmp_path / "file.bin").read_bytes() == BLOB
     # The disk fell behind the network, but never by more than MAX_QUEUED and one read.
     assert 0 < hook.most_ahead <= (512 << 10) + (1 << 20)
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_an_empty_file_is_downloaded_as_an_empty_file(
+    kemono_emulator: KemonoEmulator, kind: str, tmp_path: Path
+) -> None:
+    emu = kemono_emulator
+    emu.add_creator("fanbox", "blank", "Blank")
+    post = emu.add_post("fanbox", "blank", title="nothing", files=[("empty.txt", b"")])
+    url = f"{emu.url}/data{post['file']['path']}"
+    dest = tmp_path / "empty.txt"
+    empty = hashlib.sha256(b"").hexdigest()
+    if kind == "sync":
+        result = make_runner("sync", FAST)(lambda: download(url, dest, expected_sha256=empty))
+    else:
+        result = run(download(url, dest, expected_sha256=empty), Progress())
+    assert isinstance(result, DownloadResult) and result.sha256 == empty and result.size == 0
+    assert dest.is_file() and dest.read_bytes() == b""
+    assert list(tmp_path.iterdir()) == [dest]
+
+
+def test_a_whole_answer_empties_a_stale_part_before_its_first_byte(tmp_path: Path) -> None:
+    dest = tmp_path / "file.bin"
+    stale = Path(str(dest) + PART_SUFFIX)
+    stale.write_bytes(b"an older version" * 100)
+    part = PartFile(dest)
+    # A 200 to the Range request (the file changed, or the server ignores ranges), and the
+    # connection drops before its first byte: the old bytes must not be resumed later.
+    part.open(200, {"content-length": "10"})
+    part.close()
+    assert stale.read_bytes() == b"" and part.size == 0
+    # Nothing on disk yet: the part is made by the first write, where the bytes are.
+    fresh = PartFile(tmp_path / "new.bin")
+    fresh.open(200, {"content-length": "3"})
+    assert not fresh.path.exists()
+    fresh.write(b"abc")
+    assert fresh.finish() == hashlib.sha256(b"abc").hexdigest()
+    assert (tmp_path / "new.bin").read_bytes() == b"abc" and not fresh.path.exists()
