@@ -7,7 +7,10 @@
 2. A pixiv user with ~350 single-page works: ``kemopix download`` against a plain sequential
    pixivpy3 script (``AppPixivAPI.user_illusts`` + ``download``) and against gallery-dl.
 
-gallery-dl knows sites only by their real origins; ``bench/peers/gallery_dl_at.py`` rewrites
+kemopix is told the pawchive emulator's file host with ``KEMOPIX_PAWCHIVE_FILES_URL`` (as the
+real site's preset names ``file.pawchive.st``), so neither tool pays the site's ``/data``
+redirect per file. gallery-dl knows sites only by their real origins;
+``bench/peers/gallery_dl_at.py`` rewrites
 the origin of each request it sends (kemono.cr, pawchive.pw and file.pawchive.pw,
 app-api.pixiv.net and oauth.secure.pixiv.net) to the emulator and changes nothing else. It is
 run with ``original=true`` (it fetches thumbnails by default since Kemono's file servers went
@@ -21,6 +24,8 @@ Each tool runs in a fresh process against an emulator in its own process; rounds
 interleaved and medians printed with the ratios.
 
 Run: ``.venv/bin/python bench/bench_peers.py [--files 1000] [--works 350] [--rounds 3]``;
+``--disk-thread`` adds "kemopix-thread": this kemopix with its post folders and sidecars
+written by a thread instead of its helper process (``KEMOPIX_DISK_WORKER=thread``).
 ``--baseline DIR`` adds "kemopix-before", the kemopix of another source tree (DIR holds its
 ``src``, e.g. ``git worktree add /tmp/before main``), to every round: a before/after in one run.
 """
@@ -65,6 +70,7 @@ def count_files(root: Path, suffixes: tuple[str, ...]) -> int:
 
 
 BASELINE: Path | None = None  # --baseline: another kemopix source tree, run as "kemopix-before"
+DISK_THREAD = False  # --disk-thread: also this kemopix with its disk work in a thread
 _BASELINE_MAIN = "import sys; from kemopix.cli import main; sys.exit(main())"
 
 
@@ -73,7 +79,18 @@ def kemopix_argvs() -> dict[str, list[str]]:
     out = {"kemopix": [str(KEMOPIX)]}
     if BASELINE is not None:
         out["kemopix-before"] = [sys.executable, "-c", _BASELINE_MAIN]
+    if DISK_THREAD:
+        out["kemopix-thread"] = [str(KEMOPIX)]
     return out
+
+
+def variant_env(name: str, env: dict[str, str]) -> dict[str, str]:
+    """The environment of one of :func:`kemopix_argvs`' commands."""
+    if name == "kemopix-before":
+        return baseline_env(env)
+    if name == "kemopix-thread":
+        return {**env, "KEMOPIX_DISK_WORKER": "thread"}
+    return env
 
 
 def baseline_env(env: dict[str, str] | None = None) -> dict[str, str]:
@@ -107,10 +124,15 @@ def small_files(work: Path, files: int, rounds: int) -> None:
             kemopixes = kemopix_argvs()
             times: dict[str, list[float]] = {name: [] for name in kemopixes}
             times |= {"gallery-dl": [], "ceiling": []}
+            # Told what gallery-dl is told: pawchive's files are on the file host (no /data
+            # redirect per file, as on the real site).
+            files_env = dict(os.environ)
+            if flavour == "pawchive":
+                files_env["KEMOPIX_PAWCHIVE_FILES_URL"] = server.info["file_hosts"][0]
             for n in range(rounds):
                 for name, command in kemopixes.items():
                     mine = work / f"{flavour}-{name}-{n}"
-                    env = baseline_env() if name == "kemopix-before" else None
+                    env = variant_env(name, files_env)
                     times[name].append(
                         run([*command, "download", f"{server.url}/{SERVICE}/user/{CREATOR}",
                              f"--{flavour}-url", server.url, "-o", str(mine), "-q"], env=env)
@@ -236,7 +258,7 @@ def pixiv_user(work: Path, works: int, rounds: int) -> None:
                 dest = work / f"pixiv-{name.split()[0]}-{n}"
                 dest.mkdir()
                 try:
-                    own = baseline_env(env) if name == "kemopix-before" else env
+                    own = variant_env(name, env)
                     times[name].append(run(argv(dest), env=own))
                 except RuntimeError as exc:
                     print(f"  {name}: {exc}")
@@ -252,9 +274,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--only", choices=("1", "2"), help="run one scenario")
     parser.add_argument("--baseline", type=Path, help="another kemopix tree to time as well")
+    parser.add_argument(
+        "--disk-thread", action="store_true", help="also kemopix with its disk work in a thread"
+    )
     args = parser.parse_args(argv)
-    global BASELINE
+    global BASELINE, DISK_THREAD
     BASELINE = args.baseline.resolve() if args.baseline else None
+    DISK_THREAD = args.disk_thread
     if not PEERS_PYTHON.exists():
         print("the peers venv is missing: run `make bench`")
         return 1

@@ -183,7 +183,7 @@ def test_a_post_left_out_by_type_gets_no_folder(
     posts = [p for p in out.rglob("*") if p.is_dir() and p.name.endswith("]")]
     assert len(posts) == 1  # only the post with a video
     suffixes = sorted(p.suffix for p in posts[0].iterdir())
-    assert suffixes in ([".json", ".mp4"], [".html", ".json", ".md", ".mp4"])
+    assert suffixes in ([".json", ".mp4"], [".json", ".md", ".mp4"])
     # The others are archived as looked at: the next run does not fetch them again.
     assert main(argv) == 0
     again = summary_of(capsys)
@@ -200,6 +200,6 @@ def test_exclude_type_keeps_a_post_without_files(
     emu.add_post("fanbox", "texts", title="a clip", files=[("c.mp4", 500)], post_id="78")
     argv = ["download", f"{emu.url}/fanbox/user/texts", "--kemono-url", emu.url]
     assert main([*argv, "-o", str(out), "-q", "--exclude-type", "video"]) == 0
-    assert sorted(p.name for p in out.rglob("7*.*")) == ["77.html", "77.json", "77.md"]
+    assert sorted(p.name for p in out.rglob("7*.*")) == ["77.json", "77.md"]
     assert main([*argv, "-o", str(tmp_path / "only"), "-q", "--type", "video"]) == 0
     assert sorted(p.name for p in (tmp_path / "only").rglob("7*.*")) == ["78.json"]

@@ -182,3 +182,38 @@ def test_verify_and_retry_failed(
     code, summary = run(capsys, "verify", *args)
     assert code == 0 and summary["files_downloaded"] == 2
     assert assert_byte_exact(out) == 18
+
+
+@pytest.mark.parametrize(
+    ("text", "suffixes"),
+    [
+        ("md", {".json", ".md"}),
+        ("html", {".json", ".html"}),
+        ("md,html", {".json", ".md", ".html"}),
+    ],
+)
+def test_text_renderings_beside_the_record(
+    kemono_emulator: KemonoEmulator,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    text: str,
+    suffixes: set[str],
+) -> None:
+    out = tmp_path / "out"
+    argv = ["download", creator_url(kemono_emulator), "--kemono-url", kemono_emulator.url]
+    code, _ = run(capsys, *argv, "-o", str(out), "--text", text)
+    assert code == 0
+    sidecars = {p.suffix for p in out.rglob("1000006.*")}
+    assert sidecars == suffixes
+    if ".html" in suffixes:
+        page = next(out.rglob("1000006.html")).read_text()
+        assert "Five sketches" in page
+
+
+def test_text_words_are_checked(
+    kemono_emulator: KemonoEmulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["download", creator_url(kemono_emulator), "--kemono-url", kemono_emulator.url]
+    assert main([*argv, "-o", str(tmp_path / "out"), "--text", "pdf"]) == 2
+    assert "--text 'pdf'" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

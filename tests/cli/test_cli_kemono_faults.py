@@ -91,10 +91,18 @@ def test_resume_after_kill_9(kemono_emulator: KemonoEmulator, tmp_path: Path) ->
                 break
             time.sleep(0.05)
         assert part is not None, "the download never started"
+        helpers = _children(child.pid)  # the disk helper process
+        assert helpers or not Path("/proc").is_dir()
         child.send_signal(signal.SIGKILL)
     finally:
         child.wait(timeout=30)
     assert child.returncode == -signal.SIGKILL
+    # The helper reads end of input once its downloader is gone, and ends.
+    for _ in range(100):
+        if not any(_alive(pid) for pid in helpers):
+            break
+        time.sleep(0.05)
+    assert not any(_alive(pid) for pid in helpers), helpers
     held = part.stat().st_size
     assert 0 < held < 3 * 1024 * 1024 + 17
     emu.clear_faults()
@@ -102,6 +110,22 @@ def test_resume_after_kill_9(kemono_emulator: KemonoEmulator, tmp_path: Path) ->
     zip_path = part.with_name(part.name.removesuffix(PART_SUFFIX))
     assert file_sha256(zip_path) == BONUS_ZIP
     assert check_archive(out) == 18
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(n) for n in text.split()]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has ended (its parent, now init, reaps it)
 
 
 def test_rate_limited_site(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -10,6 +10,7 @@ import json
 import os
 import random
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -237,3 +238,19 @@ def test_an_upgrade_killed_at_random_instants_never_leaves_a_bad_file(
     for item in sidecar_files(out):
         assert file_sha256(out / item["path"]) == item["sha256"]
     assert not [p for p in out.rglob("*") if p.name.endswith((PART_SUFFIX, ".kemopix-link"))]
+
+
+def test_pawchive_files_from_the_file_host_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As on pawchive.st (files on file.pawchive.st): no /data redirect per file.
+    with KemonoEmulator(flavour="pawchive", creators=10) as emu:
+        monkeypatch.setenv("KEMOPIX_PAWCHIVE_FILES_URL", emu.file_host_urls[0])
+        out = tmp_path / "out"
+        url = f"{emu.url}/fanbox/user/70050825"
+        code, seen = events(capsys, "download", url, "--pawchive-url", emu.url, "-o", str(out))
+        assert code == 0, seen
+    with sqlite3.connect(out / ".kemopix-archive.sqlite3") as db:
+        urls = [row[0] for row in db.execute("SELECT url FROM files")]
+    assert urls
+    assert all(u.startswith(emu.file_host_urls[0] + "/data/") for u in urls), urls[:3]

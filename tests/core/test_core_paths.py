@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 
 from kemopix._protocol import UnsafePathError
-from kemopix.files import PathBudget, is_reserved_name, safe_join, sanitize_component
+from kemopix.files import (
+    PathBudget,
+    Resolved,
+    is_reserved_name,
+    safe_join,
+    safe_siblings,
+    sanitize_component,
+)
 
 HOSTILE = [
     "../../etc/passwd",
@@ -87,7 +94,7 @@ def test_paths_checked_together_refuse_planted_links(tmp_path: Path) -> None:
     (root / "post").mkdir(parents=True)
     os.symlink(outside, root / "link")
     os.symlink(outside / "x.json", root / "post" / "1.json")
-    resolved: dict[Path, str] = {}
+    resolved = Resolved()
     plain = safe_join(root, "post", "a.png")
     assert safe_join(root, "post", "a.png", resolved=resolved) == plain
     with pytest.raises(UnsafePathError):
@@ -95,3 +102,39 @@ def test_paths_checked_together_refuse_planted_links(tmp_path: Path) -> None:
     with pytest.raises(UnsafePathError):
         safe_join(root, "link", "b.png", resolved=resolved)
     assert safe_join(root, "post", "b.png", resolved=resolved) == root / "post" / "b.png"
+
+
+@pytest.mark.parametrize("title", ["Short", "Long " * 60, "a/../" * 5])
+def test_siblings_are_the_paths_safe_join_gives(tmp_path: Path, title: str) -> None:
+    names = ["1.json", "1.md", "1.revisions.json"]
+    folder = ["creator", f"2024-01-02 {title} [1]"]
+    siblings = safe_siblings(tmp_path, folder, names)
+    assert siblings == {n: str(safe_join(tmp_path, *folder, n, part=False)) for n in names}
+
+
+def test_siblings_refuse_a_planted_link(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    root = tmp_path / "root"
+    (root / "post").mkdir(parents=True)
+    os.symlink(outside / "x.md", root / "post" / "1.md")
+    with pytest.raises(UnsafePathError):
+        safe_siblings(root, ["post"], ["1.json", "1.md"])
+
+
+def test_a_listed_folder_still_sees_what_was_planted_before(tmp_path: Path) -> None:
+    # The first missing post folder lists its parent; a link planted there before is found,
+    # and a folder said to be made counts as existing.
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    root = tmp_path / "root"
+    (root / "creator").mkdir(parents=True)
+    os.symlink(outside, root / "creator" / "Post B")
+    run = Resolved()
+    first = run.moment()
+    assert safe_join(root, "creator", "Post A", "1.png", resolved=first)
+    assert not first.exists(str(root / "creator" / "Post A"))
+    first.made(str(root / "creator" / "Post A"))
+    with pytest.raises(UnsafePathError):
+        safe_join(root, "creator", "Post B", "1.png", resolved=run.moment())
+    assert run.moment().exists(str(root / "creator" / "Post A"))

@@ -40,6 +40,7 @@ _DOWNLOAD_KEYS: Mapping[str, type | tuple[type, ...]] = {
     "copy": bool,
     "overlap": int,
     "metadata": bool,
+    "text": str,
     "comments": bool,
     "shared_budget": bool,
     "workers": int,
@@ -48,6 +49,7 @@ _DOWNLOAD_KEYS: Mapping[str, type | tuple[type, ...]] = {
 }
 _SITE_KEYS: Mapping[str, type | tuple[type, ...]] = {
     "url": str,
+    "files_url": str,
     "rate": (int, float),
     "burst": int,
     "concurrency": int,
@@ -81,7 +83,7 @@ class FileConfig:
         section = self.sites.get(name, {})
         if key in section:
             return section[key]
-        if name in ("coomer", "pawchive") and key != "url":
+        if name in ("coomer", "pawchive") and key not in ("url", "files_url"):
             return self.sites.get("kemono", {}).get(key, default)
         return default
 
@@ -92,6 +94,15 @@ class FileConfig:
             if env.get(var):
                 return env[var]
         value = self.sites.get(name, {}).get("url")
+        return str(value) if value else None
+
+    def site_files_url(self, name: str, environ: Mapping[str, str] | None = None) -> str | None:
+        """The origin serving a Kemono-compatible site's ``/data`` files, when it is not the
+        site (which then redirects): ``KEMOPIX_<SITE>_FILES_URL``, then ``[SITE] files_url``."""
+        env = os.environ if environ is None else environ
+        value = env.get(f"KEMOPIX_{name.upper()}_FILES_URL") or self.sites.get(name, {}).get(
+            "files_url"
+        )
         return str(value) if value else None
 
 
@@ -125,6 +136,7 @@ _RULES: Mapping[str, tuple[Callable[[Any], bool], str]] = {
     "overlap": (_at_least_one, "must be at least 1 (like --overlap)"),
     "workers": (_at_least_one, "must be at least 1"),
     "url": (_http_url, "must be an http(s) URL (like --kemono-url)"),
+    "files_url": (_http_url, "must be an http(s) URL"),
     "output": (_not_empty, "must name a folder (like -o)"),
     "quality": (_quality, "must be original, thumbnail or auto (like --quality)"),
 }

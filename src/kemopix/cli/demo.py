@@ -81,7 +81,7 @@ def folder_tree(root: Path) -> Tree:
     total, held, size = _stats(root, media)
     tree.add(
         f"[bold]{held} media files and {total - held} metadata files[/] "
-        f"(JSON, HTML, Markdown beside each post), {human_size(size)} in all"
+        f"(JSON and Markdown beside each post), {human_size(size)} in all"
     )
     return tree
 
@@ -125,7 +125,7 @@ def demo_command(args: argparse.Namespace) -> int:
         console.print(folder_tree(Path(output)))
         console.print(
             "Each post folder holds its files, the raw API data (<id>.json) and the text as "
-            "HTML and Markdown. Run the demo again: nothing is fetched twice."
+            "Markdown. Run the demo again: nothing is fetched twice."
         )
         console.print(
             f"Browse: [bold]kemopix serve -o {escape(shlex.quote(output))}", soft_wrap=True

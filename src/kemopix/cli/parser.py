@@ -138,6 +138,11 @@ def _layout(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument("--no-metadata", action="store_true", help="no JSON/HTML/Markdown sidecars")
     group.add_argument(
+        "--text",
+        metavar="FORMATS",
+        help="the post text beside <id>.json: md (default), html, md,html or none",
+    )
+    group.add_argument(
         "--comments", action="store_true", help="fetch each post's comments (one more request)"
     )
     group.add_argument("--sizes", action="store_true", help="ask each file's size first (HEAD)")

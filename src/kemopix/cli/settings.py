@@ -54,13 +54,19 @@ def _opt(args: argparse.Namespace, name: str) -> Any:
 def origins_for(args: argparse.Namespace, config: FileConfig) -> Origins:
     """Extra origins per site: ``--SITE-url``, then ``KEMOPIX_*_URL``, then ``[SITE] url``."""
     extra: dict[str, str] = {}
+    files: dict[str, str] = {}
     for site in ("kemono", "coomer", "pawchive", "pixiv"):
         value = _opt(args, f"{site}_url") or config.site_url(site)
         if value:
             if "://" not in value:
                 raise InvalidInput(f"--{site}-url must be an http(s) URL, got {value!r}")
             extra[site] = value.rstrip("/")
-    return Origins(extra)
+        served = config.site_files_url(site) if site != "pixiv" else None
+        if served:
+            if "://" not in served:
+                raise InvalidInput(f"the files URL of {site} must be http(s), got {served!r}")
+            files[site] = served.rstrip("/")
+    return Origins(extra, files)
 
 
 def parse_targets(urls: list[str], origins: Origins) -> list[Target]:
@@ -104,6 +110,21 @@ def _filters(args: argparse.Namespace) -> Filters:
     )
 
 
+DEFAULT_TEXT = "md"
+_TEXT_WORDS = {"md": "md", "markdown": "md", "html": "html", "none": ""}
+
+
+def text_formats(value: str) -> frozenset[str]:
+    """``md``, ``html``, ``md,html`` or ``none``: the renderings of a post's text to write."""
+    words = [w.strip().lower() for w in value.split(",") if w.strip()]
+    unknown = [w for w in words if w not in _TEXT_WORDS]
+    if unknown or not words:
+        raise InvalidInput(
+            f"--text {value!r}: say md, html, md,html or none (unknown: {', '.join(unknown)})"
+        )
+    return frozenset(_TEXT_WORDS[w] for w in words) - {""}
+
+
 def build_settings(
     args: argparse.Namespace, config: FileConfig, root: Path, *, dry_run: bool = False
 ) -> Settings:
@@ -117,6 +138,7 @@ def build_settings(
         raise InvalidInput("--overlap must be at least 1")
     metadata = not _opt(args, "no_metadata") and download.get("metadata", True)
     comments = bool(_opt(args, "comments")) or bool(download.get("comments", False))
+    text = text_formats(str(_opt(args, "text") or download.get("text") or DEFAULT_TEXT))
     max_bytes = _opt(args, "max_bytes")
     ugoira = str(_opt(args, "ugoira") or config.site("pixiv", "ugoira") or "webp")
     from ..ugoira import UgoiraFormat
@@ -134,7 +156,12 @@ def build_settings(
         full=bool(_opt(args, "full")),
         overlap=int(overlap),
         sidecars=SidecarOptions(
-            json=metadata, content=metadata, comments=metadata and comments, revisions=metadata
+            json=metadata,
+            markdown=metadata and "md" in text,
+            html=metadata and "html" in text,
+            text=metadata,
+            comments=metadata and comments,
+            revisions=metadata,
         ),
         workers=int(download.get("workers", 64)),
         ugoira=ugoira,

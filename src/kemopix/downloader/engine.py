@@ -16,7 +16,9 @@ a listing to sweep again: whatever is unfinished gets finished.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
+import os
 import time
 from collections.abc import Awaitable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -34,16 +36,19 @@ from .._protocol.errors import (
     Unauthorized,
     UnsafePathError,
 )
+from ..files import Resolved
 from .animation import Animations
 from .archive import COMMIT_EVERY, SETTLED, ArchiveStore, FileRecord, PostState, Watermark
+from .disk_ops import drop_empty_part
+from .disk_worker import DiskWorker
 from .fetcher import Fetcher
 from .filters import Budget, Filters
 from .metadata import (
     SidecarOptions,
+    post_stamp,
     render_sidecars,
     set_mtime,
     sidecar_names,
-    write_in_background,
 )
 from .model import Listed, Post, PostKey, RemoteFile, signature_of
 from .network import Network, head_size
@@ -130,6 +135,8 @@ class Engine:
         # Paths planned in this run and their post: two posts never get one path.
         self._claimed: dict[str, PostKey] = {}
         self._present: set[Path] = set()  # final paths seen holding a file while planning
+        self._resolved = Resolved()  # the folders' real paths, checked once per run
+        self._disk = DiskWorker()  # makes post folders and writes sidecars beside the loop
         # Part of every stored signature: a post left out by one set of filters is looked at
         # again when the filters change.
         self._filters_id = signature_of(repr(settings.filters))[:8]
@@ -156,6 +163,7 @@ class Engine:
         finally:
             ticker.cancel()
             await self._stop_all()
+            await self._disk.aclose()
             self._finish(started)
         return self.summary
 
@@ -199,6 +207,7 @@ class Engine:
         finally:
             ticker.cancel()
             await self._stop_all()
+            await self._disk.aclose()
             self._finish(started)
         return self.summary
 
@@ -399,7 +408,7 @@ class Engine:
         update = state is not None and _content(state.signature) != _content(post.signature)
         template = self._template(post)
         base = post_fields(post)
-        planned, held, known = await self._plan_files(post, template, base)
+        planned, held, known, moment = await self._plan_files(post, template, base, state)
         if update:
             self.summary.posts_updated += 1
         elif state is None:
@@ -414,8 +423,9 @@ class Engine:
         root = settings.root
         kept = [(p.file, p.path) for p in planned if p.path is not None and p.reason is None]
         jobs: list[asyncio.Task[None]] = []
+        fetches: list[FileRecord] = []
         for file, path in kept:
-            rel = path.relative_to(root).as_posix()
+            rel = _rel(root, path)
             record = self.archive.plan_file(
                 FileRecord(
                     path=rel,
@@ -445,15 +455,23 @@ class Engine:
                 if file.ugoira is not None:
                     jobs.append(self._spawn(self.animations.after(record)))
                 continue
-            jobs.append(self._spawn(self._fetch(family, record)))
+            fetches.append(record)
+        # The folder thread makes the new folders and their part files before the downloads
+        # start (a folder that existed when planned may hold a part: the download looks).
+        fresh = [root / r.path for r in fetches if not moment.exists(str((root / r.path).parent))]
+        ready = self._disk.make_parts([str(p) for p in fresh]) if fresh else None
+        stamp = post_stamp(post.published)
+        jobs.extend(self._spawn(self._fetch(family, r, ready, stamp)) for r in fetches)
         # Sidecars are rendered here (their paths were checked while planning) and written by
         # the sidecar thread while the downloads run; the post completes once they are on disk.
-        sidecars: asyncio.Future[list[Path]] | None = None
+        sidecars: asyncio.Future[None] | None = None
         try:
             if not _left_out_by_type(settings.filters, planned):
-                sidecars = self._metadata(post, template, base, known, kept, revision)
+                sidecars = self._metadata(post, template, base, known, kept, revision, moment)
         except UnsafePathError as exc:
             self._error(exc, f"metadata of {post.key}")
+        for folder in {str(p.parent) for p in fresh}:
+            moment.made(folder)
         # A file left out by the budget or an impossible name keeps the post incomplete, so the
         # next run comes back for it (a filter's choice does not).
         incomplete = any(p.blocking for p in planned)
@@ -467,28 +485,32 @@ class Engine:
         post: Post,
         template: Template,
         base: dict[str, object],
-        known: dict[str, Path],
+        known: dict[str, str],
         kept: list[tuple[RemoteFile, Path]],
         revision: int,
-    ) -> asyncio.Future[list[Path]] | None:
+        moment: Resolved,
+    ) -> asyncio.Future[None] | None:
         """Start writing the post's sidecars, or adding a Discord message to its channel's
         transcript (in the folder the template gives it); awaiting gives the sidecars written."""
         root, options = self.settings.root, self.settings.sidecars
 
         def path(name: str) -> Path:
-            return known.get(name) or template.sidecar_path(root, base, name)
+            where = known.get(name)
+            return Path(where) if where else template.sidecar_path(root, base, name)
 
         if post.key.service == "discord":
             if not options.json:
                 return None
             log = path(TRANSCRIPT_LOG)
             return asyncio.ensure_future(asyncio.to_thread(self._transcribe, log, post, kept))
-        where = [(f, p.relative_to(root).as_posix()) for f, p in kept]
-        return write_in_background(render_sidecars(post, path, where, revision, options))
+        where = [(f, _rel(root, p)) for f, p in kept]
+        rendered = render_sidecars(post, path, where, revision, options)
+        rendered.fresh = not moment.exists(str(rendered.folder))
+        moment.made(str(rendered.folder))
+        return self._disk.write_files(*rendered.job())
 
-    def _transcribe(self, log: Path, post: Post, kept: list[tuple[RemoteFile, Path]]) -> list[Path]:
-        self._transcripts.append(log, post, kept)
-        return []  # the transcript's files count once the listing's pages are rebuilt
+    def _transcribe(self, log: Path, post: Post, kept: list[tuple[RemoteFile, Path]]) -> None:
+        self._transcripts.append(log, post, kept)  # counted once the listing's pages are rebuilt
 
     async def _render_transcripts(self) -> None:
         """Rebuild the readable page of the transcripts the listing added to; only then do
@@ -504,10 +526,10 @@ class Engine:
             rendered.set()
 
     async def _plan_files(
-        self, post: Post, template: Template, base: dict[str, object]
-    ) -> tuple[list[PlannedFile], dict[str, FileRecord], dict[str, Path]]:
-        """The post's files with their paths (or why not), the archive's rows of the post and
-        the paths of its sidecars."""
+        self, post: Post, template: Template, base: dict[str, object], state: PostState | None
+    ) -> tuple[list[PlannedFile], dict[str, FileRecord], dict[str, str], Resolved]:
+        """The post's files with their paths (or why not), the archive's rows of the post,
+        the paths of its sidecars and what the path checks saw of the folders."""
         settings = self.settings
         root = settings.root
         out: list[PlannedFile] = []
@@ -515,12 +537,14 @@ class Engine:
         sizes = await self._sizes(post) if want_sizes else {}
         # Path checks touch the disk (symlinks are resolved) but take microseconds: a thread
         # hop per post cost more (GIL hand-offs with the loop) than it saved.
-        placed, known, present = _place(root, template, base, post.files)
+        moment = self._resolved.moment()
+        placed, known, present = _place(root, template, base, post.files, moment)
         sidecars = set(known.values())
         # No await from here to the end of _plan: paths are claimed without interleaving.
         self._present.update(present)
-        held = {r.path: r for r in self.archive.files_of(post.key)}
-        rels = [w.relative_to(root).as_posix() for w in placed if isinstance(w, Path)]
+        # A post the archive never recorded has no file rows (they are written after it).
+        held = {r.path: r for r in self.archive.files_of(post.key)} if state is not None else {}
+        rels = [_rel(root, w) for w in placed if isinstance(w, Path)]
         names = _Names(root, post.key, sidecars, self._claimed, self.archive)
         names.ask(r for r in rels if r not in self._claimed)
         for file, where in zip(post.files, placed, strict=True):
@@ -539,7 +563,7 @@ class Engine:
             path = names.claim(where)
             if path != where and path.is_file():  # a renamed path: rare, checked here
                 self._present.add(path)
-            prior = held.get(path.relative_to(root).as_posix())
+            prior = held.get(_rel(root, path))
             already = (
                 prior is not None
                 and prior.status == "done"
@@ -555,7 +579,7 @@ class Engine:
             out.append(PlannedFile(file, path, size))
             self.summary.files_planned += 1
             self.summary.bytes_planned += size or 0
-        return out, held, known
+        return out, held, known, moment
 
     async def _sizes(self, post: Post) -> dict[str, int]:
         family = _family(post.key)
@@ -571,12 +595,22 @@ class Engine:
         return {url: size for url, size in results if size is not None}
 
     # -- downloads --------------------------------------------------------------------------
-    async def _fetch(self, family: str, record: FileRecord) -> None:
+    async def _fetch(
+        self,
+        family: str,
+        record: FileRecord,
+        ready: asyncio.Future[None] | None = None,
+        mtime: float | None = None,
+    ) -> None:
+        path = self.settings.root / record.path
+        if ready is not None:
+            with contextlib.suppress(OSError):  # else the download makes them, or says why not
+                await asyncio.shield(ready)
         async with self._slots:
-            path = self.settings.root / record.path
             task = self.reporter.file_task(path, record.size)
+            outcome = "failed"
             try:
-                outcome, size = await self.fetcher.fetch(family, record, task)
+                outcome, size = await self.fetcher.fetch(family, record, task, mtime)
             except KemopixError as exc:
                 self.archive.fail_file(record.path, str(exc))
                 self.summary.files_failed += 1
@@ -588,6 +622,9 @@ class Engine:
                 self.archive.fail_file(record.path, f"disk: {exc}")
                 self.summary.files_failed += 1
                 return
+            finally:
+                if ready is not None and outcome not in ("downloaded", "resumed"):
+                    drop_empty_part(str(path))
             if outcome in ("thumbnail", "kept"):
                 self.summary.files_thumbnail += 1
                 self.summary.bytes_downloaded += size
@@ -621,14 +658,13 @@ class Engine:
         self,
         post: Post,
         jobs: list[asyncio.Task[None]],
-        writing: asyncio.Future[list[Path]] | None,
+        writing: asyncio.Future[None] | None,
         incomplete: bool,
     ) -> bool:
         """Mark the post complete when every file is; whether it is."""
-        sidecars: list[Path] = []
         if writing is not None:
             try:
-                sidecars = await writing
+                await writing
             except (OSError, UnsafePathError) as exc:
                 if stops_the_run(exc):
                     raise
@@ -639,9 +675,16 @@ class Engine:
         complete = not incomplete and all(r.status in SETTLED for r in records)
         if complete:
             self.archive.set_complete(post.key)
-        done = [self.settings.root / r.path for r in records if r.status == "done"]
-        set_mtime(done + sidecars, post.published)
-        return complete
+        return complete  # the files were dated as they were written (sidecars too)
+
+
+def _rel(root: Path, path: Path) -> str:
+    """``path.relative_to(root).as_posix()``, by string when ``path`` is below ``root``."""
+    text, base = str(path), str(root)
+    if text.startswith(base) and text[len(base) : len(base) + 1] == os.sep:
+        rel = text[len(base) + 1 :]
+        return rel if os.sep == "/" else rel.replace(os.sep, "/")
+    return path.relative_to(root).as_posix()
 
 
 def _content(signature: str) -> str:
@@ -662,13 +705,16 @@ def _newer(mark: Watermark, entry: Listed) -> Watermark:
 
 
 def _place(
-    root: Path, template: Template, base: dict[str, object], files: list[RemoteFile]
-) -> tuple[list[Path | UnsafePathError], dict[str, Path], set[Path]]:
+    root: Path,
+    template: Template,
+    base: dict[str, object],
+    files: list[RemoteFile],
+    resolved: Resolved,
+) -> tuple[list[Path | UnsafePathError], dict[str, str], set[Path]]:
     """Each file's safe path (or the reason it cannot have one), the post's sidecar paths, and
     which of the files' paths already hold a file."""
     out: list[Path | UnsafePathError] = []
     present: set[Path] = set()
-    resolved: dict[Path, str] = {}  # one moment: the post's folders are resolved once
     for file in files:
         try:
             path = template.file_path(root, file_fields(base, file), resolved)
@@ -676,9 +722,10 @@ def _place(
             out.append(exc)
             continue
         out.append(path)
-        if path.is_file():
+        # A new post's folder does not exist yet: no file in it to look for.
+        if resolved.exists(str(path.parent)) and path.is_file():
             present.add(path)
-    sidecars: dict[str, Path] = {}
+    sidecars: dict[str, str] = {}
     names = sidecar_names(str(base["id"]))
     if base.get("service") == "discord":
         names = TRANSCRIPT_NAMES  # a Discord message's metadata is its channel's transcript
@@ -698,7 +745,7 @@ class _Names:
         self,
         root: Path,
         key: PostKey,
-        sidecars: set[Path],
+        sidecars: set[str],
         claimed: dict[str, PostKey],
         archive: ArchiveStore,
     ) -> None:
@@ -717,9 +764,9 @@ class _Names:
         self.known.update(self.archive.owners(wanted))
 
     def _free(self, path: Path) -> bool:
-        if path in self.taken:
+        if str(path) in self.taken:
             return False
-        rel = path.relative_to(self.root).as_posix()
+        rel = _rel(self.root, path)
         if rel not in self.claimed and rel not in self.asked:
             self.ask([rel])  # a renamed candidate: rare
         owner = self.claimed.get(rel) or self.known.get(rel)
@@ -730,8 +777,8 @@ class _Names:
         while not self._free(candidate):
             number += 1
             candidate = path.with_name(f"{path.stem} ({number}){path.suffix}")
-        self.taken.add(candidate)
-        self.claimed[candidate.relative_to(self.root).as_posix()] = self.key
+        self.taken.add(str(candidate))
+        self.claimed[_rel(self.root, candidate)] = self.key
         return candidate
 
 

@@ -85,23 +85,27 @@ class Fetcher:
             return None
         return path
 
-    async def fetch(self, family: str, record: FileRecord, task: FileTask) -> tuple[str, int]:
-        """Bring ``record`` onto disk at the best quality the site gives now; the outcome
+    async def fetch(
+        self, family: str, record: FileRecord, task: FileTask, mtime: float | None = None
+    ) -> tuple[str, int]:
+        """Bring ``record`` onto disk at the best quality the site gives now, a file written
+        dated ``mtime`` when given (a linked file keeps its copy's date); the outcome
         (``downloaded``, ``resumed``, ``skipped``, ``linked``, ``copied``; ``upgraded`` when an
         original replaced a thumbnail; ``thumbnail``, ``kept`` (the thumbnail already held),
         ``unavailable``) and the size. Raises ``KemopixError`` when it cannot."""
         thumb = self._thumbnail_wanted(record)
         if thumb is not None:
-            return await self._fallback(family, record, task, thumb)
+            return await self._fallback(family, record, task, thumb, mtime)
         try:
-            outcome, size = await self._original(family, record, task)
+            outcome, size = await self._original(family, record, task, mtime)
         except KemopixError as exc:
             retried = record.held == "thumbnail" or record.status == "unavailable"
             if not (host_failure(exc) or retried):
                 raise
             # The host is down (or an upgrade found the original still not to be had): the
             # next rung of the ladder, and what is held stays.
-            return await self._fallback(family, record, task, f"original unavailable: {exc}")
+            reason = f"original unavailable: {exc}"
+            return await self._fallback(family, record, task, reason, mtime)
         if record.held == "thumbnail" and outcome != "skipped":
             outcome = "upgraded"
         return outcome, size
@@ -115,7 +119,7 @@ class Fetcher:
         return None
 
     async def _fallback(
-        self, family: str, record: FileRecord, task: FileTask, reason: str
+        self, family: str, record: FileRecord, task: FileTask, reason: str, mtime: float | None
     ) -> tuple[str, int]:
         """The thumbnail (already held, or fetched now), else "unavailable" with ``reason``."""
         dest = self.root / record.path
@@ -128,7 +132,7 @@ class Fetcher:
             return "kept", 0
         if record.thumbnail and self.quality != "original":
             try:
-                size, digest = await self._thumbnail(family, record, task)
+                size, digest = await self._thumbnail(family, record, task, mtime)
             except KemopixError as exc:
                 if not (host_failure(exc) or isinstance(exc, NotFound)):
                     task.failed(str(exc))
@@ -144,7 +148,9 @@ class Fetcher:
         task.finished("unavailable", 0)
         return "unavailable", 0
 
-    async def _thumbnail(self, family: str, record: FileRecord, task: FileTask) -> tuple[int, str]:
+    async def _thumbnail(
+        self, family: str, record: FileRecord, task: FileTask, mtime: float | None
+    ) -> tuple[int, str]:
         """Fetch the thumbnail beside the final name, check it decodes, then move it there."""
         assert record.thumbnail is not None
         dest = self.root / record.path
@@ -153,7 +159,8 @@ class Fetcher:
         token = PROGRESS.set(task)
         try:
             result = await self.network.run(
-                family, download(record.thumbnail, tmp, headers=dict(record.headers))
+                family,
+                download(record.thumbnail, tmp, headers=dict(record.headers), mtime=mtime),
             )
         finally:
             PROGRESS.reset(token)
@@ -168,7 +175,9 @@ class Fetcher:
             raise
         return result.size, digest
 
-    async def _original(self, family: str, record: FileRecord, task: FileTask) -> tuple[str, int]:
+    async def _original(
+        self, family: str, record: FileRecord, task: FileTask, mtime: float | None
+    ) -> tuple[str, int]:
         sha = record.expected_sha256
         if record.held == "thumbnail" and not sha:
             # Without a hash, an original could not be told from the thumbnail at its name.
@@ -180,16 +189,16 @@ class Fetcher:
                 await asyncio.shield(pending)
             held = self._held_copy(sha, record.path)
             if held is not None:
-                return self._link(record, held, sha, task)
+                return self._link(record, held, sha, task, mtime)
             future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
             self._inflight[sha] = future
             try:
-                return await self._download(family, record, task)
+                return await self._download(family, record, task, mtime)
             finally:
                 if self._inflight.get(sha) is future:
                     del self._inflight[sha]
                 future.set_result(None)
-        return await self._download(family, record, task)
+        return await self._download(family, record, task, mtime)
 
     def _keep_thumbnail(self, record: FileRecord) -> Path | None:
         """With ``keep_thumbnails``, a link to the held thumbnail beside it, made before an
@@ -203,16 +212,22 @@ class Fetcher:
             return kept
         return None
 
-    def _link(self, record: FileRecord, held: Path, sha: str, task: FileTask) -> tuple[str, int]:
+    def _link(
+        self, record: FileRecord, held: Path, sha: str, task: FileTask, mtime: float | None
+    ) -> tuple[str, int]:
         dest = self.root / record.path
         self._keep_thumbnail(record)
         how = place_copy(held, dest, copy=self.copy)
+        if how == "copied" and mtime is not None:
+            os.utime(dest, (mtime, mtime))
         size = dest.stat().st_size
         self.archive.finish_file(record.path, sha256=sha, size=size)
         task.finished(how, size)
         return how, size
 
-    async def _download(self, family: str, record: FileRecord, task: FileTask) -> tuple[str, int]:
+    async def _download(
+        self, family: str, record: FileRecord, task: FileTask, mtime: float | None
+    ) -> tuple[str, int]:
         dest = self.root / record.path
         headers = dict(record.headers)
         part = dest.with_name(dest.name + PART_SUFFIX)
@@ -233,6 +248,7 @@ class Fetcher:
                     expected_size=None if thumbnail else record.size,
                     headers=headers,
                     verify_existing=record.expected_sha256 is not None or thumbnail,
+                    mtime=mtime,
                 ),
             )
         except KemopixError as exc:

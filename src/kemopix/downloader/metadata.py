@@ -1,4 +1,4 @@
-"""Per-post metadata next to the files: raw API JSON, content as HTML and Markdown, comments,
+"""Per-post metadata next to the files: raw API JSON, content as Markdown (or HTML), comments,
 revisions, novel text; file times set from the post date.
 
 Sidecars are named after the post id (``<id>.json``, ``<id>.html``, ``<id>.md``,
@@ -8,14 +8,10 @@ collide; each is written to a temporary file and renamed, so none is ever half w
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import html
 import os
-import tempfile
-import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,19 +19,18 @@ from typing import Any
 
 import msgspec
 
+from . import disk_ops
 from .markdown import html_to_markdown
 from .model import Post, RemoteFile
 
 __all__ = [
     "RenderedSidecars",
     "SidecarOptions",
-    "clear_stale_temps",
+    "post_stamp",
     "render_sidecars",
     "set_mtime",
     "sidecar_document",
     "sidecar_names",
-    "write_atomic",
-    "write_in_background",
     "write_rendered",
     "write_sidecars",
 ]
@@ -44,12 +39,23 @@ SidecarPath = Callable[[str], Path]
 
 
 class SidecarOptions(msgspec.Struct, frozen=True):
-    """Which sidecars to write."""
+    """Which sidecars to write.
+
+    ``json`` is the post's whole record (the raw data holds its text as the site sent it);
+    ``markdown`` and ``html`` are readable renderings of the text, ``text`` a novel's text.
+    """
 
     json: bool = True
-    content: bool = True
+    markdown: bool = True
+    html: bool = False
+    text: bool = True
     comments: bool = True
     revisions: bool = True
+
+    @property
+    def content(self) -> bool:
+        """Whether any rendering of the post's text is written."""
+        return self.markdown or self.html or self.text
 
 
 def _encode_hook(value: Any) -> Any:
@@ -63,67 +69,6 @@ def _encode_hook(value: Any) -> Any:
 def _to_json(value: Any) -> bytes:
     raw = msgspec.json.encode(value, enc_hook=_encode_hook)
     return msgspec.json.format(raw, indent=2) + b"\n"
-
-
-def _read_umask() -> int:
-    try:  # Linux says it without changing it (changing it races with other threads)
-        with open("/proc/self/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError):
-        pass
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-_FILE_MODE = 0o666 & ~_read_umask()  # what open() gives a media file: sidecars get the same
-TEMP_PREFIX, TEMP_SUFFIX = ".kemopix-", ".tmp"
-
-
-_cleared: set[Path] = set()
-_cleared_lock = threading.Lock()
-
-
-def _own_prefix() -> str:
-    return f"{TEMP_PREFIX}{os.getpid()}-"
-
-
-def clear_stale_temps(folder: Path) -> None:
-    """Remove temporary sidecars a killed run left in ``folder`` (once per folder and process).
-
-    Only called by a process holding the output folder's lock: a temporary file of another
-    process is stale; this process's own are being written by its other threads.
-    """
-    with _cleared_lock:
-        if folder in _cleared:
-            return
-        _cleared.add(folder)
-    own = _own_prefix()
-    with contextlib.suppress(OSError):
-        for stale in folder.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
-            if not stale.name.startswith(own):
-                with contextlib.suppress(OSError):
-                    stale.unlink()
-
-
-def write_atomic(path: Path, data: bytes, *, folder_exists: bool = False) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder (made first
-    unless ``folder_exists``)."""
-    if not folder_exists:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=_own_prefix(), suffix=TEMP_SUFFIX, dir=path.parent)
-    try:
-        if hasattr(os, "fchmod"):
-            os.fchmod(fd, _FILE_MODE)  # mkstemp makes 0600; a sidecar is no secret
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def sidecar_document(
@@ -192,6 +137,21 @@ class RenderedSidecars:
     folder: Path
     files: list[tuple[Path, bytes]]
     keep_previous: tuple[Path, Path] | None = None  # (main sidecar, its revision's record)
+    mtime: float | None = None  # the post's date
+    fresh: bool = False  # the folder did not exist when planned: no temporary file is left in it
+
+    def job(
+        self,
+    ) -> tuple[str, list[tuple[str, bytes]], tuple[str, str] | None, float | None, bool]:
+        """The arguments of :func:`disk_ops.write_files` that write these sidecars."""
+        keep = self.keep_previous
+        return (
+            str(self.folder),
+            [(str(path), data) for path, data in self.files],
+            None if keep is None else (str(keep[0]), str(keep[1])),
+            self.mtime,
+            self.fresh,
+        )
 
 
 def render_sidecars(
@@ -204,16 +164,18 @@ def render_sidecars(
     """The post's sidecars to write; ``where(name)`` gives the safe path of a sidecar name."""
     key = post.key.id
     main = where(f"{key}.json")
-    out = RenderedSidecars(main.parent, [])
+    out = RenderedSidecars(main.parent, [], mtime=post_stamp(post.published))
     if options.json:
         if revision > 1:
             # An edited post: the previous sidecar is kept as that revision's record.
             out.keep_previous = (main, where(f"{key}.r{revision - 1}.json"))
         out.files.append((main, _to_json(sidecar_document(post, files, revision))))
-    if options.content and post.content.strip():
-        out.files.append((where(f"{key}.html"), _html_page(post).encode("utf-8")))
-        out.files.append((where(f"{key}.md"), _markdown(post).encode("utf-8")))
-    if options.content and post.text:
+    if post.content.strip():
+        if options.html:
+            out.files.append((where(f"{key}.html"), _html_page(post).encode("utf-8")))
+        if options.markdown:
+            out.files.append((where(f"{key}.md"), _markdown(post).encode("utf-8")))
+    if options.text and post.text:
         out.files.append((where(f"{key}.txt"), post.text.encode("utf-8")))
     if options.comments and post.comments:
         out.files.append((where(f"{key}.comments.json"), _to_json(post.comments)))
@@ -223,27 +185,9 @@ def render_sidecars(
 
 
 def write_rendered(sidecars: RenderedSidecars) -> list[Path]:
-    """Write rendered sidecars (each atomically); the paths written."""
-    clear_stale_temps(sidecars.folder)
-    if sidecars.keep_previous is not None and sidecars.keep_previous[0].exists():
-        os.replace(*sidecars.keep_previous)
-    written: list[Path] = []
-    for path, data in sidecars.files:
-        # The folder is made once, by the first sidecar in it.
-        write_atomic(path, data, folder_exists=bool(written) and path.parent == sidecars.folder)
-        written.append(path)
-    return written
-
-
-# One thread writes every post's sidecars, in order: creating files is kernel time (the GIL is
-# released) that overlaps the event loop's work, while rendering stays on the loop (Python work
-# in a thread would only take turns with the loop for the GIL).
-_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kemopix-sidecars")
-
-
-def write_in_background(sidecars: RenderedSidecars) -> asyncio.Future[list[Path]]:
-    """:func:`write_rendered` in the sidecar thread; awaiting it gives the paths or the error."""
-    return asyncio.wrap_future(_POOL.submit(write_rendered, sidecars))
+    """Write rendered sidecars here and now (each atomically, dated); the paths written."""
+    disk_ops.write_files(*sidecars.job())
+    return [path for path, _ in sidecars.files]
 
 
 def write_sidecars(
@@ -257,12 +201,18 @@ def write_sidecars(
     return write_rendered(render_sidecars(post, where, files, revision, options))
 
 
+def post_stamp(when: datetime | None) -> float | None:
+    """A post date as a POSIX timestamp (naive dates are UTC)."""
+    if when is None:
+        return None
+    return (when if when.tzinfo is not None else when.replace(tzinfo=UTC)).timestamp()
+
+
 def set_mtime(paths: Iterable[Path], when: datetime | None) -> None:
     """Give ``paths`` the post's date as modification time (naive dates are UTC)."""
-    if when is None:
+    stamp = post_stamp(when)
+    if stamp is None:
         return
-    moment = when if when.tzinfo is not None else when.replace(tzinfo=UTC)
-    stamp = moment.timestamp()
     for path in paths:
         with contextlib.suppress(OSError):
             os.utime(path, (stamp, stamp))

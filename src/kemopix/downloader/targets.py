@@ -68,9 +68,12 @@ def origin_of(url: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Origins:
-    """Extra origins per site (``{"kemono": "http://127.0.0.1:8080"}``): emulators, mirrors."""
+    """Extra origins per site (``{"kemono": "http://127.0.0.1:8080"}``): emulators, mirrors;
+    ``files``: the origin serving a Kemono-compatible site's ``/data`` files when the site
+    itself would redirect there (pawchive's ``file.`` host)."""
 
     extra: Mapping[str, str] = field(default_factory=dict)
+    files: Mapping[str, str] = field(default_factory=dict)
 
     def site_of(self, url: str) -> str | None:
         """The site an URL belongs to, or None."""

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .._protocol.errors import InvalidInput
-from ..files import safe_join
+from ..files import Resolved, safe_join, safe_siblings
 from .model import Post, RemoteFile
 
 __all__ = [
@@ -97,6 +97,7 @@ class Template:
 
     text: str
     segments: tuple[str, ...]
+    checked: bool = False  # parsed: only known plain field names
 
     @classmethod
     def parse(cls, text: str) -> Template:
@@ -104,17 +105,19 @@ class Template:
         segments = tuple(s for s in text.strip().strip("/").split("/") if s.strip())
         if not segments:
             raise InvalidInput("the template is empty")
-        template = cls(text, segments)
         try:
-            template.format(_sample())
+            cls(text, segments).format(_sample())
         except InvalidInput:
             raise
         except (ValueError, TypeError, KeyError, IndexError) as exc:
             raise InvalidInput(f"bad template {text!r}: {exc}") from exc
-        return template
+        return cls(text, segments, checked=True)
 
     def format(self, fields: Mapping[str, Any]) -> list[str]:
         """The formatted segments (not yet sanitized)."""
+        if self.checked:
+            # Parsing proved every field a plain name: str.format_map does the same, in C.
+            return [segment.format_map(fields) for segment in self.segments]
         return [_FORMATTER.vformat(segment, (), fields) for segment in self.segments]
 
     def directory(self, fields: Mapping[str, Any]) -> list[str]:
@@ -122,11 +125,11 @@ class Template:
         return self.format(fields)[:-1]
 
     def file_path(
-        self, root: Path, fields: Mapping[str, Any], resolved: dict[Path, str] | None = None
+        self, root: Path, fields: Mapping[str, Any], resolved: Resolved | None = None
     ) -> Path:
         """The safe path of a file under ``root`` (raises ``UnsafePathError`` if impossible).
 
-        ``resolved``: see :func:`kemopix.download.safe_join`."""
+        ``resolved``: see :func:`kemopix.files.safe_join`."""
         return safe_join(root, *self.format(fields), resolved=resolved)
 
     def sidecar_path(self, root: Path, fields: Mapping[str, Any], name: str) -> Path:
@@ -138,12 +141,10 @@ class Template:
         root: Path,
         fields: Mapping[str, Any],
         names: Iterable[str],
-        resolved: dict[Path, str] | None = None,
-    ) -> dict[str, Path]:
+        resolved: Resolved | None = None,
+    ) -> dict[str, str]:
         """:meth:`sidecar_path` of each of ``names`` (the folder formatted and resolved once)."""
-        folder = self.directory(fields)
-        memo: dict[Path, str] = {} if resolved is None else resolved
-        return {name: safe_join(root, *folder, name, part=False, resolved=memo) for name in names}
+        return safe_siblings(root, self.directory(fields), names, resolved=resolved)
 
 
 def post_fields(post: Post) -> dict[str, Any]:

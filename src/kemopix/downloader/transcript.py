@@ -23,7 +23,7 @@ from urllib.parse import quote
 
 import msgspec
 
-from .metadata import clear_stale_temps, write_atomic
+from .disk_ops import clear_stale_temps, write_atomic
 from .model import Post, RemoteFile
 
 __all__ = ["TRANSCRIPT_HTML", "TRANSCRIPT_LOG", "TRANSCRIPT_NAMES", "Transcripts"]
@@ -68,7 +68,7 @@ class _Log:
         self.path = path
         self.lock = threading.Lock()
         path.parent.mkdir(parents=True, exist_ok=True)
-        clear_stale_temps(path.parent)  # a page a killed run was writing
+        clear_stale_temps(str(path.parent))  # a page a killed run was writing
         with open(path, "ab+") as fh:
             size = fh.seek(0, os.SEEK_END)
             if size:
@@ -128,7 +128,7 @@ class Transcripts:
                 log.stale = False
                 lines = _read(log.path)
             page = log.path.with_name(TRANSCRIPT_HTML)
-            write_atomic(page, render_page(lines, log.path.parent.name).encode("utf-8"))
+            write_atomic(str(page), render_page(lines, log.path.parent.name).encode("utf-8"))
             written.append(page)
         return written
 

@@ -10,8 +10,10 @@ from .paths import (
     LINK_SUFFIX,
     PART_SUFFIX,
     PathBudget,
+    Resolved,
     is_reserved_name,
     safe_join,
+    safe_siblings,
     sanitize_component,
 )
 
@@ -22,10 +24,12 @@ __all__ = [
     "DownloadResult",
     "PartFile",
     "PathBudget",
+    "Resolved",
     "download",
     "file_sha256",
     "is_reserved_name",
     "parse_content_range",
     "safe_join",
+    "safe_siblings",
     "sanitize_component",
 ]

@@ -37,19 +37,19 @@ def download(
     expected_size: int | None = None,
     headers: Mapping[str, str] | None = None,
     verify_existing: bool = False,
+    mtime: float | None = None,
 ) -> Flow[DownloadResult]:
     """Download ``url`` to ``dest`` (a path already made safe with ``safe_join``).
 
     A complete ``dest`` is not fetched again: it is kept when its size matches (and, with
     ``verify_existing``, its SHA-256). Bytes stream into ``dest.part``; after an interrupt the
     next attempt, or the next run, continues with a Range request. The part is renamed onto
-    ``dest`` only once size and hash check out.
+    ``dest`` only once size and hash check out, dated ``mtime`` (a POSIX timestamp) when given.
     """
     existing = _existing(dest, expected_sha256, expected_size, verify_existing)
     if existing is not None:
         return existing
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    part = PartFile(dest, expected_sha256=expected_sha256, expected_size=expected_size)
+    part = PartFile(dest, expected_sha256=expected_sha256, expected_size=expected_size, mtime=mtime)
     # identity: the bytes on disk must be the bytes the hash and Content-Length describe.
     base = Request.build("GET", url, headers={**(headers or {}), "Accept-Encoding": "identity"})
     try:

@@ -51,9 +51,15 @@ class PartFile:
     """
 
     def __init__(
-        self, final: Path, *, expected_sha256: str | None = None, expected_size: int | None = None
+        self,
+        final: Path,
+        *,
+        expected_sha256: str | None = None,
+        expected_size: int | None = None,
+        mtime: float | None = None,
     ) -> None:
         self.final = final
+        self.mtime = mtime  # the final file's modification time (None: when it was written)
         self.path = final.with_name(final.name + PART_SUFFIX)
         self.expected_sha256 = expected_sha256.lower() if expected_sha256 else None
         self.expected_size = expected_size
@@ -63,15 +69,17 @@ class PartFile:
         self._mode: Literal["ab", "wb"] | None = None  # how the first write opens the part
         self.size = 0
         self.resumed_from = 0
-        if self.path.exists():
-            self.size = self.path.stat().st_size
-            if self.expected_size is not None and self.size > self.expected_size:
-                self._truncate()
-            else:
-                with self.path.open("rb") as fh:
-                    while chunk := fh.read(_READ_CHUNK):
-                        self._digest.update(chunk)
-            self.resumed_from = self.size
+        try:
+            self.size = os.stat(self.path).st_size
+        except FileNotFoundError:
+            return
+        if self.expected_size is not None and self.size > self.expected_size:
+            self._truncate()
+        elif self.size:
+            with self.path.open("rb") as fh:
+                while chunk := fh.read(_READ_CHUNK):
+                    self._digest.update(chunk)
+        self.resumed_from = self.size
 
     # -- Sink -------------------------------------------------------------------------------
     def open(self, status: int, headers: Mapping[str, str]) -> None:
@@ -105,7 +113,11 @@ class PartFile:
 
     def _open(self) -> BinaryIO:
         assert self._mode is not None, "write before open"
-        fh = self._fh = self.path.open(self._mode)
+        try:
+            fh = self._fh = self.path.open(self._mode)
+        except FileNotFoundError:  # the folder is made with the first byte, not before
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fh = self._fh = self.path.open(self._mode)
         return fh
 
     def resume(self, request: Request) -> Request:
@@ -125,9 +137,14 @@ class PartFile:
         return self.total is not None and self.size == self.total
 
     def finish(self) -> str:
-        """Verify and rename into place; returns the SHA-256 hex digest."""
+        """Verify, date and rename into place; returns the SHA-256 hex digest."""
         if self._fh is None and self._mode is not None:
             self._open()  # an empty body still makes a file
+        fh, mtime = self._fh, self.mtime
+        dated = mtime is not None and fh is not None
+        if mtime is not None and fh is not None:
+            fh.flush()  # a write after the date would change it
+            os.utime(fh.fileno(), (mtime, mtime))
         self.close()
         digest = self._digest.hexdigest()
         problem = None
@@ -141,6 +158,8 @@ class PartFile:
             self.discard()
             raise IntegrityError(f"{self.final.name}: {problem}; the partial file was removed")
         os.replace(self.path, self.final)
+        if self.mtime is not None and not dated:
+            os.utime(self.final, (self.mtime, self.mtime))
         return digest
 
     def discard(self) -> None:

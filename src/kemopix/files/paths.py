@@ -10,7 +10,9 @@ from __future__ import annotations
 import functools
 import os
 import re
+import stat
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,8 +23,10 @@ __all__ = [
     "LINK_SUFFIX",
     "PART_SUFFIX",
     "PathBudget",
+    "Resolved",
     "is_reserved_name",
     "safe_join",
+    "safe_siblings",
     "sanitize_component",
     "split_extension",
 ]
@@ -109,34 +113,167 @@ def _defuse_suffix(name: str) -> str:
     return name
 
 
+class Resolved:
+    """Real paths of folders, for checking many paths in a row with few system calls.
+
+    A folder that exists is resolved once (one ``lstat`` per new folder: its parent's real
+    path is remembered) and kept for the life of the object; a folder that does not exist is
+    known absent only until :meth:`moment` starts a new batch, since it may be made in between.
+    A folder in which a missing folder was asked for is listed once, so the next missing
+    folders there (a creator's new posts) cost no system call; :meth:`made` tells it of the
+    folders the caller makes. A downloader keeps one for a run and takes a moment per post.
+    """
+
+    __slots__ = ("_absent", "_dirs", "_listed")
+    _LIMIT = 8192  # folders remembered; beyond, the memory starts again
+
+    def __init__(
+        self, dirs: dict[str, str] | None = None, listed: dict[str, set[str]] | None = None
+    ) -> None:
+        self._dirs: dict[str, str] = {} if dirs is None else dirs
+        self._listed: dict[str, set[str]] = {} if listed is None else listed
+        self._absent: dict[str, str] = {}
+
+    def moment(self) -> Resolved:
+        """A batch of checks made at one moment: shares the folders that exist."""
+        return Resolved(self._dirs, self._listed)
+
+    def folder(self, path: str) -> tuple[str, bool]:
+        """``path``'s real path and whether it exists (as a folder or a link to one)."""
+        real = self._dirs.get(path)
+        if real is not None:
+            return real, True
+        real = self._absent.get(path)
+        if real is not None:
+            return real, False
+        parent, name = os.path.split(path)
+        if not name or parent == path:
+            real = os.path.realpath(path)
+            self._remember(path, real)
+            return real, True
+        names = self._listed.get(parent)
+        if names is not None and _fold(name) not in names:
+            real = self._absent[path] = os.path.join(self.folder(parent)[0], name)
+            return real, False
+        try:
+            mode = os.lstat(path).st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            real = self._absent[path] = os.path.join(self.folder(parent)[0], name)
+            self._list(parent)
+            return real, False
+        # realpath(folder/name) is realpath(folder)/name unless name itself is a link.
+        real = (
+            os.path.realpath(path)
+            if stat.S_ISLNK(mode)
+            else os.path.join(self.folder(parent)[0], name)
+        )
+        self._remember(path, real)
+        return real, True
+
+    def exists(self, path: str) -> bool:
+        """Whether ``path`` was a folder when this moment's checks looked (False if never
+        looked at: the caller then looks itself)."""
+        return path in self._dirs
+
+    def made(self, path: str) -> None:
+        """``path``, a folder :meth:`folder` found absent, is being made by the caller."""
+        real = self._absent.pop(path, None)
+        if real is None:
+            return
+        parent, name = os.path.split(path)
+        names = self._listed.get(parent)
+        if names is not None:
+            names.add(_fold(name))
+        self._remember(path, real)
+
+    def _remember(self, path: str, real: str) -> None:
+        if len(self._dirs) >= self._LIMIT:
+            self._dirs.clear()
+            self._listed.clear()
+        self._dirs[path] = real
+
+    def _list(self, parent: str) -> None:
+        if parent not in self._dirs:
+            return  # only a folder that exists, and not a link, is listed (below a link: lstat)
+        try:
+            self._listed[parent] = {_fold(n) for n in os.listdir(parent)}
+        except OSError:
+            pass
+
+
+def _fold(name: str) -> str:
+    # A name that differs only in case or Unicode form may be the same entry on some file
+    # systems: taking it as present costs an lstat, never a wrong answer.
+    return unicodedata.normalize("NFC", name).casefold()
+
+
 def safe_join(
     root: Path,
     *components: str,
     budget: PathBudget = PathBudget(),
     part: bool = True,
-    resolved: dict[Path, str] | None = None,
+    resolved: Resolved | None = None,
 ) -> Path:
     """``root / components...`` with every component sanitized and the result inside ``root``.
 
     The last component leaves room for the ``.part`` suffix when ``part``. When the path would
     be longer than ``budget.path_chars``, the longest components are shortened (extensions
     kept); if even that cannot fit, :class:`UnsafePathError` is raised. ``resolved`` lets
-    several paths checked at one moment (a post's file and sidecars) resolve their common
-    folders once: a fresh dict per batch, never kept.
+    paths checked in a row resolve their common folders once (see :class:`Resolved`).
     """
     if not components:
         raise UnsafePathError("no file name given")
-    root_abs = Path(os.path.abspath(root))
+    root_abs = os.path.abspath(root)
     suffix = len(PART_SUFFIX) if part else 0
     spare = max(0, 255 - budget.component_bytes)
-    parts = [sanitize_component(c, reserve=spare) for c in components[:-1]]
-    parts.append(sanitize_component(components[-1], reserve=spare + suffix))
-    root_chars = len(str(root_abs)) if os.name == "nt" else budget.root_allowance
+    parts = [_sanitize(c, spare, "_") for c in components[:-1]]
+    parts.append(_sanitize(components[-1], spare + suffix, "_"))
+    root_chars = len(root_abs) if os.name == "nt" else budget.root_allowance
     room = budget.path_chars - root_chars - suffix - len(parts)  # one separator each
-    parts = _fit(parts, room, budget.min_component_chars)
-    path = root_abs.joinpath(*parts)
-    _check_inside(root_abs, path, resolved)
-    return path
+    if sum(map(len, parts)) > room:
+        parts = _fit(parts, room, budget.min_component_chars)
+    path = os.path.join(root_abs, *parts)
+    _check_inside(root_abs, path, resolved or Resolved())
+    return Path(path)
+
+
+def safe_siblings(
+    root: Path,
+    folder: list[str],
+    names: Iterable[str],
+    *,
+    budget: PathBudget = PathBudget(),
+    resolved: Resolved | None = None,
+) -> dict[str, str]:
+    """``str(safe_join(root, *folder, name, part=False))`` for each of ``names``, the folder
+    cleaned and checked once (names are short: when the longest fits, the folder is never
+    cut). Strings, not paths: a post has several such names and most are never used."""
+    names = list(names)
+    memo = resolved or Resolved()
+    if not names:
+        return {}
+    longest = max(names, key=len)
+    first = safe_join(root, *folder, longest, part=False, budget=budget, resolved=memo)
+    spare = max(0, 255 - budget.component_bytes)
+    root_abs = os.path.abspath(root)
+    parent = os.path.join(root_abs, *(_sanitize(c, spare, "_") for c in folder))
+    if str(first) != os.path.join(parent, _sanitize(longest, spare, "_")):
+        # the path had to be cut to fit: each name on its own
+        return {
+            n: str(safe_join(root, *folder, n, part=False, budget=budget, resolved=memo))
+            for n in names
+        }
+    # The folder is inside (checked with the longest name); a name in it stays inside
+    # unless it is a link, which only a folder that exists can hold.
+    exists = memo.exists(parent)
+    out = {longest: str(first)}
+    for name in names:
+        if name != longest:
+            path = os.path.join(parent, _sanitize(name, spare, "_"))
+            if exists and os.path.islink(path):
+                _check_inside(root_abs, path, memo)
+            out[name] = path
+    return out
 
 
 def _fit(parts: list[str], room: int, floor: int) -> list[str]:
@@ -152,22 +289,14 @@ def _fit(parts: list[str], room: int, floor: int) -> list[str]:
     return parts
 
 
-def _check_inside(root: Path, path: Path, resolved: dict[Path, str] | None = None) -> None:
+def _check_inside(root: str, path: str, resolved: Resolved) -> None:
     # Resolve symlinks that already exist so a planted link cannot redirect writes outside.
-    memo: dict[Path, str] = {} if resolved is None else resolved
-    real_root = _realpath(root, memo)
-    # realpath(folder/name) is realpath(folder)/name unless name itself is a link.
-    if os.path.islink(path):
+    real_root, _ = resolved.folder(root)
+    real_parent, exists = resolved.folder(os.path.dirname(path))
+    if exists and os.path.islink(path):  # in a folder that does not exist, nothing does
         real_path = os.path.realpath(path)
     else:
-        real_path = os.path.join(_realpath(path.parent, memo), path.name)
+        real_path = os.path.join(real_parent, os.path.basename(path))
     inside, top = os.path.normcase(real_path), os.path.normcase(real_root)
     if inside != top and not inside.startswith(top.rstrip(os.sep) + os.sep):
         raise UnsafePathError(f"refusing to write outside {root}: {path}")
-
-
-def _realpath(path: Path, memo: dict[Path, str]) -> str:
-    real = memo.get(path)
-    if real is None:
-        real = memo[path] = os.path.realpath(path)
-    return real

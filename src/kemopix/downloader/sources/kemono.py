@@ -50,7 +50,8 @@ def kemono_site(site: str, origins: Origins) -> KemonoSite:
     given for it (an emulator or mirror), speaking that site's API generation."""
     origin = origins.extra.get(site)
     if origin:
-        return KemonoSite(origin, site)  # type: ignore[arg-type]
+        files = origins.files.get(site)
+        return KemonoSite(origin, site, files)  # type: ignore[arg-type]
     return KemonoSite.from_url(f"https://{KEMONO_SITES[site][0]}", site)  # type: ignore[arg-type]
 
 

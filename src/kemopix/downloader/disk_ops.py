@@ -1,0 +1,214 @@
+"""The file-system work of a post, and the helper process that does it.
+
+Each function here is plain blocking file work on string paths: the folder and empty ``.part``
+of each file a post will fetch, and the post's sidecars (each through a temporary file and a
+rename, dated). The module needs nothing but the standard library, so ``disk_worker`` can run
+it as a small child process (``python -I -S disk_ops.py OWNER``) that reads pickled jobs on
+standard input and answers on standard output; where that is not possible it runs the same
+functions in a thread.
+
+Temporary files are named ``.kemopix-<owner>-<n>.tmp``, the owner being the downloading
+process, so that process and its helper never take each other's files for a killed run's.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import struct
+import sys
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+__all__ = [
+    "PART_SUFFIX",
+    "TEMP_PREFIX",
+    "TEMP_SUFFIX",
+    "clear_stale_temps",
+    "drop_empty_part",
+    "make_parts",
+    "write_atomic",
+    "write_files",
+]
+
+PART_SUFFIX = ".part"  # kemopix.files.PART_SUFFIX (a test keeps them equal)
+TEMP_PREFIX, TEMP_SUFFIX = ".kemopix-", ".tmp"
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+_CREATE |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+
+_owner = os.getpid()  # whose temporary files these are (the helper is told its parent's)
+_serial = 0
+_cleared: set[str] = set()
+
+
+def _own_prefix() -> str:
+    return f"{TEMP_PREFIX}{_owner}-"
+
+
+def clear_stale_temps(folder: str) -> None:
+    """Remove temporary files a killed run left in ``folder`` (once per folder and process).
+
+    Only called under the output folder's lock: another owner's temporary file is stale.
+    """
+    if folder in _cleared:
+        return
+    _cleared.add(folder)
+    own = _own_prefix()
+    with contextlib.suppress(OSError):
+        for name in os.listdir(folder):
+            if name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX):
+                if not name.startswith(own):
+                    with contextlib.suppress(OSError):
+                        os.unlink(os.path.join(folder, name))
+
+
+def _create_temp(folder: str) -> tuple[int, str]:
+    """A new temporary file in ``folder`` (made when missing): its descriptor and path."""
+    global _serial
+    while True:
+        _serial += 1
+        tmp = os.path.join(folder, f"{_own_prefix()}{_serial}{TEMP_SUFFIX}")
+        try:
+            # 0o666 less the umask: what open() gives a media file (a sidecar is no secret)
+            return os.open(tmp, _CREATE, 0o666), tmp
+        except FileExistsError:
+            continue  # left by a killed process that had this pid
+        except FileNotFoundError:
+            os.makedirs(folder, exist_ok=True)
+
+
+def write_atomic(path: str, data: bytes, mtime: float | None = None) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder (made when
+    missing), with ``mtime`` as modification time when given."""
+    fd, tmp = _create_temp(os.path.dirname(path))
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            if mtime is not None:
+                os.utime(fd, (mtime, mtime))
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def write_files(
+    folder: str,
+    files: Sequence[tuple[str, bytes]],
+    keep_previous: tuple[str, str] | None,
+    mtime: float | None,
+    fresh: bool,
+) -> None:
+    """A post's sidecars: each written atomically and dated; ``keep_previous`` (the main
+    sidecar, its revision's name) is moved aside first; ``fresh``: the folder is new."""
+    if not fresh:
+        clear_stale_temps(folder)
+        if keep_previous is not None and os.path.exists(keep_previous[0]):
+            os.replace(*keep_previous)
+    for path, data in files:
+        write_atomic(path, data, mtime)
+
+
+def make_parts(finals: Sequence[str]) -> None:
+    """Make the folder and an empty ``.part`` of each of ``finals`` (an existing part is kept)."""
+    for final in finals:
+        part = final + PART_SUFFIX
+        for _ in range(2):
+            try:
+                os.close(os.open(part, _CREATE, 0o666))
+            except FileExistsError:
+                pass  # the download got there first, or a previous run left bytes: kept
+            except FileNotFoundError:
+                os.makedirs(os.path.dirname(part), exist_ok=True)
+                continue
+            break
+
+
+def drop_empty_part(final: str) -> None:
+    """Remove ``final``'s part file if it holds no byte (one :func:`make_parts` made)."""
+    part = final + PART_SUFFIX
+    with contextlib.suppress(OSError):
+        if os.stat(part).st_size == 0:
+            os.unlink(part)
+
+
+OPERATIONS: dict[str, Callable[..., None]] = {"write_files": write_files, "make_parts": make_parts}
+HEADER = struct.Struct("!I")  # the length of the pickled frame that follows
+
+
+def frame(value: object) -> bytes:
+    """``value`` pickled, after its length."""
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    return HEADER.pack(len(data)) + data
+
+
+def frames(buffer: bytearray) -> list[Any]:
+    """The whole frames at the start of ``buffer`` (removed from it), unpickled."""
+    out: list[Any] = []
+    start, size = 0, HEADER.size
+    while len(buffer) - start >= size:
+        (length,) = HEADER.unpack_from(buffer, start)
+        if len(buffer) - start - size < length:
+            break
+        out.append(pickle.loads(buffer[start + size : start + size + length]))
+        start += size + length
+    del buffer[:start]
+    return out
+
+
+POLL_SECONDS = 0.005
+
+
+def _read(stdin: int) -> bytes:
+    """What is in the pipe, waiting for some; b"" at end of input.
+
+    The helper looks every few milliseconds rather than sleeping on the pipe: a writer that
+    finds a reader asleep on it must wake that process, which cost the downloader ~1 ms of its
+    own core per write on the virtual machines measured; a helper that naps wakes itself.
+    """
+    while True:
+        try:
+            return os.read(stdin, 1 << 20)
+        except BlockingIOError:
+            time.sleep(POLL_SECONDS)
+
+
+def serve(stdin: int, stdout: int) -> None:
+    """The helper process: run each job ``(id, name, args)``, answer ``(id, error)``, the
+    answers of all the jobs at hand written at once; end at end of input."""
+    os.set_blocking(stdin, False)
+    buffer = bytearray()
+    while chunk := _read(stdin):
+        buffer += chunk
+        answers = []
+        for job in frames(buffer):
+            ident, name, args = job
+            error: tuple[int | None, str, str | None] | None = None
+            try:
+                OPERATIONS[name](*args)
+            except OSError as exc:
+                error = (exc.errno, exc.strerror or str(exc), exc.filename)
+            except Exception as exc:  # reported to the job's owner, who decides
+                error = (None, f"{type(exc).__name__}: {exc}", None)
+            answers.append(frame((ident, error)))
+        out = memoryview(b"".join(answers))
+        while out:
+            out = out[os.write(stdout, out) :]
+
+
+if __name__ == "__main__":
+    import signal
+
+    _owner = int(sys.argv[1])
+    # Ctrl-C reaches the whole process group: the jobs at hand are finished all the same,
+    # and the helper ends when the downloader closes its input (or dies).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with contextlib.suppress(BrokenPipeError):
+        serve(sys.stdin.fileno(), sys.stdout.fileno())

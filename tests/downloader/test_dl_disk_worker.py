@@ -1,0 +1,106 @@
+"""The disk worker: post folders and sidecars written by a helper process (or a thread)."""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import os
+from pathlib import Path
+
+import pytest
+
+from kemopix.downloader import disk_ops
+from kemopix.downloader.disk_worker import DiskWorker
+from kemopix.files import PART_SUFFIX
+
+
+def test_the_helper_uses_the_part_suffix_of_the_downloads() -> None:
+    assert disk_ops.PART_SUFFIX == PART_SUFFIX
+
+
+def _post(root: Path, n: int) -> tuple[str, list[tuple[str, bytes]]]:
+    folder = root / "creator" / f"post {n}"
+    return str(folder), [(str(folder / f"{n}.json"), b"{}\n"), (str(folder / f"{n}.md"), b"# t\n")]
+
+
+@pytest.mark.parametrize("mode", ["process", "thread"])
+def test_folders_parts_and_dated_sidecars(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str
+) -> None:
+    if mode == "thread":
+        monkeypatch.setenv("KEMOPIX_DISK_WORKER", "thread")
+
+    async def main() -> DiskWorker:
+        disk = DiskWorker()
+        jobs = []
+        for n in range(50):
+            folder, files = _post(tmp_path, n)
+            jobs.append(disk.make_parts([f"{folder}/01 a.png"]))
+            jobs.append(disk.write_files(folder, files, None, 1_700_000_000.0, True))
+        await asyncio.gather(*jobs)
+        await disk.aclose()
+        return disk
+
+    disk = asyncio.run(main())
+    assert (disk._proc is None) and (mode == "process") == (disk._thread is None)
+    for n in range(50):
+        folder = tmp_path / "creator" / f"post {n}"
+        names = sorted(p.name for p in folder.iterdir())
+        assert names == sorted([f"{n}.json", f"{n}.md", "01 a.png.part"])
+        assert (folder / "01 a.png.part").stat().st_size == 0
+        assert (folder / f"{n}.json").stat().st_mtime == 1_700_000_000.0
+    assert not list(tmp_path.rglob("*.tmp"))
+
+
+def test_an_error_comes_back_as_the_os_error(tmp_path: Path) -> None:
+    (tmp_path / "creator").write_text("a file where a folder should be")
+
+    async def main() -> None:
+        disk = DiskWorker()
+        try:
+            with pytest.raises(NotADirectoryError) as caught:
+                await disk.write_files(*_post(tmp_path, 1), None, None, True)
+            assert caught.value.errno == errno.ENOTDIR
+        finally:
+            await disk.aclose()
+
+    asyncio.run(main())
+
+
+def test_a_killed_helper_fails_its_jobs_and_the_rest_go_to_a_thread(tmp_path: Path) -> None:
+    async def main() -> None:
+        disk = DiskWorker()
+        await disk.make_parts([str(tmp_path / "a" / "x")])  # the helper is up
+        assert disk._proc is not None
+        disk._proc.kill()
+        disk._proc.wait()
+        lost = disk.make_parts([str(tmp_path / "b" / "x")])
+        with pytest.raises(OSError, match="disk helper"):
+            await lost
+        await disk.write_files(*_post(tmp_path, 2), None, None, True)  # in the thread now
+        await disk.aclose()
+
+    asyncio.run(main())
+    assert (tmp_path / "creator" / "post 2" / "2.json").read_bytes() == b"{}\n"
+
+
+def test_the_helper_ends_with_its_downloader(tmp_path: Path) -> None:
+    # However the downloader ends, the helper reads end of input and exits.
+    async def main() -> int:
+        disk = DiskWorker()
+        await disk.make_parts([str(tmp_path / "a" / "x")])
+        proc = disk._proc
+        assert proc is not None
+        assert proc.stdin is not None
+        proc.stdin.close()  # what the kernel does when the downloader is killed
+        for _ in range(200):
+            if proc.poll() is not None:
+                break
+            await asyncio.sleep(0.01)
+        assert proc.returncode == 0
+        await disk.aclose()
+        return proc.pid
+
+    pid = asyncio.run(main())
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
