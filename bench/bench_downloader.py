@@ -18,7 +18,9 @@ rounds are interleaved and medians reported, because the machine is noisy, and d
 flushed (``os.sync``) before each measured run, so that no client pays for the previous one's
 400 MB of write-back.
 
-Run: ``.venv/bin/python bench/bench_downloader.py [--rounds 3] [--files 200] [--size-mb 2]``
+Run: ``.venv/bin/python bench/bench_downloader.py [--rounds 3] [--files 200] [--size-mb 2]``;
+``--baseline DIR`` adds to (1) the kemopix of another source tree (DIR holds its ``src``, e.g.
+``git worktree add /tmp/before main``) in every round: a before/after in one run.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ KTOOLBOX = REPO / ".venv-peers" / "bin" / "ktoolbox"
 SERVICE, CREATOR = "patreon", "bench-creator"
 CONCURRENCY = 8
 LINK = 10e6  # bytes per second per file connection in (1b): a good line to a Kemono data server
+BASELINE: Path | None = None  # --baseline: another kemopix source tree, timed in (1) as well
 
 
 # -- the emulator, in its own process --------------------------------------------------------
@@ -173,16 +176,22 @@ def raw_ceiling(server: Server, flavour: str, dest: Path, verify: bool = False) 
 
 
 def kemopix(
-    server: Server, flavour: str, dest: Path, *options: str
+    server: Server, flavour: str, dest: Path, *options: str, tree: Path | None = None
 ) -> tuple[float, dict[str, Any]]:
-    """``kemopix download`` in a fresh process; wall time and its JSON summary."""
+    """``kemopix download`` in a fresh process; wall time and its JSON summary. ``tree``: the
+    kemopix of that source tree instead of this one."""
     argv = [str(REPO / ".venv" / "bin" / "kemopix"), "download"]
+    env = None
+    if tree is not None:
+        argv = [sys.executable, "-c", "import sys; from kemopix.cli import main; sys.exit(main())"]
+        argv.append("download")
+        env = dict(os.environ, PYTHONPATH=str(tree / "src"))
     argv += [f"{server.url}/{SERVICE}/user/{CREATOR}", f"--{flavour}-url", server.url]
     argv += ["-o", str(dest), "--concurrency", str(CONCURRENCY), "--json", "--no-shared-budget"]
     argv += options
     os.sync()
     started = time.perf_counter()
-    done = subprocess.run(argv, capture_output=True, text=True, check=False)
+    done = subprocess.run(argv, capture_output=True, text=True, check=False, env=env)
     seconds = time.perf_counter() - started
     lines = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
     summary: dict[str, Any] = next((e for e in reversed(lines) if e["event"] == "summary"), {})
@@ -229,25 +238,35 @@ def unlimited(work: Path, rounds: int, files: int, size: int) -> None:
     engine: list[float] = []
     bare: list[float] = []
     theirs: list[float] = []
+    before: list[float] = []  # the --baseline tree: wall
+    before_engine: list[float] = []
     with emulator("pawchive", None, files, size) as server:
         for n in range(rounds):
             raws.append(raw_ceiling(server, "pawchive", work / f"raw{n}"))
             checked.append(raw_ceiling(server, "pawchive", work / f"checked{n}", verify=True))
-            seconds, summary = kemopix(server, "pawchive", work / f"kemopix{n}")
-            ours.append(seconds)
-            engine.append(float(summary["seconds"]))
-            assert summary.get("files_downloaded") == files, summary
+            # The baseline runs beside this tree, first in every other round: the run after
+            # the previous round's folders were deleted pays for it in the file system.
+            trees = [None, BASELINE] if BASELINE is not None else [None]
+            for tree in trees if n % 2 == 0 else trees[::-1]:
+                name = f"kemopix{n}" if tree is None else f"before{n}"
+                seconds, summary = kemopix(server, "pawchive", work / name, tree=tree)
+                assert summary.get("files_downloaded") == files, summary
+                walls, inners = (ours, engine) if tree is None else (before, before_engine)
+                walls.append(seconds)
+                inners.append(float(summary["seconds"]))
             # The ceiling writes the files only; so does this run (no JSON/HTML/Markdown).
             bare.append(kemopix(server, "pawchive", work / f"bare{n}", "--no-metadata")[0])
             if n < max(1, rounds - 1):
                 tool = ktoolbox(server, work / f"ktoolbox{n}")
                 if tool is not None:
                     theirs.append(tool)
-            for name in (f"raw{n}", f"checked{n}", f"bare{n}", f"ktoolbox{n}"):
+            for name in (f"raw{n}", f"checked{n}", f"bare{n}", f"before{n}", f"ktoolbox{n}"):
                 shutil.rmtree(work / name, ignore_errors=True)
             print(f"  round {n + 1}: raw {raws[-1]:.2f}s, raw+sha256 {checked[-1]:.2f}s, "
                   f"kemopix {ours[-1]:.2f}s (engine {engine[-1]:.2f}s), "
                   f"kemopix --no-metadata {bare[-1]:.2f}s"
+                  + (f", before {before[-1]:.2f}s (engine {before_engine[-1]:.2f}s)" if before
+                     else "")
                   + (f", ktoolbox {theirs[-1]:.2f}s" if len(theirs) > n else ""))  # fmt: skip
         raw, mine = statistics.median(raws), statistics.median(ours)
         inner, check = statistics.median(engine), statistics.median(checked)
@@ -255,6 +274,13 @@ def unlimited(work: Path, rounds: int, files: int, size: int) -> None:
               f" wall / {inner:.2f}s in the engine (the rest is start-up and imports)")  # fmt: skip
         print(f"  kemopix / raw ceiling = {mine / raw:.2f}x wall, {inner / raw:.2f}x engine"
               f"   (goal <= 1.25x); engine / raw+sha256 = {inner / check:.2f}x")  # fmt: skip
+        print(f"  kemopix / raw+sha256 (the bare loop of issue #14) = {mine / check:.2f}x wall"
+              f"   (goal <= 2.0x)")  # fmt: skip
+        if before:
+            then, then_inner = statistics.median(before), statistics.median(before_engine)
+            print(f"  kemopix before ({BASELINE}): {then:.2f}s wall = {then / check:.2f}x "
+                  f"raw+sha256 / {then_inner:.2f}s engine; now / before = {mine / then:.2f}x "
+                  f"wall, {inner / then_inner:.2f}x engine")  # fmt: skip
         files_only = statistics.median(bare)
         print(f"  kemopix --no-metadata (files only, like the ceiling) {files_only:.2f}s wall"
               f" = {files_only / raw:.2f}x raw, {files_only / check:.2f}x raw+sha256")  # fmt: skip
@@ -372,7 +398,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--files", type=int, default=200)
     parser.add_argument("--size-mb", type=float, default=2.0)
     parser.add_argument("--only", choices=("1", "2", "4"), help="run one scenario")
+    parser.add_argument("--baseline", type=Path, help="another kemopix tree to time in (1)")
     args = parser.parse_args(argv)
+    global BASELINE
+    BASELINE = args.baseline.resolve() if args.baseline else None
     size = int(args.size_mb * (1 << 20))
     if args.serve:
         return serve(args.serve, args.rate or None, args.files, size)

@@ -35,5 +35,9 @@ class OffloadingTransport(AiohttpTransport):
         try:
             return await super().send(replace(request, sink=sink))
         finally:
-            # The sink's size must be final before a retry asks it for a Range.
-            await asyncio.shield(sink.drain())
+            # The sink's size must be final before a retry asks it for a Range. A small body
+            # was written on the loop: nothing to wait for, no task to make.
+            waiter = sink.flush()
+            if waiter is not None:
+                await asyncio.shield(waiter)
+            sink.check()

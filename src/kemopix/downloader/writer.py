@@ -2,12 +2,13 @@
 
 Hashing and writing a body (the ``.part`` file's work) release the GIL, so worker threads do
 them while the event loop reads the network. A body holds no thread while it waits for the
-network: each chunk that arrives is queued on its body, and a body with queued chunks has one
-job in the shared pool that writes them in order and ends when the queue is empty. A job never
-waits for the event loop or for another body, so every job ends, whatever the number of bodies
-in flight (hosts x connections) against the number of threads. When the disk falls behind, the
-loop waits for the job of the body it is feeding (bounded: at most ``MAX_QUEUED`` bytes).
-A body's first ``INLINE_BYTES`` are written on the loop itself: a small file never leaves it.
+network: the chunks that arrive are queued on their body, and once ``BATCH`` bytes are queued
+(or the body ends) the body gets one job in the shared pool, which writes them in order and
+ends when the queue is empty. A job never waits for the event loop or for another body, so
+every job ends, whatever the number of bodies in flight (hosts x connections) against the
+number of threads. When the disk falls behind, the loop waits for the job of the body it is
+feeding (bounded: at most ``MAX_QUEUED`` bytes). A small body (at most ``INLINE_BYTES``, or
+the first of them when its length is unknown) is written on the loop itself.
 """
 
 from __future__ import annotations
@@ -21,11 +22,14 @@ from typing import Protocol
 
 from .._protocol.http import Request, Sink
 
-__all__ = ["INLINE_BYTES", "MAX_QUEUED", "OffloadedSink", "ProgressHook"]
+__all__ = ["BATCH", "INLINE_BYTES", "MAX_QUEUED", "OffloadedSink", "ProgressHook"]
 
 MAX_QUEUED = 8 << 20  # bytes of one body waiting for the disk before the loop waits too
-# The first bytes of a body are written on the loop: for a small file a thread hop (and the
-# GIL hand-offs it causes) costs far more than writing and hashing 16 KiB.
+# Bytes handed to a job at a time: a hop per chunk (aiohttp reads at most 256 KiB at a time)
+# woke a thread and traded the GIL for every chunk. Must not exceed MAX_QUEUED.
+BATCH = 1 << 20
+# A small body is written on the loop: for 16 KiB a thread hop (and the GIL hand-offs it
+# causes) costs far more than writing and hashing the bytes.
 INLINE_BYTES = 256 << 10
 _POOL = ThreadPoolExecutor(max_workers=8, thread_name_prefix="kemopix-writer")
 
@@ -43,58 +47,66 @@ class ProgressHook(Protocol):
 class OffloadedSink:
     """A download's sink fed through the writer pool, with the progress hook told.
 
-    Chunks keep their order (one job at a time per body). :meth:`drain` waits until every
-    queued chunk is written and re-raises a disk error; it runs before anyone reads the inner
-    sink's state (its size, for a Range retry).
+    Chunks keep their order (one job at a time per body). Before anyone reads the inner sink's
+    state (its size, for a Range retry), :meth:`flush` hands over the last chunks and gives the
+    future to wait for, and :meth:`check` re-raises a disk error.
     """
 
     def __init__(self, inner: Sink, hook: ProgressHook | None) -> None:
         self.inner = inner
         self.hook = hook
         self.size = 0
+        self._inline = INLINE_BYTES  # bytes of this body that may still be written on the loop
         self._chunks: deque[bytes] = deque()
-        self._queued = 0
+        self._queued = 0  # bytes in _chunks and in the hands of the body's job
         self._scheduled = False
         self._error: BaseException | None = None
-        self._cond = threading.Condition()
+        self._cond = threading.Condition(threading.Lock())
         self._drained: asyncio.Future[None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
     def open(self, status: int, headers: Mapping[str, str]) -> None:
         self.inner.open(status, headers)
+        done = int(getattr(self.inner, "size", 0) or 0)
+        total = getattr(self.inner, "total", None)
+        total = total if isinstance(total, int) else None
+        if total is not None and total - done > INLINE_BYTES:
+            # Known to be large: every byte goes to the pool (as many hops; the loop hashes
+            # none of it).
+            self._inline = 0
         if self.hook is not None:
-            done = int(getattr(self.inner, "size", 0) or 0)
-            total = getattr(self.inner, "total", None)
-            self.hook.opened(status, headers, done, total if isinstance(total, int) else None)
+            self.hook.opened(status, headers, done, total)
 
     def write(self, chunk: bytes) -> None:
-        # Only the loop schedules jobs: with none scheduled, nothing is queued either, so an
-        # inline write keeps the order of the chunks.
-        if not self._scheduled and self.size + len(chunk) <= INLINE_BYTES:
-            if self._error is not None:
-                raise self._error
+        if self._error is not None:
+            raise self._error
+        size = len(chunk)
+        # Only the loop queues chunks: with nothing queued, an inline write keeps their order
+        # (and once one is queued, the body is past its inline bytes for good).
+        if self._queued == 0 and self.size + size <= self._inline:
             self.inner.write(chunk)
-            self.size += len(chunk)
-            if self.hook is not None:
-                self.hook.advanced(len(chunk))
-            return
-        with self._cond:
-            # A job for this body is scheduled whenever bytes are queued, and jobs never wait
-            # for the loop: this wait always ends.
-            while self._queued >= MAX_QUEUED and self._error is None:
-                self._cond.wait()
-            if self._error is not None:
-                raise self._error
-            self._chunks.append(chunk)
-            self._queued += len(chunk)
-            if not self._scheduled:
-                self._scheduled = True
-                _POOL.submit(self._flush)
-        self.size += len(chunk)
+        else:
+            with self._cond:
+                # A job is scheduled whenever BATCH (<= MAX_QUEUED) bytes are queued, and jobs
+                # never wait for the loop: this wait always ends.
+                while self._queued >= MAX_QUEUED and self._error is None:
+                    self._cond.wait()
+                if self._error is not None:
+                    raise self._error
+                self._chunks.append(chunk)
+                self._queued += size
+                if not self._scheduled and self._queued >= BATCH:
+                    self._schedule()
+        self.size += size
         if self.hook is not None:
-            self.hook.advanced(len(chunk))
+            self.hook.advanced(size)
 
-    def _flush(self) -> None:
+    def _schedule(self) -> None:
+        """Give the queued chunks a job (``_cond`` held)."""
+        self._scheduled = True
+        _POOL.submit(self._job)
+
+    def _job(self) -> None:
         while True:
             with self._cond:
                 if not self._chunks:
@@ -102,14 +114,16 @@ class OffloadedSink:
                     self._cond.notify_all()
                     self._wake()
                     return
-                chunk = self._chunks.popleft()
+                batch = list(self._chunks)
+                self._chunks.clear()
             if self._error is None:
                 try:
-                    self.inner.write(chunk)
-                except BaseException as exc:  # reported by write() and drain()
+                    for chunk in batch:
+                        self.inner.write(chunk)
+                except BaseException as exc:  # reported by write() and check()
                     self._error = exc
             with self._cond:
-                self._queued -= len(chunk)
+                self._queued -= sum(map(len, batch))
                 self._cond.notify_all()
 
     def _wake(self) -> None:
@@ -121,15 +135,21 @@ class OffloadedSink:
     def resume(self, request: Request) -> Request:
         return self.inner.resume(request)
 
-    async def drain(self) -> None:
-        """Wait until every chunk is on disk; raise the disk error if there was one."""
+    def flush(self) -> asyncio.Future[None] | None:
+        """Hand the chunks still queued to a job; the future that is done once every chunk is
+        written, or None when all of them already are. Called on the loop."""
         with self._cond:
-            waiter = None
-            if self._scheduled:
+            if self._chunks and not self._scheduled:
+                self._schedule()
+            if not self._scheduled:
+                return None
+            if self._drained is None:
                 self._loop = asyncio.get_running_loop()
-                waiter = self._drained = self._loop.create_future()
-        if waiter is not None:
-            await waiter
+                self._drained = self._loop.create_future()
+            return self._drained
+
+    def check(self) -> None:
+        """Raise the error of a failed write, if there was one."""
         if self._error is not None:
             raise self._error
 

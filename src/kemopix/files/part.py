@@ -46,6 +46,8 @@ class PartFile:
 
     ``finish()`` checks size and SHA-256 when they are known, then renames atomically; a
     mismatch deletes the part and raises :class:`IntegrityError`, so no bad file is ever kept.
+    The part is opened by the first write, so that creating it happens where the bytes are
+    written (a writer thread, for a large body) rather than where the answer is read.
     """
 
     def __init__(
@@ -64,6 +66,7 @@ class PartFile:
         self.total: int | None = expected_size
         self._digest = hashlib.sha256()
         self._fh: BinaryIO | None = None
+        self._mode: Literal["ab", "wb"] | None = None  # how the first write opens the part
         self.size = 0
         self.resumed_from = 0
         try:
@@ -83,11 +86,14 @@ class PartFile:
         start, total = parse_content_range(headers.get("content-range"))
         if status == 206 and start == self.size:
             self.total = total if total is not None else self.total
+            self.close()
+            self._mode = "ab"
         elif status == 206 and start not in (0, None):
             self._truncate()
             raise DecodeError(f"server resumed at byte {start}, expected {self.size}")
         else:
             # A whole body: start the part afresh (one open, truncating).
+            stale = self.size > 0
             self.close()
             self._digest = hashlib.sha256()
             self.size = 0
@@ -95,22 +101,24 @@ class PartFile:
             length = headers.get("content-length")
             if length and length.isdigit():
                 self.total = int(length)
-            self._fh = self._open("wb")
-            return
-        self._fh = self._open("ab")
-
-    def _open(self, mode: Literal["wb", "ab"]) -> BinaryIO:
-        try:
-            return self.path.open(mode)
-        except FileNotFoundError:  # the folder is made with the first byte, not before
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            return self.path.open(mode)
+            self._mode = "wb"
+            if stale:  # bytes of another body must not outlive this answer
+                self._open()
 
     def write(self, chunk: bytes) -> None:
-        assert self._fh is not None
-        self._fh.write(chunk)
+        fh = self._fh if self._fh is not None else self._open()
+        fh.write(chunk)
         self._digest.update(chunk)
         self.size += len(chunk)
+
+    def _open(self) -> BinaryIO:
+        assert self._mode is not None, "write before open"
+        try:
+            fh = self._fh = self.path.open(self._mode)
+        except FileNotFoundError:  # the folder is made with the first byte, not before
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fh = self._fh = self.path.open(self._mode)
+        return fh
 
     def resume(self, request: Request) -> Request:
         self.close()
@@ -130,6 +138,8 @@ class PartFile:
 
     def finish(self) -> str:
         """Verify, date and rename into place; returns the SHA-256 hex digest."""
+        if self._fh is None and self._mode is not None:
+            self._open()  # an empty body still makes a file
         fh, mtime = self._fh, self.mtime
         dated = mtime is not None and fh is not None
         if mtime is not None and fh is not None:
@@ -160,6 +170,7 @@ class PartFile:
 
     def close(self) -> None:
         fh, self._fh = self._fh, None
+        self._mode = None
         if fh is not None:
             fh.close()  # even when this raises (flushing on a full disk), the file is closed
 
