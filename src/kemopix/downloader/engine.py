@@ -146,6 +146,7 @@ class Engine:
         self._keys: set[PostKey] = set()
         self._transcripts = Transcripts()  # Discord channels: one transcript each
         self._rendered = asyncio.Event()  # set once the listing's transcript pages are rebuilt
+        self._transcribing: list[asyncio.Future[None]] = []  # the listing's messages being added
 
     # -- entry points -----------------------------------------------------------------------
     async def run(self, targets: list[Target]) -> Summary:
@@ -511,7 +512,9 @@ class Engine:
             if not options.json:
                 return None
             log = path(TRANSCRIPT_LOG)
-            return asyncio.ensure_future(asyncio.to_thread(self._transcribe, log, post, kept))
+            adding = asyncio.ensure_future(asyncio.to_thread(self._transcribe, log, post, kept))
+            self._transcribing.append(adding)
+            return adding
         where = [(f, _rel(root, p)) for f, p in kept]
         rendered = render_sidecars(post, path, where, revision, options)
         rendered.fresh = not moment.exists(str(rendered.folder))
@@ -525,7 +528,11 @@ class Engine:
         """Rebuild the readable page of the transcripts the listing added to; only then do
         its messages count as archived (a kill before leaves them to the next run)."""
         rendered, self._rendered = self._rendered, asyncio.Event()
+        adding, self._transcribing = self._transcribing, []
         try:
+            # Every message of the listing is in its transcript before the page is made from
+            # them (an error adding one is the message's to report, when its post closes).
+            await asyncio.gather(*adding, return_exceptions=True)
             await asyncio.to_thread(self._transcripts.render)
         except OSError as exc:
             if stops_the_run(exc):
