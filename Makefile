@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test,ugoira]'
+	$(BIN)/python -m compileall -q src  # as a wheel install does (PYTHONDONTWRITEBYTECODE may be set)
 	@touch $(STAMP)
 
 # The peer tools users would pick instead, pinned, in their own venv (KToolBox pins rich<15 and

@@ -13,6 +13,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench_common import compiled
+
 KEMOPIX = str(Path(sys.executable).parent / "kemopix")
 CASES = {
     "python -c pass (reference)": [sys.executable, "-c", "pass"],
@@ -23,6 +25,7 @@ ROUNDS = 15
 
 
 def main() -> None:
+    compiled(Path(__file__).resolve().parent.parent)
     times: dict[str, list[float]] = {name: [] for name in CASES}
     for _ in range(ROUNDS):
         for name, argv in CASES.items():

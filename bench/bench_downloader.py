@@ -43,6 +43,8 @@ from typing import Any
 
 import aiohttp
 
+from bench_common import compiled
+
 REPO = Path(__file__).resolve().parent.parent
 KTOOLBOX = REPO / ".venv-peers" / "bin" / "ktoolbox"
 SERVICE, CREATOR = "patreon", "bench-creator"
@@ -402,6 +404,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     global BASELINE
     BASELINE = args.baseline.resolve() if args.baseline else None
+    if not args.serve:
+        compiled(REPO, *([BASELINE] if BASELINE else []))
     size = int(args.size_mb * (1 << 20))
     if args.serve:
         return serve(args.serve, args.rate or None, args.files, size)

@@ -45,6 +45,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from bench_common import compiled
 from bench_downloader import CREATOR, SERVICE, emulator, raw_ceiling
 
 REPO = Path(__file__).resolve().parent.parent
@@ -281,6 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     global BASELINE, DISK_THREAD
     BASELINE = args.baseline.resolve() if args.baseline else None
     DISK_THREAD = args.disk_thread
+    compiled(REPO, *([BASELINE] if BASELINE else []))
     if not PEERS_PYTHON.exists():
         print("the peers venv is missing: run `make bench`")
         return 1
