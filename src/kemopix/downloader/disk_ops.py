@@ -19,6 +19,7 @@ import pickle
 import struct
 import sys
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -166,8 +167,9 @@ def frames(buffer: bytearray) -> list[Any]:
 POLL_SECONDS = 0.005
 
 
-def _read(stdin: int) -> bytes:
-    """What is in the pipe, waiting for some; b"" at end of input.
+def _read(stdin: int, wait: bool) -> bytes | None:
+    """What is in the pipe (None: nothing yet), waiting for some when ``wait``; b"" at end of
+    input.
 
     The helper looks every few milliseconds rather than sleeping on the pipe: a writer that
     finds a reader asleep on it must wake that process, which cost the downloader ~1 ms of its
@@ -177,30 +179,54 @@ def _read(stdin: int) -> bytes:
         try:
             return os.read(stdin, 1 << 20)
         except BlockingIOError:
+            if not wait:
+                return None
             time.sleep(POLL_SECONDS)
 
 
+def _run(job: tuple[int, str, tuple[Any, ...]]) -> bytes:
+    """One job's answer frame: ``(id, None)`` or ``(id, (errno, message, filename))``."""
+    ident, name, args = job
+    error: tuple[int | None, str, str | None] | None = None
+    try:
+        OPERATIONS[name](*args)
+    except OSError as exc:
+        error = (exc.errno, exc.strerror or str(exc), exc.filename)
+    except Exception as exc:  # reported to the job's owner, who decides
+        error = (None, f"{type(exc).__name__}: {exc}", None)
+    return frame((ident, error))
+
+
+def _answer(stdout: int, answers: list[bytes]) -> None:
+    out = memoryview(b"".join(answers))
+    while out:
+        out = out[os.write(stdout, out) :]
+
+
 def serve(stdin: int, stdout: int) -> None:
-    """The helper process: run each job ``(id, name, args)``, answer ``(id, error)``, the
-    answers of all the jobs at hand written at once; end at end of input."""
+    """The helper process: run each job ``(id, name, args)`` and answer ``(id, error)``; end
+    at end of input, once every job read is done. Part files go first and are answered at
+    once (downloads wait for them); sidecars (only a post's completion waits for those) are
+    written a few at a time between looks at the input."""
     os.set_blocking(stdin, False)
     buffer = bytearray()
-    while chunk := _read(stdin):
-        buffer += chunk
-        answers = []
-        for job in frames(buffer):
-            ident, name, args = job
-            error: tuple[int | None, str, str | None] | None = None
-            try:
-                OPERATIONS[name](*args)
-            except OSError as exc:
-                error = (exc.errno, exc.strerror or str(exc), exc.filename)
-            except Exception as exc:  # reported to the job's owner, who decides
-                error = (None, f"{type(exc).__name__}: {exc}", None)
-            answers.append(frame((ident, error)))
-        out = memoryview(b"".join(answers))
-        while out:
-            out = out[os.write(stdout, out) :]
+    parts: list[tuple[int, str, tuple[Any, ...]]] = []
+    rest: deque[tuple[int, str, tuple[Any, ...]]] = deque()
+    ended = False
+    while not ended or parts or rest:
+        if not ended:
+            chunk = _read(stdin, wait=not (parts or rest))
+            if chunk == b"":
+                ended = True
+            elif chunk:
+                buffer += chunk
+                for job in frames(buffer):
+                    (parts if job[1] == "make_parts" else rest).append(job)
+        if parts:
+            _answer(stdout, [_run(job) for job in parts])
+            parts.clear()
+        if rest:
+            _answer(stdout, [_run(rest.popleft()) for _ in range(min(len(rest), 4))])
 
 
 if __name__ == "__main__":
