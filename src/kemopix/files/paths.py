@@ -84,8 +84,15 @@ def sanitize_component(name: str, *, reserve: int = 0, fallback: str = "_") -> s
     return _sanitize(name, reserve, fallback)
 
 
+# Names such as a post's sidecars (``123.json``, ``123.comments.json``) need no cleaning: a
+# leading digit is no reserved name, and no such suffix is a temporary one.
+_PLAIN = re.compile(r"[0-9]{1,40}(?:\.(?:json|md|html|txt|comments|revisions|r[0-9]{1,6})){1,2}")
+
+
 @functools.lru_cache(maxsize=4096)  # a pure function, asked again for every file of a folder
 def _sanitize(name: str, reserve: int, fallback: str) -> str:
+    if _PLAIN.fullmatch(name):
+        return name
     name = unicodedata.normalize("NFC", name)
     name = _BAD_CHARS.sub("_", name).strip().rstrip(". ")
     if name in ("", ".", ".."):
