@@ -8,9 +8,16 @@ RSS is read from ``wait4`` (the kernel's high-water mark of that process alone) 
 is sampled from ``/proc`` while it runs (the growth curve: what grows with the number of
 posts). With several ``--files`` sizes the growth per file is fitted and extrapolated.
 
-``--trace`` runs the child under ``tracemalloc`` (slower) and prints where the live memory at
-its peak was allocated (by line, and grouped by downloader module), and its growth between the
-first and the largest snapshot: the diagnosis tool for what grows per file.
+``--probe`` runs the CLI inside this script and samples, from a thread, the most asyncio tasks
+alive, posts queued for the sidecar thread, folders the sidecar writer remembers and SQLite's
+memory high-water; ``--trace`` adds ``tracemalloc`` (ten times slower): the growth between the
+first and the largest snapshot by allocating line, and the live bytes by the innermost
+kemopix line: what grows per file. ``--output json`` also prints the most posts planned and
+not finished at once (how far the listing runs ahead of the downloads).
+
+``--baseline TREE`` (repeatable) runs the kemopix of another source tree too (its ``src`` first
+on the path; e.g. ``git worktree add /tmp/before main``), against the same emulator: before and
+after in one run.
 
 ``--output plain`` (default: the output a pipe gets), ``tty`` (stderr on a pseudo-terminal:
 rich progress bars, what a user at a terminal gets) or ``json`` (``--json`` lines to a file).
@@ -86,6 +93,7 @@ def emulator(flavour: str, files: int, file_bytes: int) -> Iterator[dict[str, An
 # -- the measured client ---------------------------------------------------------------------
 @dataclass
 class Run:
+    label: str  # "kemopix", or the folder name of a --baseline TREE
     flavour: str
     files: int
     seconds: float
@@ -120,8 +128,20 @@ def _drain(fd: int) -> None:
         os.close(fd)
 
 
-def download(url: str, flavour: str, work: Path, files: int, output: str, probe: str = "") -> Run:
-    """``kemopix download`` of the bench creator in a fresh process; its peak RSS and time."""
+_TREE_MAIN = "import sys; from kemopix.cli import main; sys.exit(main())"
+
+
+def download(
+    url: str,
+    flavour: str,
+    work: Path,
+    files: int,
+    output: str,
+    probe: str = "",
+    tree: Path | None = None,
+) -> Run:
+    """``kemopix download`` of the bench creator in a fresh process; its peak RSS and time
+    (``tree``: the kemopix of another source tree, e.g. a ``git worktree`` of main)."""
     dest = work / f"out-{flavour}-{files}"
     argv = [str(KEMOPIX), "download", f"{url}/{SERVICE}/user/{CREATOR}"]
     argv += [f"--{flavour}-url", url, "-o", str(dest)]
@@ -133,6 +153,10 @@ def download(url: str, flavour: str, work: Path, files: int, output: str, probe:
         argv = [sys.executable, __file__, "--probed", str(report), *traced, "--", *argv[1:]]
     env = dict(os.environ, KEMOPIX_CACHE_DIR=str(work / "cache"))
     env["KEMOPIX_CONFIG_DIR"] = str(work / "config")  # no user config file applies
+    if tree is not None:
+        env["PYTHONPATH"] = str(tree / "src")  # before this tree's editable install
+        if not probe:
+            argv = [sys.executable, "-c", _TREE_MAIN, *argv[1:]]
     os.sync()
     with open(work / "stdout.txt", "w") as out, open(work / "stderr.txt", "w") as err:
         if output == "tty":  # stderr a terminal: rich progress bars
@@ -172,9 +196,17 @@ def download(url: str, flavour: str, work: Path, files: int, output: str, probe:
         done = int(match.group(1)) if match else -1
     shutil.rmtree(dest, ignore_errors=True)
     return Run(
-        flavour, files, seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024 / MB,
-        done, curve, report.read_text() if probe and report.exists() else "", backlog,
-    )  # fmt: skip
+        label="kemopix" if tree is None else tree.name,
+        flavour=flavour,
+        files=files,
+        seconds=seconds,
+        cpu=usage.ru_utime + usage.ru_stime,
+        peak=usage.ru_maxrss * 1024 / MB,
+        downloaded=done,
+        curve=curve,
+        trace=report.read_text() if probe and report.exists() else "",
+        backlog=backlog,
+    )
 
 
 def _backlog(events: list[dict[str, Any]]) -> int:
@@ -323,7 +355,7 @@ def _short(path: str) -> str:
 # -- report ----------------------------------------------------------------------------------
 def show(run: Run) -> None:
     per_file = run.seconds / max(run.files, 1) * 1e3
-    print(f"  {run.flavour} {run.files:,} files: peak RSS {run.peak:.1f} MB "
+    print(f"  {run.label}, {run.flavour}, {run.files:,} files: peak RSS {run.peak:.1f} MB "
           f"= {run.peak / GOAL_MB:.2f}x the {GOAL_MB:.0f} MB goal; {run.seconds:.1f} s wall "
           f"({per_file:.2f} ms/file), {run.cpu:.1f} s CPU; "
           f"{run.downloaded:,} downloaded")  # fmt: skip
@@ -342,7 +374,7 @@ def extrapolate(runs: list[Run]) -> None:
     small, large = min(runs, key=lambda r: r.files), max(runs, key=lambda r: r.files)
     per_file = (large.peak - small.peak) * MB / (large.files - small.files)
     at_goal = large.peak + per_file * (GOAL_FILES - large.files) / MB
-    print(f"  {large.flavour}: {per_file:,.0f} bytes of peak RSS per file; "
+    print(f"  {large.label}, {large.flavour}: {per_file:,.0f} bytes of peak RSS per file; "
           f"{GOAL_FILES:,} files -> {at_goal:.0f} MB "
           f"= {at_goal / GOAL_MB:.2f}x the goal")  # fmt: skip
 
@@ -357,6 +389,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", choices=("plain", "tty", "json"), default="plain")
     parser.add_argument("--probe", action="store_true", help="sample the child's internals")
     parser.add_argument("--trace", action="store_true", help="--probe and tracemalloc (slow)")
+    parser.add_argument(
+        "--baseline", metavar="TREE", type=Path, action="append", help="also run TREE's kemopix"
+    )
     parser.add_argument("rest", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve:
@@ -369,15 +404,20 @@ def main(argv: list[str] | None = None) -> int:
           f"output), one creator of N posts x 1 file of {args.file_bytes} B")  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="kemopix-memory-", dir=REPO / "bench") as temp:
         work = Path(temp)
+        trees: list[Path | None] = [tree.resolve() for tree in args.baseline or ()]
+        trees.append(None)
         for flavour in args.flavour.split(","):
             runs: list[Run] = []
             for files in sizes:
                 with emulator(flavour, files, args.file_bytes) as info:
                     print(f"  ({flavour} emulator: {files:,} posts built in {info['built']:.1f} s,"
                           f" its own RSS {info['rss']:.0f} MB)")  # fmt: skip
-                    runs.append(download(info["url"], flavour, work, files, args.output, probe))
-                show(runs[-1])
-            extrapolate(runs)
+                    for tree in trees:
+                        run = download(info["url"], flavour, work, files, args.output, probe, tree)
+                        show(run)
+                        runs.append(run)
+            for label in dict.fromkeys(r.label for r in runs):
+                extrapolate([r for r in runs if r.label == label])
     return 0
 
 
