@@ -254,13 +254,18 @@ def probed(report: Path, argv: list[str], trace: bool) -> int:
     most: dict[str, int] = {}
     stop = threading.Event()
 
+    def queued() -> int:
+        """Posts waiting for the sidecar thread (a pool's queue, or a serial worker's)."""
+        pool = getattr(metadata, "_POOL", None) or getattr(metadata, "_WORKER", None)
+        queue = getattr(pool, "_work_queue", None) or getattr(pool, "_jobs", None)
+        return queue.qsize() if queue is not None else -1
+
     def sample() -> None:
-        most["tasks"] = max(most.get("tasks", 0), len(asyncio.tasks._all_tasks))  # type: ignore[attr-defined]
-        pool = metadata._POOL._work_queue.qsize()
-        most["sidecar queue"] = max(most.get("sidecar queue", 0), pool)
-        most["sidecar folders remembered"] = len(metadata._cleared)
-        rss = _rss(os.getpid()) or 0.0
-        most["RSS MB"] = max(most.get("RSS MB", 0), int(rss))
+        tasks = len(asyncio.tasks._all_tasks)  # type: ignore[attr-defined]
+        most["tasks"] = max(most.get("tasks", 0), tasks)
+        most["sidecar queue"] = max(most.get("sidecar queue", 0), queued())
+        most["sidecar folders remembered"] = len(getattr(metadata, "_cleared", ()))
+        most["RSS MB"] = max(most.get("RSS MB", 0), int(_rss(os.getpid()) or 0))
 
     def watch() -> None:
         last = 0
