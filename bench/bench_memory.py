@@ -10,10 +10,11 @@ the RSS of them all is sampled too (the growth curve: what grows with the number
 With several ``--files`` sizes the growth per file is fitted and extrapolated.
 
 ``--probe`` runs the CLI inside this script and samples, from a thread, the most asyncio tasks
-alive, posts queued for the sidecar thread, folders the sidecar writer remembers and SQLite's
-memory high-water; ``--trace`` adds ``tracemalloc`` (ten times slower): the growth between the
-first and the largest snapshot by allocating line, and the live bytes by the innermost
-kemopix line: what grows per file. ``--output json`` also prints the most posts planned and
+alive, posts queued for a sidecar thread (where a thread writes them; the disk helper
+process's queue is not seen), folders the sidecar writer remembers and SQLite's memory
+high-water; ``--trace`` adds ``tracemalloc`` (ten times slower): the growth between the first
+and the largest snapshot by allocating line, and the live bytes by the innermost kemopix
+line: what grows per file. ``--output json`` also prints the most posts planned and
 not finished at once (how far the listing runs ahead of the downloads).
 
 ``--baseline TREE`` (repeatable) runs the kemopix of another source tree too (its ``src`` first
@@ -24,7 +25,8 @@ after in one run.
 rich progress bars, what a user at a terminal gets) or ``json`` (``--json`` lines to a file).
 
 Run: ``.venv/bin/python bench/bench_memory.py [--files 10000[,20000]] [--flavour kemono,pawchive]``
-(iterate at 10k-20k; ``--files 100000`` takes a few minutes per flavour on 2 cores).
+(iterate at 10k-20k; ``--files 100000`` takes 3-4 minutes per flavour and tree on 2 cores,
+the emulator ~15 s to build; ``make bench`` runs the default, 10,000 files).
 """
 
 from __future__ import annotations
