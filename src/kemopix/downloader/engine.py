@@ -23,8 +23,9 @@ import time
 from collections.abc import Awaitable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import partial
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from .._protocol.errors import (
     Challenge,
@@ -63,6 +64,8 @@ from .transcript import TRANSCRIPT_LOG, TRANSCRIPT_NAMES, Transcripts
 __all__ = ["Engine", "Settings", "error_kind", "stops_the_run"]
 
 T = TypeVar("T")
+
+OPEN_POSTS = 256  # posts planned and not yet closed at once (64 downloads in flight need ~70)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +134,13 @@ class Engine:
         self.animations = Animations(settings.root, archive, self.reporter, settings.ugoira)
         self._slots = asyncio.Semaphore(settings.workers)
         self._tasks: set[asyncio.Task[None]] = set()
-        self._post_waits: list[asyncio.Task[object]] = []
+        # Tasks the run waits for (closings of posts and listings), each dropped once done: a
+        # done task kept costs ~700 bytes, a list of them grows with the number of posts.
+        self._post_waits: set[asyncio.Future[Any]] = set()
+        self._failure: BaseException | None = None  # the first error of a dropped task
+        # Posts planned and not yet closed: the listing waits beyond this many, so what a post
+        # holds until it is closed (its JSON, tasks, rendered sidecars) stays bounded.
+        self._open_posts = asyncio.Semaphore(OPEN_POSTS)
         # Paths planned in this run and their post: two posts never get one path.
         self._claimed: dict[str, PostKey] = {}
         self._present: set[Path] = set()  # final paths seen holding a file while planning
@@ -219,7 +228,7 @@ class Engine:
             by_post.setdefault(record.key, []).append(record)
         for key, recs in by_post.items():
             jobs = [self._spawn(self._fetch(_family(rec.key), rec)) for rec in recs]
-            self._post_waits.append(asyncio.create_task(self._close_retry(key, jobs)))
+            self._wait(self._close_retry(key, jobs))
 
     def _upgrade(self, listing: Listing, keys: set[PostKey]) -> None:
         """After a sweep: fetch again the listing's files the archive holds but the disk does
@@ -263,16 +272,28 @@ class Engine:
 
     async def _drain(self) -> None:
         while self._tasks or self._post_waits:
-            if self._tasks:
-                await asyncio.gather(*list(self._tasks))
-            waits, self._post_waits = self._post_waits, []
-            await asyncio.gather(*waits)
+            self._raise_failure()
+            await asyncio.wait(
+                {*self._tasks, *self._post_waits}, return_when=asyncio.FIRST_EXCEPTION
+            )
+        self._raise_failure()
 
-    def _wait(self, work: Awaitable[T]) -> asyncio.Task[T]:
+    def _raise_failure(self) -> None:
+        if self._failure is not None:
+            raise self._failure
+
+    def _wait(self, work: Awaitable[T]) -> asyncio.Future[T]:
         """A task the run waits for before it ends (a post's or a listing's closing)."""
         task = asyncio.ensure_future(work)
-        self._post_waits.append(task)
+        self._post_waits.add(task)
+        task.add_done_callback(self._waited)
         return task
+
+    def _waited(self, task: asyncio.Future[Any]) -> None:
+        self._post_waits.discard(task)
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None and self._failure is None:
+            self._failure = task.exception()
 
     def _spawn(self, work: Awaitable[None]) -> asyncio.Task[None]:
         async def wrapped() -> None:
@@ -280,7 +301,7 @@ class Engine:
 
         task = asyncio.create_task(wrapped())
         self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(self._waited)
         return task
 
     def _error(self, exc: BaseException, where: str) -> None:
@@ -313,46 +334,60 @@ class Engine:
         seen: set[str] = set()
         details = asyncio.Semaphore(settings.detail_concurrency)
         newest: Watermark = Watermark(listing.key, None, None, None, False)
-        pending: list[asyncio.Task[Awaitable[bool] | bool]] = []
+        sweep = _Sweep()
         try:
-            async for entry in listing.entries():
-                if entry.problem is not None:
-                    self._error(DecodeError(entry.problem), listing.label)
-                    broken = True  # the listing stays unfinished: the next run looks again
-                    continue
-                if str(entry.key) in seen:
-                    continue  # paging shifted: this entry was on the previous page too
-                seen.add(str(entry.key))
-                if listing.creator is None:
-                    self._keys.add(entry.key)  # a post URL, favorites: no creator to count by
-                self.summary.posts_listed += 1
-                newest = _newer(newest, entry)
-                state = self.archive.post_state(entry.key)
-                known = (
-                    state is not None
-                    and state.complete
-                    and state.signature == self._signature(entry)
-                    and not settings.full
-                )
-                if known:
-                    self.summary.posts_known += 1
-                    known_run += 1
-                    if may_stop and known_run >= settings.overlap:
-                        stopped = True
-                        break
-                    continue
-                known_run = 0
-                await details.acquire()
-                pending.append(asyncio.create_task(self._post(listing, entry, state, details)))
-        except KemopixError as exc:
-            error = str(exc)
-            self._error(exc, listing.label)
-        closings = await asyncio.gather(*pending) if pending else []
+            try:
+                async for entry in listing.entries():
+                    if entry.problem is not None:
+                        self._error(DecodeError(entry.problem), listing.label)
+                        broken = True  # the listing stays unfinished: the next run looks again
+                        continue
+                    if str(entry.key) in seen:
+                        continue  # paging shifted: this entry was on the previous page too
+                    seen.add(str(entry.key))
+                    if listing.creator is None:
+                        self._keys.add(entry.key)  # a post URL, favorites: no creator to count by
+                    self.summary.posts_listed += 1
+                    newest = _newer(newest, entry)
+                    state = self.archive.post_state(entry.key)
+                    known = (
+                        state is not None
+                        and state.complete
+                        and state.signature == self._signature(entry)
+                        and not settings.full
+                    )
+                    if known:
+                        self.summary.posts_known += 1
+                        known_run += 1
+                        if may_stop and known_run >= settings.overlap:
+                            stopped = True
+                            break
+                        continue
+                    known_run = 0
+                    # A Discord message closes once its channel's page is rebuilt, after the
+                    # listing: it cannot hold a place the listing would wait for.
+                    holds = entry.key.service != "discord"
+                    if holds:
+                        await self._open_posts.acquire()
+                    await details.acquire()
+                    task = asyncio.create_task(self._post(listing, entry, state, details))
+                    sweep.planning.add(task)
+                    task.add_done_callback(partial(self._planned, sweep, holds))
+            except KemopixError as exc:
+                error = str(exc)
+                self._error(exc, listing.label)
+            while sweep.planning:
+                await asyncio.wait(set(sweep.planning))
+        finally:
+            for task in sweep.planning:
+                task.cancel()  # cancelled or failed: the run ends
+        if sweep.failure is not None:
+            raise sweep.failure
         await self._render_transcripts()
         self._upgrade(listing, self._keys)
         if not settings.dry_run:
             swept = not broken and (error is None or (mark is not None and mark.complete))
-            self._wait(self._close_listing(listing.key, newest, swept, closings))
+            self._wait(self._close_listing(listing.key, newest, swept, sweep))
         self.summary.listings_stopped_early += int(stopped)
         self.reporter.listing_done(listing.label, stopped_early=stopped, error=error)
 
@@ -361,14 +396,40 @@ class Engine:
         key: str,
         newest: Watermark,
         swept: bool,
-        closings: list[Awaitable[bool] | bool],
+        sweep: _Sweep,
     ) -> None:
         """Save the watermark once the posts are done: complete only if every one is."""
-        complete = swept
-        for closing in closings:
-            done = closing if isinstance(closing, bool) else await closing
-            complete = complete and done
+        while sweep.closing:
+            await asyncio.wait(set(sweep.closing))
+        complete = swept and sweep.complete
         self.archive.save_watermark(Watermark(key, newest.newest_published, None, None, complete))
+
+    def _planned(
+        self, sweep: _Sweep, holds: bool, task: asyncio.Task[Awaitable[bool] | bool]
+    ) -> None:
+        """A post is planned: its outcome, or its closing to watch."""
+        sweep.planning.discard(task)
+        if task.cancelled() or task.exception() is not None:
+            sweep.complete = False
+            if not task.cancelled() and sweep.failure is None:
+                sweep.failure = task.exception()
+        else:
+            result = task.result()
+            if not isinstance(result, bool):
+                closing: asyncio.Future[bool] = asyncio.ensure_future(result)
+                sweep.closing.add(closing)
+                closing.add_done_callback(partial(self._closed, sweep, holds))
+                return
+            sweep.complete = sweep.complete and result
+        if holds:
+            self._open_posts.release()
+
+    def _closed(self, sweep: _Sweep, holds: bool, closing: asyncio.Future[bool]) -> None:
+        sweep.closing.discard(closing)
+        ok = not closing.cancelled() and closing.exception() is None and closing.result()
+        sweep.complete = sweep.complete and ok
+        if holds:
+            self._open_posts.release()
 
     async def _post(
         self,
@@ -701,6 +762,19 @@ def _rel(root: Path, path: Path) -> str:
         rel = text[len(base) + 1 :]
         return rel if os.sep == "/" else rel.replace(os.sep, "/")
     return path.relative_to(root).as_posix()
+
+
+class _Sweep:
+    """What a listing's posts come to: whether every one is complete, and the posts still
+    being planned or closed (their tasks, each dropped once done)."""
+
+    __slots__ = ("closing", "complete", "failure", "planning")
+
+    def __init__(self) -> None:
+        self.complete = True
+        self.failure: BaseException | None = None
+        self.planning: set[asyncio.Task[Awaitable[bool] | bool]] = set()
+        self.closing: set[asyncio.Future[bool]] = set()
 
 
 def _content(signature: str) -> str:
