@@ -180,7 +180,9 @@ class ArchiveStore(Protocol):
     def owners(self, paths: Iterable[str]) -> dict[str, PostKey]: ...
     def copy_of(self, sha256: str, exclude: str) -> FileRecord | None: ...
     def counts(self) -> dict[str, int]: ...
-    def upgradable(self, creator: tuple[str, str, str] | None = None) -> list[FileRecord]: ...
+    def upgradable(
+        self, creator: tuple[str, str, str] | None = None, before: float | None = None
+    ) -> list[FileRecord]: ...
     def state_rows(
         self,
         creators: Iterable[tuple[str, str, str]] | None = None,
@@ -515,13 +517,18 @@ class Archive:
         rows = self._db.execute("SELECT status, COUNT(*) FROM files GROUP BY status").fetchall()
         return {row[0]: int(row[1]) for row in rows}
 
-    def upgradable(self, creator: tuple[str, str, str] | None = None) -> list[FileRecord]:
+    def upgradable(
+        self, creator: tuple[str, str, str] | None = None, before: float | None = None
+    ) -> list[FileRecord]:
         """Files held as thumbnails or unavailable, whose originals a run tries again: all of
-        them, or those of ``creator`` (site, service, id; pixiv creators span services)."""
+        them, or those of ``creator`` (site, service, id; pixiv creators span services);
+        with ``before`` (a time), only those whose record was not written since."""
         query = (
             "SELECT f.* FROM files f WHERE ((f.status='done' AND f.held='thumbnail')"
             " OR f.status='unavailable')"
         )
+        if before is not None:
+            query += f" AND f.updated_at < {float(before)!r}"
         params: tuple[str, ...] = ()
         if creator is not None:
             query += (

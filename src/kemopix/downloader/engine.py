@@ -142,7 +142,9 @@ class Engine:
         # holds until it is closed (its JSON, tasks, rendered sidecars) stays bounded.
         self._open_posts = asyncio.Semaphore(OPEN_POSTS)
         # Paths planned in this run and their post: two posts never get one path.
+        # (Released when the post closes: the archive then says whose they are.)
         self._claimed: dict[str, PostKey] = {}
+        self._started = time.time()  # what the archive recorded since, this run did
         self._present: set[Path] = set()  # final paths seen holding a file while planning
         self._resolved = Resolved()  # the folders' real paths, checked once per run
         self._disk = DiskWorker()  # makes post folders and writes sidecars beside the loop
@@ -245,10 +247,12 @@ class Engine:
             self.archive.requeue_file(record.path)
             self.archive.set_complete(record.key, False)
         if self.settings.quality != "thumbnail":
+            # Not those this run tried already (a closed post's paths are no longer claimed).
+            started = self._started
             if creator is not None:
-                upgradable = self.archive.upgradable(ckeys[0])
+                upgradable = self.archive.upgradable(ckeys[0], before=started)
             else:
-                upgradable = [r for r in self.archive.upgradable() if r.key in keys]
+                upgradable = [r for r in self.archive.upgradable(None, started) if r.key in keys]
             records += [r for r in upgradable if r.path not in self._claimed and r.path not in gone]
         for record in records:
             self._claimed[record.path] = record.key
@@ -546,7 +550,8 @@ class Engine:
         # A file left out by the budget or an impossible name keeps the post incomplete, so the
         # next run comes back for it (a filter's choice does not).
         incomplete = any(p.blocking for p in planned)
-        closing = self._close_post(post, jobs, sidecars, incomplete)
+        claimed = [_rel(root, p.path) for p in planned if p.path is not None]
+        closing = self._close_post(post, jobs, sidecars, incomplete, claimed)
         if post.key.service == "discord":
             closing = _after(self._rendered, closing)
         return self._wait(closing)
@@ -737,8 +742,24 @@ class Engine:
         jobs: list[asyncio.Task[None]],
         writing: asyncio.Future[None] | None,
         incomplete: bool,
+        claimed: list[str],
     ) -> bool:
-        """Mark the post complete when every file is; whether it is."""
+        """Mark the post complete when every file is; whether it is. The post's paths are no
+        longer claimed in memory: the archive's records say whose they are."""
+        try:
+            return await self._settle_post(post, jobs, writing, incomplete)
+        finally:
+            for rel in claimed:
+                if self._claimed.get(rel) == post.key:
+                    del self._claimed[rel]
+
+    async def _settle_post(
+        self,
+        post: Post,
+        jobs: list[asyncio.Task[None]],
+        writing: asyncio.Future[None] | None,
+        incomplete: bool,
+    ) -> bool:
         if writing is not None:
             try:
                 await writing
