@@ -533,7 +533,8 @@ class Engine:
             fetches.append(record)
         # The folder thread makes the new folders and their part files before the downloads
         # start (a folder that existed when planned may hold a part: the download looks).
-        fresh = [root / r.path for r in fetches if not moment.exists(str((root / r.path).parent))]
+        finals = [root / r.path for r in fetches]
+        fresh = [p for p in finals if not moment.exists(str(p.parent))]
         ready = self._disk.make_parts([str(p) for p in fresh]) if fresh else None
         stamp = post_stamp(post.published)
         jobs.extend(self._spawn(self._fetch(family, r, ready, stamp)) for r in fetches)

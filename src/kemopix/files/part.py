@@ -101,7 +101,9 @@ class PartFile:
             length = headers.get("content-length")
             if length and length.isdigit():
                 self.total = int(length)
-            self._mode = "wb"
+            # An empty or missing part is appended to: truncating makes ext4 write the file
+            # out when it is closed (its auto_da_alloc), ~40 us and an I/O per small file.
+            self._mode = "wb" if stale else "ab"
             if stale:  # bytes of another body must not outlive this answer
                 self._open()
 
