@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-__all__ = ["HELLO_SERVER", "compiled", "serve"]
+__all__ = ["HELLO_SERVER", "compiled", "serve", "serve_process"]
 
 
 def compiled(*trees: Path) -> None:
@@ -50,12 +50,14 @@ server.stop()
 @contextmanager
 def serve(script: str, *args: str) -> Iterator[dict[str, Any]]:
     """Run a server script in a child process; yield what it printed; stop it on exit."""
-    proc = subprocess.Popen(
-        [sys.executable, "-c", script, *args],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    with serve_process([sys.executable, "-c", script, *args]) as info:
+        yield info
+
+
+@contextmanager
+def serve_process(argv: list[str], timeout: float = 60) -> Iterator[dict[str, Any]]:
+    """Run a server command; yield the JSON line it printed; close its input (it stops)."""
+    proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert proc.stdout is not None
         info: dict[str, Any] = json.loads(proc.stdout.readline())
@@ -63,4 +65,4 @@ def serve(script: str, *args: str) -> Iterator[dict[str, Any]]:
     finally:
         assert proc.stdin is not None
         proc.stdin.close()
-        proc.wait(timeout=30)
+        proc.wait(timeout=timeout)

@@ -48,6 +48,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench_common import serve_process
+
 REPO = Path(__file__).resolve().parent.parent
 KEMOPIX = REPO / ".venv" / "bin" / "kemopix"
 SERVICE, CREATOR = "patreon", "bench-creator"
@@ -82,15 +84,8 @@ def serve(flavour: str, files: int, file_bytes: int) -> int:
 @contextmanager
 def emulator(flavour: str, files: int, file_bytes: int) -> Iterator[dict[str, Any]]:
     argv = [sys.executable, __file__, "--serve", flavour, "--files", str(files)]
-    argv += ["--file-bytes", str(file_bytes)]
-    proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout is not None
-        yield json.loads(proc.stdout.readline())
-    finally:
-        if proc.stdin is not None:
-            proc.stdin.close()
-        proc.wait(timeout=60)
+    with serve_process([*argv, "--file-bytes", str(file_bytes)]) as info:
+        yield info
 
 
 # -- the measured client ---------------------------------------------------------------------

@@ -45,7 +45,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from bench_common import compiled
+from bench_common import compiled, serve
 from bench_downloader import CREATOR, SERVICE, emulator, raw_ceiling
 
 REPO = Path(__file__).resolve().parent.parent
@@ -211,19 +211,8 @@ print(count)
 
 @contextmanager
 def pixiv_emulator(works: int) -> Iterator[dict[str, Any]]:
-    proc = subprocess.Popen(
-        [sys.executable, "-c", _PIXIV_SERVER, str(works)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        yield json.loads(proc.stdout.readline())
-    finally:
-        if proc.stdin is not None:
-            proc.stdin.close()
-        proc.wait(timeout=30)
+    with serve(_PIXIV_SERVER, str(works)) as info:
+        yield info
 
 
 def pixiv_user(work: Path, works: int, rounds: int) -> None:
