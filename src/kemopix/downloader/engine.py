@@ -228,9 +228,17 @@ class Engine:
         by_post: dict[PostKey, list[FileRecord]] = {}
         for record in records:
             by_post.setdefault(record.key, []).append(record)
+        if by_post:
+            self._wait(self._refetch_posts(by_post))
+
+    async def _refetch_posts(self, by_post: dict[PostKey, list[FileRecord]]) -> None:
+        # As many posts open at once as a listing has (retry-failed or verify may bring
+        # 100,000 records: a task each at once would hold them all in memory).
         for key, recs in by_post.items():
+            await self._open_posts.acquire()
             jobs = [self._spawn(self._fetch(_family(rec.key), rec)) for rec in recs]
-            self._wait(self._close_retry(key, jobs))
+            closing = self._wait(self._close_retry(key, jobs))
+            closing.add_done_callback(lambda _: self._open_posts.release())
 
     def _upgrade(self, listing: Listing, keys: set[PostKey]) -> None:
         """After a sweep: fetch again the listing's files the archive holds but the disk does
