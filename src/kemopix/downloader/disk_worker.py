@@ -111,13 +111,10 @@ class DiskWorker:
         del self._out[:sent]
         if self._out and not self._writing:
             self._writing = True  # the pipe is full: go on when the helper has read some
-            loop.add_writer(proc.stdin.fileno(), self._drain)
+            loop.add_writer(proc.stdin.fileno(), self._flush)
         elif not self._out and self._writing:
             self._writing = False
             loop.remove_writer(proc.stdin.fileno())
-
-    def _drain(self) -> None:
-        self._flush()
 
     def _read(self) -> None:
         proc = self._proc
@@ -148,6 +145,7 @@ class DiskWorker:
     def _fail(self, exc: OSError) -> None:
         """The helper is gone: its jobs fail (the engine reports them); new ones use a thread."""
         pending, self._pending = self._pending, {}
+        self._out.clear()  # jobs never sent: they fail with the rest
         for future in pending.values():
             if not future.done():
                 future.set_exception(OSError(exc.errno, f"disk helper: {exc.strerror or exc}"))
