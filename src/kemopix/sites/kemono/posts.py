@@ -82,8 +82,11 @@ def post_answer(
         data = data[0]
     what = f"{service} post {post_id}"
     if isinstance(data, dict) and isinstance(data.get("post"), dict):
-        decode(data["post"], Post, what, response.url)  # an error names the post's field
-        return decode(data, PostDetail, what, response.url)
+        try:
+            return decode(data, PostDetail, what, response.url)
+        except DecodeError:
+            decode(data["post"], Post, what, response.url)  # an error naming the post's field
+            raise
     if not isinstance(data, dict):
         raise DecodeError(f"expected a post, got {type(data).__name__}", url=response.url)
     plain = decode(data, Post, what, response.url)
