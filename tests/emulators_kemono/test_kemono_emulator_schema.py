@@ -12,7 +12,8 @@ import requests
 
 from kemopix.emulators.kemono_server import KemonoEmulator
 
-SPEC_PATH = Path("/work/shared/docs/kemono-openapi-1.0.0.json")
+# A verbatim copy of /work/shared/docs/kemono-openapi-1.0.0.json, so a clone is self-contained.
+SPEC_PATH = Path(__file__).with_name("kemono-openapi-1.0.0.json")
 CSS = {"Accept": "text/css"}
 DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}")
 TYPES: dict[str, tuple[type, ...]] = {

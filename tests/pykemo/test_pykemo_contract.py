@@ -13,7 +13,8 @@ import pytest
 import kemopix
 from kemopix.sites.kemono import errors as site_errors
 
-SEED = Path("/work/shared/seeds/pykemo-accounts-reference.txt")
+# A verbatim copy of /work/shared/seeds/pykemo-accounts-reference.txt, so a clone is self-contained.
+SEED = Path(__file__).with_name("pykemo-accounts-reference.txt")
 CLASS_LINE = re.compile(r"^class (pykemo[\w.]+)\.(\w+)\((.*)\)$")
 METHOD_LINE = re.compile(r"^(async )?(classmethod |static )?(\w+)\((.*)\)$")
 # surface §10: the two entries the seed prints without a name.
