@@ -217,3 +217,20 @@ def test_text_words_are_checked(
     assert main([*argv, "-o", str(tmp_path / "out"), "--text", "pdf"]) == 2
     assert "--text 'pdf'" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_a_post_whose_sidecar_cannot_be_written_stays_unfinished(
+    kemono_emulator: KemonoEmulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["download", creator_url(kemono_emulator), "--kemono-url", kemono_emulator.url]
+    assert run(capsys, *argv, "-o", str(tmp_path / "probe"))[0] == 0
+    folder = next((tmp_path / "probe").rglob("1000006.json")).parent
+    out = tmp_path / "out"
+    blocker = out / folder.relative_to(tmp_path / "probe") / "1000006.json"
+    blocker.mkdir(parents=True)  # a folder where the sidecar goes: its rename fails
+    code, first = run(capsys, *argv, "-o", str(out))
+    assert code == 1 and first["errors"]["failed"] >= 1
+    blocker.rmdir()
+    code, again = run(capsys, *argv, "-o", str(out))
+    assert code == 0 and again["posts_unfinished"] == 1
+    assert json.loads(blocker.read_text())["kemopix"]["id"] == "1000006"

@@ -223,29 +223,32 @@ class Engine:
             self._finish(started)
         return self.summary
 
-    def _refetch(self, records: list[FileRecord]) -> None:
-        """Fetch archived files, post by post (each post closed once its files are done)."""
+    def _refetch(self, records: list[FileRecord]) -> asyncio.Future[bool] | None:
+        """Fetch archived files, post by post (each post closed once its files are done);
+        the future says whether every post ended complete."""
         by_post: dict[PostKey, list[FileRecord]] = {}
         for record in records:
             by_post.setdefault(record.key, []).append(record)
-        if by_post:
-            self._wait(self._refetch_posts(by_post))
+        return self._wait(self._refetch_posts(by_post)) if by_post else None
 
-    async def _refetch_posts(self, by_post: dict[PostKey, list[FileRecord]]) -> None:
+    async def _refetch_posts(self, by_post: dict[PostKey, list[FileRecord]]) -> bool:
         # As many posts open at once as a listing has (retry-failed or verify may bring
         # 100,000 records: a task each at once would hold them all in memory).
+        closings: list[asyncio.Future[bool]] = []
         for key, recs in by_post.items():
             await self._open_posts.acquire()
             jobs = [self._spawn(self._fetch(_family(rec.key), rec)) for rec in recs]
-            closing = self._wait(self._close_retry(key, jobs))
+            closing = self._wait(self._close_retry(key, jobs, [r.path for r in recs]))
             closing.add_done_callback(lambda _: self._open_posts.release())
+            closings.append(closing)
+        return all(await asyncio.gather(*closings))
 
-    def _upgrade(self, listing: Listing, keys: set[PostKey]) -> None:
+    def _upgrade(self, listing: Listing, keys: set[PostKey]) -> asyncio.Future[bool] | None:
         """After a sweep: fetch again the listing's files the archive holds but the disk does
         not (deleted since), and try again the originals of those held as thumbnails or
         unavailable (the files the sweep planned are on their way already)."""
         if self.settings.dry_run:
-            return
+            return None
         creator = listing.creator
         ckeys = [] if creator is None else [(creator.site, creator.service, creator.id)]
         gone = [p for p in missing_files(self.archive, ckeys, keys) if p not in self._claimed]
@@ -264,7 +267,7 @@ class Engine:
             records += [r for r in upgradable if r.path not in self._claimed and r.path not in gone]
         for record in records:
             self._claimed[record.path] = record.key
-        self._refetch(records)
+        return self._refetch(records)
 
     async def _close(self) -> None:
         await self.animations.aclose()
@@ -396,7 +399,11 @@ class Engine:
         if sweep.failure is not None:
             raise sweep.failure
         await self._render_transcripts()
-        self._upgrade(listing, self._keys)
+        refetching = self._upgrade(listing, self._keys)
+        if refetching is not None:
+            # Files fetched again belong to the sweep: it is complete only once they are back.
+            sweep.closing.add(refetching)
+            refetching.add_done_callback(partial(self._closed, sweep, False))
         if not settings.dry_run:
             swept = not broken and (error is None or (mark is not None and mark.complete))
             self._wait(self._close_listing(listing.key, newest, swept, sweep))
@@ -734,16 +741,26 @@ class Engine:
                 self.summary.bytes_downloaded += size
         await self.animations.after(record)
 
-    async def _close_retry(self, key: PostKey, jobs: list[asyncio.Task[None]]) -> None:
-        if jobs:
-            await asyncio.gather(*jobs)
-        records = self.archive.files_of(key)
-        if records and all(r.status in SETTLED for r in records):
-            self.archive.set_complete(key)
-        # A file fetched again gets the post's date, like the first time.
-        published = _parse_iso(self.archive.post_published(key))
-        done = [self.settings.root / r.path for r in records if r.status == "done"]
-        await asyncio.to_thread(set_mtime, done, published)
+    async def _close_retry(
+        self, key: PostKey, jobs: list[asyncio.Task[None]], claimed: list[str]
+    ) -> bool:
+        """Mark the post complete when every file is again; whether it is."""
+        try:
+            if jobs:
+                await asyncio.gather(*jobs)
+            records = self.archive.files_of(key)
+            complete = bool(records) and all(r.status in SETTLED for r in records)
+            if complete:
+                self.archive.set_complete(key)
+            # A file fetched again gets the post's date, like the first time.
+            published = _parse_iso(self.archive.post_published(key))
+            done = [self.settings.root / r.path for r in records if r.status == "done"]
+            await asyncio.to_thread(set_mtime, done, published)
+            return complete
+        finally:
+            for rel in claimed:
+                if self._claimed.get(rel) == key:
+                    del self._claimed[rel]
 
     async def _close_post(
         self,
@@ -776,6 +793,8 @@ class Engine:
                 if stops_the_run(exc):
                     raise
                 self._error(exc, f"metadata of {post.key}")
+                # Sidecars not written: the next run plans the post again and writes them.
+                incomplete = incomplete or isinstance(exc, OSError)
         if jobs:
             await asyncio.gather(*jobs)
         records = self.archive.files_of(post.key)
