@@ -234,3 +234,23 @@ def test_a_post_whose_sidecar_cannot_be_written_stays_unfinished(
     code, again = run(capsys, *argv, "-o", str(out))
     assert code == 0 and again["posts_unfinished"] == 1
     assert json.loads(blocker.read_text())["kemopix"]["id"] == "1000006"
+
+
+def test_a_part_file_planted_as_a_link_is_not_written_through(
+    kemono_emulator: KemonoEmulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["download", creator_url(kemono_emulator), "--kemono-url", kemono_emulator.url]
+    assert run(capsys, *argv, "-o", str(tmp_path / "probe"))[0] == 0
+    probe = next((tmp_path / "probe").rglob("*bonus-pack.zip"))
+    outside = tmp_path / "outside.bin"
+    outside.write_bytes(b"not yours")
+    out = tmp_path / "out"
+    part = out / probe.relative_to(tmp_path / "probe")
+    part = part.with_name(part.name + PART_SUFFIX)
+    part.parent.mkdir(parents=True)
+    part.symlink_to(outside)
+    assert run(capsys, *argv, "-o", str(out))[0] == 0
+    assert outside.read_bytes() == b"not yours"
+    final = part.with_name(probe.name)
+    assert not final.is_symlink() and final.read_bytes() == probe.read_bytes()
+    assert assert_byte_exact(out) == 18

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -18,6 +19,7 @@ __all__ = ["PartFile", "file_sha256", "parse_content_range"]
 
 _CONTENT_RANGE = re.compile(r"bytes\s+(?:(\d+)-(\d+)|\*)/(\d+|\*)")
 _READ_CHUNK = 1 << 20
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # a part that became a link is refused, not followed
 
 
 def parse_content_range(value: str | None) -> tuple[int | None, int | None]:
@@ -70,9 +72,13 @@ class PartFile:
         self.size = 0
         self.resumed_from = 0
         try:
-            self.size = os.stat(self.path).st_size
+            info = os.lstat(self.path)
         except FileNotFoundError:
             return
+        if stat.S_ISLNK(info.st_mode):
+            os.unlink(self.path)  # a link planted as the part: never written through
+            return
+        self.size = info.st_size
         if self.expected_size is not None and self.size > self.expected_size:
             self._truncate()
         elif self.size:
@@ -115,11 +121,14 @@ class PartFile:
 
     def _open(self) -> BinaryIO:
         assert self._mode is not None, "write before open"
+        flags = os.O_WRONLY | os.O_CREAT | _NOFOLLOW | getattr(os, "O_BINARY", 0)
+        flags |= os.O_APPEND if self._mode == "ab" else os.O_TRUNC
         try:
-            fh = self._fh = self.path.open(self._mode)
+            fd = os.open(self.path, flags, 0o666)
         except FileNotFoundError:  # the folder is made with the first byte, not before
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            fh = self._fh = self.path.open(self._mode)
+            fd = os.open(self.path, flags, 0o666)
+        fh = self._fh = os.fdopen(fd, self._mode)
         return fh
 
     def resume(self, request: Request) -> Request:
@@ -143,8 +152,8 @@ class PartFile:
         if self._fh is None and self._mode is not None:
             self._open()  # an empty body still makes a file
         fh, mtime = self._fh, self.mtime
-        dated = mtime is not None and fh is not None
-        if mtime is not None and fh is not None:
+        dated = mtime is not None and fh is not None and os.utime in os.supports_fd
+        if dated and mtime is not None and fh is not None:
             fh.flush()  # a write after the date would change it
             os.utime(fh.fileno(), (mtime, mtime))
         self.close()
