@@ -89,10 +89,12 @@ def write_atomic(path: str, data: bytes, mtime: float | None = None) -> None:
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view) :]
-            if mtime is not None:
+            if mtime is not None and os.utime in os.supports_fd:
                 os.utime(fd, (mtime, mtime))
         finally:
             os.close(fd)
+        if mtime is not None and os.utime not in os.supports_fd:
+            os.utime(tmp, (mtime, mtime))  # Windows dates by path
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -205,23 +207,23 @@ def _answer(stdout: int, answers: list[bytes]) -> None:
 
 def serve(stdin: int, stdout: int) -> None:
     """The helper process: run each job ``(id, name, args)`` and answer ``(id, error)``; end
-    at end of input, once every job read is done. Part files go first and are answered at
+    at end of input, dropping the jobs not yet run (the downloader waits for every answer
+    before it closes; one that died must not have a writer outliving its folder lock, and
+    the next run does those jobs again). Part files go first and are answered at
     once (downloads wait for them); sidecars (only a post's completion waits for those) are
     written a few at a time between looks at the input."""
     os.set_blocking(stdin, False)
     buffer = bytearray()
     parts: list[tuple[int, str, tuple[Any, ...]]] = []
     rest: deque[tuple[int, str, tuple[Any, ...]]] = deque()
-    ended = False
-    while not ended or parts or rest:
-        if not ended:
-            chunk = _read(stdin, wait=not (parts or rest))
-            if chunk == b"":
-                ended = True
-            elif chunk:
-                buffer += chunk
-                for job in frames(buffer):
-                    (parts if job[1] == "make_parts" else rest).append(job)
+    while True:
+        chunk = _read(stdin, wait=not (parts or rest))
+        if chunk == b"":
+            return
+        if chunk:
+            buffer += chunk
+            for job in frames(buffer):
+                (parts if job[1] == "make_parts" else rest).append(job)
         if parts:
             _answer(stdout, [_run(job) for job in parts])
             parts.clear()
@@ -233,8 +235,8 @@ if __name__ == "__main__":
     import signal
 
     _owner = int(sys.argv[1])
-    # Ctrl-C reaches the whole process group: the jobs at hand are finished all the same,
-    # and the helper ends when the downloader closes its input (or dies).
+    # Ctrl-C reaches the whole process group: the helper ignores it and ends when the
+    # downloader, its answers had, closes its input (or dies).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     with contextlib.suppress(BrokenPipeError):
         serve(sys.stdin.fileno(), sys.stdout.fileno())

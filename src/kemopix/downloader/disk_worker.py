@@ -175,7 +175,7 @@ class DiskWorker:
             self._writing = False
 
     async def aclose(self) -> None:
-        """Wait for the jobs given, then end the helper (it finishes what it has read)."""
+        """Wait for the answers of the jobs given, then end the helper."""
         if self._pending:
             await asyncio.gather(*self._pending.values(), return_exceptions=True)
         self._stop_watching()
