@@ -21,7 +21,7 @@ import shutil
 from pathlib import Path
 
 from .._protocol.errors import IntegrityError, KemopixError, NotFound
-from ..files import LINK_SUFFIX, PART_SUFFIX, download
+from ..files import LINK_SUFFIX, PART_SUFFIX, download, file_sha256
 from .archive import ArchiveStore, FileRecord
 from .network import Network
 from .quality import Quality, check_thumbnail, host_failure, thumbnail_path
@@ -168,7 +168,7 @@ class Fetcher:
             await asyncio.to_thread(check_thumbnail, tmp)
             digest = result.sha256
             if digest is None:
-                digest = await asyncio.to_thread(_sha256_of, tmp)
+                digest = await asyncio.to_thread(file_sha256, tmp)
             os.replace(tmp, dest)
         except BaseException:
             tmp.unlink(missing_ok=True)
@@ -264,7 +264,7 @@ class Fetcher:
         outcome: str = result.outcome
         digest = result.sha256
         if digest is None and outcome == "skipped":
-            digest = await asyncio.to_thread(_sha256_of, dest)
+            digest = await asyncio.to_thread(file_sha256, dest)
         if digest and record.expected_sha256 is None and outcome != "skipped":
             held = self._held_copy(digest, record.path)
             if held is not None and not self.copy:
@@ -273,9 +273,3 @@ class Fetcher:
         self.archive.finish_file(record.path, sha256=digest, size=result.size, etag=task.etag)
         task.finished(outcome, result.size)
         return outcome, result.size
-
-
-def _sha256_of(path: Path) -> str:
-    from ..files import file_sha256
-
-    return file_sha256(path)

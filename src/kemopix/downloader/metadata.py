@@ -19,7 +19,6 @@ from typing import Any
 
 import msgspec
 
-from . import disk_ops
 from .markdown import html_to_markdown
 from .model import Post, RemoteFile
 
@@ -31,8 +30,6 @@ __all__ = [
     "set_mtime",
     "sidecar_document",
     "sidecar_names",
-    "write_rendered",
-    "write_sidecars",
 ]
 
 SidecarPath = Callable[[str], Path]
@@ -182,23 +179,6 @@ def render_sidecars(
     if options.revisions and post.revisions:
         out.files.append((where(f"{key}.revisions.json"), _to_json(post.revisions)))
     return out
-
-
-def write_rendered(sidecars: RenderedSidecars) -> list[Path]:
-    """Write rendered sidecars here and now (each atomically, dated); the paths written."""
-    disk_ops.write_files(*sidecars.job())
-    return [path for path, _ in sidecars.files]
-
-
-def write_sidecars(
-    post: Post,
-    where: SidecarPath,
-    files: Iterable[tuple[RemoteFile, str]],
-    revision: int,
-    options: SidecarOptions,
-) -> list[Path]:
-    """Write the post's sidecars; ``where(name)`` gives the safe path of a sidecar name."""
-    return write_rendered(render_sidecars(post, where, files, revision, options))
 
 
 def post_stamp(when: datetime | None) -> float | None:
