@@ -350,6 +350,7 @@ class Engine:
         details = asyncio.Semaphore(settings.detail_concurrency)
         newest: Watermark = Watermark(listing.key, None, None, None, False)
         sweep = _Sweep()
+        own_keys: set[PostKey] = set()  # the posts of a listing without a creator
         try:
             try:
                 async for entry in listing.entries():
@@ -362,6 +363,7 @@ class Engine:
                     seen.add(str(entry.key))
                     if listing.creator is None:
                         self._keys.add(entry.key)  # a post URL, favorites: no creator to count by
+                        own_keys.add(entry.key)
                     self.summary.posts_listed += 1
                     newest = _newer(newest, entry)
                     state = self.archive.post_state(entry.key)
@@ -399,7 +401,7 @@ class Engine:
         if sweep.failure is not None:
             raise sweep.failure
         await self._render_transcripts()
-        refetching = self._upgrade(listing, self._keys)
+        refetching = self._upgrade(listing, own_keys)
         if refetching is not None:
             # Files fetched again belong to the sweep: it is complete only once they are back.
             sweep.closing.add(refetching)
