@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from .. import __version__
@@ -58,6 +59,7 @@ _NS = {"type": ["string", "null"]}
 _NI = {"type": ["integer", "null"]}
 
 
+@functools.cache  # built once per process: it does not change while it runs
 def openapi_document() -> dict[str, Any]:
     """What ``/api/`` serves, for tools that read an archive (LANraragi, stash, scripts)."""
     page = [_query("page", "page number, from 1", "integer")]
