@@ -143,3 +143,28 @@ def test_a_rerun_fetches_a_file_deleted_since(
     assert again["held"]["original"] == first["held"]["original"]
     assert media[0].read_bytes() == data
     assert summary()["files_downloaded"] == 0
+
+
+# The console script ends the process right after main() (no interpreter teardown).
+_SCRIPT = [sys.executable, "-c", "from kemopix.cli import run; run()"]
+
+
+def test_the_console_script_says_everything_then_exits_with_the_status(
+    kemono_emulator: KemonoEmulator, tmp_path: Path
+) -> None:
+    service, ident = kemono_emulator.demo_creator
+    url, out = f"{kemono_emulator.url}/{service}/user/{ident}", tmp_path / "out"
+    argv = [*_SCRIPT, "download", url, "--kemono-url", kemono_emulator.url, "-o", str(out)]
+    # Through a pipe, stdout is block-buffered: every event and the summary must still arrive.
+    done = subprocess.run([*argv, "--json"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    events = [json.loads(line) for line in done.stdout.splitlines()]
+    assert events[-1]["event"] == "summary"
+    files = [e for e in events if e["event"] == "file"]
+    assert len(files) == events[-1]["files_downloaded"] > 0
+    assert not list(out.rglob("*.part"))
+    # A failing command's status and its one-line message come through as well.
+    bad = subprocess.run([*_SCRIPT, "download", "https://example.org/nothing", "-o", str(out)],
+                         capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert bad.returncode == 2
+    assert bad.stderr.startswith("kemopix: ") and len(bad.stderr.splitlines()) == 1
