@@ -151,6 +151,9 @@ def run() -> NoReturn:
     Everything is closed by then (files, archive, helper process, threads), so the exit skips
     the interpreter's teardown of the heap, tens of milliseconds after a large run: output and
     log handlers are flushed, and nothing else is pending."""
+    from .._tls import lean_process
+
+    lean_process()
     status = main()
     logging = sys.modules.get("logging")
     if logging is not None:
