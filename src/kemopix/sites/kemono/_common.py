@@ -11,16 +11,20 @@ from ..._protocol.errors import DecodeError, InvalidInput
 from ..._protocol.flow import Flow
 from ..._protocol.http import Request, Response
 from ..._protocol.paging import Page, check_offset, next_offset
+from .answers import Answer, Undecodable, decode_items
 from .errors import expect_ok
 from .models import convert
 
 __all__ = [
     "MIN_QUERY",
+    "answer_pages",
     "check_query",
     "fetch",
+    "fetch_answers",
     "fetch_list",
     "fetch_optional",
     "offset_pages",
+    "paged",
     "unwrap_list",
 ]
 
@@ -93,14 +97,41 @@ def fetch_list(
     return result
 
 
-def offset_pages(
-    build: Callable[[int], Request], item: type[T], step: int, *keys: str
-) -> Callable[[int], Flow[Page[T, int]]]:
-    """A page step for offset paging: ``o`` = offset, a short page is the last (§1, §6.5)."""
+def fetch_answers(
+    request: Request, item: type[T], what: str, *keys: str
+) -> Flow[list[Answer[T] | Undecodable]]:
+    """A list endpoint read item by item: each with its JSON, a bad one ``Undecodable``."""
+    response = expect_ok((yield request))
+    items = unwrap_list(response.json(), *keys, url=response.url)
+    return decode_items(items, item, what, response.url)
 
-    def step_flow(offset: int) -> Flow[Page[T, int]]:
+
+U = TypeVar("U")
+
+
+def paged(
+    build: Callable[[int], Request], step: int, read: Callable[[Request], Flow[list[U]]]
+) -> Callable[[int], Flow[Page[U, int]]]:
+    """A page step for offset paging: ``o`` = offset, a short page is the last (§1, §6.5);
+    ``read`` turns a page's request into its items."""
+
+    def step_flow(offset: int) -> Flow[Page[U, int]]:
         check_offset(offset, step)
-        items = yield from fetch_list(build(offset), item, *keys)
+        items = yield from read(build(offset))
         return Page(items, next_offset(offset, len(items), step))
 
     return step_flow
+
+
+def offset_pages(
+    build: Callable[[int], Request], item: type[T], step: int, *keys: str
+) -> Callable[[int], Flow[Page[T, int]]]:
+    """:func:`paged` over a list endpoint of ``item``."""
+    return paged(build, step, lambda request: fetch_list(request, item, *keys))
+
+
+def answer_pages(
+    build: Callable[[int], Request], item: type[T], step: int, what: str, *keys: str
+) -> Callable[[int], Flow[Page[Answer[T] | Undecodable, int]]]:
+    """:func:`paged` with each item's JSON (:func:`fetch_answers`)."""
+    return paged(build, step, lambda request: fetch_answers(request, item, what, *keys))

@@ -13,8 +13,8 @@ from typing import Any, Literal
 from ..._protocol.errors import InvalidInput, Unauthorized
 from ..._protocol.flow import Flow
 from ..._protocol.http import Response
-from ._common import fetch_list, unwrap_list
-from .answers import Answer, Undecodable, decode_items
+from ._common import fetch_answers, fetch_list
+from .answers import Answer, Undecodable
 from .errors import (
     InsufficientRole,
     InvalidCredentials,
@@ -143,9 +143,7 @@ def favorite_posts(site: KemonoSite) -> Flow[list[Post]]:
 def favorite_post_answers(site: KemonoSite) -> Flow[list[Answer[Post] | Undecodable]]:
     """:func:`favorite_posts` with each post's JSON; a bad item is ``Undecodable``."""
     request = site.request("GET", "/account/favorites", params={"type": "post"})
-    response = expect_ok((yield request))
-    items = unwrap_list(response.json(), url=response.url)
-    return decode_items(items, Post, "favorite post", response.url)
+    return fetch_answers(request, Post, "favorite post")
 
 
 def set_favorite(
