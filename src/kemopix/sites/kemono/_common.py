@@ -25,6 +25,8 @@ __all__ = [
     "fetch_optional",
     "offset_pages",
     "paged",
+    "unlist",
+    "unwrap",
     "unwrap_list",
 ]
 
@@ -51,6 +53,22 @@ def unwrap_list(data: Any, *keys: str, url: str | None = None) -> list[Any]:
             if isinstance(value, list):
                 return value
     raise DecodeError(f"expected a list, got {type(data).__name__}", url=url)
+
+
+def unwrap(data: Any, key: str) -> Any:
+    """The object under ``key`` of an envelope (``{"post": {...}}``), else ``data`` itself."""
+    if isinstance(data, dict):
+        inner = data.get(key)
+        if isinstance(inner, dict):
+            return inner
+    return data
+
+
+def unlist(data: Any) -> Any:
+    """A detail answer as one value: older backends send a one-element list (None if empty)."""
+    if isinstance(data, list):
+        return data[0] if data else None
+    return data
 
 
 def fetch(request: Request, type_: type[T]) -> Flow[T]:

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any, Literal
+from typing import Literal
 
 from ..._protocol.errors import InvalidInput, Unauthorized
 from ..._protocol.flow import Flow
 from ..._protocol.http import Response
-from ._common import fetch_answers, fetch_list
+from ._common import fetch_answers, fetch_list, unwrap
 from .answers import Answer, Undecodable
 from .errors import (
     InsufficientRole,
@@ -84,10 +84,8 @@ def login_flow(site: KemonoSite, username: str, password: str) -> Flow[str]:
 
 
 def _account(response: Response) -> Account:
-    data: Any = response.json()
-    if isinstance(data, dict) and isinstance(data.get("account"), dict):
-        data = data["account"]  # assumption: tolerate an ``{"account": ...}`` wrapper
-    result: Account = convert(data, Account, response.url)
+    # assumption: tolerate an ``{"account": ...}`` wrapper
+    result: Account = convert(unwrap(response.json(), "account"), Account, response.url)
     return result
 
 
