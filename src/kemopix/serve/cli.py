@@ -29,8 +29,6 @@ def serve_command(args: argparse.Namespace) -> int:
     root = output_root(args, config)
     if not (root / ARCHIVE_NAME).is_file():
         raise InvalidInput(f"no kemopix archive in {root} (run `kemopix download URL -o DIR`)")
-    if not 0 <= args.port <= 65535:
-        raise InvalidInput(f"--port must be 0..65535, not {args.port}")
     if not is_loopback(args.host):
         echo(
             f"kemopix: warning: serving on {args.host}: anyone who can reach this machine can "
