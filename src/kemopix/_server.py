@@ -6,6 +6,7 @@ sides of the layering (the emulators import nothing of the client side) may buil
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import threading
 from types import TracebackType
@@ -13,7 +14,17 @@ from typing import Self
 
 from aiohttp import web
 
-__all__ = ["ThreadedServer"]
+__all__ = ["ThreadedServer", "port"]
+
+
+def port(text: str) -> int:
+    """``--port``'s argument type: a TCP port, 0 (any free port) to 65535."""
+    number = int(text)  # argparse words a ValueError: "invalid port value: 'x'"
+    if not 0 <= number <= 65535:
+        raise argparse.ArgumentTypeError(
+            f"the port must be a number from 0 to 65535 (0 = any free port), not {number}"
+        )
+    return number
 
 
 class ThreadedServer:

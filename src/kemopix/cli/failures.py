@@ -117,10 +117,8 @@ def describe(exc: BaseException, args: argparse.Namespace | None) -> tuple[str, 
     if isinstance(exc, sqlite3.Error):
         return _database_error(exc, args)
     cause = exc.__cause__
-    if isinstance(exc, RuntimeError) and isinstance(cause, OSError | OverflowError):
+    if isinstance(exc, RuntimeError) and isinstance(cause, OSError):
         # An emulator that could not bind its port (RuntimeError from the server thread).
-        if isinstance(cause, OverflowError):
-            return "the port must be a number from 0 to 65535 (0 = any free port)", EXIT_USAGE
         return _os_error(cause, args)
     return (
         f"internal error: {type(exc).__name__}: {exc} (KEMOPIX_DEBUG=1 shows details)",
