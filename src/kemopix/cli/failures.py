@@ -91,6 +91,14 @@ def _database_error(exc: sqlite3.Error, args: argparse.Namespace | None) -> tupl
             f"cannot write the archive {archive} ({text}): choose a writable folder with -o",
             EXIT_LOCAL,
         )
+    if "disk I/O error" in text:
+        # The disk refused a read or write (a file-size limit, a failing or vanished disk):
+        # the archive itself may be whole, so it is not called damaged.
+        return (
+            f"cannot read or write the archive {archive} ({text}): check the disk and any "
+            "file-size limit (ulimit -f), then run again",
+            EXIT_LOCAL,
+        )
     return (
         f"the archive {archive} is damaged ({text}): move it away and run again "
         "(files already there are checked, not fetched again)",
