@@ -10,9 +10,10 @@ import argparse
 import asyncio
 import threading
 from types import TracebackType
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
-from aiohttp import web
+if TYPE_CHECKING:
+    from aiohttp import web  # imported when a server starts: `port` is the CLI parser's
 
 __all__ = ["ThreadedServer", "port"]
 
@@ -54,6 +55,8 @@ class ThreadedServer:
         return f"http://{self.host}:{self.port}"
 
     async def _start_site(self) -> None:
+        from aiohttp import web
+
         # Access logs would cost ~15% of throughput and are noise in tests.
         runner = web.AppRunner(self.build_app(), access_log=None, handle_signals=False)
         await runner.setup()
