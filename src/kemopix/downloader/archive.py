@@ -198,6 +198,9 @@ class ArchiveStore(Protocol):
     def held_files(
         self, creators: Iterable[tuple[str, str, str]], keys: Iterable[PostKey] = ()
     ) -> Iterator[tuple[str, str, str]]: ...
+    def held_paths(
+        self, creators: Iterable[tuple[str, str, str]], keys: Iterable[PostKey] = ()
+    ) -> list[str]: ...
     def sync_times(self) -> dict[str, float]: ...
     def watermark(self, listing: str) -> Watermark | None: ...
     def save_watermark(self, mark: Watermark) -> None: ...
@@ -273,6 +276,7 @@ class Archive:
                 self._lock.release()
             raise  # sqlite3.DatabaseError: the CLI says the archive is damaged
         self._opened = 0.0
+        self._memory = memory
 
     def _migrate(self) -> None:
         """Bring an archive written by an older kemopix to this schema (in place, once)."""
@@ -626,6 +630,45 @@ class Archive:
             for path, status, held in cursor.execute(sql, params):
                 out[path] = (path, status, held)
         yield from out.values()
+
+    def held_paths(
+        self, creators: Iterable[tuple[str, str, str]], keys: Iterable[PostKey] = ()
+    ) -> list[str]:
+        """The paths of the files of ``creators`` and of the posts ``keys`` (as in
+        :meth:`state_rows`) that the archive holds, each once: what should be on disk.
+
+        Read through a connection of its own, so a worker thread may ask (the event loop's
+        connection stays on the loop); it sees what is committed: :meth:`flush` first. An
+        archive in memory has no other connection: ask it on its own thread.
+        """
+        creators, keys = set(creators), set(keys)
+        query = (
+            "SELECT f.path FROM posts p JOIN files f ON f.site=p.site"
+            " AND f.service=p.service AND f.post_id=p.id WHERE f.status='done' AND "
+        )
+        by_creator = "p.site=? AND p.creator_id=? AND (p.service=? OR p.site='pixiv')"
+        sources = [
+            (query + by_creator, (site, ident, service)) for site, service, ident in creators
+        ]
+        by_post = "p.site=? AND p.service=? AND p.id=?"
+        sources += [(query + by_post, (k.site, k.service, k.id)) for k in keys]
+        if self._memory:
+            db = self._db
+        else:
+            uri = Path(os.path.abspath(self.path)).as_uri() + "?mode=ro"
+            db = sqlite3.connect(uri, uri=True, timeout=30.0, check_same_thread=False)
+        try:
+            cursor = db.cursor()
+            cursor.row_factory = None  # plain tuples
+            if len(sources) == 1:
+                return [row[0] for row in cursor.execute(*sources[0])]
+            out: dict[str, None] = {}
+            for sql, params in sources:
+                out.update((row[0], None) for row in cursor.execute(sql, params))
+            return list(out)
+        finally:
+            if db is not self._db:
+                db.close()
 
     def sync_times(self) -> dict[str, float]:
         """When each listing was last swept (its watermark saved), by listing key."""
