@@ -15,6 +15,7 @@ import pytest
 from test_cli_integrity_runs import byte_exact
 
 from kemopix.cli import main
+from kemopix.downloader import engine
 from kemopix.downloader.archive import Archive
 from kemopix.downloader.model import PostKey
 from kemopix.emulators import KemonoEmulator
@@ -216,3 +217,28 @@ def test_originals_tried_after_the_sweep_count_against_the_budget(
     code, summary = run(capsys, "download", url, *args, "--max-files", "2")
     assert code == 0 and summary["files_upgraded"] == 1, summary
     assert byte_exact(out) == 3
+
+
+def test_files_gone_are_found_beside_the_loop_too(
+    kemono_emulator: KemonoEmulator,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Beyond INLINE_CHECKS held files, the disk is looked at in a thread, through a read-only
+    # connection to the archive: the same files found, with the run's own still excluded.
+    monkeypatch.setattr(engine, "INLINE_CHECKS", 1)
+    emu = kemono_emulator
+    url = one_file_posts(emu, "threaded", 4)
+    out = tmp_path / "out"
+    args = ["--kemono-url", emu.url, "-o", str(out)]
+    code, summary = run(capsys, "download", url, *args)
+    assert code == 0 and summary["files_downloaded"] == 4
+    gone = sorted(out.rglob("* threaded-*.bin"))[1:3]
+    for path in gone:
+        path.unlink()
+    code, summary = run(capsys, "download", url, *args)
+    assert code == 0 and summary["files_downloaded"] == 2, summary
+    assert byte_exact(out) == 4
+    code, summary = run(capsys, "download", url, *args)
+    assert code == 0 and summary["files_downloaded"] == 0
