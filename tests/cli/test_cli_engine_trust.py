@@ -8,6 +8,7 @@ Each case through the real entry point, against the Kemono emulator over real so
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -242,3 +243,20 @@ def test_files_gone_are_found_beside_the_loop_too(
     assert byte_exact(out) == 4
     code, summary = run(capsys, "download", url, *args)
     assert code == 0 and summary["files_downloaded"] == 0
+
+
+def test_a_run_with_its_disk_work_in_a_thread_leaves_no_thread_behind(
+    kemono_emulator: KemonoEmulator,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("KEMOPIX_DISK_WORKER", "thread")
+    url = one_file_posts(kemono_emulator, "threadless", 3)
+    before = {t for t in threading.enumerate() if t.name == "kemopix-disk"}
+    for _ in range(2):
+        out = tmp_path / "out"
+        code, _ = run(capsys, "download", url, "--kemono-url", kemono_emulator.url, "-o", str(out))
+        assert code == 0
+    assert byte_exact(out) == 3
+    assert {t for t in threading.enumerate() if t.name == "kemopix-disk"} <= before

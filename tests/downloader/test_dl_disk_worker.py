@@ -43,6 +43,8 @@ def test_folders_parts_and_dated_sidecars(
 
     disk = asyncio.run(main())
     assert (disk._proc is None) and (mode == "process") == (disk._thread is None)
+    if disk._thread is not None:  # closed with its engine, not left behind
+        assert disk._thread._thread is not None and not disk._thread._thread.is_alive()
     for n in range(50):
         folder = tmp_path / "creator" / f"post {n}"
         names = sorted(p.name for p in folder.iterdir())
