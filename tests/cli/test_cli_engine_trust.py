@@ -170,13 +170,21 @@ def one_file_posts(emu: KemonoEmulator, name: str, count: int, ext: str = "bin")
     return f"{emu.url}/fanbox/user/{name}"
 
 
-@pytest.mark.parametrize("budget", [["--max-files", "1"], ["--max-bytes", "5000"]])
+@pytest.mark.parametrize(
+    ("budget", "inline"),
+    [(["--max-files", "1"], engine.INLINE_CHECKS), (["--max-bytes", "5000"], 1)],
+)
 def test_files_fetched_again_after_the_sweep_count_against_the_budget(
     kemono_emulator: KemonoEmulator,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
     budget: list[str],
+    inline: int,
 ) -> None:
+    # With more held files than ``inline``, the disk is looked at in a thread, through a
+    # read-only connection to the archive: the same files found.
+    monkeypatch.setattr(engine, "INLINE_CHECKS", inline)
     emu = kemono_emulator
     name = "regone" + budget[0][6:]
     url = one_file_posts(emu, name, 3)
@@ -218,31 +226,6 @@ def test_originals_tried_after_the_sweep_count_against_the_budget(
     code, summary = run(capsys, "download", url, *args, "--max-files", "2")
     assert code == 0 and summary["files_upgraded"] == 1, summary
     assert byte_exact(out) == 3
-
-
-def test_files_gone_are_found_beside_the_loop_too(
-    kemono_emulator: KemonoEmulator,
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # Beyond INLINE_CHECKS held files, the disk is looked at in a thread, through a read-only
-    # connection to the archive: the same files found, with the run's own still excluded.
-    monkeypatch.setattr(engine, "INLINE_CHECKS", 1)
-    emu = kemono_emulator
-    url = one_file_posts(emu, "threaded", 4)
-    out = tmp_path / "out"
-    args = ["--kemono-url", emu.url, "-o", str(out)]
-    code, summary = run(capsys, "download", url, *args)
-    assert code == 0 and summary["files_downloaded"] == 4
-    gone = sorted(out.rglob("* threaded-*.bin"))[1:3]
-    for path in gone:
-        path.unlink()
-    code, summary = run(capsys, "download", url, *args)
-    assert code == 0 and summary["files_downloaded"] == 2, summary
-    assert byte_exact(out) == 4
-    code, summary = run(capsys, "download", url, *args)
-    assert code == 0 and summary["files_downloaded"] == 0
 
 
 def test_a_run_with_its_disk_work_in_a_thread_leaves_no_thread_behind(
