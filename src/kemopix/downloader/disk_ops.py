@@ -214,16 +214,18 @@ def _answer(stdout: int, answers: list[bytes]) -> None:
         out = out[os.write(stdout, out) :]
 
 
-def serve(stdin: int, stdout: int) -> None:
+def serve(stdin: int, stdout: int, parent: int | None = None) -> None:
     """The helper process: run each job ``(id, name, args)`` and answer ``(id, error)``; end
     at end of input, dropping the jobs not yet run (the downloader waits for every answer
     before it closes; one that died must not have a writer outliving its folder lock, and
-    the next run does those jobs again). Part files go first and are answered at
-    once (downloads wait for them); sidecars (only a post's completion waits for those) are
-    written a few at a time between looks at the input."""
+    the next run does those jobs again). With ``parent`` (the downloader's pid), it also
+    ends before any job once that process is gone, so a batch read before a kill -9 is not
+    written beside the next run. Part files go first and are answered at once (downloads
+    wait for them); sidecars (only a post's completion waits for those) are written a few
+    at a time between looks at the input."""
     os.set_blocking(stdin, False)
     buffer = bytearray()
-    parts: list[tuple[int, str, tuple[Any, ...]]] = []
+    parts: deque[tuple[int, str, tuple[Any, ...]]] = deque()
     rest: deque[tuple[int, str, tuple[Any, ...]]] = deque()
     while True:
         chunk = _read(stdin, wait=not (parts or rest))
@@ -233,11 +235,15 @@ def serve(stdin: int, stdout: int) -> None:
             buffer += chunk
             for job in frames(buffer):
                 (parts if job[1] == "make_parts" else rest).append(job)
-        if parts:
-            _answer(stdout, [_run(job) for job in parts])
-            parts.clear()
-        if rest:
-            _answer(stdout, [_run(rest.popleft()) for _ in range(min(len(rest), 4))])
+        answers: list[bytes] = []
+        for queue, most in ((parts, len(parts)), (rest, 4)):
+            for _ in range(min(len(queue), most)):
+                if parent is not None and os.getppid() != parent:
+                    return  # orphaned: the downloader died (its lock is free for another)
+                answers.append(_run(queue.popleft()))
+            if answers:
+                _answer(stdout, answers)
+                answers = []
 
 
 if __name__ == "__main__":
@@ -248,4 +254,4 @@ if __name__ == "__main__":
     # downloader, its answers had, closes its input (or dies).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     with contextlib.suppress(BrokenPipeError):
-        serve(sys.stdin.fileno(), sys.stdout.fileno())
+        serve(sys.stdin.fileno(), sys.stdout.fileno(), _owner)
