@@ -243,3 +243,29 @@ def test_a_run_with_its_disk_work_in_a_thread_leaves_no_thread_behind(
         assert code == 0
     assert byte_exact(out) == 3
     assert {t for t in threading.enumerate() if t.name == "kemopix-disk"} <= before
+
+
+def test_the_original_of_a_thumbnail_in_an_edited_post_counts_against_the_budget(
+    kemono_emulator: KemonoEmulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    emu = kemono_emulator
+    emu.add_creator("fanbox", "edited", "Edited")
+    emu.add_post("fanbox", "edited", title="post", files=[("edited.png", 4000)], post_id="7")
+    url = f"{emu.url}/fanbox/user/edited"
+    out = tmp_path / "out"
+    # A title not in the paths: the edited post keeps its file where it is.
+    args = ["--kemono-url", emu.url, "-o", str(out), "--template", "{site}/{id}/{index:02} {name}"]
+    emu.originals = "down"
+    try:
+        code, summary = run(capsys, "download", url, *args)
+    finally:
+        emu.originals = "up"
+    assert code == 0 and summary["files_thumbnail"] == 1
+    emu.edit_post("fanbox", "edited", "7", title="post, edited")
+    # The edited post is planned again, its thumbnail's original is new work: none allowed.
+    code, summary = run(capsys, "download", url, *args, "--max-files", "0")
+    assert code == 0 and summary["posts_updated"] == 1
+    assert summary["files_upgraded"] == 0 and summary["files_skipped"] == 1, summary
+    code, summary = run(capsys, "download", url, *args)
+    assert code == 0 and summary["files_upgraded"] == 1, summary
+    assert byte_exact(out) == 1

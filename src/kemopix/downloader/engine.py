@@ -148,6 +148,7 @@ class Engine:
         self._claimed: dict[str, PostKey] = {}
         self._started = time.time()  # what the archive recorded since, this run did
         self._present: set[Path] = set()  # final paths seen holding a file while planning
+        self._kept_thumbnails: set[str] = set()  # upgrades over the budget, already reported
         self._resolved = Resolved()  # the folders' real paths, checked once per run
         self._disk = DiskWorker()  # makes post folders and writes sidecars beside the loop
         # Part of every stored signature: a post left out by one set of filters is looked at
@@ -272,7 +273,7 @@ class Engine:
                 upgradable = self.archive.upgradable(ckeys[0], before=started)
             else:
                 upgradable = [r for r in self.archive.upgradable(None, started) if r.key in keys]
-            taken = set(gone)
+            taken = {*gone, *self._kept_thumbnails}
             fresh = [r for r in upgradable if r.path not in self._claimed and r.path not in taken]
             records += await self._within_budget(fresh, sizes=True)
         for record in records:
@@ -605,6 +606,7 @@ class Engine:
                 if over is not None:
                     self.summary.files_skipped += 1
                     self.reporter.file_skipped(path, file, over)
+                    self._kept_thumbnails.add(record.path)  # not again after the sweep
                     continue
             if on_disk and settled:
                 self.summary.files_present += 1
