@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import errno
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -43,6 +45,8 @@ def test_folders_parts_and_dated_sidecars(
 
     disk = asyncio.run(main())
     assert (disk._proc is None) and (mode == "process") == (disk._thread is None)
+    if disk._thread is not None:  # closed with its engine, not left behind
+        assert disk._thread._thread is not None and not disk._thread._thread.is_alive()
     for n in range(50):
         folder = tmp_path / "creator" / f"post {n}"
         names = sorted(p.name for p in folder.iterdir())
@@ -104,3 +108,20 @@ def test_the_helper_ends_with_its_downloader(tmp_path: Path) -> None:
     pid = asyncio.run(main())
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
+
+
+@pytest.mark.parametrize("orphaned", [False, True])
+def test_an_orphaned_helper_runs_no_job(tmp_path: Path, orphaned: bool) -> None:
+    # Jobs read just before its downloader was killed are not run: the next run holds the
+    # folder by then. (A helper told another process is its downloader is an orphan.)
+    owner = os.getpid() + (1 if orphaned else 0)
+    helper = subprocess.Popen(
+        [sys.executable, "-I", "-S", disk_ops.__file__, str(owner)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+    )
+    final = str(tmp_path / "post" / "01 a.bin")
+    out, _ = helper.communicate(disk_ops.frame((1, "make_parts", ([final],))), timeout=30)
+    assert helper.returncode == 0
+    assert os.path.exists(final + PART_SUFFIX) is not orphaned
+    assert bool(out) is not orphaned  # answered only when run

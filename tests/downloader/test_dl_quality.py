@@ -16,7 +16,7 @@ from kemopix._protocol.errors import (
     NotFound,
 )
 from kemopix._protocol.http import Request, Response
-from kemopix.downloader.archive import ARCHIVE_NAME, Archive, file_state
+from kemopix.downloader.archive import ARCHIVE_NAME, Archive, PostState, file_state
 from kemopix.downloader.model import PostKey
 from kemopix.downloader.quality import Breaker, HostDown, check_thumbnail, host_failure
 
@@ -103,3 +103,32 @@ def test_schema_2_archive_gains_the_thumbnail_column(tmp_path: Path) -> None:
         archive.finish_file("a.png", sha256="cd", size=2, held="thumbnail", note="host down")
         (record,) = archive.upgradable()
         assert record.held == "thumbnail" and record.error == "host down"
+
+
+def test_schema_3_archive_gains_replan_for_its_unfinished_posts(tmp_path: Path) -> None:
+    with Archive(tmp_path):
+        pass
+    db = sqlite3.connect(tmp_path / ARCHIVE_NAME)
+    db.execute("ALTER TABLE posts DROP COLUMN replan")
+    for ident, complete in (("1", 0), ("2", 1)):
+        db.execute(
+            "INSERT INTO posts VALUES ('kemono', 'patreon', ?, 'c', 't', NULL, NULL, NULL,"
+            " 's', 1, ?, 0)",
+            (ident, complete),
+        )
+    db.execute("PRAGMA user_version=3")
+    db.commit()
+    db.close()
+    with Archive(tmp_path) as archive:
+        # Why the unfinished post is unfinished was not recorded: only planning it again
+        # (a plain run) may complete it, not a refetch of its files.
+        assert archive.post_state(PostKey("kemono", "patreon", "1")) == PostState(
+            "s", 1, False, True
+        )
+        assert archive.post_state(PostKey("kemono", "patreon", "2")) == PostState(
+            "s", 1, True, False
+        )
+        archive.set_complete(PostKey("kemono", "patreon", "1"))
+        assert archive.post_state(PostKey("kemono", "patreon", "1")) == PostState(
+            "s", 1, True, False
+        )

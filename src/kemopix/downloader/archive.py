@@ -45,7 +45,7 @@ __all__ = [
 
 ARCHIVE_NAME = ".kemopix-archive.sqlite3"
 LOCK_NAME = ".kemopix-lock"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # What is at a file's final path: "original" (size and hash checked), "thumbnail" (the site's
 # smaller re-encoding, checked for size and image decode, while the original is unavailable),
 # "nothing" (the reason is the row's error).
@@ -61,6 +61,7 @@ CREATE TABLE IF NOT EXISTS posts (
     creator_id TEXT NOT NULL, title TEXT NOT NULL, published TEXT, added TEXT, edited TEXT,
     signature TEXT NOT NULL, revision INTEGER NOT NULL DEFAULT 1,
     complete INTEGER NOT NULL DEFAULT 0, updated_at REAL NOT NULL,
+    replan INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (site, service, id)
 );
 CREATE TABLE IF NOT EXISTS files (
@@ -99,11 +100,15 @@ class StateRow:
 
 @dataclass(frozen=True, slots=True)
 class PostState:
-    """What the archive knows of a post."""
+    """What the archive knows of a post. ``replan``: only planning the post again can
+    complete it (its last planning left files out on purpose, a budget or a name that cannot
+    be made safe, or did not write its sidecars, or has not closed); fetching its recorded
+    files again cannot."""
 
     signature: str
     revision: int
     complete: bool
+    replan: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +160,9 @@ class ArchiveStore(Protocol):
     def close(self) -> None: ...
     def post_state(self, key: PostKey) -> PostState | None: ...
     def record_post(self, post: Post, state: PostState | bool | None = True) -> int: ...
-    def set_complete(self, key: PostKey, complete: bool = True) -> None: ...
+    def set_complete(
+        self, key: PostKey, complete: bool = True, *, replan: bool | None = None
+    ) -> None: ...
     def post_published(self, key: PostKey) -> str | None: ...
     def post_ids(self) -> set[str]: ...
     def plan_file(
@@ -191,6 +198,9 @@ class ArchiveStore(Protocol):
     def held_files(
         self, creators: Iterable[tuple[str, str, str]], keys: Iterable[PostKey] = ()
     ) -> Iterator[tuple[str, str, str]]: ...
+    def held_paths(
+        self, creators: Iterable[tuple[str, str, str]], keys: Iterable[PostKey] = ()
+    ) -> list[str]: ...
     def sync_times(self) -> dict[str, float]: ...
     def watermark(self, listing: str) -> Watermark | None: ...
     def save_watermark(self, mark: Watermark) -> None: ...
@@ -266,6 +276,7 @@ class Archive:
                 self._lock.release()
             raise  # sqlite3.DatabaseError: the CLI says the archive is damaged
         self._opened = 0.0
+        self._memory = memory
 
     def _migrate(self) -> None:
         """Bring an archive written by an older kemopix to this schema (in place, once)."""
@@ -282,6 +293,11 @@ class Archive:
         if version < 2:
             # Version 1 marked a listing complete before its posts were: sweep them again.
             self._db.execute("UPDATE watermarks SET complete=0")
+        if "replan" not in {row[1] for row in self._db.execute("PRAGMA table_info(posts)")}:
+            self._db.execute("ALTER TABLE posts ADD COLUMN replan INTEGER NOT NULL DEFAULT 0")
+            # Why an unfinished post is unfinished was not recorded: only a new planning of
+            # it (the next plain run) may say it is complete.
+            self._db.execute("UPDATE posts SET replan=1 WHERE complete=0")
         self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         self._db.execute("COMMIT")
 
@@ -338,17 +354,21 @@ class Archive:
     # -- posts ------------------------------------------------------------------------------
     def post_state(self, key: PostKey) -> PostState | None:
         row = self._db.execute(
-            "SELECT signature, revision, complete FROM posts WHERE site=? AND service=? AND id=?",
+            "SELECT signature, revision, complete, replan FROM posts"
+            " WHERE site=? AND service=? AND id=?",
             (key.site, key.service, key.id),
         ).fetchone()
         if row is None:
             return None
-        return PostState(row["signature"], row["revision"], bool(row["complete"]))
+        return PostState(
+            row["signature"], row["revision"], bool(row["complete"]), bool(row["replan"])
+        )
 
     def record_post(self, post: Post, state: PostState | bool | None = True) -> int:
         """Insert or update a post; returns its revision (bumped when its content changed).
 
         ``state`` is the post's state as just read (None: not archived); by default it is read.
+        The post is unfinished, and only its planning's close can complete it (``replan``).
         """
         if state is True or state is False:
             state = self.post_state(post.key)
@@ -358,11 +378,12 @@ class Archive:
             revision += 1
         self._write(
             "INSERT INTO posts (site, service, id, creator_id, title, published, added, edited,"
-            " signature, revision, complete, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,0,?)"
+            " signature, revision, complete, updated_at, replan)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,0,?,1)"
             " ON CONFLICT (site, service, id) DO UPDATE SET creator_id=excluded.creator_id,"
             " title=excluded.title, published=excluded.published, added=excluded.added,"
             " edited=excluded.edited, signature=excluded.signature, revision=excluded.revision,"
-            " complete=0, updated_at=excluded.updated_at",
+            " complete=0, updated_at=excluded.updated_at, replan=1",
             (
                 post.key.site,
                 post.key.service,
@@ -379,10 +400,24 @@ class Archive:
         )
         return revision
 
-    def set_complete(self, key: PostKey, complete: bool = True) -> None:
+    def set_complete(
+        self, key: PostKey, complete: bool = True, *, replan: bool | None = None
+    ) -> None:
+        """Mark the post complete (which ends its need to be planned again), or not; ``replan``
+        says whether only planning it again can complete it (None: as it was)."""
+        if complete:
+            replan = False
         self._write(
-            "UPDATE posts SET complete=?, updated_at=? WHERE site=? AND service=? AND id=?",
-            (int(complete), time.time(), key.site, key.service, key.id),
+            "UPDATE posts SET complete=?, replan=COALESCE(?, replan), updated_at=?"
+            " WHERE site=? AND service=? AND id=?",
+            (
+                int(complete),
+                None if replan is None else int(replan),
+                time.time(),
+                key.site,
+                key.service,
+                key.id,
+            ),
         )
 
     def post_published(self, key: PostKey) -> str | None:
@@ -595,6 +630,45 @@ class Archive:
             for path, status, held in cursor.execute(sql, params):
                 out[path] = (path, status, held)
         yield from out.values()
+
+    def held_paths(
+        self, creators: Iterable[tuple[str, str, str]], keys: Iterable[PostKey] = ()
+    ) -> list[str]:
+        """The paths of the files of ``creators`` and of the posts ``keys`` (as in
+        :meth:`state_rows`) that the archive holds, each once: what should be on disk.
+
+        Read through a connection of its own, so a worker thread may ask (the event loop's
+        connection stays on the loop); it sees what is committed: :meth:`flush` first. An
+        archive in memory has no other connection: ask it on its own thread.
+        """
+        creators, keys = set(creators), set(keys)
+        query = (
+            "SELECT f.path FROM posts p JOIN files f ON f.site=p.site"
+            " AND f.service=p.service AND f.post_id=p.id WHERE f.status='done' AND "
+        )
+        by_creator = "p.site=? AND p.creator_id=? AND (p.service=? OR p.site='pixiv')"
+        sources = [
+            (query + by_creator, (site, ident, service)) for site, service, ident in creators
+        ]
+        by_post = "p.site=? AND p.service=? AND p.id=?"
+        sources += [(query + by_post, (k.site, k.service, k.id)) for k in keys]
+        if self._memory:
+            db = self._db
+        else:
+            uri = Path(os.path.abspath(self.path)).as_uri() + "?mode=ro"
+            db = sqlite3.connect(uri, uri=True, timeout=30.0, check_same_thread=False)
+        try:
+            cursor = db.cursor()
+            cursor.row_factory = None  # plain tuples
+            if len(sources) == 1:
+                return [row[0] for row in cursor.execute(*sources[0])]
+            out: dict[str, None] = {}
+            for sql, params in sources:
+                out.update((row[0], None) for row in cursor.execute(sql, params))
+            return list(out)
+        finally:
+            if db is not self._db:
+                db.close()
 
     def sync_times(self) -> dict[str, float]:
         """When each listing was last swept (its watermark saved), by listing key."""

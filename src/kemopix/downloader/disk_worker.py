@@ -175,7 +175,9 @@ class DiskWorker:
             self._writing = False
 
     async def aclose(self) -> None:
-        """Wait for the answers of the jobs given, then end the helper."""
+        """Wait for the answers of the jobs given, then end the helper (or the thread)."""
+        if self._thread is not None:
+            await self._thread.aclose()
         if self._pending:
             await asyncio.gather(*self._pending.values(), return_exceptions=True)
         self._stop_watching()

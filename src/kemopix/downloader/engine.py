@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import itertools
 import os
 import time
 from collections.abc import Awaitable, Iterable, Mapping
@@ -56,7 +57,7 @@ from .network import Network, head_size
 from .quality import Quality
 from .reporting import PlannedFile, Reporter, Summary
 from .sources.base import Listing, Source
-from .status import held_counts, missing_files
+from .status import absent, held_counts, missing_files
 from .targets import Target
 from .templates import Template, file_fields, post_fields
 from .transcript import TRANSCRIPT_LOG, TRANSCRIPT_NAMES, Transcripts
@@ -66,6 +67,7 @@ __all__ = ["Engine", "Settings", "error_kind", "stops_the_run"]
 T = TypeVar("T")
 
 OPEN_POSTS = 256  # posts planned and not yet closed at once (64 downloads in flight need ~70)
+INLINE_CHECKS = 2000  # held files looked for on disk on the loop; more go to a thread
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +148,7 @@ class Engine:
         self._claimed: dict[str, PostKey] = {}
         self._started = time.time()  # what the archive recorded since, this run did
         self._present: set[Path] = set()  # final paths seen holding a file while planning
+        self._kept_thumbnails: set[str] = set()  # upgrades over the budget, already reported
         self._resolved = Resolved()  # the folders' real paths, checked once per run
         self._disk = DiskWorker()  # makes post folders and writes sidecars beside the loop
         # Part of every stored signature: a post left out by one set of filters is looked at
@@ -243,20 +246,26 @@ class Engine:
             closings.append(closing)
         return all(await asyncio.gather(*closings))
 
-    def _upgrade(self, listing: Listing, keys: set[PostKey]) -> asyncio.Future[bool] | None:
+    async def _upgrade(self, listing: Listing, keys: set[PostKey]) -> asyncio.Future[bool] | None:
         """After a sweep: fetch again the listing's files the archive holds but the disk does
         not (deleted since), and try again the originals of those held as thumbnails or
-        unavailable (the files the sweep planned are on their way already)."""
+        unavailable (the files the sweep planned are on their way already). Both are new
+        work: within ``--max-files`` / ``--max-bytes`` like the sweep's."""
         if self.settings.dry_run:
             return None
         creator = listing.creator
         ckeys = [] if creator is None else [(creator.site, creator.service, creator.id)]
-        gone = [p for p in missing_files(self.archive, ckeys, keys) if p not in self._claimed]
-        records = [r for r in map(self.archive.file, gone) if r is not None]
+        gone = await self._missing(ckeys, keys)
+        records = [r for r in map(self.archive.file, gone) if r is not None and r.status == "done"]
+        if records:
+            # Unfinished until they are back (over the budget, until a later run): a kill now
+            # leaves the next run something to do. Every listing is swept whole next time, so
+            # none stops early before the posts of these files, whoever lists them.
+            self.archive.reopen_listings()
         for record in records:
-            # Unfinished until it is back: a kill now leaves the next run something to do.
             self.archive.requeue_file(record.path)
             self.archive.set_complete(record.key, False)
+        records = await self._within_budget(records)
         if self.settings.quality != "thumbnail":
             # Not those this run tried already (a closed post's paths are no longer claimed).
             started = self._started
@@ -264,10 +273,56 @@ class Engine:
                 upgradable = self.archive.upgradable(ckeys[0], before=started)
             else:
                 upgradable = [r for r in self.archive.upgradable(None, started) if r.key in keys]
-            records += [r for r in upgradable if r.path not in self._claimed and r.path not in gone]
+            taken = {*gone, *self._kept_thumbnails}
+            fresh = [r for r in upgradable if r.path not in self._claimed and r.path not in taken]
+            records += await self._within_budget(fresh, sizes=True)
         for record in records:
             self._claimed[record.path] = record.key
         return self._refetch(records)
+
+    async def _missing(self, creators: list[tuple[str, str, str]], keys: set[PostKey]) -> list[str]:
+        """The files of ``creators`` and ``keys`` the archive holds and the disk lacks, and
+        this run is not fetching. A few are looked at on the loop (a thread's hand-off costs
+        more); many (a 100,000-file creator: ~0.1-0.2 s of system calls) beside it, through
+        what the archive has committed, while downloads go on."""
+        root = self.settings.root
+        rows = self.archive.held_files(creators, keys)
+        probe = list(itertools.islice(rows, INLINE_CHECKS + 1))
+        close = getattr(rows, "close", None)
+        if close is not None:
+            close()  # a cursor left open on the archive (a generator of its rows)
+        if len(probe) <= INLINE_CHECKS:
+            held = [path for path, status, _ in probe if status == "done"]
+            return absent(root, [p for p in held if p not in self._claimed])
+        self.archive.flush()
+        gone = await asyncio.to_thread(missing_files, self.archive, creators, keys)
+        # Claimed paths are this run's posts, still being fetched; a post that closed
+        # meanwhile has its files back: looked at again.
+        return absent(root, [p for p in gone if p not in self._claimed])
+
+    async def _within_budget(
+        self, records: list[FileRecord], *, sizes: bool = False
+    ) -> list[FileRecord]:
+        """The records the run's budget still has room for (each booked); the others are
+        reported as left out. ``sizes``: the recorded size is not the one to fetch (that of
+        a thumbnail, for its original), so a byte budget asks the server."""
+        budget = self.budget
+        if not records or (budget.max_files is None and budget.max_bytes is None):
+            return records
+        known: dict[str, int] = {}
+        if sizes and budget.needs_sizes:
+            known = await self._head_sizes([(r.url, r.headers, _family(r.key)) for r in records])
+        out: list[FileRecord] = []
+        for record in records:
+            size = known.get(record.url) if sizes else record.size
+            over = budget.take(size)
+            if over is None:
+                out.append(record)
+                continue
+            self.summary.files_skipped += 1
+            file = RemoteFile(record.url, record.name, record.index, sha256=record.expected_sha256)
+            self.reporter.file_skipped(self.settings.root / record.path, file, over)
+        return out
 
     async def _close(self) -> None:
         await self.animations.aclose()
@@ -401,7 +456,7 @@ class Engine:
         if sweep.failure is not None:
             raise sweep.failure
         await self._render_transcripts()
-        refetching = self._upgrade(listing, own_keys)
+        refetching = await self._upgrade(listing, own_keys)
         if refetching is not None:
             # Files fetched again belong to the sweep: it is complete only once they are back.
             sweep.closing.add(refetching)
@@ -514,6 +569,7 @@ class Engine:
         family = _family(post.key)
         root = settings.root
         kept = [(p.file, p.path) for p in planned if p.path is not None and p.reason is None]
+        sizes = {p.path: p.size for p in planned if p.path is not None}
         jobs: list[asyncio.Task[None]] = []
         fetches: list[FileRecord] = []
         for file, path in kept:
@@ -542,7 +598,17 @@ class Engine:
                     thumbnail=file.thumbnail or record.thumbnail,
                 )
             settled = record.held == "original" or settings.quality == "thumbnail"
-            if record.status == "done" and settled and path in self._present:
+            on_disk = record.status == "done" and path in self._present
+            if on_disk and not settled:
+                # Held as a thumbnail: its original is new work, within the run's budget; over
+                # it, the thumbnail stays (the post is complete with it) for a later run.
+                over = self.budget.take(sizes.get(path))
+                if over is not None:
+                    self.summary.files_skipped += 1
+                    self.reporter.file_skipped(path, file, over)
+                    self._kept_thumbnails.add(record.path)  # not again after the sweep
+                    continue
+            if on_disk and settled:
                 self.summary.files_present += 1
                 if file.ugoira is not None:
                     jobs.append(self._spawn(self.animations.after(record)))
@@ -683,15 +749,23 @@ class Engine:
 
     async def _sizes(self, post: Post) -> dict[str, int]:
         family = _family(post.key)
+        return await self._head_sizes(
+            [(f.url, f.headers, family) for f in post.files if f.size is None]
+        )
 
-        async def one(file: RemoteFile) -> tuple[str, int | None]:
+    async def _head_sizes(
+        self, files: list[tuple[str, tuple[tuple[str, str], ...], str]]
+    ) -> dict[str, int]:
+        """The sizes the servers announce for ``(url, headers, family)`` (HEAD)."""
+
+        async def one(url: str, headers: dict[str, str], family: str) -> tuple[str, int | None]:
             try:
-                size = await self.network.run(family, head_size(file.url, dict(file.headers)))
+                size = await self.network.run(family, head_size(url, headers))
             except KemopixError:
                 size = None
-            return file.url, size
+            return url, size
 
-        results = await asyncio.gather(*(one(f) for f in post.files if f.size is None))
+        results = await asyncio.gather(*(one(u, dict(h), f) for u, h, f in files))
         return {url: size for url, size in results if size is not None}
 
     # -- downloads --------------------------------------------------------------------------
@@ -746,12 +820,20 @@ class Engine:
     async def _close_retry(
         self, key: PostKey, jobs: list[asyncio.Task[None]], claimed: list[str]
     ) -> bool:
-        """Mark the post complete when every file is again; whether it is."""
+        """Mark the post complete when every file is again; whether it is. A post whose last
+        planning left something out (a budget, an unsafe name, its sidecars) is not: its
+        recorded files are not all it needs, and only planning it again can tell."""
         try:
             if jobs:
                 await asyncio.gather(*jobs)
             records = self.archive.files_of(key)
-            complete = bool(records) and all(r.status in SETTLED for r in records)
+            state = self.archive.post_state(key)
+            complete = (
+                state is not None
+                and not state.replan
+                and bool(records)
+                and all(r.status in SETTLED for r in records)
+            )
             if complete:
                 self.archive.set_complete(key)
             # A file fetched again gets the post's date, like the first time.
@@ -801,8 +883,9 @@ class Engine:
             await asyncio.gather(*jobs)
         records = self.archive.files_of(post.key)
         complete = not incomplete and all(r.status in SETTLED for r in records)
-        if complete:
-            self.archive.set_complete(post.key)
+        # Left unfinished on purpose (or without its sidecars): only planning it again may
+        # complete it. Unfinished by its files alone: fetching them again may.
+        self.archive.set_complete(post.key, complete, replan=incomplete)
         return complete  # the files were dated as they were written (sidecars too)
 
 

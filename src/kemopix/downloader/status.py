@@ -22,9 +22,11 @@ __all__ = [
     "STATES",
     "CreatorStatus",
     "FolderStatus",
+    "absent",
     "folder_status",
     "held_counts",
     "held_text",
+    "missing_files",
 ]
 
 # From best to worst: a post counts as its worst file.
@@ -145,8 +147,19 @@ def held_counts(
 def missing_files(
     archive: ArchiveStore, creators: Iterable[tuple[str, str, str]], keys: Iterable[PostKey]
 ) -> list[str]:
-    """The paths the archive holds for ``creators`` and ``keys`` that are not on disk."""
-    return [path for path, state in _states(archive, creators, keys) if state == "missing"]
+    """The paths the archive holds for ``creators`` and ``keys`` that are not on disk.
+
+    The archive is read through a connection of its own and the disk is looked at path by
+    path (a 100,000-file creator: ~0.1-0.2 s of system calls): a worker thread may run it,
+    beside the event loop, once the archive is flushed."""
+    return absent(archive.root, archive.held_paths(creators, keys))
+
+
+def absent(root: Path, paths: Iterable[str]) -> list[str]:
+    """Those of ``paths`` (relative to ``root``) that hold no file."""
+    base = str(root)
+    isfile, join = os.path.isfile, os.path.join  # one stat per path, no Path objects
+    return [p for p in paths if not isfile(join(base, p))]
 
 
 _WORDS = {"thumbnail": "thumbnail only", "missing": "missing on disk"}
