@@ -58,4 +58,6 @@ def test_random_faults_do_not_slow_this_run_or_the_next(
     print(f"fault-free {clean:.1f}s, faulty {faulty:.1f}s ({fired} faults), next {after:.1f}s")
     assert fired > 20
     assert faulty <= max(5 * clean, clean + 20)
-    assert after <= 1.5 * clean
+    # A next run slowed by what this one learned would take minutes (600 requests at a learned
+    # rate); a busy machine's noise is a fraction of a second: both bounds keep that apart.
+    assert after <= max(1.5 * clean, clean + 2)
