@@ -21,12 +21,18 @@ not finished at once (how far the listing runs ahead of the downloads).
 on the path; e.g. ``git worktree add /tmp/before main``), against the same emulator: before and
 after in one run.
 
+gallery-dl (the peers venv, through ``bench/peers/gallery_dl_at.py`` as in bench_peers.py:
+originals, no sleep between requests) downloads the same creator from the same emulator after
+each kemopix run, watched the same way; the ratio kemopix / gallery-dl of the peak RSS is
+printed (``--no-gallery-dl`` skips it).
+
 ``--output plain`` (default: the output a pipe gets), ``tty`` (stderr on a pseudo-terminal:
 rich progress bars, what a user at a terminal gets) or ``json`` (``--json`` lines to a file).
 
 Run: ``.venv/bin/python bench/bench_memory.py [--files 10000[,20000]] [--flavour kemono,pawchive]``
-(iterate at 10k-20k; ``--files 100000`` takes 3-4 minutes per flavour and tree on 2 cores,
-the emulator ~15 s to build; ``make bench`` runs the default, 10,000 files).
+(iterate at 1k-20k; the goal's figure is ``--files 100000``: 2-4 minutes per flavour for
+kemopix and as much again for gallery-dl on 2 cores, the emulator ~15 s to build, about
+12 minutes for both flavours; ``make bench`` runs the default, 10,000 files).
 """
 
 from __future__ import annotations
@@ -48,7 +54,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench_common import serve_process
+from bench_common import PEERS_PYTHON, gallery_dl, kemono_origins, serve_process
 
 REPO = Path(__file__).resolve().parent.parent
 KEMOPIX = REPO / ".venv" / "bin" / "kemopix"
@@ -74,7 +80,7 @@ def serve(flavour: str, files: int, file_bytes: int) -> int:
             )  # fmt: skip
         built = time.perf_counter() - started
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / MB
-        info = {"url": emu.url, "built": built, "rss": rss}
+        info = {"url": emu.url, "file_hosts": emu.file_host_urls, "built": built, "rss": rss}
         sys.stdout.write(json.dumps(info) + "\n")
         sys.stdout.flush()
         sys.stdin.read()  # until the bench closes it
@@ -179,9 +185,44 @@ def download(
         env["PYTHONPATH"] = str(tree / "src")  # before this tree's editable install
         if not probe:
             argv = [sys.executable, "-c", _TREE_MAIN, *argv[1:]]
+    seconds, usage, curve, helpers, code = _watch(argv, env, work, output == "tty")
+    text = (work / "stdout.txt").read_text()
+    if code != 0:
+        errors = (work / "stderr.txt").read_text()
+        raise RuntimeError(f"kemopix failed ({code}): {text[-500:]} {errors[-800:]}")
+    backlog = 0
+    if output == "json":
+        events = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+        done = int(events[-1]["files_downloaded"])
+        backlog = _backlog(events)
+    else:
+        match = re.search(r"(\d+) files downloaded", text)
+        done = int(match.group(1)) if match else -1
+    shutil.rmtree(dest, ignore_errors=True)
+    return Run(
+        label="kemopix" if tree is None else tree.name,
+        flavour=flavour,
+        files=files,
+        seconds=seconds,
+        cpu=usage.ru_utime + usage.ru_stime,
+        peak=usage.ru_maxrss * 1024 / MB,
+        helpers=sum(helpers.values()),
+        downloaded=done,
+        curve=curve,
+        trace=report.read_text() if probe and report.exists() else "",
+        backlog=backlog,
+    )
+
+
+def _watch(
+    argv: list[str], env: dict[str, str], work: Path, tty: bool
+) -> tuple[float, Any, list[tuple[float, float]], dict[int, float], int]:
+    """Run ``argv`` (stdout and stderr to ``work``'s files; ``tty``: stderr a pseudo-terminal)
+    and watch it: wall seconds, its own rusage (``wait4``), the RSS curve with its helpers,
+    the peak (VmHWM) of each process it started, and its exit status."""
     os.sync()
     with open(work / "stdout.txt", "w") as out, open(work / "stderr.txt", "w") as err:
-        if output == "tty":  # stderr a terminal: rich progress bars
+        if tty:  # stderr a terminal: rich progress bars
             import pty
 
             master, slave = pty.openpty()
@@ -210,21 +251,25 @@ def download(
             time.sleep(0.2)
         seconds = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
-    text = (work / "stdout.txt").read_text()
-    if proc.returncode != 0:
+    return seconds, usage, curve, helpers, proc.returncode
+
+
+def gallery_dl_run(info: dict[str, Any], flavour: str, work: Path, files: int) -> Run:
+    """gallery-dl (the peers venv, through the same adapter as bench_peers.py: originals, no
+    sleep between requests) on the same creator; its peak RSS, watched as kemopix's is."""
+    dest = work / f"gallery-dl-{flavour}-{files}"
+    site, mapping = kemono_origins(flavour, info)
+    options = ["-o", f"extractor.{flavour}.original=true"]
+    options += ["-o", f"extractor.{flavour}.sleep-request=0"]
+    argv = gallery_dl(mapping, f"{site}/{SERVICE}/user/{CREATOR}", dest, *options)
+    seconds, usage, curve, helpers, code = _watch(argv, dict(os.environ), work, tty=False)
+    if code != 0:
         errors = (work / "stderr.txt").read_text()
-        raise RuntimeError(f"kemopix failed ({proc.returncode}): {text[-500:]} {errors[-800:]}")
-    backlog = 0
-    if output == "json":
-        events = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
-        done = int(events[-1]["files_downloaded"])
-        backlog = _backlog(events)
-    else:
-        match = re.search(r"(\d+) files downloaded", text)
-        done = int(match.group(1)) if match else -1
+        raise RuntimeError(f"gallery-dl failed ({code}): {errors[-800:]}")
+    done = sum(1 for path in dest.rglob("*.bin"))
     shutil.rmtree(dest, ignore_errors=True)
     return Run(
-        label="kemopix" if tree is None else tree.name,
+        label="gallery-dl",
         flavour=flavour,
         files=files,
         seconds=seconds,
@@ -233,8 +278,6 @@ def download(
         helpers=sum(helpers.values()),
         downloaded=done,
         curve=curve,
-        trace=report.read_text() if probe and report.exists() else "",
-        backlog=backlog,
     )
 
 
@@ -429,6 +472,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--baseline", metavar="TREE", type=Path, action="append", help="also run TREE's kemopix"
     )
+    parser.add_argument(
+        "--no-gallery-dl", action="store_true", help="skip the gallery-dl run (the peers venv)"
+    )
     parser.add_argument("rest", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve:
@@ -436,6 +482,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.probed:
         return probed(Path(args.probed), args.rest, args.trace)
     probe = "trace" if args.trace else "probe" if args.probe else ""
+    peer = not args.no_gallery_dl
+    if peer and not PEERS_PYTHON.exists():
+        print("gallery-dl: the peers venv is missing (`make bench` builds it); not run")
+        peer = False
     sizes = [int(n) for n in args.files.split(",")]
     print(f"peak RSS of `kemopix download` (default settings, sidecars on, {args.output} "
           f"output), one creator of N posts x 1 file of {args.file_bytes} B")  # fmt: skip
@@ -453,6 +503,14 @@ def main(argv: list[str] | None = None) -> int:
                         run = download(info["url"], flavour, work, files, args.output, probe, tree)
                         show(run)
                         runs.append(run)
+                    if peer:
+                        theirs = gallery_dl_run(info, flavour, work, files)
+                        show(theirs)
+                        runs.append(theirs)
+                        mine = runs[-2].peak + runs[-2].helpers
+                        print(f"  kemopix / gallery-dl peak RSS = {mine / theirs.peak:.2f}x"
+                              f" (with kemopix's helper; {runs[-2].peak / theirs.peak:.2f}x "
+                              "without)")  # fmt: skip
             for label in dict.fromkeys(r.label for r in runs):
                 extrapolate([r for r in runs if r.label == label])
     return 0
