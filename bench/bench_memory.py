@@ -4,7 +4,8 @@ The goal (issue #14): a 100,000-file creator with peak RSS <= 150 MB (10^6 bytes
 settings (sidecars on, default concurrency). The emulator serves one creator of N posts with
 one tiny file each (``--file-bytes``, random, so no two share a hash) in its own process, so
 its memory is not the client's; ``kemopix download`` runs in a fresh child process, whose peak
-RSS is read from ``wait4`` (the kernel's high-water mark of that process alone), plus the peak
+RSS is read from ``wait4`` (the kernel's high-water mark of that process, or, where that
+cannot be told from this bench's own, its ``VmHWM`` read while it runs), plus the peak
 (``VmHWM``) of the processes it starts (its disk helper), read from ``/proc`` while they run;
 the RSS of them all is sampled too (the growth curve: what grows with the number of posts).
 With several ``--files`` sizes the growth per file is fitted and extrapolated.
@@ -102,7 +103,7 @@ class Run:
     files: int
     seconds: float
     cpu: float
-    peak: float  # MB, from wait4: the kemopix process
+    peak: float  # MB: the measured process (wait4, or its VmHWM: see _watch)
     helpers: float  # MB, the peaks of the processes it started (sampled VmHWM)
     downloaded: int
     curve: list[tuple[float, float]] = field(default_factory=list)  # (seconds, RSS MB)
@@ -185,7 +186,7 @@ def download(
         env["PYTHONPATH"] = str(tree / "src")  # before this tree's editable install
         if not probe:
             argv = [sys.executable, "-c", _TREE_MAIN, *argv[1:]]
-    seconds, usage, curve, helpers, code = _watch(argv, env, work, output == "tty")
+    seconds, usage, peak, curve, helpers, code = _watch(argv, env, work, output == "tty")
     text = (work / "stdout.txt").read_text()
     if code != 0:
         errors = (work / "stderr.txt").read_text()
@@ -205,7 +206,7 @@ def download(
         files=files,
         seconds=seconds,
         cpu=usage.ru_utime + usage.ru_stime,
-        peak=usage.ru_maxrss * 1024 / MB,
+        peak=peak,
         helpers=sum(helpers.values()),
         downloaded=done,
         curve=curve,
@@ -216,10 +217,17 @@ def download(
 
 def _watch(
     argv: list[str], env: dict[str, str], work: Path, tty: bool
-) -> tuple[float, Any, list[tuple[float, float]], dict[int, float], int]:
+) -> tuple[float, Any, float, list[tuple[float, float]], dict[int, float], int]:
     """Run ``argv`` (stdout and stderr to ``work``'s files; ``tty``: stderr a pseudo-terminal)
-    and watch it: wall seconds, its own rusage (``wait4``), the RSS curve with its helpers,
-    the peak (VmHWM) of each process it started, and its exit status."""
+    and watch it: wall seconds, its own rusage (``wait4``), its peak RSS in MB, the RSS curve
+    with its helpers, the peak (VmHWM) of each process it started, and its exit status.
+
+    The kernel's ``ru_maxrss`` of a child starts at the peak of the process that started it
+    (the high-water mark of the memory it ran in until ``exec``: this bench's, which grows
+    with the runs it has watched). Above this bench's own peak it is the child's; at or below,
+    the child's peak is the last ``VmHWM`` read while it ran (its own memory's high-water
+    mark, read every 0.2 s)."""
+    floor = _status(os.getpid(), "VmHWM") or 0.0
     os.sync()
     with open(work / "stdout.txt", "w") as out, open(work / "stderr.txt", "w") as err:
         if tty:  # stderr a terminal: rich progress bars
@@ -236,10 +244,12 @@ def _watch(
             proc = subprocess.Popen(argv, stdout=out, stderr=err, env=env)
         curve: list[tuple[float, float]] = []
         helpers: dict[int, float] = {}  # the peak (VmHWM) of each helper process, last read
+        high = 0.0  # the child's VmHWM, last read
         while True:  # wait4: the child's own rusage (not the emulator's, another child)
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
+            high = _status(proc.pid, "VmHWM") or high
             rss = _rss(proc.pid)
             for kid in _descendants(proc.pid):
                 peak = _status(kid, "VmHWM")
@@ -251,7 +261,9 @@ def _watch(
             time.sleep(0.2)
         seconds = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return seconds, usage, curve, helpers, proc.returncode
+    peak = usage.ru_maxrss * 1024 / MB
+    peak = peak if peak > floor + 0.5 else high
+    return seconds, usage, peak, curve, helpers, proc.returncode
 
 
 def gallery_dl_run(info: dict[str, Any], flavour: str, work: Path, files: int) -> Run:
@@ -262,7 +274,7 @@ def gallery_dl_run(info: dict[str, Any], flavour: str, work: Path, files: int) -
     options = ["-o", f"extractor.{flavour}.original=true"]
     options += ["-o", f"extractor.{flavour}.sleep-request=0"]
     argv = gallery_dl(mapping, f"{site}/{SERVICE}/user/{CREATOR}", dest, *options)
-    seconds, usage, curve, helpers, code = _watch(argv, dict(os.environ), work, tty=False)
+    seconds, usage, peak, curve, helpers, code = _watch(argv, dict(os.environ), work, False)
     if code != 0:
         errors = (work / "stderr.txt").read_text()
         raise RuntimeError(f"gallery-dl failed ({code}): {errors[-800:]}")
@@ -274,7 +286,7 @@ def gallery_dl_run(info: dict[str, Any], flavour: str, work: Path, files: int) -
         files=files,
         seconds=seconds,
         cpu=usage.ru_utime + usage.ru_stime,
-        peak=usage.ru_maxrss * 1024 / MB,
+        peak=peak,
         helpers=sum(helpers.values()),
         downloaded=done,
         curve=curve,
