@@ -31,9 +31,9 @@ printed (``--no-gallery-dl`` skips it).
 rich progress bars, what a user at a terminal gets) or ``json`` (``--json`` lines to a file).
 
 Run: ``.venv/bin/python bench/bench_memory.py [--files 10000[,20000]] [--flavour kemono,pawchive]``
-(iterate at 1k-20k; the goal's figure is ``--files 100000``: 2-4 minutes per flavour for
-kemopix and as much again for gallery-dl on 2 cores, the emulator ~15 s to build, about
-12 minutes for both flavours; ``make bench`` runs the default, 10,000 files).
+(iterate at 1k-20k; the goal's figure is ``--files 100000``: on a shared 2-core machine
+kemopix took 4-6 minutes per flavour, gallery-dl 2.5-5.5, each emulator ~20 s to build: 23
+minutes for both flavours; ``make bench`` runs the default, 10,000 files).
 """
 
 from __future__ import annotations
