@@ -278,7 +278,9 @@ def gallery_dl_run(info: dict[str, Any], flavour: str, work: Path, files: int) -
     if code != 0:
         errors = (work / "stderr.txt").read_text()
         raise RuntimeError(f"gallery-dl failed ({code}): {errors[-800:]}")
-    done = sum(1 for path in dest.rglob("*.bin"))
+    # Every file: gallery-dl renames a file whose first bytes look like a known format
+    # (``adjust-extensions``; random bytes, about 1 in 6,000 here).
+    done = sum(1 for path in dest.rglob("*") if path.is_file())
     shutil.rmtree(dest, ignore_errors=True)
     return Run(
         label="gallery-dl",
