@@ -26,8 +26,8 @@ run on it). A library the registry does not have is skipped with a message. The 
 venvs are not changed; the emulator runs in this venv, in its own process.
 
 Run: ``.venv/bin/python bench/bench_dependencies.py [--only 1,2,3,4,5] [--mb 128]
-[--requests 2000] [--creators 300000] [--rounds 3]`` (about 2 minutes at the defaults on
-2 cores, plus the installs of the first run).
+[--requests 2000] [--creators 300000] [--rounds 3]`` (about 6 minutes at the defaults on a
+shared 2-core machine, plus the installs of the first run, about a minute).
 """
 
 from __future__ import annotations
