@@ -186,41 +186,32 @@ def download(
         env["PYTHONPATH"] = str(tree / "src")  # before this tree's editable install
         if not probe:
             argv = [sys.executable, "-c", _TREE_MAIN, *argv[1:]]
-    seconds, usage, peak, curve, helpers, code = _watch(argv, env, work, output == "tty")
+    label = "kemopix" if tree is None else tree.name
+    run, code = _watch(argv, env, work, output == "tty", label, flavour, files)
     text = (work / "stdout.txt").read_text()
     if code != 0:
         errors = (work / "stderr.txt").read_text()
         raise RuntimeError(f"kemopix failed ({code}): {text[-500:]} {errors[-800:]}")
-    backlog = 0
     if output == "json":
         events = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
-        done = int(events[-1]["files_downloaded"])
-        backlog = _backlog(events)
+        run.downloaded = int(events[-1]["files_downloaded"])
+        run.backlog = _backlog(events)
     else:
         match = re.search(r"(\d+) files downloaded", text)
-        done = int(match.group(1)) if match else -1
+        run.downloaded = int(match.group(1)) if match else -1
     shutil.rmtree(dest, ignore_errors=True)
-    return Run(
-        label="kemopix" if tree is None else tree.name,
-        flavour=flavour,
-        files=files,
-        seconds=seconds,
-        cpu=usage.ru_utime + usage.ru_stime,
-        peak=peak,
-        helpers=sum(helpers.values()),
-        downloaded=done,
-        curve=curve,
-        trace=report.read_text() if probe and report.exists() else "",
-        backlog=backlog,
-    )
+    run.trace = report.read_text() if probe and report.exists() else ""
+    return run
 
 
 def _watch(
-    argv: list[str], env: dict[str, str], work: Path, tty: bool
-) -> tuple[float, Any, float, list[tuple[float, float]], dict[int, float], int]:
+    argv: list[str], env: dict[str, str], work: Path, tty: bool, label: str, flavour: str,
+    files: int,
+) -> tuple[Run, int]:  # fmt: skip
     """Run ``argv`` (stdout and stderr to ``work``'s files; ``tty``: stderr a pseudo-terminal)
-    and watch it: wall seconds, its own rusage (``wait4``), its peak RSS in MB, the RSS curve
-    with its helpers, the peak (VmHWM) of each process it started, and its exit status.
+    and watch it: its :class:`Run` (wall seconds, CPU and peak RSS from its own rusage, the
+    RSS curve with its helpers, the peaks of the processes it started; nothing counted as
+    downloaded yet) and its exit status.
 
     The kernel's ``ru_maxrss`` of a child starts at the peak of the process that started it
     (the high-water mark of the memory it ran in until ``exec``: this bench's, which grows
@@ -262,8 +253,18 @@ def _watch(
         seconds = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
     peak = usage.ru_maxrss * 1024 / MB
-    peak = peak if peak > floor + 0.5 else high
-    return seconds, usage, peak, curve, helpers, proc.returncode
+    run = Run(
+        label=label,
+        flavour=flavour,
+        files=files,
+        seconds=seconds,
+        cpu=usage.ru_utime + usage.ru_stime,
+        peak=peak if peak > floor + 0.5 else high,
+        helpers=sum(helpers.values()),
+        downloaded=0,
+        curve=curve,
+    )
+    return run, proc.returncode
 
 
 def gallery_dl_run(info: dict[str, Any], flavour: str, work: Path, files: int) -> Run:
@@ -274,25 +275,15 @@ def gallery_dl_run(info: dict[str, Any], flavour: str, work: Path, files: int) -
     options = ["-o", f"extractor.{flavour}.original=true"]
     options += ["-o", f"extractor.{flavour}.sleep-request=0"]
     argv = gallery_dl(mapping, f"{site}/{SERVICE}/user/{CREATOR}", dest, *options)
-    seconds, usage, peak, curve, helpers, code = _watch(argv, dict(os.environ), work, False)
+    run, code = _watch(argv, dict(os.environ), work, False, "gallery-dl", flavour, files)
     if code != 0:
         errors = (work / "stderr.txt").read_text()
         raise RuntimeError(f"gallery-dl failed ({code}): {errors[-800:]}")
     # Every file: gallery-dl renames a file whose first bytes look like a known format
     # (``adjust-extensions``; random bytes, about 1 in 6,000 here).
-    done = sum(1 for path in dest.rglob("*") if path.is_file())
+    run.downloaded = sum(1 for path in dest.rglob("*") if path.is_file())
     shutil.rmtree(dest, ignore_errors=True)
-    return Run(
-        label="gallery-dl",
-        flavour=flavour,
-        files=files,
-        seconds=seconds,
-        cpu=usage.ru_utime + usage.ru_stime,
-        peak=peak,
-        helpers=sum(helpers.values()),
-        downloaded=done,
-        curve=curve,
-    )
+    return run
 
 
 def _backlog(events: list[dict[str, Any]]) -> int:
