@@ -5,7 +5,10 @@
    (pinned in ``.venv-peers``) and against the ceiling: a bare aiohttp loop over the same file
    list that hashes every byte into a ``.part`` and renames it.
 2. A pixiv user with ~350 single-page works: ``kemopix download`` against a plain sequential
-   pixivpy3 script (``AppPixivAPI.user_illusts`` + ``download``) and against gallery-dl.
+   pixivpy3 script (``AppPixivAPI.user_illusts`` + ``download``), against gallery-dl, and
+   against the ceiling: a plain aiohttp script in a fresh process (start-up counted, as for
+   the peers) that logs in, reads the pages and fetches the images 8 at a time through hashed
+   ``.part`` files, with no folder per work, no metadata and no archive.
 
 kemopix is told the pawchive emulator's file host with ``KEMOPIX_PAWCHIVE_FILES_URL`` (as the
 real site's preset names ``file.pawchive.st``), so neither tool pays the site's ``/data``
@@ -198,6 +201,50 @@ print(count)
 """
 
 
+# The raw ceiling: a plain aiohttp script in a fresh process, as the peers are run. It logs in,
+# reads the pages and fetches the images 8 at a time, each through a part file (hashed, then
+# renamed): no folders per work, no metadata, no archive, no retries.
+_PIXIV_CEILING = """
+import asyncio, hashlib, os, sys
+import aiohttp
+url, token, user, dest = sys.argv[1:5]
+CLIENT = ("MOBrBDS8blbauoSck0ZfDbtuzpyT", "lsACyCD94FhDUtGTXi3QzcFE2uU1hqtDaKeqrdwj")
+
+async def fetch(session, gate, image):
+    async with gate, session.get(image, headers={"Referer": "https://app-api.pixiv.net/"}) as r:
+        r.raise_for_status()
+        body = await r.read()
+    final = os.path.join(dest, image.rsplit("/", 1)[-1])
+    with open(final + ".part", "wb") as out:
+        out.write(body)
+    hashlib.sha256(body).hexdigest()
+    os.replace(final + ".part", final)
+
+async def main():
+    form = {"grant_type": "refresh_token", "refresh_token": token, "client_id": CLIENT[0],
+            "client_secret": CLIENT[1], "get_secure_url": "1"}
+    async with aiohttp.ClientSession() as session:
+        async with session.post(f"{url}/auth/token", data=form) as r:
+            bearer = {"Authorization": "Bearer " + (await r.json())["access_token"]}
+        page_url = f"{url}/v1/user/illusts?user_id={user}&type=illust"
+        gate, jobs = asyncio.Semaphore(8), []
+        while page_url:
+            async with session.get(page_url, headers=bearer) as r:
+                page = await r.json()
+            for work in page["illusts"]:
+                if work["page_count"] == 1:
+                    images = [work["meta_single_page"]["original_image_url"]]
+                else:
+                    images = [p["image_urls"]["original"] for p in work["meta_pages"]]
+                jobs += [asyncio.create_task(fetch(session, gate, i)) for i in images]
+            page_url = page.get("next_url")
+        await asyncio.gather(*jobs)
+    print(len(jobs))
+
+asyncio.run(main())
+"""
+
+
 @contextmanager
 def pixiv_emulator(works: int) -> Iterator[dict[str, Any]]:
     with serve(_PIXIV_SERVER, str(works)) as info:
@@ -225,6 +272,8 @@ def pixiv_user(work: Path, works: int, rounds: int) -> None:
         } | {
             "pixivpy3 script": lambda d: [str(PEERS_PYTHON), "-c", _PIXIVPY3_SCRIPT, url, token,
                                           str(user), str(d)],
+            "ceiling": lambda d: [sys.executable, "-c", _PIXIV_CEILING, url, token, str(user),
+                                  str(d)],
             "gallery-dl": lambda d: gallery_dl(
                 mapping, f"https://www.pixiv.net/users/{user}/artworks", d,
                 "-o", f"extractor.pixiv.refresh-token={token}",

@@ -6,14 +6,26 @@ sides of the layering (the emulators import nothing of the client side) may buil
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import threading
 from types import TracebackType
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
-from aiohttp import web
+if TYPE_CHECKING:
+    from aiohttp import web  # imported when a server starts: `port` is the CLI parser's
 
-__all__ = ["ThreadedServer"]
+__all__ = ["ThreadedServer", "port"]
+
+
+def port(text: str) -> int:
+    """``--port``'s argument type: a TCP port, 0 (any free port) to 65535."""
+    number = int(text)  # argparse words a ValueError: "invalid port value: 'x'"
+    if not 0 <= number <= 65535:
+        raise argparse.ArgumentTypeError(
+            f"the port must be a number from 0 to 65535 (0 = any free port), not {number}"
+        )
+    return number
 
 
 class ThreadedServer:
@@ -43,6 +55,8 @@ class ThreadedServer:
         return f"http://{self.host}:{self.port}"
 
     async def _start_site(self) -> None:
+        from aiohttp import web
+
         # Access logs would cost ~15% of throughput and are noise in tests.
         runner = web.AppRunner(self.build_app(), access_log=None, handle_signals=False)
         await runner.setup()

@@ -10,7 +10,7 @@ import msgspec
 from kemopix._protocol.flow import Flow
 from kemopix._protocol.paging import Page
 from kemopix._protocol.raw import RawBody, RawRef, Step, keep_body
-from kemopix.sites.kemono._common import unwrap_list
+from kemopix.sites.kemono._common import unlist, unwrap, unwrap_list
 
 __all__ = ["account_of", "file_at", "items", "listed", "paged", "post_of", "without_secrets"]
 
@@ -25,16 +25,12 @@ def items(*keys: str) -> Step:
 
 def post_of(value: Any) -> Any:
     """The post in a detail answer: the 2025 envelope's ``post``, a plain post, or a 1-list."""
-    if isinstance(value, list):
-        return value[0]
-    post = value.get("post")
-    return post if isinstance(post, dict) else value
+    return unwrap(unlist(value), "post")
 
 
 def account_of(value: Any) -> Any:
     """The account in a login answer: the object itself or its ``account`` (as the flow reads)."""
-    inner = value.get("account") if isinstance(value, dict) else None
-    return without_secrets(inner if isinstance(inner, dict) else value)
+    return without_secrets(unwrap(value, "account"))
 
 
 _SECRET_WORDS = ("password", "secret", "token", "session", "cookie")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -33,11 +34,16 @@ def env(tmp_path: Path) -> dict[str, str]:
 
 
 def process(
-    tmp_path: Path, *argv: str, stdin: str = "", cwd: Path | None = None
+    tmp_path: Path,
+    *argv: str,
+    stdin: str = "",
+    cwd: Path | None = None,
+    wrap: tuple[str, ...] = (),
 ) -> subprocess.CompletedProcess[str]:
-    """Run kemopix to its end; whatever happened, no traceback, no "internal error", no dump."""
+    """Run kemopix (under the command ``wrap`` when given) to its end; whatever happened, no
+    traceback, no "internal error", no dump."""
     done = subprocess.run(
-        [*KEMOPIX, *argv],
+        [*wrap, *KEMOPIX, *argv],
         env=env(tmp_path),
         capture_output=True,
         text=True,
@@ -50,9 +56,11 @@ def process(
     return done
 
 
-def lines_of(tmp_path: Path, *argv: str, stdin: str = "") -> tuple[int, list[str]]:
+def lines_of(
+    tmp_path: Path, *argv: str, stdin: str = "", wrap: tuple[str, ...] = ()
+) -> tuple[int, list[str]]:
     """Exit status and every non-blank stderr line."""
-    done = process(tmp_path, *argv, stdin=stdin)
+    done = process(tmp_path, *argv, stdin=stdin, wrap=wrap)
     return done.returncode, [line for line in done.stderr.splitlines() if line.strip()]
 
 
@@ -74,6 +82,18 @@ def tmpfs(where: Path, options: str) -> Iterator[Path]:
         yield where
     finally:
         subprocess.run(["umount", "-l", str(where)], check=False)
+
+
+def in_own_tmpfs(where: Path, options: str) -> tuple[str, ...]:
+    """A command prefix that runs its command with a tmpfs at ``where``, mounted in a mount
+    namespace of its own inside an unprivileged user namespace: a small disk without root."""
+    where.mkdir()
+    mount = ["unshare", "--user", "--map-root-user", "--mount"]
+    probe = subprocess.run([*mount, "true"], capture_output=True, check=False)
+    if shutil.which("unshare") is None or probe.returncode != 0:
+        pytest.skip("no unprivileged user namespaces here (unshare)")
+    script = f'mount -t tmpfs -o {options} tmpfs "$0" && exec "$@"'
+    return (*mount, "sh", "-c", script, str(where))
 
 
 def creator(emu: KemonoEmulator) -> list[str]:
@@ -105,9 +125,17 @@ def test_read_only_output(kemono_emulator: KemonoEmulator, tmp_path: Path) -> No
     assert "-o" in line
 
 
-def test_disk_full(kemono_emulator: KemonoEmulator, tmp_path: Path) -> None:
-    with tmpfs(tmp_path / "small", "size=1m") as small:
-        code, lines = lines_of(tmp_path, "download", *creator(kemono_emulator), "-o", str(small))
+@pytest.mark.parametrize("disk", ["mounted", "user-namespace"])
+def test_disk_full(kemono_emulator: KemonoEmulator, tmp_path: Path, disk: str) -> None:
+    # A real 1 MiB file system that fills up (ENOSPC): mounted here (root only), or in the
+    # kemopix process's own namespaces (any user, where user namespaces are allowed).
+    small = tmp_path / "small"
+    argv = ("download", *creator(kemono_emulator), "-o", str(small))
+    if disk == "mounted":
+        with tmpfs(small, "size=1m"):
+            code, lines = lines_of(tmp_path, *argv)
+    else:
+        code, lines = lines_of(tmp_path, *argv, wrap=in_own_tmpfs(small, "size=1m"))
     assert code == 5
     assert lines[-1].startswith("kemopix: no space left on the disk holding")
     assert "run the same command again" in lines[-1]

@@ -7,7 +7,6 @@ reading the disk, and an archive written by an older kemopix.
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import threading
@@ -17,6 +16,7 @@ from typing import Any
 
 import pytest
 from aiohttp import web
+from cli_helpers import run_with_stderr as run
 from test_cli_integrity_runs import byte_exact
 
 from kemopix.cli import main
@@ -25,15 +25,6 @@ from kemopix.downloader.model import PostKey
 from kemopix.emulators import KemonoEmulator
 
 pytestmark = pytest.mark.usefixtures("private_kemopix_env")
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, Any], str]:
-    """``main`` with JSON lines: exit status, summary event, stderr."""
-    code = main([*argv, "--json"])
-    captured = capsys.readouterr()
-    events = [json.loads(line) for line in captured.out.splitlines() if line.startswith("{")]
-    summaries = [e for e in events if e["event"] == "summary"]
-    return code, summaries[-1] if summaries else {}, captured.err
 
 
 def demo_url(emu: KemonoEmulator) -> str:

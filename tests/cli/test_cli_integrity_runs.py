@@ -214,3 +214,20 @@ def test_a_verify_killed_while_repairing_leaves_the_next_download_to_finish(
     code, _, err = finish(start(*argv))
     assert code == 0, err
     assert byte_exact(out) == 18
+
+
+def test_an_archive_the_disk_will_not_grow_is_not_called_damaged(
+    kemono_emulator: KemonoEmulator, tmp_path: Path
+) -> None:
+    # Small files, many posts: the archive's database is the first file to reach the limit.
+    url = creator(kemono_emulator, "limited", posts=200, sizes=[100])
+    out = tmp_path / "out"
+    argv = ["download", url]
+    argv += ["--kemono-url", kemono_emulator.url, "-o", str(out), "-q"]
+    code, _, err = finish(start(*argv, max_file_size=48 * 1024))
+    assert code == 5, err
+    assert err.startswith("kemopix: ") and len(err.strip().splitlines()) == 1
+    assert "is damaged" not in err and "ulimit -f" in err
+    code, _, err = finish(start(*argv))
+    assert code == 0, err
+    assert byte_exact(out) == 200

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_helpers import run
 
 from kemopix.cli import main
 from kemopix.emulators import KemonoEmulator
@@ -23,14 +24,6 @@ pytestmark = pytest.mark.usefixtures("private_kemopix_env")
 def creator_url(emu: KemonoEmulator, creator: str | None = None) -> str:
     service, ident = emu.demo_creator
     return f"{emu.url}/{service}/user/{creator or ident}"
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, Any]]:
-    """``main`` with JSON lines; the exit status and the summary event."""
-    code = main([*argv, "--json"])
-    events = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line]
-    summaries = [e for e in events if e["event"] == "summary"]
-    return code, summaries[-1] if summaries else {}
 
 
 def sidecar_files(root: Path) -> list[dict[str, Any]]:

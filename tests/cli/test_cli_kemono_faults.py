@@ -12,9 +12,9 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
+from cli_helpers import run
 
 from kemopix.cli import main
 from kemopix.emulators import KemonoEmulator
@@ -24,12 +24,6 @@ BONUS_ZIP = "3e9f59d6897536c9ec2e9b7aca272306cda23f0d3cc4fe829c3d574ba116dbad"
 
 
 pytestmark = pytest.mark.usefixtures("private_kemopix_env")
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, Any]]:
-    code = main([*argv, "--json"])
-    events = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line]
-    return code, next(e for e in reversed(events) if e["event"] == "summary")
 
 
 def check_archive(root: Path) -> int:

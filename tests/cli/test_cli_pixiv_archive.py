@@ -6,9 +6,9 @@ import json
 import os
 import stat
 from pathlib import Path
-from typing import Any
 
 import pytest
+from cli_helpers import run
 from PIL import Image
 
 from kemopix.cli import main
@@ -16,12 +16,6 @@ from kemopix.emulators import PixivEmulator
 from kemopix.files import PART_SUFFIX
 
 pytestmark = pytest.mark.usefixtures("private_kemopix_env")
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, Any]]:
-    code = main([*argv, "--json"])
-    events = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line]
-    return code, next((e for e in reversed(events) if e["event"] == "summary"), {})
 
 
 def login(emu: PixivEmulator, capsys: pytest.CaptureFixture[str]) -> None:

@@ -21,19 +21,30 @@ pytestmark = pytest.mark.usefixtures("private_kemopix_env")
 
 # Runs the CLI, then prints the loaded modules (last line) and returns the CLI's status.
 _PROBE = """
-import json, sys
+import json, os, sys
+if os.environ.get("PROBE_LEAN"):  # as the console script does
+    from kemopix._tls import lean_process
+    lean_process()
 from kemopix.cli import main
 code = main(sys.argv[1:])
-print(json.dumps(sorted(sys.modules)))
+modules = sorted(sys.modules)
+if "aiohttp.connector" in sys.modules:  # how many CAs aiohttp's own context read
+    stats = sys.modules["aiohttp.connector"]._SSL_CONTEXT_VERIFIED.cert_store_stats()
+    modules.append(f"aiohttp-ca-certificates={stats['x509_ca']}")
+print(json.dumps(modules))
 sys.exit(code)
 """
 
 NEVER = ("PIL", "requests", "rich", "tomllib", "multiprocessing", "zipfile", "kemopix.serve")
 
 
-def loaded(*argv: str) -> tuple[int, set[str], str]:
-    """Exit status, loaded modules and stdout of one ``kemopix`` run in a fresh process."""
+def loaded(*argv: str, lean: bool = False) -> tuple[int, set[str], str]:
+    """Exit status, loaded modules and stdout of one ``kemopix`` run in a fresh process
+    (``lean``: in the console script's way, see ``kemopix._tls``)."""
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    env.pop("PROBE_LEAN", None)
+    if lean:
+        env["PROBE_LEAN"] = "1"
     done = subprocess.run(
         [sys.executable, "-c", _PROBE, *argv], capture_output=True, text=True, env=env, timeout=60
     )
@@ -143,3 +154,48 @@ def test_a_rerun_fetches_a_file_deleted_since(
     assert again["held"]["original"] == first["held"]["original"]
     assert media[0].read_bytes() == data
     assert summary()["files_downloaded"] == 0
+
+
+# The console script ends the process right after main() (no interpreter teardown).
+_SCRIPT = [sys.executable, "-c", "from kemopix.cli import run; run()"]
+
+
+def test_the_console_script_says_everything_then_exits_with_the_status(
+    kemono_emulator: KemonoEmulator, tmp_path: Path
+) -> None:
+    service, ident = kemono_emulator.demo_creator
+    url, out = f"{kemono_emulator.url}/{service}/user/{ident}", tmp_path / "out"
+    argv = [*_SCRIPT, "download", url, "--kemono-url", kemono_emulator.url, "-o", str(out)]
+    # Through a pipe, stdout is block-buffered: every event and the summary must still arrive.
+    done = subprocess.run([*argv, "--json"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    events = [json.loads(line) for line in done.stdout.splitlines()]
+    assert events[-1]["event"] == "summary"
+    files = [e for e in events if e["event"] == "file"]
+    assert len(files) == events[-1]["files_downloaded"] > 0
+    assert not list(out.rglob("*.part"))
+    # A failing command's status and its one-line message come through as well.
+    bad = subprocess.run([*_SCRIPT, "download", "https://example.org/nothing", "-o", str(out)],
+                         capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert bad.returncode == 2
+    assert bad.stderr.startswith("kemopix: ") and len(bad.stderr.splitlines()) == 1
+
+
+def test_parsing_a_command_loads_no_http_library() -> None:
+    code, modules, _ = loaded("download", "--help")
+    assert code == 0
+    assert not {m for m in modules if m.split(".")[0] in ("aiohttp", "requests", "yarl")}
+
+
+def test_a_plain_http_run_of_the_command_reads_no_ca_store(
+    kemono_emulator: KemonoEmulator, tmp_path: Path
+) -> None:
+    service, ident = kemono_emulator.demo_creator
+    url, out = f"{kemono_emulator.url}/{service}/user/{ident}", str(tmp_path / "out")
+    argv = ("download", url, "--kemono-url", kemono_emulator.url, "-o", out, "-q")
+    code, modules, _ = loaded(*argv, lean=True)
+    assert code == 0
+    assert "aiohttp-ca-certificates=0" in modules  # aiohttp's contexts were made bare
+    code, modules, _ = loaded(*argv)  # imported as any program would: aiohttp's own way
+    assert code == 0
+    assert "aiohttp-ca-certificates=0" not in modules

@@ -11,6 +11,7 @@ from kemopix._protocol import UnsafePathError
 from kemopix.files import (
     PathBudget,
     Resolved,
+    SafeFolder,
     is_reserved_name,
     safe_join,
     safe_siblings,
@@ -110,6 +111,37 @@ def test_siblings_are_the_paths_safe_join_gives(tmp_path: Path, title: str) -> N
     folder = ["creator", f"2024-01-02 {title} [1]"]
     siblings = safe_siblings(tmp_path, folder, names)
     assert siblings == {n: str(safe_join(tmp_path, *folder, n, part=False)) for n in names}
+
+
+@pytest.mark.parametrize("part", [True, False])
+def test_a_safe_folder_gives_the_paths_safe_join_gives(tmp_path: Path, part: bool) -> None:
+    titles = ["Short", "Long " * 60, "a/../" * 5, "..", "CON", "x" * 300, "é" * 200, ""]
+    names = ["a.png", "n" * 250 + ".png", "../../etc/passwd", "CON.txt", "b.png.part",
+             "🙂" * 80 + ".jpeg", "1.json", " . "]  # fmt: skip
+    budgets = [PathBudget(), PathBudget(path_chars=120), PathBudget(component_bytes=100)]
+    for budget in budgets:
+        for title in titles:
+            folder = ["creator", f"2024-01-02 {title} [1]"]
+            where = SafeFolder(tmp_path, folder, budget=budget)
+            for name in names:
+                expected = str(safe_join(tmp_path, *folder, name, budget=budget, part=part))
+                assert where.path(name, part=part) == expected
+
+
+def test_a_safe_folder_refuses_a_planted_link_and_a_folder_leading_out(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    root = tmp_path / "root"
+    (root / "post").mkdir(parents=True)
+    os.symlink(outside / "x.md", root / "post" / "1.md")
+    os.symlink(outside, root / "away")
+    where = SafeFolder(root, ["post"], resolved=Resolved())
+    assert where.path("1.json") == str(root / "post" / "1.json")
+    with pytest.raises(UnsafePathError):
+        where.path("1.md")  # a link in a folder already checked
+    with pytest.raises(UnsafePathError):
+        SafeFolder(root, ["away"]).path("a.png")
+    assert not (outside / "a.png").exists()
 
 
 def test_siblings_refuse_a_planted_link(tmp_path: Path) -> None:

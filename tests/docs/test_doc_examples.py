@@ -1,8 +1,10 @@
 """Every Python and shell example in README.md and docs/*.md runs, as written, against emulators.
 
 The convention (docs/examples.md): fences tagged ``python`` run as scripts (a script defining
-``test_*`` functions runs under pytest), fences tagged ``sh``/``shell``/``bash`` run line by
-line, ``toml`` ones are given to ``kemopix plan --config``; untagged fences are diagrams or
+``test_*`` functions runs under pytest), fences tagged ``sh``/``shell``/``bash`` run as one
+``set -e`` script (as typed into one terminal: an ``export`` holds for the lines after it; a
+line that serves runs as in a terminal of its own), ``toml`` ones are given to ``kemopix plan
+--config``; untagged fences are diagrams or
 formats, ``console`` the project's own ``make`` commands (CI runs those itself). The blocks of
 one page run in order in one fresh folder (also ``$HOME``), like a reader following the page.
 The environment points every site at this test's emulators (``KEMOPIX_KEMONO_URL``,
@@ -19,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shlex
 import shutil
 import signal
 import subprocess
@@ -180,15 +183,34 @@ class Example:
         return self.child.stdin
 
     def _read(self, world: World, browser: bool) -> None:
+        """Collect the output; with ``browser``, answer as a user at the keyboard: the login
+        code once a pixiv login address shows, ``password`` at a password prompt (which ends
+        no line, so the output is read as it comes, not by lines)."""
         assert self.child.stdout is not None
-        for line in self.child.stdout:
-            self.lines.append(line)
-            if "http://" in line:
-                self.answering.set()
-            found = LOGIN_URL.search(line)
-            if browser and found:
-                self.stdin.write(world.browser_code(found.group(1)) + "\n")
-                self.stdin.flush()
+        fd = self.child.stdout.fileno()
+        partial = ""
+        while chunk := os.read(fd, 4096):
+            partial += chunk.decode(errors="replace")
+            *complete, partial = partial.split("\n")
+            for text in complete:
+                line = text + "\n"
+                self.lines.append(line)
+                if "http://" in line:
+                    self.answering.set()
+                found = LOGIN_URL.search(line)
+                if browser and found:
+                    self._answer(world.browser_code(found.group(1)))
+            if browser and partial.endswith("password: "):
+                self.lines.append(partial)
+                partial = ""
+                self._answer("password")
+        if partial:
+            self.lines.append(partial)
+
+    def _answer(self, text: str) -> None:
+        with contextlib.suppress(BrokenPipeError):
+            self.stdin.write(text + "\n")
+            self.stdin.flush()
 
     @property
     def output(self) -> str:
@@ -217,7 +239,7 @@ class Example:
 
 
 def run(world: World, argv: list[str], cwd: Path, *, browser: bool) -> None:
-    """Run one example (a script or a shell line) to its end; asserts it succeeded."""
+    """Run one example (a script) to its end; asserts it succeeded."""
     Example(world, argv, cwd, browser=browser).finish()
 
 
@@ -252,11 +274,27 @@ def stop_servers(world: World) -> None:
         server.finish(interrupt=True)
 
 
-def shell_lines(code: str) -> Iterator[str]:
-    for raw in code.splitlines():
-        line = raw.strip()
-        if line and not line.startswith("#"):
-            yield line
+def shell_parts(code: str) -> Iterator[tuple[bool, str]]:
+    """A shell block cut where a server starts: (True, the server's line) or (False, the lines
+    up to the next server, as written)."""
+    lines: list[str] = []
+    for raw in [*code.splitlines(), None]:
+        if raw is None or raw.strip().startswith(SERVERS):
+            if any(line.strip() and not line.strip().startswith("#") for line in lines):
+                yield False, "\n".join(lines)
+            lines = []
+            if raw is not None:
+                yield True, raw.strip()
+        else:
+            lines.append(raw)
+
+
+def shell_script(part: str, env_file: Path) -> str:
+    """``part`` as one script stopping at the first failing command, in the environment the
+    block's earlier lines left (``env_file``), which it leaves in turn for the lines after the
+    next server."""
+    saved = shlex.quote(str(env_file))
+    return f"set -e\nif [ -f {saved} ]; then . {saved}; fi\n{part}\nexport -p > {saved}\n"
 
 
 @pytest.mark.parametrize(("page", "kind", "code", "last"), list(collect()))
@@ -275,11 +313,14 @@ def test_example_runs(world: World, page: Path, kind: str, code: str, last: bool
                 argv = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", script.name]
             run(world, argv, cwd, browser="pkce_login_url" in code)
         else:
-            for line in shell_lines(code):
-                if line.startswith(SERVERS):
-                    serve(world, line, cwd)
+            env_file = cwd.parent / f"{cwd.name}.block-env"
+            env_file.unlink(missing_ok=True)  # each block starts as a new terminal
+            for is_server, part in shell_parts(code):
+                if is_server:
+                    serve(world, part, cwd)
                 else:
-                    run(world, ["bash", "-c", line], cwd, browser="login pixiv" in line)
+                    lines = shell_script(part, env_file)
+                    run(world, ["bash", "-c", lines], cwd, browser="login pixiv" in part)
     finally:
         if last:
             stop_servers(world)

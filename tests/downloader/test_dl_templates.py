@@ -100,3 +100,29 @@ def test_sidecar_path(tmp_path: Path) -> None:
     )
     assert post_fields(post)["published"] == datetime(2024, 5, 6, 7, 8, 9)
     assert datetime(2024, 1, 1, tzinfo=UTC).year == 2024
+
+
+@pytest.mark.parametrize(
+    ("template", "per_post"),
+    [
+        (DEFAULT_TEMPLATES["kemono"], True),
+        (DEFAULT_TEMPLATES["pixiv"], True),
+        ("{creator}/{ext}/{name}", False),  # a folder per extension: files differ
+        ("{creator}/{published:%Y}-{hash}/{name}", False),
+        ("{name}", True),
+    ],
+)
+def test_a_folder_shared_by_the_post_gives_the_paths_file_path_gives(
+    tmp_path: Path, template: str, per_post: bool
+) -> None:
+    parsed = Template.parse(template)
+    assert parsed.per_post is per_post
+    post = make_post(title="../" * 3 + "x" * 200, name="y" * 240 + ".png")
+    base = post_fields(post)
+    folder = parsed.folder(tmp_path, base)
+    for index, name in enumerate(["a.png", "../../b.png", "CON.txt", "z" * 300 + ".jpeg"], 1):
+        fields = file_fields(base, RemoteFile(f"https://x/{index}", name, index))
+        expected = parsed.file_path(tmp_path, fields)
+        if per_post:
+            assert Path(folder.path(parsed.file_name(fields))) == expected
+        assert expected.is_relative_to(tmp_path)

@@ -1,12 +1,14 @@
 """The downloader's transport writes bodies beside the loop: a large body is handed to the
 writer pool in batches, and still resumes exactly where the disk left off, reports its
-progress, and never runs more than ``MAX_QUEUED`` ahead of a slow disk; a ``.part`` is made by
-its first write, and an empty body still makes its (empty) file. Real sockets."""
+progress, and never runs more than ``MAX_QUEUED`` ahead of a slow disk (a real body larger
+than that, from the emulator); a ``.part`` is made by its first write, and an empty body still
+makes its (empty) file. Real sockets."""
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import os
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -77,10 +79,10 @@ def test_a_cut_large_body_resumes_at_the_last_byte_that_arrived(
 
 
 class SlowDisk(PartFile):
-    """A ``.part`` on a disk that takes 20 ms per write."""
+    """A ``.part`` on a disk writing 64 MiB/s: well behind the loopback network."""
 
     def write(self, chunk: bytes) -> None:
-        time.sleep(0.02)
+        time.sleep(len(chunk) / (64 << 20))
         super().write(chunk)
 
 
@@ -91,16 +93,21 @@ def slow_download(url: str, part: PartFile) -> Flow[str]:
 
 
 def test_a_slow_disk_holds_the_network_back(
-    core_server: CoreServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    kemono_emulator: KemonoEmulator, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(writer, "MAX_QUEUED", 512 << 10)
-    monkeypatch.setattr(writer, "BATCH", 128 << 10)
-    part = SlowDisk(tmp_path / "file.bin", expected_sha256=BLOB_SHA256)
+    # A real body three times the writer's own bound, from the emulator's file host.
+    body = os.urandom(3 * writer.MAX_QUEUED + 123)
+    emu = kemono_emulator
+    emu.add_creator("fanbox", "large", "Large")
+    post = emu.add_post("fanbox", "large", title="large", files=[("large.bin", body)])
+    sha256 = hashlib.sha256(body).hexdigest()
+    part = SlowDisk(tmp_path / "large.bin", expected_sha256=sha256)
     hook = Progress(part)
-    assert run(slow_download(core_server.url + "/blob", part), hook) == BLOB_SHA256
-    assert (tmp_path / "file.bin").read_bytes() == BLOB
-    # The disk fell behind the network, but never by more than MAX_QUEUED and one read.
-    assert 0 < hook.most_ahead <= (512 << 10) + (1 << 20)
+    assert run(slow_download(emu.file_url(post["file"]["path"]), part), hook) == sha256
+    assert (tmp_path / "large.bin").read_bytes() == body
+    # The disk fell behind the network, up to the bound but never by more than MAX_QUEUED
+    # and one read (aiohttp reads at most 256 KiB at a time; 1 MiB leaves room).
+    assert writer.BATCH < hook.most_ahead <= writer.MAX_QUEUED + (1 << 20)
 
 
 @pytest.mark.parametrize("kind", ["sync", "async"])

@@ -8,6 +8,7 @@ nothing. Screenshots of every page land in test-artifacts/screenshots/.
 from __future__ import annotations
 
 import itertools
+import statistics
 import time
 from collections.abc import Iterator
 
@@ -153,15 +154,21 @@ def test_ugoira_plays_with_its_delays(watched: Watched, server: ArchiveServer) -
     frames = [entry["frame"] for entry in log]
     count = len(UGOIRA_DELAYS)
     assert frames[:13] == [i % count for i in range(13)]
-    times = [entry["t"] for entry in log]
-    shown = [b - a for a, b in itertools.pairwise(times)][:12]
+    times = [entry["t"] for entry in log][:13]
+    shown = [b - a for a, b in itertools.pairwise(times)]
     expected = [UGOIRA_DELAYS[i % count] for i in range(12)]
-    # Each frame is due at start + the delays before it: no drift over three loops, and each
-    # frame on screen for its own delay (a timer woken late on a busy machine is allowed for).
-    errors = sorted(abs(s - e) for s, e in zip(shown, expected, strict=True))
-    assert abs((times[12] - times[0]) - sum(expected)) < 50, (shown, expected)
-    assert errors[len(errors) // 2] < 15 and errors[-1] < 100, (shown, expected)
-    assert shown[3] > shown[0] + 100  # the 250 ms frame is shown longer than the 100 ms one
+    # Frame n is due at start + the delays before it. A timer woken late on a busy machine
+    # shows one frame late (and the next one shorter), so single frames get a generous bound
+    # and the rest is judged on medians, which one late frame a loop does not move.
+    due = list(itertools.accumulate(expected, initial=0.0))
+    late = [(t - times[0]) - d for t, d in zip(times, due, strict=True)]
+    assert min(late) > -5 and max(late) < 1000, (shown, expected)  # never early
+    # Each frame on screen for its own delay, and the 250 ms frame longer than the 100 ms ones.
+    errors = [abs(s - e) for s, e in zip(shown, expected, strict=True)]
+    assert statistics.median(errors) < 15, (shown, expected)
+    assert statistics.median(shown[3::4]) > statistics.median(shown[0::4]) + 100, shown
+    # No drift: the third loop is not later than the first (lateness does not add up).
+    assert statistics.median(late[9:13]) - statistics.median(late[1:5]) < 40, (shown, expected)
     shot(page, "06-ugoira")
     page.click("figure.ugoira button")  # pause
     paused_at = page.evaluate("window.kemopixUgoira[0].log.length")

@@ -84,3 +84,4 @@ def test_folder_without_archive_is_a_usage_error(
     assert main(["serve", "-o", str(tmp_path), "--port", "0"]) == 5  # a local problem
     err = capsys.readouterr().err
     assert "is damaged" in err and "internal error" not in err
+    assert "port must be a number from 0 to 65535" in err  # the --port 70000 above

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import ssl
 
-import aiohttp
+from .._tls import context, lean_import
+
+with lean_import():  # in the kemopix command, without aiohttp's own TLS contexts: see _tls
+    import aiohttp
 
 from .._protocol.config import Config
 from .._protocol.errors import (
@@ -39,7 +43,7 @@ class AiohttpTransport:
             connector = aiohttp.TCPConnector(
                 limit=0,
                 limit_per_host=self.config.max_connections_per_host * 2,
-                ssl=True if self.config.verify else False,
+                ssl=True if self.config.verify else False,  # each https request brings its own
             )
             self._session = aiohttp.ClientSession(
                 connector=connector,
@@ -67,6 +71,7 @@ class AiohttpTransport:
                     timeout=timeout,
                     allow_redirects=request.follow_redirects,
                     proxy=self.config.proxy,
+                    ssl=self._tls(request.url),
                 ) as raw:
                     return await self._read(request, raw)
         except (TransportError, TruncatedBody):
@@ -77,6 +82,12 @@ class AiohttpTransport:
             raise _translate(exc, request.url) from exc
         except (aiohttp.ClientError, asyncio.IncompleteReadError) as exc:
             raise _translate(exc, request.url) from exc
+
+    def _tls(self, url: str) -> ssl.SSLContext | bool:
+        """kemopix's own context for an https URL or proxy (aiohttp's: see ``kemopix._tls``)."""
+        if url[:6].lower() == "https:" or (self.config.proxy or "")[:6].lower() == "https:":
+            return context(self.config.verify)
+        return True  # plain http: no TLS
 
     async def _read(self, request: Request, raw: aiohttp.ClientResponse) -> Response:
         headers = {k.lower(): v for k, v in raw.headers.items()}

@@ -11,6 +11,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 from .echo import echo
 
@@ -22,6 +23,7 @@ __all__ = [
     "EXIT_NETWORK",
     "EXIT_USAGE",
     "main",
+    "run",
 ]
 
 EXIT_OK = 0
@@ -141,3 +143,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if argv is None:
             _exit_on_interrupt()
+
+
+def run() -> NoReturn:
+    """The ``kemopix`` console script: :func:`main` on ``sys.argv``, then the process ends.
+
+    Everything is closed by then (files, archive, helper process, threads), so the exit skips
+    the interpreter's teardown of the heap, tens of milliseconds after a large run: output and
+    log handlers are flushed, and nothing else is pending. The process is kemopix's alone, so
+    it is tuned for the command (see ``kemopix._tls``, and the collector's threshold below)."""
+    import gc
+
+    from .._tls import lean_process
+
+    lean_process()
+    # A young-generation collection every 10,000 allocations instead of 700: a run allocates
+    # millions of short-lived objects (reference counting frees them), and the collector's
+    # passes over them were about 3% of a run's instructions. Older generations are unchanged.
+    gc.set_threshold(10_000, *gc.get_threshold()[1:])
+    status = main()
+    logging = sys.modules.get("logging")
+    if logging is not None:
+        logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass  # a closed pipe: nothing more can be said on it
+    os._exit(status)

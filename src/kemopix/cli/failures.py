@@ -91,6 +91,14 @@ def _database_error(exc: sqlite3.Error, args: argparse.Namespace | None) -> tupl
             f"cannot write the archive {archive} ({text}): choose a writable folder with -o",
             EXIT_LOCAL,
         )
+    if "disk I/O error" in text:
+        # The disk refused a read or write (a file-size limit, a failing or vanished disk):
+        # the archive itself may be whole, so it is not called damaged.
+        return (
+            f"cannot read or write the archive {archive} ({text}): check the disk and any "
+            "file-size limit (ulimit -f), then run again",
+            EXIT_LOCAL,
+        )
     return (
         f"the archive {archive} is damaged ({text}): move it away and run again "
         "(files already there are checked, not fetched again)",
@@ -117,10 +125,8 @@ def describe(exc: BaseException, args: argparse.Namespace | None) -> tuple[str, 
     if isinstance(exc, sqlite3.Error):
         return _database_error(exc, args)
     cause = exc.__cause__
-    if isinstance(exc, RuntimeError) and isinstance(cause, OSError | OverflowError):
+    if isinstance(exc, RuntimeError) and isinstance(cause, OSError):
         # An emulator that could not bind its port (RuntimeError from the server thread).
-        if isinstance(cause, OverflowError):
-            return "the port must be a number from 0 to 65535 (0 = any free port)", EXIT_USAGE
         return _os_error(cause, args)
     return (
         f"internal error: {type(exc).__name__}: {exc} (KEMOPIX_DEBUG=1 shows details)",

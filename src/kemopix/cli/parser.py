@@ -9,6 +9,7 @@ from typing import Any, NoReturn
 
 from .. import __version__
 from .._protocol.errors import InvalidInput
+from .._server import port
 from ..downloader.filters import TYPE_GROUPS
 from ..downloader.templates import FIELDS
 
@@ -318,7 +319,7 @@ def build_parser(
     )
     _output_dir(serve)
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8765, help="port (8765)")
+    serve.add_argument("--port", type=port, default=8765, help="port (8765)")
     serve.add_argument("--open", action="store_true", help="open the gallery in a web browser")
     serve.add_argument(
         "--config", metavar="FILE", help="config file (default: <config>/config.toml)"

@@ -856,22 +856,27 @@ def _place(
     which of the files' paths already hold a file."""
     out: list[Path | UnsafePathError] = []
     present: set[Path] = set()
+    folder = template.folder(root, base, resolved)  # the post's: cleaned and checked once
     for file in files:
+        fields = file_fields(base, file)
         try:
-            path = template.file_path(root, file_fields(base, file), resolved)
+            if template.per_post:
+                path = Path(folder.path(template.file_name(fields)))
+            else:
+                path = template.file_path(root, fields, resolved)
         except UnsafePathError as exc:
             out.append(exc)
             continue
         out.append(path)
         # A new post's folder does not exist yet: no file in it to look for.
-        if resolved.exists(str(path.parent)) and path.is_file():
+        if resolved.exists(os.path.dirname(path)) and path.is_file():
             present.add(path)
     sidecars: dict[str, str] = {}
     names = sidecar_names(str(base["id"]))
     if base.get("service") == "discord":
         names = TRANSCRIPT_NAMES  # a Discord message's metadata is its channel's transcript
     try:
-        sidecars = template.sidecar_paths(root, base, names, resolved)
+        sidecars = {name: folder.path(name, part=False) for name in names}
     except UnsafePathError:
         pass  # reported when the sidecars are written
     return out, sidecars, present

@@ -13,10 +13,9 @@ import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from .archive import ArchiveStore, StateRow, file_state
+from .archive import ArchiveStore, file_state
 from .model import PostKey
 
 __all__ = [
@@ -35,11 +34,11 @@ STATES = ("original", "skipped", "thumbnail", "unavailable", "pending", "failed"
 _HELD = ("original", "thumbnail")  # states that say a file is on disk: checked there
 
 
-def _state(root: Path, row: StateRow) -> str | None:
-    if row.path is None or row.status is None:
-        return None
-    state = file_state(row.status, row.held)
-    if state in _HELD and not (root / row.path).is_file():
+def _state(root: str, path: str, status: str, held: str | None) -> str:
+    """The file's state; ``missing`` for one the archive holds that is not on disk."""
+    state = file_state(status, held)
+    # One stat per held file, no Path objects (run summaries count thousands).
+    if state in _HELD and not os.path.isfile(os.path.join(root, path)):
         return "missing"
     return state
 
@@ -96,7 +95,7 @@ class FolderStatus:
 
 def folder_status(archive: ArchiveStore) -> FolderStatus:
     """Every creator of the archive with its counts, and the totals."""
-    root = archive.root
+    root = str(archive.root)
     creators: dict[tuple[str, str, str], CreatorStatus] = {}
     posts: dict[PostKey, tuple[tuple[str, str, str], list[str]]] = {}
     for row in archive.state_rows():
@@ -106,8 +105,8 @@ def folder_status(archive: ArchiveStore) -> FolderStatus:
             status = creators[ckey] = CreatorStatus(*ckey)
         status.last_sync = max(status.last_sync or 0.0, row.updated_at)
         states = posts.setdefault(PostKey(row.site, row.service, row.post_id), (ckey, []))[1]
-        state = _state(root, row)
-        if state is not None:
+        if row.path is not None and row.status is not None:
+            state = _state(root, row.path, row.status, row.held)
             status.files[state] += 1
             states.append(state)
     for ckey, states in posts.values():
@@ -131,12 +130,8 @@ def _states(
     """(path, state) of the files of ``creators`` (site, service, id) and of the posts
     ``keys``, ``missing`` for a file the archive holds that is not on disk."""
     root = str(archive.root)
-    isfile, join = os.path.isfile, os.path.join  # one stat per held file, no Path objects
     for path, status, held in archive.held_files(creators, keys):
-        state = file_state(status, held)
-        if state in _HELD and not isfile(join(root, path)):
-            state = "missing"
-        yield path, state
+        yield path, _state(root, path, status, held)
 
 
 def held_counts(

@@ -10,14 +10,14 @@ attribute or index access: a template comes from a config file and must not reac
 from __future__ import annotations
 
 import string
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from .._protocol.errors import InvalidInput
-from ..files import Resolved, safe_join, safe_siblings
+from ..files import Resolved, SafeFolder, safe_join
 from .model import Post, RemoteFile
 
 __all__ = [
@@ -83,6 +83,18 @@ class _StrictFormatter(string.Formatter):
 
 _FORMATTER = _StrictFormatter()
 
+# The fields that differ between the files of one post (the rest are the post's).
+_FILE_FIELDS = frozenset({"index", "name", "stem", "ext", "sha256", "hash"})
+
+
+def _names_in(segment: str) -> set[str]:
+    names: set[str] = set()
+    for _, name, spec, _ in _FORMATTER.parse(segment):
+        if name is not None:
+            names.add(name)
+            names |= _names_in(spec or "")  # a field may be named in a format spec too
+    return names
+
 
 def _sample() -> dict[str, Any]:
     now = datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
@@ -98,6 +110,7 @@ class Template:
     text: str
     segments: tuple[str, ...]
     checked: bool = False  # parsed: only known plain field names
+    per_post: bool = False  # parsed, and the folder segments use no field of a file
 
     @classmethod
     def parse(cls, text: str) -> Template:
@@ -111,7 +124,8 @@ class Template:
             raise
         except (ValueError, TypeError, KeyError, IndexError) as exc:
             raise InvalidInput(f"bad template {text!r}: {exc}") from exc
-        return cls(text, segments, checked=True)
+        per_post = not any(_names_in(s) & _FILE_FIELDS for s in segments[:-1])
+        return cls(text, segments, checked=True, per_post=per_post)
 
     def format(self, fields: Mapping[str, Any]) -> list[str]:
         """The formatted segments (not yet sanitized)."""
@@ -132,19 +146,21 @@ class Template:
         ``resolved``: see :func:`kemopix.files.safe_join`."""
         return safe_join(root, *self.format(fields), resolved=resolved)
 
+    def folder(
+        self, root: Path, fields: Mapping[str, Any], resolved: Resolved | None = None
+    ) -> SafeFolder:
+        """The post's folder under ``root`` (for a :attr:`per_post` template, every file's)."""
+        return SafeFolder(root, self.directory(fields), resolved=resolved)
+
+    def file_name(self, fields: Mapping[str, Any]) -> str:
+        """The formatted file-name segment (not yet sanitized)."""
+        if self.checked:
+            return self.segments[-1].format_map(fields)
+        return _FORMATTER.vformat(self.segments[-1], (), fields)
+
     def sidecar_path(self, root: Path, fields: Mapping[str, Any], name: str) -> Path:
         """A metadata file ``name`` in the post's directory."""
         return safe_join(root, *self.directory(fields), name, part=False)
-
-    def sidecar_paths(
-        self,
-        root: Path,
-        fields: Mapping[str, Any],
-        names: Iterable[str],
-        resolved: Resolved | None = None,
-    ) -> dict[str, str]:
-        """:meth:`sidecar_path` of each of ``names`` (the folder formatted and resolved once)."""
-        return safe_siblings(root, self.directory(fields), names, resolved=resolved)
 
 
 def post_fields(post: Post) -> dict[str, Any]:

@@ -24,6 +24,7 @@ __all__ = [
     "PART_SUFFIX",
     "PathBudget",
     "Resolved",
+    "SafeFolder",
     "is_reserved_name",
     "safe_join",
     "safe_siblings",
@@ -244,6 +245,57 @@ def safe_join(
     return Path(path)
 
 
+class SafeFolder:
+    """A folder below ``root`` (``folder``'s components cleaned once) and the safe paths of
+    names in it: :meth:`path` gives ``str(safe_join(root, *folder, name, ...))`` without doing
+    the folder's work again, the folder checked once (only a link can lead a name in it
+    outside, and only a folder that exists holds one)."""
+
+    __slots__ = ("_budget", "_exists", "_folder", "_path", "_resolved", "_room", "_root",
+                 "_root_abs", "_spare")  # fmt: skip
+
+    def __init__(
+        self,
+        root: Path,
+        folder: Iterable[str],
+        *,
+        budget: PathBudget = PathBudget(),
+        resolved: Resolved | None = None,
+    ) -> None:
+        self._root, self._folder, self._budget = root, tuple(folder), budget
+        self._resolved = resolved or Resolved()
+        self._root_abs = os.path.abspath(root)
+        self._spare = spare = max(0, 255 - budget.component_bytes)
+        parts = [_sanitize(c, spare, "_") for c in self._folder]
+        self._path = os.path.join(self._root_abs, *parts)
+        root_chars = len(self._root_abs) if os.name == "nt" else budget.root_allowance
+        # What safe_join leaves the name before it shortens anything (one separator each).
+        self._room = budget.path_chars - root_chars - len(parts) - 1 - sum(map(len, parts))
+        self._exists: bool | None = None  # not checked yet
+
+    @property
+    def folder(self) -> str:
+        """The folder's path when no name has to be cut to fit (see :meth:`path`)."""
+        return self._path
+
+    def path(self, name: str, *, part: bool = True) -> str:
+        """The safe path of ``name`` in the folder (room left for ``.part`` when ``part``)."""
+        suffix = len(PART_SUFFIX) if part else 0
+        clean = _sanitize(name, self._spare + suffix, "_")
+        if len(clean) > self._room - suffix:  # too long: safe_join shortens the longest parts
+            return str(
+                safe_join(self._root, *self._folder, name, budget=self._budget, part=part,
+                          resolved=self._resolved)
+            )  # fmt: skip
+        path = os.path.join(self._path, clean)
+        if self._exists is None:
+            _check_inside(self._root_abs, path, self._resolved)
+            self._exists = self._resolved.exists(self._path)
+        elif self._exists and os.path.islink(path):
+            _check_inside(self._root_abs, path, self._resolved)
+        return path
+
+
 def safe_siblings(
     root: Path,
     folder: list[str],
@@ -253,34 +305,10 @@ def safe_siblings(
     resolved: Resolved | None = None,
 ) -> dict[str, str]:
     """``str(safe_join(root, *folder, name, part=False))`` for each of ``names``, the folder
-    cleaned and checked once (names are short: when the longest fits, the folder is never
-    cut). Strings, not paths: a post has several such names and most are never used."""
-    names = list(names)
-    memo = resolved or Resolved()
-    if not names:
-        return {}
-    longest = max(names, key=len)
-    first = safe_join(root, *folder, longest, part=False, budget=budget, resolved=memo)
-    spare = max(0, 255 - budget.component_bytes)
-    root_abs = os.path.abspath(root)
-    parent = os.path.join(root_abs, *(_sanitize(c, spare, "_") for c in folder))
-    if str(first) != os.path.join(parent, _sanitize(longest, spare, "_")):
-        # the path had to be cut to fit: each name on its own
-        return {
-            n: str(safe_join(root, *folder, n, part=False, budget=budget, resolved=memo))
-            for n in names
-        }
-    # The folder is inside (checked with the longest name); a name in it stays inside
-    # unless it is a link, which only a folder that exists can hold.
-    exists = memo.exists(parent)
-    out = {longest: str(first)}
-    for name in names:
-        if name != longest:
-            path = os.path.join(parent, _sanitize(name, spare, "_"))
-            if exists and os.path.islink(path):
-                _check_inside(root_abs, path, memo)
-            out[name] = path
-    return out
+    cleaned and checked once. Strings, not paths: a post has several such names and most are
+    never used."""
+    where = SafeFolder(root, folder, budget=budget, resolved=resolved)
+    return {name: where.path(name, part=False) for name in names}
 
 
 def _fit(parts: list[str], room: int, floor: int) -> list[str]:

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import sqlite3
 import sys
 import webbrowser
 from pathlib import Path
 
 from .._protocol.errors import InvalidInput, KemopixError
+from .._protocol.ratelimit import is_loopback
 from ..cli.config import load_config
 from ..cli.echo import echo
 from ..cli.settings import output_root
 from .server import ArchiveServer
-from .source import ArchiveError
+from .source import ARCHIVE_NAME, ArchiveError
 
 __all__ = ["ServeError", "serve_command"]
 
@@ -23,24 +23,13 @@ class ServeError(KemopixError):
     """The server could not start (address in use, not an address of this machine...)."""
 
 
-def _is_local(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def serve_command(args: argparse.Namespace) -> int:
     """Serve the archive folder until interrupted; the index is built or brought up to date."""
     config = load_config(Path(args.config) if args.config else None)
     root = output_root(args, config)
-    if not (root / ".kemopix-archive.sqlite3").is_file():
+    if not (root / ARCHIVE_NAME).is_file():
         raise InvalidInput(f"no kemopix archive in {root} (run `kemopix download URL -o DIR`)")
-    if not 0 <= args.port <= 65535:
-        raise InvalidInput(f"--port must be 0..65535, not {args.port}")
-    if not _is_local(args.host):
+    if not is_loopback(args.host):
         echo(
             f"kemopix: warning: serving on {args.host}: anyone who can reach this machine can "
             "browse the archive (there is no login)",

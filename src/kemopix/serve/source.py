@@ -21,10 +21,12 @@ from typing import Any
 import msgspec
 
 from .._protocol.errors import KemopixError
+from ..downloader.archive import ARCHIVE_NAME
 
 # One classification of file rows for `kemopix status`, run summaries and the health page.
 from ..downloader.archive import file_state as held_state
 from ..downloader.transcript import TRANSCRIPT_LOG
+from ..ugoira.frames import parse_frames
 
 __all__ = [
     "ARCHIVE_NAME",
@@ -38,7 +40,6 @@ __all__ = [
     "ugoira_frames",
 ]
 
-ARCHIVE_NAME = ".kemopix-archive.sqlite3"
 _SIDECAR_SUFFIXES = (".revisions.json", ".comments.json")
 TranscriptStamp = tuple[int, int]  # a transcript's mtime (ns) and size
 
@@ -540,17 +541,12 @@ def _content(raw: Any) -> str:
 
 
 def ugoira_frames(raw: Any) -> list[tuple[str, int]]:
-    """A pixiv ugoira's frames (file name in the zip, delay in ms) from its raw data, or []."""
+    """A pixiv ugoira's frames (file name in the zip, delay in ms) from its raw data, or [] when
+    it has none the converter would accept (:func:`kemopix.ugoira.frames.parse_frames`)."""
     meta = raw.get("ugoira_metadata") if isinstance(raw, dict) else None
-    frames = meta.get("frames") if isinstance(meta, dict) else None
-    if not isinstance(frames, list):
+    if not isinstance(meta, dict):
         return []
-    out: list[tuple[str, int]] = []
-    for frame in frames:
-        if not isinstance(frame, dict):
-            return []
-        name, delay = frame.get("file"), frame.get("delay")
-        if not isinstance(name, str) or not isinstance(delay, int) or delay < 0:
-            return []
-        out.append((name, delay))
-    return out
+    try:
+        return [(frame.file, frame.delay_ms) for frame in parse_frames(meta)]
+    except KemopixError:  # BadUgoira, or a frame name that is not a plain file name
+        return []

@@ -12,6 +12,7 @@ import sqlite3
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from ..sites.kemono.site import PRESETS
 from .index import TYPE_FLAGS, Index
 from .sanitize import external_links, sanitize
 from .source import ugoira_frames
@@ -40,11 +41,7 @@ HEALTH_KEYS = (
     "posts_edited",
     "posts_deleted",
 )
-ORIGINS = {
-    "kemono": "https://kemono.cr",
-    "coomer": "https://coomer.st",
-    "pawchive": "https://pawchive.st",
-}
+ORIGINS: dict[str, str] = {site.flavour: site.url for site in PRESETS.values()}
 _HASH = re.compile(r"([0-9a-f]{64})", re.IGNORECASE)
 _DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 

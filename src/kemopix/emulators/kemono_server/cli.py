@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import cast
 
+from ..._server import port
 from .server import Flavour, KemonoEmulator, Originals
 
 __all__ = ["add_cli_arguments", "main", "run_from_args"]
@@ -14,7 +15,7 @@ __all__ = ["add_cli_arguments", "main", "run_from_args"]
 def add_cli_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the emulator's options to ``parser`` (shared with ``kemopix emulate kemono``)."""
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=0, help="site port (0 = any free port)")
+    parser.add_argument("--port", type=port, default=0, help="site port (0 = any free port)")
     parser.add_argument("--seed", type=int, default=0, help="dataset seed")
     parser.add_argument("--creators", type=int, default=2000, help="synthetic creators to list")
     parser.add_argument(

@@ -66,8 +66,9 @@ def _reset(transport: asyncio.WriteTransport) -> None:
     transport.abort()
 
 
-class _DataHost:
-    """One data host (n1..n4, pawchive's ``file``): serving, or failing at connection level."""
+class _Host:
+    """One host beside the site: a data host (n1..n4, pawchive's ``file``), serving or failing
+    at connection level, or the image host (always serving)."""
 
     def __init__(self, runner: web.AppRunner, host: str, down_mode: str) -> None:
         self.runner = runner
@@ -113,6 +114,15 @@ class _DataHost:
             await self._raw.wait_closed()
             self._raw = None
         await self.runner.cleanup()
+
+    @classmethod
+    async def serve(cls, app: web.Application, host: str, down_mode: str = "refuse") -> _Host:
+        """``app`` served on a free port of ``host``."""
+        runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        await runner.setup()
+        served = cls(runner, host, down_mode)
+        await served.up()
+        return served
 
 
 class KemonoEmulator(EmulatorServer):
@@ -177,9 +187,8 @@ class KemonoEmulator(EmulatorServer):
         # One budget for all file hosts: the live data servers limit a client, not a host.
         self._file_limiter = RateLimiter(file_rate_limit) if file_rate_limit else None
         self.file_host_urls: list[str] = []
-        self._data_hosts: list[_DataHost] = []
-        self._img_runner: web.AppRunner | None = None
-        self._img_url = ""
+        self._data_hosts: list[_Host] = []
+        self._img_host: _Host | None = None
 
     # -- public helpers -------------------------------------------------------------------
     @property
@@ -194,7 +203,7 @@ class KemonoEmulator(EmulatorServer):
     @property
     def img_url(self) -> str:
         """The image host: ``{img_url}/thumbnail/data{path}``, ``/icons/...``, ``/banners/...``."""
-        return self._img_url or self.url
+        return self.url if self._img_host is None else self._img_host.url
 
     def thumbnail_url(self, path: str) -> str:
         """Where the thumbnail of the image file at ``path`` is."""
@@ -400,29 +409,19 @@ class KemonoEmulator(EmulatorServer):
         await super()._start_site()
         count = 1 if self.flavour == "pawchive" else 4
         for index in range(count):
-            runner = web.AppRunner(self._build_file_host(), access_log=None, handle_signals=False)
-            await runner.setup()
-            host = _DataHost(runner, self.host, DOWN_MODES[index])
-            await host.up()
+            host = await _Host.serve(self._build_file_host(), self.host, DOWN_MODES[index])
             self._data_hosts.append(host)
         self.file_host_urls = [host.url for host in self._data_hosts]
         if self.flavour != "pawchive":
-            runner = web.AppRunner(self._build_image_host(), access_log=None, handle_signals=False)
-            await runner.setup()
-            site = web.TCPSite(runner, self.host, 0, backlog=1024)
-            await site.start()
-            sockets: list[Any] = list(getattr(site._server, "sockets", None) or [])
-            self._img_url = f"http://{self.host}:{int(sockets[0].getsockname()[1])}"
-            self._img_runner = runner
+            self._img_host = await _Host.serve(self._build_image_host(), self.host)
         await self._apply_originals()
 
     async def _stop_hosts(self) -> None:
         hosts, self._data_hosts = self._data_hosts, []
         for host in hosts:
             await host.close()
-        if self._img_runner is not None:
-            await self._img_runner.cleanup()
-            self._img_runner = None
+        if self._img_host is not None:
+            await self._img_host.close()  # its url stays readable, as the site's does
 
     def start(self) -> Self:
         """Start serving (reopening the database first after a :meth:`stop`)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..._server import port
 from .server import PixivEmulator
 
 __all__ = ["add_cli_arguments", "main", "run_from_args"]
@@ -13,7 +14,7 @@ __all__ = ["add_cli_arguments", "main", "run_from_args"]
 def add_cli_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the emulator's options (``--host``, ``--port``, ``--seed``, ...) to ``parser``."""
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=0, help="port (default: a free one)")
+    parser.add_argument("--port", type=port, default=0, help="port (default: a free one)")
     parser.add_argument("--seed", type=int, default=0, help="dataset seed (default 0)")
     parser.add_argument(
         "--db",

@@ -11,16 +11,22 @@ from ..._protocol.errors import DecodeError, InvalidInput
 from ..._protocol.flow import Flow
 from ..._protocol.http import Request, Response
 from ..._protocol.paging import Page, check_offset, next_offset
+from .answers import Answer, Undecodable, decode_items
 from .errors import expect_ok
 from .models import convert
 
 __all__ = [
     "MIN_QUERY",
+    "answer_pages",
     "check_query",
     "fetch",
+    "fetch_answers",
     "fetch_list",
     "fetch_optional",
     "offset_pages",
+    "paged",
+    "unlist",
+    "unwrap",
     "unwrap_list",
 ]
 
@@ -47,6 +53,22 @@ def unwrap_list(data: Any, *keys: str, url: str | None = None) -> list[Any]:
             if isinstance(value, list):
                 return value
     raise DecodeError(f"expected a list, got {type(data).__name__}", url=url)
+
+
+def unwrap(data: Any, key: str) -> Any:
+    """The object under ``key`` of an envelope (``{"post": {...}}``), else ``data`` itself."""
+    if isinstance(data, dict):
+        inner = data.get(key)
+        if isinstance(inner, dict):
+            return inner
+    return data
+
+
+def unlist(data: Any) -> Any:
+    """A detail answer as one value: older backends send a one-element list (None if empty)."""
+    if isinstance(data, list):
+        return data[0] if data else None
+    return data
 
 
 def fetch(request: Request, type_: type[T]) -> Flow[T]:
@@ -93,14 +115,41 @@ def fetch_list(
     return result
 
 
-def offset_pages(
-    build: Callable[[int], Request], item: type[T], step: int, *keys: str
-) -> Callable[[int], Flow[Page[T, int]]]:
-    """A page step for offset paging: ``o`` = offset, a short page is the last (§1, §6.5)."""
+def fetch_answers(
+    request: Request, item: type[T], what: str, *keys: str
+) -> Flow[list[Answer[T] | Undecodable]]:
+    """A list endpoint read item by item: each with its JSON, a bad one ``Undecodable``."""
+    response = expect_ok((yield request))
+    items = unwrap_list(response.json(), *keys, url=response.url)
+    return decode_items(items, item, what, response.url)
 
-    def step_flow(offset: int) -> Flow[Page[T, int]]:
+
+U = TypeVar("U")
+
+
+def paged(
+    build: Callable[[int], Request], step: int, read: Callable[[Request], Flow[list[U]]]
+) -> Callable[[int], Flow[Page[U, int]]]:
+    """A page step for offset paging: ``o`` = offset, a short page is the last (§1, §6.5);
+    ``read`` turns a page's request into its items."""
+
+    def step_flow(offset: int) -> Flow[Page[U, int]]:
         check_offset(offset, step)
-        items = yield from fetch_list(build(offset), item, *keys)
+        items = yield from read(build(offset))
         return Page(items, next_offset(offset, len(items), step))
 
     return step_flow
+
+
+def offset_pages(
+    build: Callable[[int], Request], item: type[T], step: int, *keys: str
+) -> Callable[[int], Flow[Page[T, int]]]:
+    """:func:`paged` over a list endpoint of ``item``."""
+    return paged(build, step, lambda request: fetch_list(request, item, *keys))
+
+
+def answer_pages(
+    build: Callable[[int], Request], item: type[T], step: int, what: str, *keys: str
+) -> Callable[[int], Flow[Page[Answer[T] | Undecodable, int]]]:
+    """:func:`paged` with each item's JSON (:func:`fetch_answers`)."""
+    return paged(build, step, lambda request: fetch_answers(request, item, what, *keys))

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any, Literal
+from typing import Literal
 
 from ..._protocol.errors import InvalidInput, Unauthorized
 from ..._protocol.flow import Flow
 from ..._protocol.http import Response
-from ._common import fetch_list, unwrap_list
-from .answers import Answer, Undecodable, decode_items
+from ._common import fetch_answers, fetch_list, unwrap
+from .answers import Answer, Undecodable
 from .errors import (
     InsufficientRole,
     InvalidCredentials,
@@ -84,10 +84,8 @@ def login_flow(site: KemonoSite, username: str, password: str) -> Flow[str]:
 
 
 def _account(response: Response) -> Account:
-    data: Any = response.json()
-    if isinstance(data, dict) and isinstance(data.get("account"), dict):
-        data = data["account"]  # assumption: tolerate an ``{"account": ...}`` wrapper
-    result: Account = convert(data, Account, response.url)
+    # assumption: tolerate an ``{"account": ...}`` wrapper
+    result: Account = convert(unwrap(response.json(), "account"), Account, response.url)
     return result
 
 
@@ -143,9 +141,7 @@ def favorite_posts(site: KemonoSite) -> Flow[list[Post]]:
 def favorite_post_answers(site: KemonoSite) -> Flow[list[Answer[Post] | Undecodable]]:
     """:func:`favorite_posts` with each post's JSON; a bad item is ``Undecodable``."""
     request = site.request("GET", "/account/favorites", params={"type": "post"})
-    response = expect_ok((yield request))
-    items = unwrap_list(response.json(), url=response.url)
-    return decode_items(items, Post, "favorite post", response.url)
+    return fetch_answers(request, Post, "favorite post")
 
 
 def set_favorite(

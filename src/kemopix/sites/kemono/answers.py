@@ -11,9 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-import msgspec
-
 from ..._protocol.errors import DecodeError
+from .models import convert
 
 __all__ = ["Answer", "Undecodable", "decode", "decode_items", "json_kind"]
 
@@ -49,16 +48,17 @@ def decode(data: Any, type_: type[T], what: str, url: str | None = None) -> Answ
     if not isinstance(data, dict):
         raise DecodeError(f"{what} is {json_kind(data)}, not an object", url=url)
     try:
-        value: T = msgspec.convert(data, type_, strict=False)
-    except msgspec.ValidationError as exc:
-        match = _AT.search(str(exc))
+        value: T = convert(data, type_, url)
+    except DecodeError as exc:
+        cause = exc.__cause__  # the msgspec error, which names the field
+        match = _AT.search(str(cause))
         if match is not None and match.group(1) in data:
             key = match.group(1)
             found = data[key]
             raise DecodeError(
-                f"{what}: {key!r} is {json_kind(found)} {str(found)[:40]} ({exc})", url=url
-            ) from exc
-        raise DecodeError(f"{what}: unexpected JSON shape: {exc}", url=url) from exc
+                f"{what}: {key!r} is {json_kind(found)} {str(found)[:40]} ({cause})", url=url
+            ) from cause
+        raise DecodeError(f"{what}: {exc}", url=url) from cause
     return Answer(value, data)
 
 

@@ -6,10 +6,10 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..._protocol.flow import Flow
-from ..._protocol.paging import Page, check_offset, next_offset
-from ._common import check_query, fetch_list, fetch_optional, offset_pages, unwrap_list
-from .answers import Answer, Undecodable, decode_items
-from .errors import InsufficientRole, api_error, expect_ok
+from ..._protocol.paging import Page
+from ._common import answer_pages, check_query, fetch_list, fetch_optional, offset_pages
+from .answers import Answer, Undecodable
+from .errors import InsufficientRole, api_error
 from .models import Announcement, CreatorProfile, Fancard, Post, RandomCreator, TagCount
 from .paging import POSTS_STEP
 from .site import KemonoSite, seg
@@ -85,16 +85,13 @@ def creator_post_answers(
 ) -> Callable[[int], Flow[Page[Answer[Post] | Undecodable, int]]]:
     """:func:`creator_posts` with each post's JSON; an item of the wrong shape is an
     ``Undecodable`` (reported by the caller), not the end of the page."""
-    build = _posts_request(site, service, creator_id, query, tags)
-
-    def step(offset: int) -> Flow[Page[Answer[Post] | Undecodable, int]]:
-        check_offset(offset, POSTS_STEP)
-        response = expect_ok((yield build(offset)))
-        items = unwrap_list(response.json(), "posts", url=response.url)
-        answers = decode_items(items, Post, "listing entry", response.url)
-        return Page(answers, next_offset(offset, len(items), POSTS_STEP))
-
-    return step
+    return answer_pages(
+        _posts_request(site, service, creator_id, query, tags),
+        Post,
+        POSTS_STEP,
+        "listing entry",
+        "posts",
+    )
 
 
 def linked_creators(site: KemonoSite, service: str, creator_id: str) -> Flow[list[CreatorProfile]]:

@@ -6,10 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 from ..._protocol.flow import Flow
-from ..._protocol.paging import Page, check_offset, next_offset
-from ._common import fetch_list, fetch_optional, offset_pages, unwrap_list
-from .answers import Answer, Undecodable, decode_items
-from .errors import expect_ok
+from ..._protocol.paging import Page
+from ._common import answer_pages, fetch_list, fetch_optional, offset_pages
+from .answers import Answer, Undecodable
 from .models import ChannelRef, DiscordMessage, convert
 from .paging import DISCORD_STEP
 from .site import KemonoSite, seg
@@ -38,12 +37,16 @@ def channel_messages(
     site: KemonoSite, channel_id: str
 ) -> Callable[[int], Flow[Page[DiscordMessage, int]]]:
     """Page step over a channel's messages, newest first, 150 per page."""
+    return offset_pages(_messages_request(site, channel_id), DiscordMessage, DISCORD_STEP)
+
+
+def _messages_request(site: KemonoSite, channel_id: str) -> Callable[[int], Any]:
     path = f"/discord/channel/{seg(channel_id)}"
 
     def build(offset: int) -> Any:
         return site.request("GET", path, params={"o": offset or None})
 
-    return offset_pages(build, DiscordMessage, DISCORD_STEP)
+    return build
 
 
 def server_channels(site: KemonoSite, server_id: str) -> Flow[tuple[str, list[ChannelRef]]]:
@@ -60,13 +63,6 @@ def channel_message_answers(
     site: KemonoSite, channel_id: str
 ) -> Callable[[int], Flow[Page[Answer[DiscordMessage] | Undecodable, int]]]:
     """:func:`channel_messages` with each message's JSON; a bad item is ``Undecodable``."""
-    path = f"/discord/channel/{seg(channel_id)}"
-
-    def step(offset: int) -> Flow[Page[Answer[DiscordMessage] | Undecodable, int]]:
-        check_offset(offset, DISCORD_STEP)
-        response = expect_ok((yield site.request("GET", path, params={"o": offset or None})))
-        items = unwrap_list(response.json(), url=response.url)
-        answers = decode_items(items, DiscordMessage, "message", response.url)
-        return Page(answers, next_offset(offset, len(items), DISCORD_STEP))
-
-    return step
+    return answer_pages(
+        _messages_request(site, channel_id), DiscordMessage, DISCORD_STEP, "message"
+    )

@@ -8,7 +8,7 @@ from typing import Any
 from ..._protocol.errors import DecodeError
 from ..._protocol.flow import Flow
 from ..._protocol.paging import Page, check_offset, next_offset
-from ._common import check_query, fetch_list, fetch_optional
+from ._common import check_query, fetch_list, fetch_optional, unlist, unwrap
 from .answers import Answer, decode
 from .errors import AlreadyFlagged, api_error, expect_ok
 from .models import Comment, FileSearch, Post, PostDetail, PostRef, Props, TagCount, convert
@@ -76,16 +76,16 @@ def post_answer(
         return None
     expect_ok(response)
     data = response.json()
-    if isinstance(data, list):
-        if not data:
-            return None
-        data = data[0]
+    if data == []:
+        return None
+    data = unlist(data)
     what = f"{service} post {post_id}"
-    if isinstance(data, dict) and isinstance(data.get("post"), dict):
+    inner = unwrap(data, "post")
+    if inner is not data:
         try:
             return decode(data, PostDetail, what, response.url)
         except DecodeError:
-            decode(data["post"], Post, what, response.url)  # an error naming the post's field
+            decode(inner, Post, what, response.url)  # an error naming the post's field
             raise
     if not isinstance(data, dict):
         raise DecodeError(f"expected a post, got {type(data).__name__}", url=response.url)
@@ -99,9 +99,8 @@ def post_ref(site: KemonoSite, service: str, post_id: str) -> Flow[PostRef | Non
     if response.status == 404:
         return None
     expect_ok(response)
-    data = response.json()
-    if isinstance(data, dict) and isinstance(data.get("post"), dict):
-        data = data["post"]  # assumption: some backends answer the full detail envelope here
+    # assumption: some backends answer the full detail envelope here
+    data = unwrap(response.json(), "post")
     ref: PostRef = convert(data, PostRef, response.url)
     return ref
 

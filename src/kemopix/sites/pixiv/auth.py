@@ -21,7 +21,7 @@ import msgspec
 from ..._protocol.errors import DecodeError, excerpt
 from ..._protocol.flow import Flow
 from ..._protocol.http import Request, Response
-from ..._protocol.raw import RawBody
+from ..._protocol.raw import RawBody, keep_body
 from ..._protocol.secrets import Secret
 from .errors import (
     NotAuthenticated,
@@ -237,21 +237,20 @@ def authorized(
 
 def get(site: PixivSite, auth: PixivAuth, cursor: str, type_: type[T]) -> Flow[T]:
     """GET an API path (``/v1/...?query``, or a ``next_url``) and decode it as ``type_``."""
-    answer, _ = yield from get_raw(site, auth, cursor, type_)
-    return answer
-
-
-def get_raw(
-    site: PixivSite, auth: PixivAuth, cursor: str, type_: type[T]
-) -> Flow[tuple[T, RawBody]]:
-    """``get``, and the answer's JSON as received (decoded only when read)."""
     url = site.api(cursor)
 
     def build(token: str | None) -> Request:
         return Request.build("GET", url, headers=site.headers(token))
 
     response = yield from authorized(site, auth, build)
-    return parse(response, type_), RawBody(response.content)
+    return parse(response, type_)
+
+
+def get_raw(
+    site: PixivSite, auth: PixivAuth, cursor: str, type_: type[T]
+) -> Flow[tuple[T, RawBody]]:
+    """``get``, and the answer's JSON as received (decoded only when read)."""
+    return keep_body(get(site, auth, cursor, type_))
 
 
 def post(site: PixivSite, auth: PixivAuth, path: str, form: dict[str, object]) -> Flow[None]:

@@ -15,9 +15,9 @@ from urllib.parse import parse_qsl, urlsplit
 
 from ..._protocol.flow import Flow
 from ..._protocol.paging import Page
-from ..._protocol.raw import RawBody, RawRef
+from ..._protocol.raw import RawBody, RawRef, keep_body
 from . import models as m
-from .auth import PixivAuth, get, get_raw
+from .auth import PixivAuth, get
 from .site import PixivSite
 
 __all__ = [
@@ -73,14 +73,14 @@ class Listing(Generic[R, T]):
 
     def fetch_raw(self, site: PixivSite, auth: PixivAuth, cursor: str) -> Flow[tuple[R, RawBody]]:
         """``fetch``, and the answer's JSON as received (decoded only when read)."""
-        return get_raw(site, auth, cursor, self.response)
+        return keep_body(self.fetch(site, auth, cursor))
 
     def raw_step(self, site: PixivSite, auth: PixivAuth) -> PageStep[tuple[T, RawRef]]:
         """``step`` whose items come with where each sits in the page's JSON."""
-        response_type, items, key = self.response, self.items, self.key
+        items, key = self.items, self.key
 
         def step(cursor: str) -> Flow[Page[tuple[T, RawRef], str]]:
-            answer, body = yield from get_raw(site, auth, cursor, response_type)
+            answer, body = yield from self.fetch_raw(site, auth, cursor)
             pairs = [(item, RawRef(body, (key, n))) for n, item in enumerate(items(answer))]
             return Page(pairs, answer.next_url or None)
 

@@ -1,0 +1,30 @@
+"""The CLI tests' one way to run ``kemopix`` in this process with ``--json`` output."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from kemopix.cli import main
+
+
+def run_with_stderr(
+    capsys: pytest.CaptureFixture[str], *argv: str
+) -> tuple[int, dict[str, Any], str]:
+    """``main(argv + --json)``: the exit status, the last summary event ({} if none), stderr.
+
+    Every line on stdout must be a JSON event.
+    """
+    code = main([*argv, "--json"])
+    captured = capsys.readouterr()
+    events = [json.loads(line) for line in captured.out.splitlines() if line]
+    summary: dict[str, Any] = next((e for e in reversed(events) if e["event"] == "summary"), {})
+    return code, summary, captured.err
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, Any]]:
+    """:func:`run_with_stderr` without stderr."""
+    code, summary, _ = run_with_stderr(capsys, *argv)
+    return code, summary
