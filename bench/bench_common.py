@@ -15,7 +15,20 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-__all__ = ["HELLO_SERVER", "compiled", "serve", "serve_process"]
+__all__ = [
+    "GALLERY_DL_AT",
+    "HELLO_SERVER",
+    "PEERS_PYTHON",
+    "compiled",
+    "gallery_dl",
+    "kemono_origins",
+    "serve",
+    "serve_process",
+]
+
+REPO = Path(__file__).resolve().parent.parent
+PEERS_PYTHON = REPO / ".venv-peers" / "bin" / "python"
+GALLERY_DL_AT = REPO / "bench" / "peers" / "gallery_dl_at.py"
 
 
 def compiled(*trees: Path) -> None:
@@ -66,3 +79,27 @@ def serve_process(argv: list[str], timeout: float = 60) -> Iterator[dict[str, An
         assert proc.stdin is not None
         proc.stdin.close()
         proc.wait(timeout=timeout)
+
+
+def gallery_dl(mapping: dict[str, str], url: str, dest: Path, *options: str) -> list[str]:
+    """The command running the pinned gallery-dl with the site origins of ``mapping``
+    rewritten to the emulator (``bench/peers/gallery_dl_at.py``), no config file and no
+    token cache across runs, downloading ``url`` into ``dest``."""
+    argv = [str(PEERS_PYTHON), str(GALLERY_DL_AT)]
+    argv += [f"{origin}={local}" for origin, local in mapping.items()]
+    argv += ["--", "--config-ignore", "-q", "-o", "cache.file=null", "-d", str(dest)]
+    return [*argv, *options, url]
+
+
+def kemono_origins(flavour: str, info: dict[str, Any]) -> tuple[str, dict[str, str]]:
+    """The real site's origin of a Kemono emulator's ``flavour``, and the mapping of the
+    origins gallery-dl talks to (site, pawchive's file host, kemono's image host) to the
+    emulator's (``info``: ``url``, ``file_hosts``, optionally ``img``)."""
+    if flavour == "pawchive":
+        site = "https://pawchive.pw"
+        return site, {site: info["url"], "https://file.pawchive.pw": info["file_hosts"][0]}
+    site = "https://kemono.cr"
+    mapping = {site: info["url"]}
+    if info.get("img"):
+        mapping["https://img.kemono.cr"] = info["img"]
+    return site, mapping

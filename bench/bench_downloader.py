@@ -8,17 +8,32 @@
    (the larger of API requests / rate, files / rate and the raw download time) and the 429s
    received, for kemopix and KToolBox (pawchive), and for kemopix on the kemono flavour, whose
    2025 API needs one detail request per post.
-3. A re-run with no new posts: requests made and seconds.
+3. A re-run with no new posts: seconds and requests (counted by the emulator) of kemopix
+   against gallery-dl's re-runs into the folder of its first run: its default (each file
+   skipped because it exists), ``--download-archive`` (skipped by its archive's record) and
+   ``-A 1`` (it stops at the first file it already has).
 4. Random faults: six kinds at 1.8% of requests each (429, 503, reset, truncated body, wrong
    Content-Length, slow body): the faulty run and the next fault-free one against a fault-free
    run. Goals (issue #11): faulty <= max(5x, fault-free + 20 s), next <= 1.5x.
+5. The same faults less the 429 (gallery-dl sleeps 60 s after each by default), kemopix
+   against gallery-dl, each fault-free and faulty: seconds, requests, and how many files end
+   whole (SHA-256 checked).
+6. A host down (kemono flavour, image posts, every data host failing at connection level as
+   kemono.cr's since 2026): kemopix (its circuit breaker, then thumbnails) against gallery-dl's
+   default (thumbnails, it never asks for the originals) and gallery-dl asking for the
+   originals (``original=true``; timed on its first 3 files, its retries take ~10 s a file);
+   then, originals back, kemopix's upgrade against gallery-dl's run for the originals.
+
+In (3), (5) and (6) gallery-dl runs as in bench_peers.py (``bench/peers/gallery_dl_at.py``,
+``sleep-request=0``, originals), and both tools are told the pawchive file host.
 
 The emulator runs in its own process (``--serve``), so client and server do not share a GIL;
 rounds are interleaved and medians reported, because the machine is noisy, and dirty pages are
 flushed (``os.sync``) before each measured run, so that no client pays for the previous one's
 400 MB of write-back.
 
-Run: ``.venv/bin/python bench/bench_downloader.py [--rounds 3] [--files 200] [--size-mb 2]``;
+Run: ``.venv/bin/python bench/bench_downloader.py [--rounds 3] [--files 200] [--size-mb 2]
+[--only N]``;
 ``--baseline DIR`` adds to (1) the kemopix of another source tree (DIR holds its ``src``, e.g.
 ``git worktree add /tmp/before main``) in every round: a before/after in one run.
 """
@@ -37,13 +52,15 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 
-from bench_common import compiled
+from bench_common import compiled, gallery_dl, kemono_origins
+from kemopix.emulators._faults import MIXED_FAULTS
+from kemopix.files import file_sha256
 
 REPO = Path(__file__).resolve().parent.parent
 KTOOLBOX = REPO / ".venv-peers" / "bin" / "ktoolbox"
@@ -54,8 +71,11 @@ BASELINE: Path | None = None  # --baseline: another kemopix source tree, timed i
 
 
 # -- the emulator, in its own process --------------------------------------------------------
-def serve(flavour: str, rate: float | None, files: int, size: int) -> int:
-    """``--serve``: an emulator with the bench creator; JSON info on stdout, stats on demand."""
+def serve(flavour: str, rate: float | None, files: int, size: int, images: bool = False) -> int:
+    """``--serve``: an emulator with the bench creator; JSON info on stdout, then commands on
+    stdin: ``stats`` (429s refused and requests seen since ``reset-stats``), ``originals down``
+    / ``originals up`` (the data hosts failing at connection level, as kemono.cr's since 2026).
+    ``images``: PNG files of ``size`` bytes (they have thumbnails) instead of random bytes."""
     from kemopix.emulators import KemonoEmulator
 
     with KemonoEmulator(
@@ -64,24 +84,47 @@ def serve(flavour: str, rate: float | None, files: int, size: int) -> int:
         rate_limit=rate,
         file_rate_limit=rate,
     ) as emu:
-        counted = [0]
+        counted = [0, 0]  # 429s and requests at the last reset-stats
+        seen = [0]
+        pick = emu.faults.pick
+
+        def counting(method: str, path: str) -> Any:
+            # Every request to the site and its file and image hosts asks the fault injector
+            # (control-plane paths excepted): the server-side count, the same for every tool.
+            seen[0] += 1
+            return pick(method, path)
+
+        emu.faults.pick = counting  # type: ignore[method-assign]
         emu.add_creator(SERVICE, CREATOR, "Bench Creator")
         base = 1_700_000_000.0
         for n in range(files):
-            data = os.urandom(size + n)
+            file: tuple[str, int | bytes] = (
+                (f"picture-{n}.png", size + n) if images else (f"work{n}.bin", os.urandom(size + n))
+            )
             emu.add_post(
-                SERVICE, CREATOR, title=f"Work {n}", files=[(f"work{n}.bin", data)],
+                SERVICE, CREATOR, title=f"Work {n}", files=[file],
                 published=base + n * 3600, content=f"<p>Work number {n}</p>",
             )  # fmt: skip
-        info = {"url": emu.url, "api": emu.api_url, "file_hosts": emu.file_host_urls}
+        info = {
+            "url": emu.url,
+            "api": emu.api_url,
+            "file_hosts": emu.file_host_urls,
+            "img": emu.img_url,
+        }
         sys.stdout.write(json.dumps(info) + "\n")
         sys.stdout.flush()
         for line in sys.stdin:
-            if line.strip() == "stats":
-                sys.stdout.write(json.dumps({"refused": emu.throttled - counted[0]}) + "\n")
+            command = line.strip()
+            if command == "stats":
+                stats = {"refused": emu.throttled - counted[0], "requests": seen[0] - counted[1]}
+                sys.stdout.write(json.dumps(stats) + "\n")
                 sys.stdout.flush()
-            elif line.strip() == "reset-stats":
-                counted[0] = emu.throttled
+            elif command == "reset-stats":
+                counted[:] = [emu.throttled, seen[0]]
+            elif command.startswith("originals "):
+                emu.originals = command.split()[1]  # type: ignore[assignment]
+                sys.stdout.write("{}\n")
+                sys.stdout.flush()
     return 0
 
 
@@ -94,23 +137,40 @@ class Server:
     def url(self) -> str:
         return str(self.info["url"])
 
-    def refused(self) -> int:
+    def _ask(self, command: str) -> dict[str, Any]:
         assert self.proc.stdin is not None
         assert self.proc.stdout is not None
-        self.proc.stdin.write("stats\n")
+        self.proc.stdin.write(command + "\n")
         self.proc.stdin.flush()
-        return int(json.loads(self.proc.stdout.readline())["refused"])
+        answer: dict[str, Any] = json.loads(self.proc.stdout.readline())
+        return answer
+
+    def refused(self) -> int:
+        """429s the emulator's rate limits answered since :meth:`reset_stats`."""
+        return int(self._ask("stats")["refused"])
+
+    def requests(self) -> int:
+        """Requests the site and its hosts received since :meth:`reset_stats` (a connection
+        refused or reset by a host that is down is no request)."""
+        return int(self._ask("stats")["requests"])
 
     def reset_stats(self) -> None:
         assert self.proc.stdin is not None
         self.proc.stdin.write("reset-stats\n")
         self.proc.stdin.flush()
 
+    def originals(self, state: str) -> None:
+        """``down``: the data hosts fail at connection level; ``up``: they serve again."""
+        self._ask(f"originals {state}")
+
 
 @contextmanager
-def emulator(flavour: str, rate: float | None, files: int, size: int) -> Iterator[Server]:
+def emulator(
+    flavour: str, rate: float | None, files: int, size: int, images: bool = False
+) -> Iterator[Server]:
     argv = [sys.executable, __file__, "--serve", flavour, "--files", str(files)]
     argv += ["--size-mb", str(size / (1 << 20)), "--rate", str(rate or 0)]
+    argv += ["--images"] if images else []
     proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert proc.stdout is not None
@@ -177,20 +237,27 @@ def raw_ceiling(server: Server, flavour: str, dest: Path, verify: bool = False) 
     return asyncio.run(_raw(urls, dest, CONCURRENCY, verify))
 
 
+def kemopix_argv(
+    server: Server, flavour: str, dest: Path, *options: str, tree: Path | None = None
+) -> list[str]:
+    """``kemopix download`` of the bench creator (``--json``); ``tree``: the kemopix of that
+    source tree instead of this one (it must be first on ``PYTHONPATH``)."""
+    argv = [str(REPO / ".venv" / "bin" / "kemopix"), "download"]
+    if tree is not None:
+        argv = [sys.executable, "-c", "import sys; from kemopix.cli import main; sys.exit(main())"]
+        argv.append("download")
+    argv += [f"{server.url}/{SERVICE}/user/{CREATOR}", f"--{flavour}-url", server.url]
+    argv += ["-o", str(dest), "--concurrency", str(CONCURRENCY), "--json", "--no-shared-budget"]
+    return [*argv, *options]
+
+
 def kemopix(
     server: Server, flavour: str, dest: Path, *options: str, tree: Path | None = None
 ) -> tuple[float, dict[str, Any]]:
     """``kemopix download`` in a fresh process; wall time and its JSON summary. ``tree``: the
     kemopix of that source tree instead of this one."""
-    argv = [str(REPO / ".venv" / "bin" / "kemopix"), "download"]
-    env = None
-    if tree is not None:
-        argv = [sys.executable, "-c", "import sys; from kemopix.cli import main; sys.exit(main())"]
-        argv.append("download")
-        env = dict(os.environ, PYTHONPATH=str(tree / "src"))
-    argv += [f"{server.url}/{SERVICE}/user/{CREATOR}", f"--{flavour}-url", server.url]
-    argv += ["-o", str(dest), "--concurrency", str(CONCURRENCY), "--json", "--no-shared-budget"]
-    argv += options
+    argv = kemopix_argv(server, flavour, dest, *options, tree=tree)
+    env = None if tree is None else dict(os.environ, PYTHONPATH=str(tree / "src"))
     os.sync()
     started = time.perf_counter()
     done = subprocess.run(argv, capture_output=True, text=True, check=False, env=env)
@@ -294,11 +361,6 @@ def unlimited(work: Path, rounds: int, files: int, size: int) -> None:
         else:
             print("  ktoolbox: not installed (.venv-peers); run `make bench`")
 
-        print("\n(3) re-run with no new posts")
-        seconds, summary = kemopix(server, "pawchive", work / "kemopix0")
-        fetched = summary["files_downloaded"]
-        print(f"  {summary['requests']} requests, {seconds:.2f}s wall "
-              f"({summary['seconds']:.3f}s in the engine), {fetched} files")  # fmt: skip
         over_a_link(server, work, rounds)
 
 
@@ -369,8 +431,6 @@ def limited(work: Path, files: int, size: int, rate: float, flavours: tuple[str,
 def faulty(work: Path, rounds: int, files: int, size: int) -> None:
     """(4) random faults: this run pays retries, the next run nothing (medians of rounds)."""
     print("\n(4) six fault kinds at 1.8% of requests each, against a fault-free run")
-    from kemopix.emulators._faults import MIXED_FAULTS
-
     rules = [{**fault, "path": "^/(api|data)/", "probability": 0.018} for fault in MIXED_FAULTS]
     times: dict[str, list[float]] = {"clean": [], "faulty": [], "next": []}
     refused: list[int] = []
@@ -392,6 +452,186 @@ def faulty(work: Path, rounds: int, files: int, size: int) -> None:
           f"next {after:.2f}s = {after / clean:.2f}x (goal <= 1.5x)")  # fmt: skip
 
 
+# -- against gallery-dl: re-runs and faults -------------------------------------------------
+def timed(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, int]:
+    """Wall seconds and exit status of one process (a failing tool is a result here)."""
+    os.sync()
+    started = time.perf_counter()
+    done = subprocess.run(argv, capture_output=True, text=True, check=False, env=env)
+    return time.perf_counter() - started, done.returncode
+
+
+def gdl(server: Server, flavour: str, dest: Path, *options: str) -> list[str]:
+    """gallery-dl on the bench creator, as in bench_peers.py: originals, no sleep between
+    requests, its other settings (retries, sleeps between them) its defaults."""
+    site, mapping = kemono_origins(flavour, server.info)
+    options = ("-o", f"extractor.{flavour}.sleep-request=0", *options)
+    return gallery_dl(mapping, f"{site}/{SERVICE}/user/{CREATOR}", dest, *options)
+
+
+def direct(server: Server) -> dict[str, str]:
+    """kemopix's environment told the pawchive emulator's file host, as gallery-dl's adapter
+    is (and the real site's preset is): no ``/data`` redirect per file for either tool."""
+    return dict(os.environ, KEMOPIX_PAWCHIVE_FILES_URL=server.info["file_hosts"][0])
+
+
+def _original(flavour: str) -> tuple[str, str]:
+    return ("-o", f"extractor.{flavour}.original=true")
+
+
+def intact(dest: Path, expected: set[str]) -> int:
+    """How many of the creator's files are in ``dest`` whole (SHA-256 = the file's hash)."""
+    held = {file_sha256(path) for path in dest.rglob("*") if path.is_file()}
+    return len(held & expected)
+
+
+def _hashes(server: Server, flavour: str) -> set[str]:
+    urls = asyncio.run(_file_list(server, flavour))
+    return {url.rsplit("/", 1)[1].split(".")[0] for url in urls}
+
+
+def _medians(results: dict[str, list[tuple[float, int]]]) -> dict[str, tuple[float, float]]:
+    return {
+        name: (statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs))
+        for name, runs in results.items()
+        if runs
+    }
+
+
+def rerun(work: Path, rounds: int, files: int, size: int) -> None:
+    """(3) a re-run with no new posts: kemopix against gallery-dl's ways of skipping."""
+    print(f"\n(3) re-run with no new posts ({files} posts, pawchive flavour), against "
+          "gallery-dl's re-runs (requests counted by the emulator)")  # fmt: skip
+    with emulator("pawchive", None, files, size) as server:
+        mine, theirs = work / "rerun-kemopix", work / "rerun-gallery-dl"
+        archive = work / "gallery-dl-archive.sqlite3"
+        kemopix(server, "pawchive", mine)
+        first = gdl(server, "pawchive", theirs, *_original("pawchive"))
+        if timed([*first[:-1], "--download-archive", str(archive), first[-1]])[1] != 0:
+            raise RuntimeError("gallery-dl's first run failed")
+        peers = {
+            # Its default: every listing page and every post, each file skipped because a
+            # file of its name exists.
+            "gallery-dl (skips existing files)": [],
+            # Skipped by its archive's record instead (the file is not looked at).
+            "gallery-dl --download-archive": ["--download-archive", str(archive)],
+            # Stops at the first file it already has: the nearest to kemopix's re-run.
+            "gallery-dl -A 1 (abort at the first file held)": ["-A", "1"],
+        }
+        results: dict[str, list[tuple[float, int]]] = {"kemopix": []}
+        results |= {name: [] for name in peers}
+        for n in range(rounds):
+            server.reset_stats()
+            seconds, code = timed(kemopix_argv(server, "pawchive", mine), direct(server))
+            if code != 0:
+                raise RuntimeError(f"kemopix's re-run failed ({code})")
+            results["kemopix"].append((seconds, server.requests()))
+            for name, options in peers.items():
+                server.reset_stats()
+                argv = gdl(server, "pawchive", theirs, *_original("pawchive"), *options)
+                seconds, code = timed(argv)
+                if code != 0:
+                    raise RuntimeError(f"{name} failed ({code})")
+                results[name].append((seconds, server.requests()))
+            print("  round " + str(n + 1) + ": " + ", ".join(
+                f"{name} {runs[-1][0]:.2f}s/{runs[-1][1]} requests"
+                for name, runs in results.items()))  # fmt: skip
+    med = _medians(results)
+    seconds, requests = med["kemopix"]
+    print(f"  medians of {rounds}: kemopix {seconds:.2f}s wall, {requests:.0f} requests")
+    for name, (other, asked) in med.items():
+        if name != "kemopix":
+            print(
+                f"  {name}: {other:.2f}s, {asked:.0f} requests; kemopix / it = "
+                f"{seconds / other:.2f}x time, {requests / max(asked, 1):.2f}x requests"
+            )
+
+
+# The mixed faults of (4) less the 429: gallery-dl sleeps 60 s after each 429 by default
+# (``sleep-429``), so one 429 alone would outweigh the rest of its run.
+PEER_FAULTS = [f for f in MIXED_FAULTS if f.get("status") != 429]
+
+
+def peer_faults(work: Path, rounds: int, files: int, size: int) -> None:
+    """(5) random faults: kemopix against gallery-dl, each fault-free and faulty."""
+    kinds = ", ".join(str(f.get("status") or f["kind"]) for f in PEER_FAULTS)
+    print(f"\n(5) {len(PEER_FAULTS)} fault kinds ({kinds}) at 1.8% of requests each, "
+          f"kemopix against gallery-dl ({files} files, pawchive flavour)")  # fmt: skip
+    rules = [{**fault, "path": "^/(api|data)/", "probability": 0.018} for fault in PEER_FAULTS]
+    names = ("kemopix", "kemopix faulty", "gallery-dl", "gallery-dl faulty")
+    results: dict[str, list[tuple[float, int]]] = {name: [] for name in names}
+    whole: dict[str, list[int]] = {name: [] for name in names}
+    with emulator("pawchive", None, files, size) as server:
+        expected = _hashes(server, "pawchive")
+        for n in range(rounds):
+            for name in names:
+                dest = work / f"peer-faults-{name.replace(' ', '-')}{n}"
+                server.reset_stats()
+                if name.startswith("kemopix"):
+                    argv, env = kemopix_argv(server, "pawchive", dest), direct(server)
+                else:
+                    argv, env = gdl(server, "pawchive", dest, *_original("pawchive")), None
+                faults = server.url + "/_emulator/faults"
+                with fault_rule(faults, rules) if "faulty" in name else nullcontext():
+                    seconds = timed(argv, env)[0]
+                results[name].append((seconds, server.requests()))
+                whole[name].append(intact(dest, expected))
+                shutil.rmtree(dest, ignore_errors=True)
+            print("  round " + str(n + 1) + ": " + ", ".join(
+                f"{name} {runs[-1][0]:.2f}s/{runs[-1][1]} requests/{whole[name][-1]} whole"
+                for name, runs in results.items()))  # fmt: skip
+    med = _medians(results)
+    for name, (seconds, requests) in med.items():
+        print(f"  {name:<18} {seconds:6.2f}s {requests:6.0f} requests; files whole (min of "
+              f"rounds) {min(whole[name])} of {files}")  # fmt: skip
+    (mine, asked), (theirs, their_asked) = med["kemopix faulty"], med["gallery-dl faulty"]
+    print(f"  faulty / fault-free: kemopix {mine / med['kemopix'][0]:.2f}x, gallery-dl "
+          f"{theirs / med['gallery-dl'][0]:.2f}x; faulty kemopix / gallery-dl = "
+          f"{mine / theirs:.2f}x time, {asked / max(their_asked, 1):.2f}x requests")  # fmt: skip
+
+
+def host_down(work: Path, posts: int) -> None:
+    """(6) the data hosts down (kemono.cr since 2026): kemopix's breaker and thumbnails
+    against gallery-dl's default (thumbnails) and gallery-dl asking for the originals."""
+    print(f"\n(6) kemono flavour, {posts} image posts, every data host failing at connection "
+          "level (kemopix's circuit breaker), against gallery-dl")  # fmt: skip
+    sample = 3
+    with emulator("kemono", None, posts, 2000, images=True) as server:
+        server.originals("down")
+        rows: dict[str, tuple[float, int, int, int]] = {}  # seconds, requests, files, status
+
+        def measure(name: str, argv: list[str], dest: Path, suffixes: tuple[str, ...]) -> None:
+            server.reset_stats()
+            seconds, code = timed(argv)
+            held = sum(1 for p in dest.rglob("*") if p.suffix in suffixes)
+            rows[name] = (seconds, server.requests(), held, code)
+
+        mine, theirs, sampled = work / "down-kemopix", work / "down-gallery-dl", work / "down-gdl"
+        images = (".png", ".jpg")
+        measure("kemopix (--quality auto)", kemopix_argv(server, "kemono", mine), mine, images)
+        measure("gallery-dl (default: thumbnails)", gdl(server, "kemono", theirs), theirs, images)
+        first = f"gallery-dl original=true, first {sample} files"
+        argv = gdl(server, "kemono", sampled, *_original("kemono"), "--range", f"1-{sample}")
+        measure(first, argv, sampled, images)
+        server.originals("up")
+        argv = kemopix_argv(server, "kemono", mine)
+        measure("kemopix, originals back (its upgrade)", argv, mine, (".png",))
+        argv = gdl(server, "kemono", theirs, *_original("kemono"))
+        measure("gallery-dl original=true, originals back", argv, theirs, (".png",))
+    for name, (seconds, requests, held, code) in rows.items():
+        print(f"  {name:<44} {seconds:6.2f}s {requests:5d} requests answered, "
+              f"{held} image files, exit {code}")  # fmt: skip
+    seconds = rows["kemopix (--quality auto)"][0]
+    thumbs = rows["gallery-dl (default: thumbnails)"][0]
+    per_file = rows[first][0] / sample
+    print(
+        f"  kemopix / gallery-dl default = {seconds / thumbs:.2f}x; gallery-dl asking for the "
+        f"originals pays {per_file:.1f}s per file of retries on the dead host: "
+        f"~{per_file * posts:.0f}s for {posts} files; kemopix / that = "
+        f"{seconds / (per_file * posts):.3f}x"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
     parser.add_argument("--serve", metavar="FLAVOUR", help=argparse.SUPPRESS)
@@ -399,7 +639,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--files", type=int, default=200)
     parser.add_argument("--size-mb", type=float, default=2.0)
-    parser.add_argument("--only", choices=("1", "2", "4"), help="run one scenario")
+    parser.add_argument("--only", choices=("1", "2", "3", "4", "5", "6"), help="run one scenario")
+    parser.add_argument("--images", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--baseline", type=Path, help="another kemopix tree to time in (1)")
     args = parser.parse_args(argv)
     global BASELINE
@@ -408,7 +649,7 @@ def main(argv: list[str] | None = None) -> int:
         compiled(REPO, *([BASELINE] if BASELINE else []))
     size = int(args.size_mb * (1 << 20))
     if args.serve:
-        return serve(args.serve, args.rate or None, args.files, size)
+        return serve(args.serve, args.rate or None, args.files, size, args.images)
     with tempfile.TemporaryDirectory(prefix="kemopix-bench-", dir=REPO / "bench") as temp:
         work = Path(temp)
         if args.only in (None, "1"):
@@ -417,8 +658,14 @@ def main(argv: list[str] | None = None) -> int:
             limited(work, args.files, size, 10.0, ("pawchive", "kemono"))
             # At 10/s KToolBox (about 5 files/s here) never meets the limit; at 3/s both must.
             limited(work, args.files, size, 3.0, ("pawchive",))
+        if args.only in (None, "3"):
+            rerun(work, args.rounds, args.files, size)
         if args.only in (None, "4"):
             faulty(work, args.rounds, args.files, size)
+        if args.only in (None, "5"):
+            peer_faults(work, args.rounds, args.files, size)
+        if args.only in (None, "6"):
+            host_down(work, args.files)
     return 0
 
 

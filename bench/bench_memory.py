@@ -4,7 +4,8 @@ The goal (issue #14): a 100,000-file creator with peak RSS <= 150 MB (10^6 bytes
 settings (sidecars on, default concurrency). The emulator serves one creator of N posts with
 one tiny file each (``--file-bytes``, random, so no two share a hash) in its own process, so
 its memory is not the client's; ``kemopix download`` runs in a fresh child process, whose peak
-RSS is read from ``wait4`` (the kernel's high-water mark of that process alone), plus the peak
+RSS is read from ``wait4`` (the kernel's high-water mark of that process, or, where that
+cannot be told from this bench's own, its ``VmHWM`` read while it runs), plus the peak
 (``VmHWM``) of the processes it starts (its disk helper), read from ``/proc`` while they run;
 the RSS of them all is sampled too (the growth curve: what grows with the number of posts).
 With several ``--files`` sizes the growth per file is fitted and extrapolated.
@@ -21,12 +22,18 @@ not finished at once (how far the listing runs ahead of the downloads).
 on the path; e.g. ``git worktree add /tmp/before main``), against the same emulator: before and
 after in one run.
 
+gallery-dl (the peers venv, through ``bench/peers/gallery_dl_at.py`` as in bench_peers.py:
+originals, no sleep between requests) downloads the same creator from the same emulator after
+each kemopix run, watched the same way; the ratio kemopix / gallery-dl of the peak RSS is
+printed (``--no-gallery-dl`` skips it).
+
 ``--output plain`` (default: the output a pipe gets), ``tty`` (stderr on a pseudo-terminal:
 rich progress bars, what a user at a terminal gets) or ``json`` (``--json`` lines to a file).
 
 Run: ``.venv/bin/python bench/bench_memory.py [--files 10000[,20000]] [--flavour kemono,pawchive]``
-(iterate at 10k-20k; ``--files 100000`` takes 3-4 minutes per flavour and tree on 2 cores,
-the emulator ~15 s to build; ``make bench`` runs the default, 10,000 files).
+(iterate at 1k-20k; the goal's figure is ``--files 100000``: on a shared 2-core machine
+kemopix took 4-6 minutes per flavour, gallery-dl 2.5-5.5, each emulator ~20 s to build: 23
+minutes for both flavours; ``make bench`` runs the default, 10,000 files).
 """
 
 from __future__ import annotations
@@ -48,7 +55,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench_common import serve_process
+from bench_common import PEERS_PYTHON, gallery_dl, kemono_origins, serve_process
 
 REPO = Path(__file__).resolve().parent.parent
 KEMOPIX = REPO / ".venv" / "bin" / "kemopix"
@@ -74,7 +81,7 @@ def serve(flavour: str, files: int, file_bytes: int) -> int:
             )  # fmt: skip
         built = time.perf_counter() - started
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / MB
-        info = {"url": emu.url, "built": built, "rss": rss}
+        info = {"url": emu.url, "file_hosts": emu.file_host_urls, "built": built, "rss": rss}
         sys.stdout.write(json.dumps(info) + "\n")
         sys.stdout.flush()
         sys.stdin.read()  # until the bench closes it
@@ -96,7 +103,7 @@ class Run:
     files: int
     seconds: float
     cpu: float
-    peak: float  # MB, from wait4: the kemopix process
+    peak: float  # MB: the measured process (wait4, or its VmHWM: see _watch)
     helpers: float  # MB, the peaks of the processes it started (sampled VmHWM)
     downloaded: int
     curve: list[tuple[float, float]] = field(default_factory=list)  # (seconds, RSS MB)
@@ -179,9 +186,42 @@ def download(
         env["PYTHONPATH"] = str(tree / "src")  # before this tree's editable install
         if not probe:
             argv = [sys.executable, "-c", _TREE_MAIN, *argv[1:]]
+    label = "kemopix" if tree is None else tree.name
+    run, code = _watch(argv, env, work, output == "tty", label, flavour, files)
+    text = (work / "stdout.txt").read_text()
+    if code != 0:
+        errors = (work / "stderr.txt").read_text()
+        raise RuntimeError(f"kemopix failed ({code}): {text[-500:]} {errors[-800:]}")
+    if output == "json":
+        events = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+        run.downloaded = int(events[-1]["files_downloaded"])
+        run.backlog = _backlog(events)
+    else:
+        match = re.search(r"(\d+) files downloaded", text)
+        run.downloaded = int(match.group(1)) if match else -1
+    shutil.rmtree(dest, ignore_errors=True)
+    run.trace = report.read_text() if probe and report.exists() else ""
+    return run
+
+
+def _watch(
+    argv: list[str], env: dict[str, str], work: Path, tty: bool, label: str, flavour: str,
+    files: int,
+) -> tuple[Run, int]:  # fmt: skip
+    """Run ``argv`` (stdout and stderr to ``work``'s files; ``tty``: stderr a pseudo-terminal)
+    and watch it: its :class:`Run` (wall seconds, CPU and peak RSS from its own rusage, the
+    RSS curve with its helpers, the peaks of the processes it started; nothing counted as
+    downloaded yet) and its exit status.
+
+    The kernel's ``ru_maxrss`` of a child starts at the peak of the process that started it
+    (the high-water mark of the memory it ran in until ``exec``: this bench's, which grows
+    with the runs it has watched). Above this bench's own peak it is the child's; at or below,
+    the child's peak is the last ``VmHWM`` read while it ran (its own memory's high-water
+    mark, read every 0.2 s)."""
+    floor = _status(os.getpid(), "VmHWM") or 0.0
     os.sync()
     with open(work / "stdout.txt", "w") as out, open(work / "stderr.txt", "w") as err:
-        if output == "tty":  # stderr a terminal: rich progress bars
+        if tty:  # stderr a terminal: rich progress bars
             import pty
 
             master, slave = pty.openpty()
@@ -195,10 +235,12 @@ def download(
             proc = subprocess.Popen(argv, stdout=out, stderr=err, env=env)
         curve: list[tuple[float, float]] = []
         helpers: dict[int, float] = {}  # the peak (VmHWM) of each helper process, last read
+        high = 0.0  # the child's VmHWM, last read
         while True:  # wait4: the child's own rusage (not the emulator's, another child)
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
+            high = _status(proc.pid, "VmHWM") or high
             rss = _rss(proc.pid)
             for kid in _descendants(proc.pid):
                 peak = _status(kid, "VmHWM")
@@ -210,32 +252,38 @@ def download(
             time.sleep(0.2)
         seconds = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
-    text = (work / "stdout.txt").read_text()
-    if proc.returncode != 0:
-        errors = (work / "stderr.txt").read_text()
-        raise RuntimeError(f"kemopix failed ({proc.returncode}): {text[-500:]} {errors[-800:]}")
-    backlog = 0
-    if output == "json":
-        events = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
-        done = int(events[-1]["files_downloaded"])
-        backlog = _backlog(events)
-    else:
-        match = re.search(r"(\d+) files downloaded", text)
-        done = int(match.group(1)) if match else -1
-    shutil.rmtree(dest, ignore_errors=True)
-    return Run(
-        label="kemopix" if tree is None else tree.name,
+    peak = usage.ru_maxrss * 1024 / MB
+    run = Run(
+        label=label,
         flavour=flavour,
         files=files,
         seconds=seconds,
         cpu=usage.ru_utime + usage.ru_stime,
-        peak=usage.ru_maxrss * 1024 / MB,
+        peak=peak if peak > floor + 0.5 else high,
         helpers=sum(helpers.values()),
-        downloaded=done,
+        downloaded=0,
         curve=curve,
-        trace=report.read_text() if probe and report.exists() else "",
-        backlog=backlog,
     )
+    return run, proc.returncode
+
+
+def gallery_dl_run(info: dict[str, Any], flavour: str, work: Path, files: int) -> Run:
+    """gallery-dl (the peers venv, through the same adapter as bench_peers.py: originals, no
+    sleep between requests) on the same creator; its peak RSS, watched as kemopix's is."""
+    dest = work / f"gallery-dl-{flavour}-{files}"
+    site, mapping = kemono_origins(flavour, info)
+    options = ["-o", f"extractor.{flavour}.original=true"]
+    options += ["-o", f"extractor.{flavour}.sleep-request=0"]
+    argv = gallery_dl(mapping, f"{site}/{SERVICE}/user/{CREATOR}", dest, *options)
+    run, code = _watch(argv, dict(os.environ), work, False, "gallery-dl", flavour, files)
+    if code != 0:
+        errors = (work / "stderr.txt").read_text()
+        raise RuntimeError(f"gallery-dl failed ({code}): {errors[-800:]}")
+    # Every file: gallery-dl renames a file whose first bytes look like a known format
+    # (``adjust-extensions``; random bytes, about 1 in 6,000 here).
+    run.downloaded = sum(1 for path in dest.rglob("*") if path.is_file())
+    shutil.rmtree(dest, ignore_errors=True)
+    return run
 
 
 def _backlog(events: list[dict[str, Any]]) -> int:
@@ -429,6 +477,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--baseline", metavar="TREE", type=Path, action="append", help="also run TREE's kemopix"
     )
+    parser.add_argument(
+        "--no-gallery-dl", action="store_true", help="skip the gallery-dl run (the peers venv)"
+    )
     parser.add_argument("rest", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve:
@@ -436,6 +487,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.probed:
         return probed(Path(args.probed), args.rest, args.trace)
     probe = "trace" if args.trace else "probe" if args.probe else ""
+    peer = not args.no_gallery_dl
+    if peer and not PEERS_PYTHON.exists():
+        print("gallery-dl: the peers venv is missing (`make bench` builds it); not run")
+        peer = False
     sizes = [int(n) for n in args.files.split(",")]
     print(f"peak RSS of `kemopix download` (default settings, sidecars on, {args.output} "
           f"output), one creator of N posts x 1 file of {args.file_bytes} B")  # fmt: skip
@@ -453,6 +508,14 @@ def main(argv: list[str] | None = None) -> int:
                         run = download(info["url"], flavour, work, files, args.output, probe, tree)
                         show(run)
                         runs.append(run)
+                    if peer:
+                        theirs = gallery_dl_run(info, flavour, work, files)
+                        show(theirs)
+                        runs.append(theirs)
+                        mine = runs[-2].peak + runs[-2].helpers
+                        print(f"  kemopix / gallery-dl peak RSS = {mine / theirs.peak:.2f}x"
+                              f" (with kemopix's helper; {runs[-2].peak / theirs.peak:.2f}x "
+                              "without)")  # fmt: skip
             for label in dict.fromkeys(r.label for r in runs):
                 extrapolate([r for r in runs if r.label == label])
     return 0
