@@ -21,7 +21,7 @@ import errno
 import itertools
 import os
 import time
-from collections.abc import Awaitable, Iterable, Mapping
+from collections.abc import Awaitable, Coroutine, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
@@ -365,11 +365,10 @@ class Engine:
         if not task.cancelled() and task.exception() is not None and self._failure is None:
             self._failure = task.exception()
 
-    def _spawn(self, work: Awaitable[None]) -> asyncio.Task[None]:
-        async def wrapped() -> None:
-            await work
-
-        task = asyncio.create_task(wrapped())
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        # The coroutine itself is the task: cancelled before its first step (a Ctrl-C), it is
+        # closed, never left unawaited.
+        task = asyncio.create_task(work)
         self._tasks.add(task)
         task.add_done_callback(self._waited)
         return task
