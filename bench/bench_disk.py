@@ -12,7 +12,10 @@ and a rename as kemopix writes them:
 * folder + file + JSON: kemopix's default for a pixiv work;
 * folder + file + JSON + Markdown: kemopix's default for a Kemono post with text.
 
-It prints milliseconds per post (wall and kernel CPU) and each layout's ratio to flat.
+It prints milliseconds per post (wall and kernel CPU) and each layout's ratio to flat. The
+cost of creating a file on this machine's disk moves with what was written just before (it
+grows during a long run, and falls again after a pause), so the layouts take turns going
+first; run ``--rounds 4`` or more.
 
 Run: ``.venv/bin/python bench/bench_disk.py [--posts 1000] [--rounds 3] [--dir DIR]``.
 """
@@ -72,8 +75,12 @@ def main(argv: list[str] | None = None) -> int:
     walls: dict[str, list[float]] = {name: [] for name in LAYOUTS}
     kernels: dict[str, list[float]] = {name: [] for name in LAYOUTS}
     with tempfile.TemporaryDirectory(prefix="kemopix-disk-", dir=args.dir) as temp:
+        names = list(LAYOUTS)
         for n in range(args.rounds):
-            for name, (folders, sidecars) in LAYOUTS.items():
+            # Each round starts with another layout: the disk's cost moves with what was
+            # written just before (here, it grows during a run), so no layout always goes first.
+            for name in names[n % len(names) :] + names[: n % len(names)]:
+                folders, sidecars = LAYOUTS[name]
                 where = Path(temp) / f"{n}-{len(walls[name])}"
                 wall, kernel = layout(where, args.posts, folders, sidecars)
                 walls[name].append(wall)
