@@ -29,6 +29,8 @@ interleaved and medians printed with the ratios.
 Run: ``.venv/bin/python bench/bench_peers.py [--files 1000] [--works 350] [--rounds 3]``;
 ``--disk-thread`` adds "kemopix-thread": this kemopix with its post folders and sidecars
 written by a thread instead of its helper process (``KEMOPIX_DISK_WORKER=thread``).
+``--no-metadata`` adds "kemopix-no-metadata": this kemopix writing the files only, no
+sidecars (the layout of the ceilings but for the folder per post).
 ``--baseline DIR`` adds "kemopix-before", the kemopix of another source tree (DIR holds its
 ``src``, e.g. ``git worktree add /tmp/before main``), to every round: a before/after in one run.
 """
@@ -73,6 +75,9 @@ def count_files(root: Path, suffixes: tuple[str, ...]) -> int:
 
 BASELINE: Path | None = None  # --baseline: another kemopix source tree, run as "kemopix-before"
 DISK_THREAD = False  # --disk-thread: also this kemopix with its disk work in a thread
+NO_METADATA = False  # --no-metadata: also this kemopix with no sidecars (files only)
+# Options a variant adds after the download's own.
+VARIANT_OPTIONS: dict[str, list[str]] = {"kemopix-no-metadata": ["--no-metadata"]}
 _BASELINE_MAIN = "import sys; from kemopix.cli import main; sys.exit(main())"
 
 
@@ -83,6 +88,8 @@ def kemopix_argvs() -> dict[str, list[str]]:
         out["kemopix-before"] = [sys.executable, "-c", _BASELINE_MAIN]
     if DISK_THREAD:
         out["kemopix-thread"] = [str(KEMOPIX)]
+    if NO_METADATA:
+        out["kemopix-no-metadata"] = [str(KEMOPIX)]
     return out
 
 
@@ -126,7 +133,8 @@ def small_files(work: Path, files: int, rounds: int) -> None:
                     env = variant_env(name, files_env)
                     times[name].append(
                         run([*command, "download", f"{server.url}/{SERVICE}/user/{CREATOR}",
-                             f"--{flavour}-url", server.url, "-o", str(mine), "-q"], env=env)
+                             f"--{flavour}-url", server.url, "-o", str(mine), "-q",
+                             *VARIANT_OPTIONS.get(name, [])], env=env)
                     )  # fmt: skip
                 mine = work / f"{flavour}-kemopix-{n}"
                 theirs = work / f"{flavour}-gallery-dl-{n}"
@@ -263,12 +271,13 @@ def pixiv_user(work: Path, works: int, rounds: int) -> None:
         os.chmod(config / "pixiv-token.json", 0o600)
         mapping = {"https://app-api.pixiv.net": url, "https://oauth.secure.pixiv.net": url}
 
-        def kemopix(command: list[str]) -> Callable[[Path], list[str]]:
+        def kemopix(name: str, command: list[str]) -> Callable[[Path], list[str]]:
             return lambda d: [*command, "download", f"https://www.pixiv.net/users/{user}",
-                              "--pixiv-url", url, "-o", str(d), "-q"]  # fmt: skip
+                              "--pixiv-url", url, "-o", str(d), "-q",
+                              *VARIANT_OPTIONS.get(name, [])]  # fmt: skip
 
         tools: dict[str, Callable[[Path], list[str]]] = {
-            name: kemopix(command) for name, command in kemopix_argvs().items()
+            name: kemopix(name, command) for name, command in kemopix_argvs().items()
         } | {
             "pixivpy3 script": lambda d: [str(PEERS_PYTHON), "-c", _PIXIVPY3_SCRIPT, url, token,
                                           str(user), str(d)],
@@ -305,8 +314,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--disk-thread", action="store_true", help="also kemopix with its disk work in a thread"
     )
+    parser.add_argument(
+        "--no-metadata", action="store_true", help="also kemopix with no sidecars (files only)"
+    )
     args = parser.parse_args(argv)
-    global BASELINE, DISK_THREAD
+    global BASELINE, DISK_THREAD, NO_METADATA
+    NO_METADATA = args.no_metadata
     BASELINE = args.baseline.resolve() if args.baseline else None
     DISK_THREAD = args.disk_thread
     compiled(REPO, *([BASELINE] if BASELINE else []))
