@@ -14,7 +14,6 @@ from kemopix.files import (
     SafeFolder,
     is_reserved_name,
     safe_join,
-    safe_siblings,
     sanitize_component,
 )
 
@@ -105,14 +104,6 @@ def test_paths_checked_together_refuse_planted_links(tmp_path: Path) -> None:
     assert safe_join(root, "post", "b.png", resolved=resolved) == root / "post" / "b.png"
 
 
-@pytest.mark.parametrize("title", ["Short", "Long " * 60, "a/../" * 5])
-def test_siblings_are_the_paths_safe_join_gives(tmp_path: Path, title: str) -> None:
-    names = ["1.json", "1.md", "1.revisions.json"]
-    folder = ["creator", f"2024-01-02 {title} [1]"]
-    siblings = safe_siblings(tmp_path, folder, names)
-    assert siblings == {n: str(safe_join(tmp_path, *folder, n, part=False)) for n in names}
-
-
 @pytest.mark.parametrize("part", [True, False])
 def test_a_safe_folder_gives_the_paths_safe_join_gives(tmp_path: Path, part: bool) -> None:
     titles = ["Short", "Long " * 60, "a/../" * 5, "..", "CON", "x" * 300, "é" * 200, ""]
@@ -142,16 +133,6 @@ def test_a_safe_folder_refuses_a_planted_link_and_a_folder_leading_out(tmp_path:
     with pytest.raises(UnsafePathError):
         SafeFolder(root, ["away"]).path("a.png")
     assert not (outside / "a.png").exists()
-
-
-def test_siblings_refuse_a_planted_link(tmp_path: Path) -> None:
-    outside = tmp_path / "outside"
-    outside.mkdir()
-    root = tmp_path / "root"
-    (root / "post").mkdir(parents=True)
-    os.symlink(outside / "x.md", root / "post" / "1.md")
-    with pytest.raises(UnsafePathError):
-        safe_siblings(root, ["post"], ["1.json", "1.md"])
 
 
 def test_a_listed_folder_still_sees_what_was_planted_before(tmp_path: Path) -> None:

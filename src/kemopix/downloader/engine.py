@@ -613,7 +613,7 @@ class Engine:
                     jobs.append(self._spawn(self.animations.after(record)))
                 continue
             fetches.append(record)
-        # The folder thread makes the new folders and their part files before the downloads
+        # The disk helper makes the new folders and their part files before the downloads
         # start (a folder that existed when planned may hold a part: the download looks).
         finals = [root / r.path for r in fetches]
         fresh = [p for p in finals if not moment.exists(str(p.parent))]
@@ -621,7 +621,7 @@ class Engine:
         stamp = post_stamp(post.published)
         jobs.extend(self._spawn(self._fetch(family, r, ready, stamp)) for r in fetches)
         # Sidecars are rendered here (their paths were checked while planning) and written by
-        # the sidecar thread while the downloads run; the post completes once they are on disk.
+        # the disk helper while the downloads run; the post completes once they are on disk.
         sidecars: asyncio.Future[None] | None = None
         try:
             if not _left_out_by_type(settings.filters, planned):
@@ -841,9 +841,7 @@ class Engine:
             await asyncio.to_thread(set_mtime, done, published)
             return complete
         finally:
-            for rel in claimed:
-                if self._claimed.get(rel) == key:
-                    del self._claimed[rel]
+            self._release(claimed, key)
 
     async def _close_post(
         self,
@@ -858,9 +856,13 @@ class Engine:
         try:
             return await self._settle_post(post, jobs, writing, incomplete)
         finally:
-            for rel in claimed:
-                if self._claimed.get(rel) == post.key:
-                    del self._claimed[rel]
+            self._release(claimed, post.key)
+
+    def _release(self, claimed: list[str], key: PostKey) -> None:
+        """``key``'s paths are no longer claimed in memory (the archive says whose they are)."""
+        for rel in claimed:
+            if self._claimed.get(rel) == key:
+                del self._claimed[rel]
 
     async def _settle_post(
         self,

@@ -14,7 +14,6 @@ from .paths import (
     SafeFolder,
     is_reserved_name,
     safe_join,
-    safe_siblings,
     sanitize_component,
 )
 
@@ -32,6 +31,5 @@ __all__ = [
     "is_reserved_name",
     "parse_content_range",
     "safe_join",
-    "safe_siblings",
     "sanitize_component",
 ]

@@ -27,7 +27,6 @@ __all__ = [
     "SafeFolder",
     "is_reserved_name",
     "safe_join",
-    "safe_siblings",
     "sanitize_component",
     "split_extension",
 ]
@@ -294,21 +293,6 @@ class SafeFolder:
         elif self._exists and os.path.islink(path):
             _check_inside(self._root_abs, path, self._resolved)
         return path
-
-
-def safe_siblings(
-    root: Path,
-    folder: list[str],
-    names: Iterable[str],
-    *,
-    budget: PathBudget = PathBudget(),
-    resolved: Resolved | None = None,
-) -> dict[str, str]:
-    """``str(safe_join(root, *folder, name, part=False))`` for each of ``names``, the folder
-    cleaned and checked once. Strings, not paths: a post has several such names and most are
-    never used."""
-    where = SafeFolder(root, folder, budget=budget, resolved=resolved)
-    return {name: where.path(name, part=False) for name in names}
 
 
 def _fit(parts: list[str], room: int, floor: int) -> list[str]:
