@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Literal, Protocol, Self
+from typing import IO, Any, Literal, Protocol, Self
 
 from .._protocol.errors import InvalidInput
 from .model import Post, PostKey
@@ -609,27 +609,7 @@ class Archive:
         and of the posts ``keys``, each path once: the run summary's counts, in one query per
         creator, streamed (this may be a 100,000-file creator) and without a row object per
         file; only several sources of rows are gathered, to give each path once."""
-        creators, keys = set(creators), set(keys)
-        query = (
-            "SELECT f.path, f.status, f.held FROM posts p JOIN files f ON f.site=p.site"
-            " AND f.service=p.service AND f.post_id=p.id"
-        )
-        by_creator = " WHERE p.site=? AND p.creator_id=? AND (p.service=? OR p.site='pixiv')"
-        by_post = " WHERE p.site=? AND p.service=? AND p.id=?"
-        cursor = self._db.cursor()
-        cursor.row_factory = None  # plain tuples
-        sources = [
-            (query + by_creator, (site, ident, service)) for site, service, ident in creators
-        ]
-        sources += [(query + by_post, (k.site, k.service, k.id)) for k in keys]
-        if len(sources) == 1:
-            yield from cursor.execute(*sources[0])
-            return
-        out: dict[str, tuple[str, str, str]] = {}
-        for sql, params in sources:
-            for path, status, held in cursor.execute(sql, params):
-                out[path] = (path, status, held)
-        yield from out.values()
+        yield from _file_rows(self._db, "f.path, f.status, f.held", "", creators, keys)
 
     def held_paths(
         self, creators: Iterable[tuple[str, str, str]], keys: Iterable[PostKey] = ()
@@ -641,31 +621,14 @@ class Archive:
         connection stays on the loop); it sees what is committed: :meth:`flush` first. An
         archive in memory has no other connection: ask it on its own thread.
         """
-        creators, keys = set(creators), set(keys)
-        query = (
-            "SELECT f.path FROM posts p JOIN files f ON f.site=p.site"
-            " AND f.service=p.service AND f.post_id=p.id WHERE f.status='done' AND "
-        )
-        by_creator = "p.site=? AND p.creator_id=? AND (p.service=? OR p.site='pixiv')"
-        sources = [
-            (query + by_creator, (site, ident, service)) for site, service, ident in creators
-        ]
-        by_post = "p.site=? AND p.service=? AND p.id=?"
-        sources += [(query + by_post, (k.site, k.service, k.id)) for k in keys]
         if self._memory:
             db = self._db
         else:
             uri = Path(os.path.abspath(self.path)).as_uri() + "?mode=ro"
             db = sqlite3.connect(uri, uri=True, timeout=30.0, check_same_thread=False)
         try:
-            cursor = db.cursor()
-            cursor.row_factory = None  # plain tuples
-            if len(sources) == 1:
-                return [row[0] for row in cursor.execute(*sources[0])]
-            out: dict[str, None] = {}
-            for sql, params in sources:
-                out.update((row[0], None) for row in cursor.execute(sql, params))
-            return list(out)
+            rows = _file_rows(db, "f.path", "f.status='done' AND ", creators, keys)
+            return [row[0] for row in rows]
         finally:
             if db is not self._db:
                 db.close()
@@ -751,3 +714,36 @@ def file_state(status: str, held: str | None = None) -> str:
     if status in ("unavailable", "failed", "skipped"):
         return status
     return "pending"
+
+
+def _file_rows(
+    db: sqlite3.Connection,
+    columns: str,
+    condition: str,
+    creators: Iterable[tuple[str, str, str]],
+    keys: Iterable[PostKey],
+) -> Iterator[tuple[Any, ...]]:
+    """``columns`` of the files (``f``) of ``creators`` (site, service, id; pixiv creators
+    span services) and of the posts ``keys`` (``p``) matching ``condition`` (SQL ending in
+    ``AND``, or empty), as plain tuples: streamed from one source, each path (the first
+    column) once from several."""
+    query = (
+        f"SELECT {columns} FROM posts p JOIN files f ON f.site=p.site"
+        f" AND f.service=p.service AND f.post_id=p.id WHERE {condition}"
+    )
+    by_creator = "p.site=? AND p.creator_id=? AND (p.service=? OR p.site='pixiv')"
+    by_post = "p.site=? AND p.service=? AND p.id=?"
+    sources = [
+        (query + by_creator, (site, ident, service)) for site, service, ident in set(creators)
+    ]
+    sources += [(query + by_post, (k.site, k.service, k.id)) for k in set(keys)]
+    cursor = db.cursor()
+    cursor.row_factory = None  # plain tuples
+    if len(sources) == 1:
+        yield from cursor.execute(*sources[0])
+        return
+    out: dict[str, tuple[Any, ...]] = {}
+    for sql, params in sources:
+        for row in cursor.execute(sql, params):
+            out[row[0]] = row
+    yield from out.values()
