@@ -185,6 +185,29 @@ def test_ctrl_c_at_any_moment(
         assert err.splitlines()[-1].startswith("kemopix: interrupted"), err
 
 
+def test_ctrl_c_through_the_console_script_then_the_same_command_finishes(
+    kemono_emulator: KemonoEmulator, tmp_path: Path
+) -> None:
+    # `kemopix` ends its process at once after main(): the interrupted line, the status and
+    # what was archived must all still be there, and the next run finishes the job.
+    kemono_emulator.add_fault(kind="slow", path="bonus-pack|3e9f59d6", delay=0.3, probability=1.0)
+    script = [sys.executable, "-c", "from kemopix.cli import run; run()"]
+    argv = [*script, "download", *creator(kemono_emulator), "-o", str(tmp_path / "o")]
+    child = subprocess.Popen(
+        argv, env=env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    time.sleep(0.6)
+    child.send_signal(signal.SIGINT)
+    _, err = child.communicate(timeout=60)
+    assert child.returncode == 130, err
+    assert err.splitlines()[-1].startswith("kemopix: interrupted"), err
+    assert "Traceback" not in err and "Warning" not in err, err
+    kemono_emulator.clear_faults()
+    done = subprocess.run([*argv, "-q"], env=env(tmp_path), capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert not list((tmp_path / "o").rglob("*.part"))
+
+
 def test_no_command_is_one_plain_line(tmp_path: Path) -> None:
     code, lines = lines_of(tmp_path)
     assert code == 2 and lines == ["kemopix: a command is needed (see `kemopix --help`)"]
