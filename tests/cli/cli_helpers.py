@@ -10,6 +10,12 @@ import pytest
 from kemopix.cli import main
 
 
+def summary_in(stdout: str) -> dict[str, Any]:
+    """The last summary event of ``--json`` output ({} if none); every line is an event."""
+    events = [json.loads(line) for line in stdout.splitlines() if line]
+    return next((e for e in reversed(events) if e["event"] == "summary"), {})
+
+
 def run_with_stderr(
     capsys: pytest.CaptureFixture[str], *argv: str
 ) -> tuple[int, dict[str, Any], str]:
@@ -19,9 +25,7 @@ def run_with_stderr(
     """
     code = main([*argv, "--json"])
     captured = capsys.readouterr()
-    events = [json.loads(line) for line in captured.out.splitlines() if line]
-    summary: dict[str, Any] = next((e for e in reversed(events) if e["event"] == "summary"), {})
-    return code, summary, captured.err
+    return code, summary_in(captured.out), captured.err
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, Any]]:

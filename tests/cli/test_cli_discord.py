@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 import requests
+from cli_helpers import summary_in
 
 from kemopix.cli import main
 from kemopix.emulators import KemonoEmulator
@@ -30,8 +31,9 @@ pytestmark = pytest.mark.usefixtures("private_kemopix_env")
 
 
 def summary_of(capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
-    events = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line]
-    return next(e for e in reversed(events) if e["event"] == "summary")
+    found = summary_in(capsys.readouterr().out)
+    assert found, "no summary event"
+    return found
 
 
 def log_lines(folder: Path) -> list[dict[str, Any]]:

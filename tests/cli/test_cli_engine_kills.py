@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from cli_helpers import summary_in
 from test_cli_integrity_runs import byte_exact, creator, finish, start, wait_for
 
 from kemopix.downloader.archive import Archive
@@ -19,12 +20,6 @@ from kemopix.emulators import KemonoEmulator
 from kemopix.files import PART_SUFFIX
 
 pytestmark = pytest.mark.usefixtures("private_kemopix_env")
-
-
-def summary_of(stdout: str) -> dict[str, object]:
-    events = [json.loads(x) for x in stdout.splitlines() if x.startswith("{")]
-    found: dict[str, object] = [e for e in events if e["event"] == "summary"][-1]
-    return found
 
 
 def test_kill_9_while_files_gone_from_disk_are_fetched_again(
@@ -55,9 +50,9 @@ def test_kill_9_while_files_gone_from_disk_are_fetched_again(
     assert byte_exact(out) == 30 and all(p.is_file() for p in gone)
     code, stdout, _ = finish(start(*argv, "--json"))
     assert code == 0
-    summary = summary_of(stdout)
+    summary = summary_in(stdout)
     assert summary["files_downloaded"] == 0 and summary["files_resumed"] == 0
-    assert summary["held"] == {**summary["held"], "original": 30, "missing": 0}  # type: ignore[dict-item]
+    assert summary["held"] == {**summary["held"], "original": 30, "missing": 0}
 
 
 def helpers_of(pid: int) -> list[int]:
@@ -126,7 +121,7 @@ def test_kill_9_with_the_disk_helper_behind_and_an_immediate_rerun(
     assert code == 0, err
     assert killed and byte_exact(out) == 120
     code, stdout, _ = finish(start(*argv[:-1], "--json"))
-    assert code == 0 and summary_of(stdout)["files_downloaded"] == 0
+    assert code == 0 and summary_in(stdout)["files_downloaded"] == 0
     assert len(list(out.rglob("*.md"))) == 120
 
 
@@ -140,7 +135,7 @@ def test_every_body_cut_mid_stream_fails_cleanly_then_a_clean_run_completes(
     emu.add_fault(kind="truncate", path=r"^/data/", probability=1.0)
     code, stdout, err = finish(start(*argv, "--json"))
     assert code == 1, err
-    summary = summary_of(stdout)
+    summary = summary_in(stdout)
     assert summary["files_failed"] == 12 and summary["files_downloaded"] == 0, summary
     failed = [json.loads(x) for x in stdout.splitlines() if '"file_failed"' in x]
     assert sorted(e["path"].rsplit(" ", 1)[1] for e in failed) == sorted(  # each one named
@@ -157,5 +152,5 @@ def test_every_body_cut_mid_stream_fails_cleanly_then_a_clean_run_completes(
     assert code == 0, err
     assert byte_exact(out) == 12
     code, stdout, _ = finish(start(*argv, "--json"))
-    assert code == 0 and summary_of(stdout)["files_downloaded"] == 0
+    assert code == 0 and summary_in(stdout)["files_downloaded"] == 0
     assert os.listdir(out)
