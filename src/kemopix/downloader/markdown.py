@@ -14,6 +14,12 @@ __all__ = ["html_to_markdown"]
 _BLOCKS = {"p", "div", "section", "article", "figure", "figcaption", "table", "tr"}
 _SKIP = {"script", "style", "head", "title"}
 _ESCAPE = re.compile(r"([\\`*_\[\]])")
+_SPACES = re.compile(r"\s+")
+_GAPS = re.compile(r"\n{3,}")
+# A bare tag (no attribute, no "/>"): most posts hold nothing else. HTMLParser gives such
+# markup the same calls as cutting it on this pattern does, without its machinery per tag.
+_BARE_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)>")
+_RAW_TEXT = {"script", "style"}  # HTMLParser takes their content as raw text, tags included
 
 
 class _Converter(HTMLParser):
@@ -123,16 +129,41 @@ class _Converter(HTMLParser):
         if self.pre:
             self._text(data)
             return
-        text = re.sub(r"\s+", " ", data)
+        text = _SPACES.sub(" ", data)
         self._text(_ESCAPE.sub(r"\\\1", text))
+
+
+def _feed_bare(converter: _Converter, html: str) -> bool:
+    """Give ``converter`` the calls HTMLParser would for markup of bare tags and text without
+    ``<`` or ``&``; False, and nothing given, for any other markup."""
+    if "&" in html or "\0" in html:
+        return False
+    pieces = _BARE_TAG.split(html)  # text, "/" or "", name, text, ..., text
+    if any("<" in text for text in pieces[::3]):
+        return False
+    names = [name.lower() for name in pieces[2::3]]
+    if not _RAW_TEXT.isdisjoint(names):
+        return False
+    for at, name in enumerate(names):
+        text = pieces[3 * at]
+        if text:
+            converter.handle_data(text)
+        if pieces[3 * at + 1]:
+            converter.handle_endtag(name)
+        else:
+            converter.handle_starttag(name, [])
+    if pieces[-1]:
+        converter.handle_data(pieces[-1])
+    return True
 
 
 def html_to_markdown(html: str) -> str:
     """Markdown for a fragment of post HTML (plain text passes through, escaped)."""
     converter = _Converter()
-    converter.feed(html)
-    converter.close()
+    if not _feed_bare(converter, html):
+        converter.feed(html)
+        converter.close()
     text = "".join(converter.out)
     lines = [line.rstrip() if not line.endswith("  ") else line for line in text.split("\n")]
-    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
+    text = _GAPS.sub("\n\n", "\n".join(lines))
     return text.strip() + "\n" if text.strip() else ""
