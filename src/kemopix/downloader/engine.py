@@ -147,9 +147,10 @@ class Engine:
         # (Released when the post closes: the archive then says whose they are.)
         self._claimed: dict[str, PostKey] = {}
         self._started = time.time()  # what the archive recorded since, this run did
-        self._present: set[Path] = set()  # final paths seen holding a file while planning
+        self._present: set[str] = set()  # final paths seen holding a file while planning
         self._kept_thumbnails: set[str] = set()  # upgrades over the budget, already reported
         self._resolved = Resolved()  # the folders' real paths, checked once per run
+        self._base = os.path.abspath(settings.root)  # what planned paths start with
         self._disk = DiskWorker()  # makes post folders and writes sidecars beside the loop
         # Part of every stored signature: a post left out by one set of filters is looked at
         # again when the filters change.
@@ -554,7 +555,7 @@ class Engine:
         update = state is not None and _content(state.signature) != _content(post.signature)
         template = self._template(post)
         base = post_fields(post)
-        planned, held, known, moment = await self._plan_files(post, template, base, state)
+        planned, placed, held, known, moment = await self._plan_files(post, template, base, state)
         if update:
             self.summary.posts_updated += 1
         elif state is None:
@@ -566,13 +567,13 @@ class Engine:
             return True
         revision = self.archive.record_post(post, state)
         family = _family(post.key)
-        root = settings.root
-        kept = [(p.file, p.path) for p in planned if p.path is not None and p.reason is None]
-        sizes = {p.path: p.size for p in planned if p.path is not None}
+        # Each planned file's path, absolute and relative to the root (the archive's key).
+        kept = [(p, *w) for p, w in zip(planned, placed, strict=True) if w and p.reason is None]
         jobs: list[asyncio.Task[None]] = []
         fetches: list[FileRecord] = []
-        for file, path in kept:
-            rel = _rel(root, path)
+        finals: list[str] = []
+        for plan, path, rel in kept:
+            file = plan.file
             record = self.archive.plan_file(
                 FileRecord(
                     path=rel,
@@ -601,10 +602,10 @@ class Engine:
             if on_disk and not settled:
                 # Held as a thumbnail: its original is new work, within the run's budget; over
                 # it, the thumbnail stays (the post is complete with it) for a later run.
-                over = self.budget.take(sizes.get(path))
+                over = self.budget.take(plan.size)
                 if over is not None:
                     self.summary.files_skipped += 1
-                    self.reporter.file_skipped(path, file, over)
+                    self.reporter.file_skipped(plan.path, file, over)
                     self._kept_thumbnails.add(record.path)  # not again after the sweep
                     continue
             if on_disk and settled:
@@ -613,11 +614,11 @@ class Engine:
                     jobs.append(self._spawn(self.animations.after(record)))
                 continue
             fetches.append(record)
+            finals.append(path)
         # The disk helper makes the new folders and their part files before the downloads
         # start (a folder that existed when planned may hold a part: the download looks).
-        finals = [root / r.path for r in fetches]
-        fresh = [p for p in finals if not moment.exists(str(p.parent))]
-        ready = self._disk.make_parts([str(p) for p in fresh]) if fresh else None
+        fresh = [p for p in finals if not moment.exists(os.path.dirname(p))]
+        ready = self._disk.make_parts(fresh) if fresh else None
         stamp = post_stamp(post.published)
         jobs.extend(self._spawn(self._fetch(family, r, ready, stamp)) for r in fetches)
         # Sidecars are rendered here (their paths were checked while planning) and written by
@@ -628,12 +629,12 @@ class Engine:
                 sidecars = self._metadata(post, template, base, known, kept, revision, moment)
         except UnsafePathError as exc:
             self._error(exc, f"metadata of {post.key}")
-        for folder in {str(p.parent) for p in fresh}:
+        for folder in {os.path.dirname(p) for p in fresh}:
             moment.made(folder)
         # A file left out by the budget or an impossible name keeps the post incomplete, so the
         # next run comes back for it (a filter's choice does not).
         incomplete = any(p.blocking for p in planned)
-        claimed = [_rel(root, p.path) for p in planned if p.path is not None]
+        claimed = [w[1] for w in placed if w]
         closing = self._close_post(post, jobs, sidecars, incomplete, claimed)
         if post.key.service == "discord":
             closing = _after(self._rendered, closing)
@@ -645,7 +646,7 @@ class Engine:
         template: Template,
         base: dict[str, object],
         known: dict[str, str],
-        kept: list[tuple[RemoteFile, Path]],
+        kept: list[tuple[PlannedFile, str, str]],
         revision: int,
         moment: Resolved,
     ) -> asyncio.Future[None] | None:
@@ -653,21 +654,21 @@ class Engine:
         transcript (in the folder the template gives it); awaiting gives the sidecars written."""
         root, options = self.settings.root, self.settings.sidecars
 
-        def path(name: str) -> Path:
-            where = known.get(name)
-            return Path(where) if where else template.sidecar_path(root, base, name)
+        def path(name: str) -> str:
+            return known.get(name) or str(template.sidecar_path(root, base, name))
 
         if post.key.service == "discord":
             if not options.json:
                 return None
-            log = path(TRANSCRIPT_LOG)
-            adding = asyncio.ensure_future(asyncio.to_thread(self._transcribe, log, post, kept))
+            log = Path(path(TRANSCRIPT_LOG))
+            files = [(p.file, Path(path)) for p, path, _ in kept]
+            adding = asyncio.ensure_future(asyncio.to_thread(self._transcribe, log, post, files))
             self._transcribing.append(adding)
             return adding
-        where = [(f, _rel(root, p)) for f, p in kept]
+        where = [(p.file, rel) for p, _, rel in kept]
         rendered = render_sidecars(post, path, where, revision, options)
-        rendered.fresh = not moment.exists(str(rendered.folder))
-        moment.made(str(rendered.folder))
+        rendered.fresh = not moment.exists(rendered.folder)
+        moment.made(rendered.folder)
         return self._disk.write_files(*rendered.job())
 
     def _transcribe(self, log: Path, post: Post, kept: list[tuple[RemoteFile, Path]]) -> None:
@@ -692,12 +693,20 @@ class Engine:
 
     async def _plan_files(
         self, post: Post, template: Template, base: dict[str, object], state: PostState | None
-    ) -> tuple[list[PlannedFile], dict[str, FileRecord], dict[str, str], Resolved]:
-        """The post's files with their paths (or why not), the archive's rows of the post,
-        the paths of its sidecars and what the path checks saw of the folders."""
+    ) -> tuple[
+        list[PlannedFile],
+        list[tuple[str, str] | None],
+        dict[str, FileRecord],
+        dict[str, str],
+        Resolved,
+    ]:
+        """The post's files with their paths (or why not), each planned file's path (absolute,
+        and relative to the root), the archive's rows of the post, the paths of its sidecars
+        and what the path checks saw of the folders."""
         settings = self.settings
         root = settings.root
         out: list[PlannedFile] = []
+        paths: list[tuple[str, str] | None] = []
         want_sizes = settings.sizes or settings.filters.needs_sizes or self.budget.needs_sizes
         sizes = await self._sizes(post) if want_sizes else {}
         # Path checks touch the disk (symlinks are resolved) but take microseconds: a thread
@@ -709,26 +718,28 @@ class Engine:
         self._present.update(present)
         # A post the archive never recorded has no file rows (they are written after it).
         held = {r.path: r for r in self.archive.files_of(post.key)} if state is not None else {}
-        rels = [_rel(root, w) for w in placed if isinstance(w, Path)]
-        names = _Names(root, post.key, sidecars, self._claimed, self.archive)
-        names.ask(r for r in rels if r not in self._claimed)
+        rels = {w: _rel(self._base, w) for w in placed if isinstance(w, str)}
+        names = _Names(self._base, post.key, sidecars, self._claimed, self.archive)
+        names.ask(r for r in rels.values() if r not in self._claimed)
         for file, where in zip(post.files, placed, strict=True):
             size = file.size if file.size is not None else sizes.get(file.url)
             reason = settings.filters.skip_file(file, size)
             if reason is not None:
                 out.append(PlannedFile(file, None, size, reason))
+                paths.append(None)
                 self.summary.files_skipped += 1
                 self.reporter.file_skipped(None, file, reason)
                 continue
             if isinstance(where, UnsafePathError):
                 out.append(PlannedFile(file, None, size, str(where), blocking=True))
+                paths.append(None)
                 self.summary.files_failed += 1
                 self.reporter.file_skipped(None, file, str(where))
                 continue
-            path = names.claim(where)
-            if path != where and path.is_file():  # a renamed path: rare, checked here
+            path, rel = names.claim(where, rels[where])
+            if path != where and _is_file(path):  # a renamed path: rare, checked here
                 self._present.add(path)
-            prior = held.get(_rel(root, path))
+            prior = held.get(rel)
             already = (
                 prior is not None
                 and prior.status == "done"
@@ -736,15 +747,16 @@ class Engine:
                 and path in self._present
             )
             over = None if already else self.budget.take(size)
+            paths.append((path, rel))
             if over is not None:
-                out.append(PlannedFile(file, path, size, over, blocking=True))
+                out.append(PlannedFile(file, Path(path), size, over, blocking=True))
                 self.summary.files_skipped += 1
-                self.reporter.file_skipped(path, file, over)
+                self.reporter.file_skipped(out[-1].path, file, over)
                 continue
-            out.append(PlannedFile(file, path, size))
+            out.append(PlannedFile(file, Path(path), size))
             self.summary.files_planned += 1
             self.summary.bytes_planned += size or 0
-        return out, held, known, moment
+        return out, paths, held, known, moment
 
     async def _sizes(self, post: Post) -> dict[str, int]:
         family = _family(post.key)
@@ -890,13 +902,12 @@ class Engine:
         return complete  # the files were dated as they were written (sidecars too)
 
 
-def _rel(root: Path, path: Path) -> str:
-    """``path.relative_to(root).as_posix()``, by string when ``path`` is below ``root``."""
-    text, base = str(path), str(root)
-    if text.startswith(base) and text[len(base) : len(base) + 1] == os.sep:
-        rel = text[len(base) + 1 :]
+def _rel(base: str, path: str) -> str:
+    """``path`` relative to the folder ``base`` (both absolute), with ``/`` separators."""
+    if path.startswith(base) and path[len(base) : len(base) + 1] == os.sep:
+        rel = path[len(base) + 1 :]
         return rel if os.sep == "/" else rel.replace(os.sep, "/")
-    return path.relative_to(root).as_posix()
+    return Path(path).relative_to(base).as_posix()
 
 
 class _Sweep:
@@ -935,25 +946,25 @@ def _place(
     base: dict[str, object],
     files: list[RemoteFile],
     resolved: Resolved,
-) -> tuple[list[Path | UnsafePathError], dict[str, str], set[Path]]:
+) -> tuple[list[str | UnsafePathError], dict[str, str], set[str]]:
     """Each file's safe path (or the reason it cannot have one), the post's sidecar paths, and
     which of the files' paths already hold a file."""
-    out: list[Path | UnsafePathError] = []
-    present: set[Path] = set()
+    out: list[str | UnsafePathError] = []
+    present: set[str] = set()
     folder = template.folder(root, base, resolved)  # the post's: cleaned and checked once
     for file in files:
         fields = file_fields(base, file)
         try:
             if template.per_post:
-                path = Path(folder.path(template.file_name(fields)))
+                path = folder.path(template.file_name(fields))
             else:
-                path = template.file_path(root, fields, resolved)
+                path = str(template.file_path(root, fields, resolved))
         except UnsafePathError as exc:
             out.append(exc)
             continue
         out.append(path)
         # A new post's folder does not exist yet: no file in it to look for.
-        if resolved.exists(os.path.dirname(path)) and path.is_file():
+        if resolved.exists(os.path.dirname(path)) and _is_file(path):
             present.add(path)
     sidecars: dict[str, str] = {}
     names = sidecar_names(str(base["id"]))
@@ -966,6 +977,10 @@ def _place(
     return out, sidecars, present
 
 
+def _is_file(path: str) -> bool:
+    return Path(path).is_file()
+
+
 class _Names:
     """Gives each file of a post a path no other file has: not another file of this post, not
     a sidecar, not a file another post holds (in this run or in the archive). A taken path
@@ -973,13 +988,13 @@ class _Names:
 
     def __init__(
         self,
-        root: Path,
+        base: str,
         key: PostKey,
         sidecars: set[str],
         claimed: dict[str, PostKey],
         archive: ArchiveStore,
     ) -> None:
-        self.root = root
+        self.base = base  # the root's absolute path
         self.key = key
         self.taken = set(sidecars)
         self.claimed = claimed
@@ -993,23 +1008,25 @@ class _Names:
         self.asked.update(wanted)
         self.known.update(self.archive.owners(wanted))
 
-    def _free(self, path: Path) -> bool:
-        if str(path) in self.taken:
+    def _free(self, path: str, rel: str) -> bool:
+        if path in self.taken:
             return False
-        rel = _rel(self.root, path)
         if rel not in self.claimed and rel not in self.asked:
             self.ask([rel])  # a renamed candidate: rare
         owner = self.claimed.get(rel) or self.known.get(rel)
         return owner is None or owner == self.key
 
-    def claim(self, path: Path) -> Path:
+    def claim(self, path: str, rel: str) -> tuple[str, str]:
+        """A free path for ``path`` (``rel``: its relative path), and its relative path."""
         candidate, number = path, 1
-        while not self._free(candidate):
+        while not self._free(candidate, rel):
             number += 1
-            candidate = path.with_name(f"{path.stem} ({number}){path.suffix}")
-        self.taken.add(str(candidate))
-        self.claimed[_rel(self.root, candidate)] = self.key
-        return candidate
+            first = Path(path)
+            candidate = str(first.with_name(f"{first.stem} ({number}){first.suffix}"))
+            rel = _rel(self.base, candidate)
+        self.taken.add(candidate)
+        self.claimed[rel] = self.key
+        return candidate, rel
 
 
 async def _after(event: asyncio.Event, work: Awaitable[T]) -> T:

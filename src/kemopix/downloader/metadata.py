@@ -32,7 +32,7 @@ __all__ = [
     "sidecar_names",
 ]
 
-SidecarPath = Callable[[str], Path]
+SidecarPath = Callable[[str], str]
 
 
 class SidecarOptions(msgspec.Struct, frozen=True):
@@ -131,9 +131,9 @@ def sidecar_names(post_id: str) -> tuple[str, ...]:
 class RenderedSidecars:
     """A post's sidecars, rendered and with their safe paths: what is left is file I/O."""
 
-    folder: Path
-    files: list[tuple[Path, bytes]]
-    keep_previous: tuple[Path, Path] | None = None  # (main sidecar, its revision's record)
+    folder: str
+    files: list[tuple[str, bytes]]
+    keep_previous: tuple[str, str] | None = None  # (main sidecar, its revision's record)
     mtime: float | None = None  # the post's date
     fresh: bool = False  # the folder did not exist when planned: no temporary file is left in it
 
@@ -141,14 +141,7 @@ class RenderedSidecars:
         self,
     ) -> tuple[str, list[tuple[str, bytes]], tuple[str, str] | None, float | None, bool]:
         """The arguments of :func:`disk_ops.write_files` that write these sidecars."""
-        keep = self.keep_previous
-        return (
-            str(self.folder),
-            [(str(path), data) for path, data in self.files],
-            None if keep is None else (str(keep[0]), str(keep[1])),
-            self.mtime,
-            self.fresh,
-        )
+        return self.folder, self.files, self.keep_previous, self.mtime, self.fresh
 
 
 def render_sidecars(
@@ -161,7 +154,7 @@ def render_sidecars(
     """The post's sidecars to write; ``where(name)`` gives the safe path of a sidecar name."""
     key = post.key.id
     main = where(f"{key}.json")
-    out = RenderedSidecars(main.parent, [], mtime=post_stamp(post.published))
+    out = RenderedSidecars(os.path.dirname(main), [], mtime=post_stamp(post.published))
     if options.json:
         if revision > 1:
             # An edited post: the previous sidecar is kept as that revision's record.

@@ -129,14 +129,17 @@ class Template:
 
     def format(self, fields: Mapping[str, Any]) -> list[str]:
         """The formatted segments (not yet sanitized)."""
-        if self.checked:
-            # Parsing proved every field a plain name: str.format_map does the same, in C.
-            return [segment.format_map(fields) for segment in self.segments]
-        return [_FORMATTER.vformat(segment, (), fields) for segment in self.segments]
+        return self._render(self.segments, fields)
 
     def directory(self, fields: Mapping[str, Any]) -> list[str]:
         """The post's directory segments (every segment but the file name)."""
-        return self.format(fields)[:-1]
+        return self._render(self.segments[:-1], fields)
+
+    def _render(self, segments: Sequence[str], fields: Mapping[str, Any]) -> list[str]:
+        if self.checked:
+            # Parsing proved every field a plain name: str.format_map does the same, in C.
+            return [segment.format_map(fields) for segment in segments]
+        return [_FORMATTER.vformat(segment, (), fields) for segment in segments]
 
     def file_path(
         self, root: Path, fields: Mapping[str, Any], resolved: Resolved | None = None
@@ -154,9 +157,7 @@ class Template:
 
     def file_name(self, fields: Mapping[str, Any]) -> str:
         """The formatted file-name segment (not yet sanitized)."""
-        if self.checked:
-            return self.segments[-1].format_map(fields)
-        return _FORMATTER.vformat(self.segments[-1], (), fields)
+        return self._render(self.segments[-1:], fields)[0]
 
     def sidecar_path(self, root: Path, fields: Mapping[str, Any], name: str) -> Path:
         """A metadata file ``name`` in the post's directory."""

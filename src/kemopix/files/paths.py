@@ -250,8 +250,8 @@ class SafeFolder:
     the folder's work again, the folder checked once (only a link can lead a name in it
     outside, and only a folder that exists holds one)."""
 
-    __slots__ = ("_budget", "_exists", "_folder", "_path", "_resolved", "_room", "_root",
-                 "_root_abs", "_spare")  # fmt: skip
+    __slots__ = ("_budget", "_exists", "_folder", "_path", "_prefix", "_resolved", "_room",
+                 "_root", "_root_abs", "_spare")  # fmt: skip
 
     def __init__(
         self,
@@ -267,6 +267,7 @@ class SafeFolder:
         self._spare = spare = max(0, 255 - budget.component_bytes)
         parts = [_sanitize(c, spare, "_") for c in self._folder]
         self._path = os.path.join(self._root_abs, *parts)
+        self._prefix = os.path.join(self._path, "")  # a clean name holds no separator
         root_chars = len(self._root_abs) if os.name == "nt" else budget.root_allowance
         # What safe_join leaves the name before it shortens anything (one separator each).
         self._room = budget.path_chars - root_chars - len(parts) - 1 - sum(map(len, parts))
@@ -286,7 +287,7 @@ class SafeFolder:
                 safe_join(self._root, *self._folder, name, budget=self._budget, part=part,
                           resolved=self._resolved)
             )  # fmt: skip
-        path = os.path.join(self._path, clean)
+        path = self._prefix + clean
         if self._exists is None:
             _check_inside(self._root_abs, path, self._resolved)
             self._exists = self._resolved.exists(self._path)
