@@ -108,7 +108,7 @@ def test_paths_checked_together_refuse_planted_links(tmp_path: Path) -> None:
 def test_a_safe_folder_gives_the_paths_safe_join_gives(tmp_path: Path, part: bool) -> None:
     titles = ["Short", "Long " * 60, "a/../" * 5, "..", "CON", "x" * 300, "é" * 200, ""]
     names = ["a.png", "n" * 250 + ".png", "../../etc/passwd", "CON.txt", "b.png.part",
-             "🙂" * 80 + ".jpeg", "1.json", " . "]  # fmt: skip
+             "🙂" * 80 + ".jpeg", "1.json", "4" * 40 + ".revisions.json", " . "]  # fmt: skip
     budgets = [PathBudget(), PathBudget(path_chars=120), PathBudget(component_bytes=100)]
     for budget in budgets:
         for title in titles:
@@ -117,6 +117,18 @@ def test_a_safe_folder_gives_the_paths_safe_join_gives(tmp_path: Path, part: boo
             for name in names:
                 expected = str(safe_join(tmp_path, *folder, name, budget=budget, part=part))
                 assert where.path(name, part=part) == expected
+
+
+def test_a_relative_root_follows_the_working_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for here in ("one", "two"):
+        (tmp_path / here).mkdir()
+        monkeypatch.chdir(tmp_path / here)
+        expected = str(tmp_path / here / "out" / "post" / "a.png")
+        assert str(safe_join(Path("out"), "post", "a.png")) == expected
+        assert SafeFolder(Path("out"), ["post"]).path("a.png") == expected
+        assert SafeFolder(tmp_path, []).path("a.png") == str(tmp_path / "a.png")
 
 
 def test_a_safe_folder_refuses_a_planted_link_and_a_folder_leading_out(tmp_path: Path) -> None:

@@ -89,10 +89,13 @@ def sanitize_component(name: str, *, reserve: int = 0, fallback: str = "_") -> s
 _PLAIN = re.compile(r"[0-9]{1,40}(?:\.(?:json|md|html|txt|comments|revisions|r[0-9]{1,6})){1,2}")
 
 
-@functools.lru_cache(maxsize=4096)  # a pure function, asked again for every file of a folder
 def _sanitize(name: str, reserve: int, fallback: str) -> str:
-    if _PLAIN.fullmatch(name):
-        return name
+    # A plain name is asked once (a post's sidecars): looked at before the cache, not kept in it.
+    return name if _PLAIN.fullmatch(name) else _clean(name, reserve, fallback)
+
+
+@functools.lru_cache(maxsize=4096)  # a pure function, asked again for every file of a folder
+def _clean(name: str, reserve: int, fallback: str) -> str:
     name = unicodedata.normalize("NFC", name)
     name = _BAD_CHARS.sub("_", name).strip().rstrip(". ")
     if name in ("", ".", ".."):
@@ -230,7 +233,7 @@ def safe_join(
     """
     if not components:
         raise UnsafePathError("no file name given")
-    root_abs = os.path.abspath(root)
+    root_abs = _absolute(root)
     suffix = len(PART_SUFFIX) if part else 0
     spare = max(0, 255 - budget.component_bytes)
     parts = [_sanitize(c, spare, "_") for c in components[:-1]]
@@ -263,11 +266,12 @@ class SafeFolder:
     ) -> None:
         self._root, self._folder, self._budget = root, tuple(folder), budget
         self._resolved = resolved or Resolved()
-        self._root_abs = os.path.abspath(root)
+        self._root_abs = _absolute(root)
         self._spare = spare = max(0, 255 - budget.component_bytes)
         parts = [_sanitize(c, spare, "_") for c in self._folder]
-        self._path = os.path.join(self._root_abs, *parts)
-        self._prefix = os.path.join(self._path, "")  # a clean name holds no separator
+        self._path = path = os.path.join(self._root_abs, *parts)
+        # A clean name holds no separator: joined to the folder by concatenation.
+        self._prefix = path if path.endswith(os.sep) else path + os.sep
         root_chars = len(self._root_abs) if os.name == "nt" else budget.root_allowance
         # What safe_join leaves the name before it shortens anything (one separator each).
         self._room = budget.path_chars - root_chars - len(parts) - 1 - sum(map(len, parts))
@@ -294,6 +298,20 @@ class SafeFolder:
         elif self._exists and os.path.islink(path):
             _check_inside(self._root_abs, path, self._resolved)
         return path
+
+
+_ABSOLUTE: set[str] = set()  # roots known to be their own absolute path, whatever the cwd
+
+
+def _absolute(root: Path | str) -> str:
+    """``os.path.abspath(root)``, remembered for a root that is already absolute."""
+    text = os.fspath(root)
+    if text in _ABSOLUTE:
+        return text
+    absolute = os.path.abspath(text)
+    if absolute == text and len(_ABSOLUTE) < 64:
+        _ABSOLUTE.add(text)
+    return absolute
 
 
 def _fit(parts: list[str], room: int, floor: int) -> list[str]:
