@@ -21,8 +21,9 @@ PIECES = [
 
 def _parsed(html: str) -> list[str]:
     converter = markdown._Converter()
-    converter.feed(html)
-    converter.close()
+    parser = markdown._Parser(converter)
+    parser.feed(html)
+    parser.close()
     return converter.out
 
 
@@ -47,3 +48,5 @@ def test_markdown_of_typical_posts() -> None:
     assert html_to_markdown("<p>x &amp; y</p>") == "x & y\n"  # an entity: the parser
     assert html_to_markdown("<script>a<b>c</script>d") == "d\n"  # raw text: the parser
     assert html_to_markdown("<p> </p>") == ""
+    links = '<a href="x" href="y">l</a><a>m</a><a href>n</a><img alt="a" src="s" alt="b"><img>'
+    assert html_to_markdown(links) == "[l](y)[m][n]![b](s)![]()\n"  # the last value counts

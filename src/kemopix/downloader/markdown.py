@@ -22,9 +22,10 @@ _BARE_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)>")
 _RAW_TEXT = {"script", "style"}  # HTMLParser takes their content as raw text, tags included
 
 
-class _Converter(HTMLParser):
+class _Converter:
+    """Markdown from the events of a parse (tags and text, as HTMLParser gives them)."""
+
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
         self.out: list[str] = []
         self.links: list[str] = []
         self.lists: list[list[int]] = []  # one [counter] per open list; -1 for bullets
@@ -46,7 +47,6 @@ class _Converter(HTMLParser):
 
     # -- parser callbacks -------------------------------------------------------------------
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {k: v or "" for k, v in attrs}
         if tag in _SKIP:
             self.skip += 1
         elif tag in _BLOCKS:
@@ -69,11 +69,11 @@ class _Converter(HTMLParser):
             self._newlines(2)
             self._text("#" * int(tag[1]) + " ")
         elif tag == "a":
-            self.links.append(values.get("href", ""))
+            self.links.append(_attribute(attrs, "href"))
             self._text("[")
         elif tag == "img":
-            alt = values.get("alt", "")
-            self._text(f"![{alt}]({values.get('src', '')})")
+            alt = _attribute(attrs, "alt")
+            self._text(f"![{alt}]({_attribute(attrs, 'src')})")
         elif tag in ("ul", "ol"):
             self._newlines(1 if self.lists else 2)
             self.lists.append([0 if tag == "ol" else -1])
@@ -133,6 +133,22 @@ class _Converter(HTMLParser):
         self._text(_ESCAPE.sub(r"\\\1", text))
 
 
+def _attribute(attrs: list[tuple[str, str | None]], name: str) -> str:
+    """The value of the last attribute ``name`` ("" when absent or bare)."""
+    for key, value in reversed(attrs):
+        if key == name:
+            return value or ""
+    return ""
+
+
+class _Parser(HTMLParser):
+    def __init__(self, converter: _Converter) -> None:
+        super().__init__(convert_charrefs=True)
+        self.handle_starttag = converter.handle_starttag  # type: ignore[method-assign]
+        self.handle_endtag = converter.handle_endtag  # type: ignore[method-assign]
+        self.handle_data = converter.handle_data  # type: ignore[method-assign]
+
+
 def _feed_bare(converter: _Converter, html: str) -> bool:
     """Give ``converter`` the calls HTMLParser would for markup of bare tags and text without
     ``<`` or ``&``; False, and nothing given, for any other markup."""
@@ -161,8 +177,9 @@ def html_to_markdown(html: str) -> str:
     """Markdown for a fragment of post HTML (plain text passes through, escaped)."""
     converter = _Converter()
     if not _feed_bare(converter, html):
-        converter.feed(html)
-        converter.close()
+        parser = _Parser(converter)
+        parser.feed(html)
+        parser.close()
     text = "".join(converter.out)
     lines = [line.rstrip() if not line.endswith("  ") else line for line in text.split("\n")]
     text = _GAPS.sub("\n\n", "\n".join(lines))
