@@ -892,7 +892,9 @@ class Engine:
                 self._error(exc, f"metadata of {post.key}")
                 # Sidecars not written: the next run plans the post again and writes them.
                 incomplete = incomplete or isinstance(exc, OSError)
-        if jobs:
+        if len(jobs) == 1:
+            await jobs[0]  # the usual post of one file: no gathering future
+        elif jobs:
             await asyncio.gather(*jobs)
         records = self.archive.files_of(post.key)
         complete = not incomplete and all(r.status in SETTLED for r in records)
