@@ -50,3 +50,15 @@ def test_markdown_of_typical_posts() -> None:
     assert html_to_markdown("<p> </p>") == ""
     links = '<a href="x" href="y">l</a><a>m</a><a href>n</a><img alt="a" src="s" alt="b"><img>'
     assert html_to_markdown(links) == "[l](y)[m][n]![b](s)![]()\n"  # the last value counts
+
+
+def test_quotes_lists_and_long_posts() -> None:
+    html = (
+        "<blockquote><p>a</p><p>b<br>c</p></blockquote><ul><li>x<ul><li>y</li></ul></li></ul>"
+        "<pre>p  q\n</pre><hr><p> </p><p>end</p>"
+    )
+    assert html_to_markdown(html) == (
+        ">\n\n> a\n\n>\n\n> b  \n> c\n\n>\n\n- x\n   - y\n\n```\np  q\n\n```\n\n---\n\nend\n"
+    )
+    paragraphs = "".join(f'<p><a href="/{n}">{n}</a></p>' for n in range(3000))
+    assert html_to_markdown(paragraphs) == "\n\n".join(f"[{n}](/{n})" for n in range(3000)) + "\n"

@@ -32,15 +32,23 @@ class _Converter:
         self.skip = 0
         self.pre = 0
         self.quote = 0
+        self.written = False  # anything but whitespace in ``out`` yet
 
     # -- helpers ----------------------------------------------------------------------------
     def _text(self, text: str) -> None:
         self.out.append(text)
+        self.written = self.written or bool(text.strip())
 
     def _newlines(self, count: int) -> None:
-        joined = "".join(self.out)
-        trailing = len(joined) - len(joined.rstrip("\n"))
-        if joined.strip() and trailing < count:
+        if not self.written:
+            return
+        trailing = 0  # newlines ending ``out``, counted from its end (not joined: long posts)
+        for piece in reversed(self.out):
+            kept = piece.rstrip("\n")
+            trailing += len(piece) - len(kept)
+            if kept:
+                break
+        if trailing < count:
             self.out.append("\n" * (count - trailing))
             if self.quote:
                 self.out.append("> " * self.quote)
