@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from kemopix.downloader import Archive, FileRecord, PostKey
+from kemopix.downloader.archive import PostState
+from kemopix.downloader.model import Creator, Post
 
 
 def _record(path: str, key: PostKey, sha: str) -> FileRecord:
@@ -27,3 +29,39 @@ def test_duplicate_lookup_uses_the_hash_index(tmp_path: Path) -> None:
         plan = archive._db.execute("EXPLAIN QUERY PLAN " + query).fetchall()
     details = [str(tuple(row)) for row in plan]
     assert any("files_by_hash" in d for d in details), details
+
+
+def test_settling_a_post_asks_its_own_rows_by_the_post_index(tmp_path: Path) -> None:
+    statements: list[str] = []
+    with Archive(tmp_path) as archive:
+        key = PostKey("kemono", "patreon", "1")
+        archive.plan_file(_record("a.bin", key, f"{1:064x}"))
+        archive.plan_file(_record("b.bin", key, f"{2:064x}"))
+        archive.finish_file("a.bin", sha256=f"{1:064x}", size=1)
+        archive._db.set_trace_callback(statements.append)
+        assert archive.settle_post(key) is False  # b.bin is still pending
+        archive._db.set_trace_callback(None)
+        (query,) = [s for s in statements if s.startswith("SELECT")]
+        plan = archive._db.execute("EXPLAIN QUERY PLAN " + query).fetchall()
+    details = [str(tuple(row)) for row in plan]
+    assert any("files_by_post" in d for d in details), details
+
+
+def test_a_post_settles_complete_only_with_every_file_settled_and_nothing_left_out(
+    tmp_path: Path,
+) -> None:
+    key = PostKey("kemono", "patreon", "1")
+    post = Post(key, Creator("kemono", "patreon", "c", "C"), "t", None, [], {}, signature="s")
+    with Archive(tmp_path) as archive:
+        archive.record_post(post, None)
+        assert archive.settle_post(key) is True  # no files: nothing left
+        archive.plan_file(_record("a.bin", key, f"{1:064x}"))
+        archive.plan_file(_record("b.bin", key, f"{2:064x}"))
+        archive.finish_file("a.bin", sha256=f"{1:064x}", size=1)
+        assert archive.settle_post(key) is False
+        assert archive.post_state(key) == PostState("s", 1, False, False)
+        archive.fail_file("b.bin", "gone", status="unavailable")
+        assert archive.settle_post(key, incomplete=True) is False  # a file was left out
+        assert archive.post_state(key) == PostState("s", 1, False, True)
+        assert archive.settle_post(key) is True
+        assert archive.post_state(key) == PostState("s", 1, True, False)

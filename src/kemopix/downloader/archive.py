@@ -53,6 +53,7 @@ Held = Literal["original", "thumbnail", "nothing"]
 # File statuses that leave nothing to do now: held (original or thumbnail), left out on
 # purpose, or unavailable from the site at the moment (an upgrade tries again).
 SETTLED = ("done", "skipped", "unavailable")
+_SETTLED_SQL = ",".join(f"'{status}'" for status in SETTLED)
 COMMIT_EVERY = 0.25  # seconds between commits of a busy run
 
 _SCHEMA = """
@@ -163,6 +164,7 @@ class ArchiveStore(Protocol):
     def set_complete(
         self, key: PostKey, complete: bool = True, *, replan: bool | None = None
     ) -> None: ...
+    def settle_post(self, key: PostKey, incomplete: bool = False) -> bool: ...
     def post_published(self, key: PostKey) -> str | None: ...
     def post_ids(self) -> set[str]: ...
     def plan_file(
@@ -419,6 +421,22 @@ class Archive:
                 key.id,
             ),
         )
+
+    def settle_post(self, key: PostKey, incomplete: bool = False) -> bool:
+        """Mark the post complete if nothing is left: not ``incomplete`` (its planning left
+        something out) and every file of it settled; else unfinished, to be planned again
+        when ``incomplete``. Whether it is complete."""
+        complete = (
+            not incomplete
+            and not self._db.execute(
+                # "+status": the post's index, not the status one, finds its few rows
+                f"SELECT EXISTS (SELECT 1 FROM files WHERE site=? AND service=? AND post_id=?"
+                f" AND +status NOT IN ({_SETTLED_SQL}))",
+                (key.site, key.service, key.id),
+            ).fetchone()[0]
+        )
+        self.set_complete(key, complete, replan=incomplete)
+        return complete
 
     def post_published(self, key: PostKey) -> str | None:
         """The post's publication date as stored (ISO), or None."""

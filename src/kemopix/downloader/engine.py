@@ -896,12 +896,9 @@ class Engine:
             await jobs[0]  # the usual post of one file: no gathering future
         elif jobs:
             await asyncio.gather(*jobs)
-        records = self.archive.files_of(post.key)
-        complete = not incomplete and all(r.status in SETTLED for r in records)
         # Left unfinished on purpose (or without its sidecars): only planning it again may
         # complete it. Unfinished by its files alone: fetching them again may.
-        self.archive.set_complete(post.key, complete, replan=incomplete)
-        return complete  # the files were dated as they were written (sidecars too)
+        return self.archive.settle_post(post.key, incomplete)  # files dated as written
 
 
 def _rel(base: str, path: str) -> str:
