@@ -22,6 +22,7 @@ from kemopix._protocol import (
     TokenBucket,
     supervise,
 )
+from kemopix._protocol.http import host_of
 from kemopix._protocol.ratelimit import is_loopback
 
 GET = Request.build("GET", "https://kemono.cr/api/v1/creators")
@@ -172,3 +173,18 @@ def test_a_retry_after_beyond_the_policy_fails_now_and_pauses_no_one() -> None:
         driven.send(answer(503, retry_after="3600"))
     assert done.value.value == 503  # handed to the flow at once
     assert limiter.admit(GET, clock.now) == 0.0  # the host is not paused for an hour
+
+
+def test_request_evolve_changes_only_what_it_is_given() -> None:
+    base = Request.build(
+        "GET", "https://Kemono.CR:443/data/a.png", params={"o": 50}, headers={"Range": "bytes=5-"}
+    )
+    sink = object()
+    moved = base.evolve(sink=sink)  # type: ignore[arg-type]
+    assert moved == base and moved.sink is sink and base.sink is None
+    cleared = moved.evolve(headers=())
+    assert (cleared.headers, cleared.sink, cleared.params) == ((), sink, base.params)
+    assert cleared.evolve(sink=None).sink is None
+    assert base.with_headers(Range="bytes=9-").headers == (("Range", "bytes=9-"),)
+    # the host (scheme, host and port, lower-cased) is read once per URL, then remembered
+    assert base.host == "https://kemono.cr:443" == host_of(base.url)

@@ -20,7 +20,7 @@ from .._protocol.errors import (
     TransportError,
     TruncatedBody,
 )
-from .._protocol.http import Request, Response, Timeout
+from .._protocol.http import Request, Response, Sink, Timeout
 from .body import BodyCounter
 
 __all__ = ["AiohttpTransport"]
@@ -54,12 +54,16 @@ class AiohttpTransport:
         return self._session
 
     async def send(self, request: Request) -> Response:
+        return await self.exchange(request, request.sink)
+
+    async def exchange(self, request: Request, sink: Sink | None) -> Response:
+        """Send ``request``, its successful body streamed to ``sink`` (instead of its own)."""
         timeout = (
             self._default_timeout if request.timeout is None else _client_timeout(request.timeout)
         )
         limits = self.config.limits
         # Answers held in memory get the whole-answer time limit; downloads only Timeout.total.
-        guard = asyncio.timeout(limits.time if request.sink is None else None)
+        guard = asyncio.timeout(limits.time if sink is None else None)
         try:
             async with guard:
                 async with self.session.request(
@@ -73,7 +77,7 @@ class AiohttpTransport:
                     proxy=self.config.proxy,
                     ssl=self._tls(request.url),
                 ) as raw:
-                    return await self._read(request, raw)
+                    return await self._read(request, raw, sink)
         except (TransportError, TruncatedBody):
             raise
         except TimeoutError as exc:
@@ -89,10 +93,12 @@ class AiohttpTransport:
             return context(self.config.verify)
         return True  # plain http: no TLS
 
-    async def _read(self, request: Request, raw: aiohttp.ClientResponse) -> Response:
+    async def _read(
+        self, request: Request, raw: aiohttp.ClientResponse, sink: Sink | None
+    ) -> Response:
         headers = {k.lower(): v for k, v in raw.headers.items()}
         url = str(raw.url)
-        sink = request.sink if request.sink is not None and 200 <= raw.status < 300 else None
+        sink = sink if sink is not None and 200 <= raw.status < 300 else None
         counter = BodyCounter(
             url, headers, request.method, self.config.limits, in_memory=sink is None
         )

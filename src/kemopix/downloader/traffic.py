@@ -115,6 +115,9 @@ class Traffic:
         self._local = LocalBudgets()
         self.hosts: dict[str, HostTraffic] = {}
         self._shared: dict[str, _HostShared] = {}
+        # The lanes by host, asked several times per attempt: no key to build each time.
+        self._api: dict[str, HostTraffic] = {}
+        self._files: dict[str, HostTraffic] = {}
         self._wall = time.time() - time.monotonic()  # budgets keep wall-clock times
         # Admitted attempts in flight, by request: when each was sent (one request object may
         # be in flight more than once).
@@ -135,7 +138,12 @@ class Traffic:
         return traffic
 
     def _lane(self, request: Request) -> HostTraffic:
-        return self.host(request.host, "files" if request.sink is not None else "api")
+        lanes = self._api if request.sink is None else self._files
+        host = request.host
+        lane = lanes.get(host)
+        if lane is None:
+            lane = lanes[host] = self.host(host, "api" if request.sink is None else "files")
+        return lane
 
     # -- the Throttle interface ---------------------------------------------------------------
     def admit(self, request: Request, now: float) -> float:

@@ -7,7 +7,6 @@ import os
 import re
 import stat
 from collections.abc import Mapping
-from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO, Literal
 
@@ -135,13 +134,15 @@ class PartFile:
         self.close()
         if self.size > 0:
             return request.with_headers(Range=f"bytes={self.size}-")
+        if request.header("range") is None:
+            return request
         headers = tuple((k, v) for k, v in request.headers if k.lower() != "range")
-        return replace(request, headers=headers)
+        return request.evolve(headers=headers)
 
     # -- life cycle -----------------------------------------------------------------------
     def request(self, request: Request) -> Request:
         """``request`` adjusted to resume whatever a previous run left in the part file."""
-        return self.resume(replace(request, sink=self))
+        return self.resume(request.evolve(sink=self))
 
     @property
     def complete(self) -> bool:
