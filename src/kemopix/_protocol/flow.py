@@ -89,12 +89,11 @@ def _attempt(
                 outcome = response
             except KemopixError as exc:
                 outcome = exc
+            now = clock.time()
             if isinstance(outcome, Response):
-                retry_after = parse_retry_after(outcome.headers, clock.time())  # the one parse
+                retry_after = parse_retry_after(outcome.headers, now)  # the one parse
                 throttled = retry.throttles(outcome)
-            delay = retry.decide(
-                request, attempt, outcome, clock.time(), rng, retry_after=retry_after
-            )
+            delay = retry.decide(request, attempt, outcome, now, rng, retry_after=retry_after)
         finally:
             retryable = (
                 retry.should_retry_response(outcome)
