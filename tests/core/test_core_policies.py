@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from email.utils import formatdate
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -188,3 +189,26 @@ def test_request_evolve_changes_only_what_it_is_given() -> None:
     assert base.with_headers(Range="bytes=9-").headers == (("Range", "bytes=9-"),)
     # the host (scheme, host and port, lower-cased) is read once per URL, then remembered
     assert base.host == "https://kemono.cr:443" == host_of(base.url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://kemono.cr/api/v1/posts",
+        "HTTP://Kemono.CR:8080",
+        "http://127.0.0.1:5000?o=50",
+        "https://n1.kemono.cr#frag",
+        "https://user:pw@host.example/x",
+        "http://[::1]:8080/data",
+        " https://lead.example/x",
+        "https://ta\tb.example/x",
+        "https://ex\nample.com/",
+        "https://bücher.example/x",
+        "ftp://files.example/x",
+        "/relative/path",
+        "https://",
+    ],
+)
+def test_host_of_agrees_with_urlsplit(url: str) -> None:
+    parts = urlsplit(url)
+    assert host_of(url) == f"{parts.scheme}://{parts.netloc}".lower()

@@ -7,6 +7,7 @@ streams (downloads); otherwise the whole body lands in ``Response.content``.
 from __future__ import annotations
 
 import json as _json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -249,5 +250,15 @@ class Response:
 @lru_cache(maxsize=4096)  # asked several times per request (lanes, gates, breaker, budgets)
 def host_of(url: str) -> str:
     """``scheme://host:port`` of a URL: the unit of rate limits and concurrency caps."""
+    simple = _PLAIN_ORIGIN.match(url)
+    if simple is not None:
+        end = simple.end()
+        # What urlsplit would find: the origin ends the URL or is followed by a path, query
+        # or fragment (a tab, a newline, a bracket or a non-ASCII host: urlsplit decides).
+        if (end == len(url) or url[end] in "/?#") and simple.group().isascii():
+            return simple.group().lower()
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+_PLAIN_ORIGIN = re.compile(r"https?://[^/?#\[\]\t\r\n]*", re.IGNORECASE)

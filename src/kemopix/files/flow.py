@@ -57,7 +57,9 @@ def download(
         return existing
     part = PartFile(dest, expected_sha256=expected_sha256, expected_size=expected_size, mtime=mtime)
     # identity: the bytes on disk must be the bytes the hash and Content-Length describe.
-    base = Request.build("GET", url, headers={**(headers or {}), "Accept-Encoding": "identity"})
+    base = Request.build(
+        "GET", url, headers={**(headers or {}), "Accept-Encoding": "identity"}, sink=part
+    )
     try:
         response = yield part.request(base)
         if response.status == 416:

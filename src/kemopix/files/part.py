@@ -142,7 +142,7 @@ class PartFile:
     # -- life cycle -----------------------------------------------------------------------
     def request(self, request: Request) -> Request:
         """``request`` adjusted to resume whatever a previous run left in the part file."""
-        return self.resume(request.evolve(sink=self))
+        return self.resume(request if request.sink is self else request.evolve(sink=self))
 
     @property
     def complete(self) -> bool:
