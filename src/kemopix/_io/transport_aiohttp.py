@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import ssl
+from collections.abc import Coroutine
+from typing import Any
 
 from .._tls import context, lean_import
 
@@ -53,8 +55,9 @@ class AiohttpTransport:
             self._owns_session = True
         return self._session
 
-    async def send(self, request: Request) -> Response:
-        return await self.exchange(request, request.sink)
+    def send(self, request: Request) -> Coroutine[Any, Any, Response]:
+        """Send ``request`` (awaitable; its body streamed to its sink, if it has one)."""
+        return self.exchange(request, request.sink)
 
     async def exchange(self, request: Request, sink: Sink | None) -> Response:
         """Send ``request``, its successful body streamed to ``sink`` (instead of its own)."""
@@ -63,7 +66,8 @@ class AiohttpTransport:
         )
         limits = self.config.limits
         # Answers held in memory get the whole-answer time limit; downloads only Timeout.total.
-        guard = asyncio.timeout(limits.time if sink is None else None)
+        limit = limits.time if sink is None else None
+        guard = _UNGUARDED if limit is None else asyncio.timeout(limit)
         try:
             async with guard:
                 async with self.session.request(
@@ -130,6 +134,22 @@ class AiohttpTransport:
         if self._owns_session and self._session is not None:
             await self._session.close()
         self._session = None
+
+
+class _Unguarded:
+    """``asyncio.timeout(None)`` without its cost: a download's body has no whole-answer limit."""
+
+    async def __aenter__(self) -> None:
+        return None
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+    def expired(self) -> bool:
+        return False
+
+
+_UNGUARDED = _Unguarded()
 
 
 def _client_timeout(timeout: Timeout) -> aiohttp.ClientTimeout:
