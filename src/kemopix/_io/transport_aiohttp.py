@@ -116,7 +116,9 @@ class AiohttpTransport:
                 counter.add(len(body))
                 counter.finish()
                 return Response(raw.status, headers, body, url, request, counter.received)
-            async for chunk in raw.content.iter_chunked(CHUNK):
+            content = raw.content
+            # iter_chunked(CHUNK) without its iterator: a frame and a StopAsyncIteration less
+            while chunk := await content.read(CHUNK):
                 counter.add(len(chunk))
                 if sink is None:
                     parts.append(chunk)

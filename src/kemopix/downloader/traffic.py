@@ -199,7 +199,10 @@ class Traffic:
         congested = attempt.throttled or attempt.status in CONGESTION_STATUSES
         congested = congested or isinstance(outcome, Timeout)
         if not attempt.throttled and isinstance(outcome, Response):
-            lane.shared.ok.append(now)
+            ok = lane.shared.ok
+            ok.append(now)
+            while ok[0] < now - RATE_WINDOW:  # kept short: a long run's answers are not held
+                ok.popleft()
         # Once per round trip, and only when confirmed: answers to requests sent before the
         # last cut are old news, and a lone refusal among many answers is noise.
         if lane.congestion.add(congested) >= CONFIRM_CONGESTION and sent >= lane.cut_at:
