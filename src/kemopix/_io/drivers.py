@@ -138,6 +138,8 @@ class _Gate:
 
     def leave(self, limit: Callable[[], int]) -> None:
         self.in_flight -= 1
+        if not self.waiters:
+            return  # nobody to wake: no need to ask for the limit
         free = limit() - self.in_flight  # the limit may have grown by several
         while free > 0 and self.waiters:
             waiter = self.waiters.popleft()
