@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from email.utils import formatdate
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -22,6 +23,7 @@ from kemopix._protocol import (
     TokenBucket,
     supervise,
 )
+from kemopix._protocol.http import host_of
 from kemopix._protocol.ratelimit import is_loopback
 
 GET = Request.build("GET", "https://kemono.cr/api/v1/creators")
@@ -172,3 +174,41 @@ def test_a_retry_after_beyond_the_policy_fails_now_and_pauses_no_one() -> None:
         driven.send(answer(503, retry_after="3600"))
     assert done.value.value == 503  # handed to the flow at once
     assert limiter.admit(GET, clock.now) == 0.0  # the host is not paused for an hour
+
+
+def test_request_evolve_changes_only_what_it_is_given() -> None:
+    base = Request.build(
+        "GET", "https://Kemono.CR:443/data/a.png", params={"o": 50}, headers={"Range": "bytes=5-"}
+    )
+    sink = object()
+    moved = base.evolve(sink=sink)  # type: ignore[arg-type]
+    assert moved == base and moved.sink is sink and base.sink is None
+    cleared = moved.evolve(headers=())
+    assert (cleared.headers, cleared.sink, cleared.params) == ((), sink, base.params)
+    assert cleared.evolve(sink=None).sink is None
+    assert base.with_headers(Range="bytes=9-").headers == (("Range", "bytes=9-"),)
+    # the host (scheme, host and port, lower-cased) is read once per URL, then remembered
+    assert base.host == "https://kemono.cr:443" == host_of(base.url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://kemono.cr/api/v1/posts",
+        "HTTP://Kemono.CR:8080",
+        "http://127.0.0.1:5000?o=50",
+        "https://n1.kemono.cr#frag",
+        "https://user:pw@host.example/x",
+        "http://[::1]:8080/data",
+        " https://lead.example/x",
+        "https://ta\tb.example/x",
+        "https://ex\nample.com/",
+        "https://bücher.example/x",
+        "ftp://files.example/x",
+        "/relative/path",
+        "https://",
+    ],
+)
+def test_host_of_agrees_with_urlsplit(url: str) -> None:
+    parts = urlsplit(url)
+    assert host_of(url) == f"{parts.scheme}://{parts.netloc}".lower()

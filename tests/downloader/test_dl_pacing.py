@@ -202,3 +202,19 @@ def test_loopback_budgets_stay_in_the_process(tmp_path: Path) -> None:
     with sqlite3.connect(path) as db:
         hosts = [row[0] for row in db.execute("SELECT host FROM budgets")]
     assert hosts == ["https://kemono.cr"]
+
+
+def test_a_long_run_keeps_only_the_recent_answers_of_a_host() -> None:
+    traffic = Traffic(lambda host: HostPolicy())
+    host = "http://127.0.0.1:8000"
+    for n in range(1000):  # 1,000 answers over 10 s, ten of them in flight at a time
+        request = Request.build("GET", f"{host}/api/{n}")
+        traffic.admit(request, n * 0.01)
+        outcome = Response(200, {}, b"", request.url, request)
+        traffic.observe(Attempt(request, outcome, n * 0.01, n * 0.01 + 0.1))
+    lane = traffic.host(host)
+    # the answers of the last RATE_WINDOW (2 s) only, and the rate they make is the same
+    assert len(lane.shared.ok) == 201
+    assert lane.achieved_rate(10.09) == pytest.approx(200 / 2.0, rel=0.01)
+    assert traffic.totals().requests == 1000 and not traffic._sent
+    traffic.close()

@@ -138,6 +138,8 @@ class _Gate:
 
     def leave(self, limit: Callable[[], int]) -> None:
         self.in_flight -= 1
+        if not self.waiters:
+            return  # nobody to wake: no need to ask for the limit
         free = limit() - self.in_flight  # the limit may have grown by several
         while free > 0 and self.waiters:
             waiter = self.waiters.popleft()
@@ -169,18 +171,22 @@ class AsyncRunner(_RunnerBase):
 
     async def _send(self, request: Request) -> Response:
         # A throttle that sets limits has two lanes per host; otherwise one cap per host.
-        lanes = self.throttle.concurrency(request) is not None
-        key = (request.host, lanes and request.sink is not None)
+        throttle = self.throttle
+        first = throttle.concurrency(request)
+        key = (request.host, first is not None and request.sink is not None)
         gate = self._gates.get(key)
         if gate is None:
             gate = self._gates[key] = _Gate()
 
         def limit() -> int:
-            return self.throttle.concurrency(request) or self.config.max_connections_per_host
+            return throttle.concurrency(request) or self.config.max_connections_per_host
 
-        await gate.enter(limit)
+        if not gate.waiters and gate.in_flight < (first or self.config.max_connections_per_host):
+            gate.in_flight += 1  # gate.enter's own first step, without a coroutine to await
+        else:
+            await gate.enter(limit)
         try:
-            wait = self.throttle.admit(request, self.clock.monotonic())
+            wait = throttle.admit(request, self.clock.monotonic())
             if wait > 0:
                 await asyncio.sleep(wait)
             return await self.transport.send(request)

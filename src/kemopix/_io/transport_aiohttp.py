@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import ssl
+from collections.abc import Coroutine
+from typing import Any
 
 from .._tls import context, lean_import
 
@@ -20,7 +22,7 @@ from .._protocol.errors import (
     TransportError,
     TruncatedBody,
 )
-from .._protocol.http import Request, Response, Timeout
+from .._protocol.http import Request, Response, Sink, Timeout
 from .body import BodyCounter
 
 __all__ = ["AiohttpTransport"]
@@ -53,13 +55,19 @@ class AiohttpTransport:
             self._owns_session = True
         return self._session
 
-    async def send(self, request: Request) -> Response:
+    def send(self, request: Request) -> Coroutine[Any, Any, Response]:
+        """Send ``request`` (awaitable; its body streamed to its sink, if it has one)."""
+        return self.exchange(request, request.sink)
+
+    async def exchange(self, request: Request, sink: Sink | None) -> Response:
+        """Send ``request``, its successful body streamed to ``sink`` (instead of its own)."""
         timeout = (
             self._default_timeout if request.timeout is None else _client_timeout(request.timeout)
         )
         limits = self.config.limits
         # Answers held in memory get the whole-answer time limit; downloads only Timeout.total.
-        guard = asyncio.timeout(limits.time if request.sink is None else None)
+        limit = limits.time if sink is None else None
+        guard = _UNGUARDED if limit is None else asyncio.timeout(limit)
         try:
             async with guard:
                 async with self.session.request(
@@ -73,7 +81,7 @@ class AiohttpTransport:
                     proxy=self.config.proxy,
                     ssl=self._tls(request.url),
                 ) as raw:
-                    return await self._read(request, raw)
+                    return await self._read(request, raw, sink)
         except (TransportError, TruncatedBody):
             raise
         except TimeoutError as exc:
@@ -89,10 +97,12 @@ class AiohttpTransport:
             return context(self.config.verify)
         return True  # plain http: no TLS
 
-    async def _read(self, request: Request, raw: aiohttp.ClientResponse) -> Response:
+    async def _read(
+        self, request: Request, raw: aiohttp.ClientResponse, sink: Sink | None
+    ) -> Response:
         headers = {k.lower(): v for k, v in raw.headers.items()}
         url = str(raw.url)
-        sink = request.sink if request.sink is not None and 200 <= raw.status < 300 else None
+        sink = sink if sink is not None and 200 <= raw.status < 300 else None
         counter = BodyCounter(
             url, headers, request.method, self.config.limits, in_memory=sink is None
         )
@@ -106,7 +116,9 @@ class AiohttpTransport:
                 counter.add(len(body))
                 counter.finish()
                 return Response(raw.status, headers, body, url, request, counter.received)
-            async for chunk in raw.content.iter_chunked(CHUNK):
+            content = raw.content
+            # iter_chunked(CHUNK) without its iterator: a frame and a StopAsyncIteration less
+            while chunk := await content.read(CHUNK):
                 counter.add(len(chunk))
                 if sink is None:
                     parts.append(chunk)
@@ -124,6 +136,22 @@ class AiohttpTransport:
         if self._owns_session and self._session is not None:
             await self._session.close()
         self._session = None
+
+
+class _Unguarded:
+    """``asyncio.timeout(None)`` without its cost: a download's body has no whole-answer limit."""
+
+    async def __aenter__(self) -> None:
+        return None
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+    def expired(self) -> bool:
+        return False
+
+
+_UNGUARDED = _Unguarded()
 
 
 def _client_timeout(timeout: Timeout) -> aiohttp.ClientTimeout:

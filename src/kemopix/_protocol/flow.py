@@ -82,6 +82,7 @@ def _attempt(
         started = clock.monotonic()
         retry_after: float | None = None
         throttled = False
+        retryable: bool | None = None
         try:
             try:
                 response = yield request
@@ -89,18 +90,24 @@ def _attempt(
                 outcome = response
             except KemopixError as exc:
                 outcome = exc
+            now = clock.time()
             if isinstance(outcome, Response):
-                retry_after = parse_retry_after(outcome.headers, clock.time())  # the one parse
+                retry_after = parse_retry_after(outcome.headers, now)  # the one parse
                 throttled = retry.throttles(outcome)
-            delay = retry.decide(
-                request, attempt, outcome, clock.time(), rng, retry_after=retry_after
+                retryable = retry.should_retry_response(outcome)
+            # An answer the policy does not retry (most of them) needs no decision.
+            delay = (
+                None
+                if retryable is False
+                else retry.decide(request, attempt, outcome, now, rng, retry_after=retry_after)
             )
         finally:
-            retryable = (
-                retry.should_retry_response(outcome)
-                if isinstance(outcome, Response)
-                else isinstance(outcome, (Timeout, NetworkError, TruncatedBody, ConnectError))
-            )
+            if retryable is None:
+                retryable = (
+                    retry.should_retry_response(outcome)
+                    if isinstance(outcome, Response)
+                    else isinstance(outcome, (Timeout, NetworkError, TruncatedBody, ConnectError))
+                )
             # A wait longer than the retry policy accepts is not passed on: this request fails
             # now, and the host is not paused for everyone (a 503 "back in an hour").
             told = (

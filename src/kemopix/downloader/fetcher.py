@@ -230,9 +230,8 @@ class Fetcher:
     ) -> tuple[str, int]:
         dest = self.root / record.path
         headers = dict(record.headers)
-        part = dest.with_name(dest.name + PART_SUFFIX)
         thumbnail = record.held == "thumbnail"
-        if record.etag and part.exists():
+        if record.etag and dest.with_name(dest.name + PART_SUFFIX).exists():
             # A resumed body must be the same version of the file as the bytes already held.
             headers["If-Range"] = record.etag
         kept = self._keep_thumbnail(record)

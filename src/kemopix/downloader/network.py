@@ -7,8 +7,8 @@ concurrency, rate budgets and counts.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import TypeVar
+from collections.abc import Callable, Coroutine, Mapping
+from typing import Any, TypeVar
 
 from .._io.drivers import AsyncRunner
 from .._protocol.config import Config
@@ -46,8 +46,9 @@ class Network:
         for runner in self.runners.values():
             runner.on_retry = hook
 
-    async def run(self, family: str, flow: Flow[T]) -> T:
-        return await self.runners[family].run(flow)
+    def run(self, family: str, flow: Flow[T]) -> Coroutine[Any, Any, T]:
+        """Run ``flow`` with the runner of ``family`` (awaitable)."""
+        return self.runners[family].run(flow)
 
     async def aclose(self) -> None:
         for runner in self.runners.values():

@@ -87,6 +87,8 @@ class Breaker:
     def check(self, request: Request, now: float) -> None:
         """Raise :class:`HostDown` when ``request``'s host is open; after ``reprobe_after``
         seconds one request goes through as a probe (the others wait for its outcome)."""
+        if not self._circuits:
+            return  # every host up: no key to work out
         circuit = self._circuits.get(self.key(request))
         if circuit is None or circuit.open_until is None:
             return
@@ -96,15 +98,14 @@ class Breaker:
 
     def observe(self, request: Request, outcome: object, now: float) -> None:
         """Learn from an attempt's outcome (a ``Response`` or an error)."""
-        key = self.key(request)
         if isinstance(outcome, KemopixError) and host_failure(outcome):
-            circuit = self._circuits.setdefault(key, _Circuit())
+            circuit = self._circuits.setdefault(self.key(request), _Circuit())
             circuit.failures += 1
             circuit.reason = str(outcome)[:120]
             if circuit.failures >= self.trip_after:
                 circuit.open_until = now + self.reprobe_after
-        elif outcome is not None and not isinstance(outcome, KemopixError):
-            self._circuits.pop(key, None)  # an answer: the host is up
+        elif outcome is not None and not isinstance(outcome, KemopixError) and self._circuits:
+            self._circuits.pop(self.key(request), None)  # an answer: the host is up
 
     def is_open(self, request: Request) -> bool:
         circuit = self._circuits.get(self.key(request))

@@ -115,6 +115,9 @@ class Traffic:
         self._local = LocalBudgets()
         self.hosts: dict[str, HostTraffic] = {}
         self._shared: dict[str, _HostShared] = {}
+        # The lanes by host, asked several times per attempt: no key to build each time.
+        self._api: dict[str, HostTraffic] = {}
+        self._files: dict[str, HostTraffic] = {}
         self._wall = time.time() - time.monotonic()  # budgets keep wall-clock times
         # Admitted attempts in flight, by request: when each was sent (one request object may
         # be in flight more than once).
@@ -135,7 +138,12 @@ class Traffic:
         return traffic
 
     def _lane(self, request: Request) -> HostTraffic:
-        return self.host(request.host, "files" if request.sink is not None else "api")
+        lanes = self._api if request.sink is None else self._files
+        host = request.host
+        lane = lanes.get(host)
+        if lane is None:
+            lane = lanes[host] = self.host(host, "api" if request.sink is None else "files")
+        return lane
 
     # -- the Throttle interface ---------------------------------------------------------------
     def admit(self, request: Request, now: float) -> float:
@@ -191,7 +199,10 @@ class Traffic:
         congested = attempt.throttled or attempt.status in CONGESTION_STATUSES
         congested = congested or isinstance(outcome, Timeout)
         if not attempt.throttled and isinstance(outcome, Response):
-            lane.shared.ok.append(now)
+            ok = lane.shared.ok
+            ok.append(now)
+            while ok[0] < now - RATE_WINDOW:  # kept short: a long run's answers are not held
+                ok.popleft()
         # Once per round trip, and only when confirmed: answers to requests sent before the
         # last cut are old news, and a lone refusal among many answers is noise.
         if lane.congestion.add(congested) >= CONFIRM_CONGESTION and sent >= lane.cut_at:

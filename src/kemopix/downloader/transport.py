@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-from dataclasses import replace
 
 from .._io.transport_aiohttp import AiohttpTransport
 from .._protocol.http import Request, Response
@@ -30,10 +29,10 @@ class OffloadingTransport(AiohttpTransport):
 
     async def send(self, request: Request) -> Response:
         if request.sink is None:
-            return await super().send(request)
+            return await self.exchange(request, None)
         sink = OffloadedSink(request.sink, PROGRESS.get())
         try:
-            return await super().send(replace(request, sink=sink))
+            return await self.exchange(request, sink)
         finally:
             # The sink's size must be final before a retry asks it for a Range. A small body
             # was written on the loop: nothing to wait for, no task to make.

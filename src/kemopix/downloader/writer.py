@@ -61,7 +61,8 @@ class OffloadedSink:
         self._queued = 0  # bytes in _chunks and in the hands of the body's job
         self._scheduled = False
         self._error: BaseException | None = None
-        self._cond = threading.Condition(threading.Lock())
+        # Made with the first queued chunk: a small body, written on the loop, needs none.
+        self._cond: threading.Condition | None = None
         self._drained: asyncio.Future[None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
@@ -86,6 +87,8 @@ class OffloadedSink:
         if self._queued == 0 and self.size + size <= self._inline:
             self.inner.write(chunk)
         else:
+            if self._cond is None:  # no job can run before this: only queued chunks make one
+                self._cond = threading.Condition(threading.Lock())
             with self._cond:
                 # A job is scheduled whenever BATCH (<= MAX_QUEUED) bytes are queued, and jobs
                 # never wait for the loop: this wait always ends.
@@ -107,11 +110,13 @@ class OffloadedSink:
         _POOL.submit(self._job)
 
     def _job(self) -> None:
+        cond = self._cond
+        assert cond is not None
         while True:
-            with self._cond:
+            with cond:
                 if not self._chunks:
                     self._scheduled = False
-                    self._cond.notify_all()
+                    cond.notify_all()
                     self._wake()
                     return
                 batch = list(self._chunks)
@@ -122,9 +127,9 @@ class OffloadedSink:
                         self.inner.write(chunk)
                 except BaseException as exc:  # reported by write() and check()
                     self._error = exc
-            with self._cond:
+            with cond:
                 self._queued -= sum(map(len, batch))
-                self._cond.notify_all()
+                cond.notify_all()
 
     def _wake(self) -> None:
         waiter, loop = self._drained, self._loop
@@ -138,6 +143,8 @@ class OffloadedSink:
     def flush(self) -> asyncio.Future[None] | None:
         """Hand the chunks still queued to a job; the future that is done once every chunk is
         written, or None when all of them already are. Called on the loop."""
+        if self._cond is None:
+            return None  # nothing was ever queued: every chunk was written on the loop
         with self._cond:
             if self._chunks and not self._scheduled:
                 self._schedule()

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import errno
+import os
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +19,9 @@ from .part import PartFile, file_sha256, parse_content_range
 __all__ = ["DownloadResult", "download"]
 
 Outcome = Literal["downloaded", "resumed", "skipped"]
+
+# What Path.is_file() takes for "no file there" (others, such as EACCES, are raised).
+_ABSENT = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP})
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +57,9 @@ def download(
         return existing
     part = PartFile(dest, expected_sha256=expected_sha256, expected_size=expected_size, mtime=mtime)
     # identity: the bytes on disk must be the bytes the hash and Content-Length describe.
-    base = Request.build("GET", url, headers={**(headers or {}), "Accept-Encoding": "identity"})
+    base = Request.build(
+        "GET", url, headers={**(headers or {}), "Accept-Encoding": "identity"}, sink=part
+    )
     try:
         response = yield part.request(base)
         if response.status == 416:
@@ -78,9 +86,15 @@ def download(
 def _existing(
     dest: Path, sha256: str | None, size: int | None, verify: bool
 ) -> DownloadResult | None:
-    if not dest.is_file():
+    try:
+        info = os.stat(dest)  # one call for Path.is_file() and .stat()
+    except OSError as exc:
+        if exc.errno in _ABSENT:
+            return None
+        raise
+    if not stat.S_ISREG(info.st_mode):
         return None
-    actual = dest.stat().st_size
+    actual = info.st_size
     if size is not None and actual != size:
         return None
     digest = None

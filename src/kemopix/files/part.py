@@ -7,9 +7,8 @@ import os
 import re
 import stat
 from collections.abc import Mapping
-from dataclasses import replace
 from pathlib import Path
-from typing import BinaryIO, Literal
+from typing import Literal
 
 from .._protocol.errors import DecodeError, IntegrityError
 from .._protocol.http import Request
@@ -67,7 +66,7 @@ class PartFile:
         self.expected_size = expected_size
         self.total: int | None = expected_size
         self._digest = hashlib.sha256()
-        self._fh: BinaryIO | None = None
+        self._fd: int | None = None  # written with os.write: no file object, no buffer
         self._mode: Literal["ab", "wb"] | None = None  # how the first write opens the part
         self.size = 0
         self.resumed_from = 0
@@ -114,12 +113,16 @@ class PartFile:
                 self._open()
 
     def write(self, chunk: bytes) -> None:
-        fh = self._fh if self._fh is not None else self._open()
-        fh.write(chunk)
+        fd = self._fd if self._fd is not None else self._open()
+        done = os.write(fd, chunk)
+        if done < len(chunk):  # a short write (a signal, a disk nearly full): the rest, in turn
+            view = memoryview(chunk)
+            while done < len(chunk):
+                done += os.write(fd, view[done:])
         self._digest.update(chunk)
         self.size += len(chunk)
 
-    def _open(self) -> BinaryIO:
+    def _open(self) -> int:
         assert self._mode is not None, "write before open"
         flags = os.O_WRONLY | os.O_CREAT | _NOFOLLOW | getattr(os, "O_BINARY", 0)
         flags |= os.O_APPEND if self._mode == "ab" else os.O_TRUNC
@@ -128,20 +131,22 @@ class PartFile:
         except FileNotFoundError:  # the folder is made with the first byte, not before
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.path, flags, 0o666)
-        fh = self._fh = os.fdopen(fd, self._mode)
-        return fh
+        self._fd = fd
+        return fd
 
     def resume(self, request: Request) -> Request:
         self.close()
         if self.size > 0:
             return request.with_headers(Range=f"bytes={self.size}-")
+        if request.header("range") is None:
+            return request
         headers = tuple((k, v) for k, v in request.headers if k.lower() != "range")
-        return replace(request, headers=headers)
+        return request.evolve(headers=headers)
 
     # -- life cycle -----------------------------------------------------------------------
     def request(self, request: Request) -> Request:
         """``request`` adjusted to resume whatever a previous run left in the part file."""
-        return self.resume(replace(request, sink=self))
+        return self.resume(request if request.sink is self else request.evolve(sink=self))
 
     @property
     def complete(self) -> bool:
@@ -149,13 +154,12 @@ class PartFile:
 
     def finish(self) -> str:
         """Verify, date and rename into place; returns the SHA-256 hex digest."""
-        if self._fh is None and self._mode is not None:
+        if self._fd is None and self._mode is not None:
             self._open()  # an empty body still makes a file
-        fh, mtime = self._fh, self.mtime
-        dated = mtime is not None and fh is not None and os.utime in os.supports_fd
-        if dated and mtime is not None and fh is not None:
-            fh.flush()  # a write after the date would change it
-            os.utime(fh.fileno(), (mtime, mtime))
+        fd, mtime = self._fd, self.mtime
+        dated = mtime is not None and fd is not None and os.utime in os.supports_fd
+        if dated and mtime is not None and fd is not None:
+            os.utime(fd, (mtime, mtime))  # every byte is written: nothing after changes it
         self.close()
         digest = self._digest.hexdigest()
         problem = None
@@ -180,10 +184,10 @@ class PartFile:
         self.size = 0
 
     def close(self) -> None:
-        fh, self._fh = self._fh, None
+        fd, self._fd = self._fd, None
         self._mode = None
-        if fh is not None:
-            fh.close()  # even when this raises (flushing on a full disk), the file is closed
+        if fd is not None:
+            os.close(fd)
 
     def _truncate(self) -> None:
         self.close()
