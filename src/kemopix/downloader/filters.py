@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from msgspec import Struct
+
 from .._protocol.errors import InvalidInput
 from .model import Post, RemoteFile
 
@@ -169,8 +171,7 @@ class Filters:
         return None
 
 
-@dataclass(slots=True)
-class Budget:
+class Budget(Struct):
     """``--max-files`` / ``--max-bytes`` for one run; ``take`` books a file if it fits."""
 
     max_files: int | None = None

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, unquote, urlsplit
+
+from msgspec import Struct, field
 
 from .._protocol.errors import InvalidInput
 
@@ -66,8 +67,7 @@ def origin_of(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}".lower()
 
 
-@dataclass(frozen=True, slots=True)
-class Origins:
+class Origins(Struct, frozen=True):
     """Extra origins per site (``{"kemono": "http://127.0.0.1:8080"}``): emulators, mirrors;
     ``files``: the origin serving a Kemono-compatible site's ``/data`` files when the site
     itself would redirect there (pawchive's ``file.`` host)."""
@@ -92,8 +92,7 @@ class Origins:
         return None
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
+class Target(Struct, frozen=True):
     """One thing to archive.
 
     ``kind``: Kemono ``creator``, ``post``, ``discord``, ``favorites``; pixiv ``user``,
