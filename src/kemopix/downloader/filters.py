@@ -53,13 +53,13 @@ TYPE_ALIASES: dict[str, str] = {
     "docs": "document",
 }
 
-_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(i?b?)\s*$", re.IGNORECASE)
+_SIZE = r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(i?b?)\s*$"  # compiled on first use
 _UNITS = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
 
 
 def parse_size(text: str) -> int:
     """Bytes from ``500``, ``10k``, ``1.5MB``, ``2GiB`` (binary multiples)."""
-    match = _SIZE.match(text)
+    match = re.match(_SIZE, text, re.IGNORECASE)
     if match is None:
         raise InvalidInput(f"not a size: {text!r} (examples: 500k, 10MB, 1.5G)")
     return int(float(match.group(1)) * _UNITS[match.group(2).lower()])
