@@ -5,7 +5,18 @@ several times faster. Both compare, hash and repr alike."""
 
 from __future__ import annotations
 
-__all__ = ["set_field"]
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from msgspec import Struct
+
+__all__ = ["compared", "set_field"]
+
+
+def compared(value: Struct, skip: str) -> tuple[Any, ...]:
+    """``value``'s fields but ``skip``, in order: what its ``__eq__`` and ``__hash__`` use
+    where a field is not part of its value (a dataclass's ``field(compare=False)``)."""
+    return tuple(getattr(value, name) for name in value.__struct_fields__ if name != skip)
 
 
 def set_field(value: object, name: str, new: object) -> None:
