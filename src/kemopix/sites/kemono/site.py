@@ -17,7 +17,7 @@ from msgspec.structs import replace
 
 from ..._protocol.http import Request
 from ..._protocol.secrets import Secret
-from ..._structs import compared, set_field
+from ..._structs import set_field, value_without
 
 __all__ = [
     "DEFAULT_URL",
@@ -91,13 +91,7 @@ class KemonoSite(Struct, frozen=True):
         if self.flavour not in ("kemono", "coomer", "pawchive"):
             raise ValueError(f"unknown Kemono flavour {self.flavour!r}")
 
-    def __eq__(self, other: object) -> bool:
-        if type(other) is not type(self):
-            return NotImplemented
-        return compared(self, "session_cookie") == compared(other, "session_cookie")
-
-    def __hash__(self) -> int:
-        return hash(compared(self, "session_cookie"))
+    __eq__, __hash__ = value_without("session_cookie")
 
     @classmethod
     def from_url(cls, url: str, flavour: Flavour | None = None) -> KemonoSite:
