@@ -9,7 +9,6 @@ from typing import Any, NoReturn
 
 from .. import __version__
 from .._protocol.errors import InvalidInput
-from .._server import port
 from ..downloader.filters import TYPE_GROUPS
 from ..downloader.templates import FIELDS
 
@@ -339,6 +338,8 @@ def build_parser(
         " cannot be bound\n  2    no archive in the folder, or a bad option\n",
     )
     if wanted("serve"):
+        from .._server import port  # with asyncio: imported for `serve` only
+
         _output_dir(serve)
         serve.add_argument("--host", default="127.0.0.1", help="address to bind (127.0.0.1)")
         serve.add_argument("--port", type=port, default=8765, help="port (8765)")
