@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
-
-import platformdirs
 
 __all__ = ["CACHE_DIR_ENV", "CONFIG_DIR_ENV", "cache_dir", "config_dir", "write_private_json"]
 
@@ -25,13 +22,21 @@ CACHE_DIR_ENV = "KEMOPIX_CACHE_DIR"
 def config_dir() -> Path:
     """``$KEMOPIX_CONFIG_DIR``, else the platform's config folder for kemopix."""
     override = os.environ.get(CONFIG_DIR_ENV)
-    return Path(override) if override else Path(platformdirs.user_config_dir("kemopix"))
+    if override:
+        return Path(override)
+    import platformdirs  # imported when no override is set
+
+    return Path(platformdirs.user_config_dir("kemopix"))
 
 
 def cache_dir() -> Path:
     """``$KEMOPIX_CACHE_DIR``, else the platform's cache folder for kemopix."""
     override = os.environ.get(CACHE_DIR_ENV)
-    return Path(override) if override else Path(platformdirs.user_cache_dir("kemopix"))
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("kemopix"))
 
 
 def write_private_json(path: Path, data: Mapping[str, Any], *, durable: bool = True) -> Path:
@@ -40,6 +45,8 @@ def write_private_json(path: Path, data: Mapping[str, Any], *, durable: bool = T
     moment with a readable or half-written credential. ``durable`` syncs it to disk first
     (a login); a cache that is cheap to lose skips that (a sync can take 0.2 s). Returns
     ``path``."""
+    import tempfile
+
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
     try:

@@ -9,9 +9,12 @@ plain-http servers (the emulators) then reads no CA store at all; an https run r
 
 from __future__ import annotations
 
-import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import ssl
 
 __all__ = ["context", "lean_import", "lean_process"]
 
@@ -24,6 +27,8 @@ def context(verify: bool) -> ssl.SSLContext:
     ``verify`` false) nothing checked. HTTP/1.1 is offered by ALPN, as aiohttp does."""
     made = _contexts.get(verify)
     if made is None:
+        import ssl
+
         if verify:
             made = ssl.create_default_context()
         else:
@@ -49,6 +54,8 @@ def lean_import() -> Iterator[None]:
     if not _lean:
         yield
         return
+    import ssl  # here, not at the top: `kemopix --version` imports this module
+
     default_context = ssl.create_default_context
 
     def bare(*args: object, **kwargs: object) -> ssl.SSLContext:

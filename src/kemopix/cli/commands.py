@@ -172,9 +172,8 @@ def _problem(root: Path, record: FileRecord) -> str | None:
     return None
 
 
-_SIDECAR = re.compile(
-    r"^(?P<id>.+?)(?:\.r\d+)?\.(?:json|html|md|txt|comments\.json|revisions\.json)$"
-)
+# Patterns are compiled on first use (re's cache), not at import: most runs never use them.
+_SIDECAR = r"^(?P<id>.+?)(?:\.r\d+)?\.(?:json|html|md|txt|comments\.json|revisions\.json)$"
 
 
 def unknown_files(root: Path, archive: Archive) -> list[tuple[str, str]]:
@@ -196,7 +195,7 @@ def unknown_files(root: Path, archive: Archive) -> list[tuple[str, str]]:
                 continue  # a thumbnail kept beside its original (--keep-thumbnails)
             if name in TRANSCRIPT_NAMES:
                 continue  # a Discord channel's transcript
-            match = _SIDECAR.match(name)
+            match = re.match(_SIDECAR, name)
             if match is not None and match.group("id") in posts:
                 continue
             if name.endswith(PART_SUFFIX) and rel.removesuffix(PART_SUFFIX) in known:

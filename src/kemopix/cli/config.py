@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct, field
 
 from .._dirs import CONFIG_DIR_ENV, config_dir, write_private_json
 from .._protocol.errors import InvalidInput
@@ -68,8 +69,7 @@ URL_ENV: Mapping[str, tuple[str, ...]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class FileConfig:
+class FileConfig(Struct, frozen=True):
     """The parsed config file (empty sections when there is no file)."""
 
     path: Path | None = None

@@ -42,14 +42,14 @@ def human_size(size: int | None) -> str:
     return f"{size} B"
 
 
-_HTTP_DETAIL = re.compile(r" \(HTTP (\d{3}), [^)]*\)(?::\s.*)?$", re.DOTALL)
+_HTTP_DETAIL = r" \(HTTP (\d{3}), [^)]*\)(?::\s.*)?$"  # compiled on first use
 
 
 def brief(message: str) -> str:
     """``message`` in English, without the URL and body an HTTP error appends (kept with -v)."""
     from .failures import in_english
 
-    match = _HTTP_DETAIL.search(message)
+    match = re.search(_HTTP_DETAIL, message, re.DOTALL)
     if match is None:
         return in_english(message)
     head = in_english(message[: match.start()])

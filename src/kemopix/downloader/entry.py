@@ -8,8 +8,9 @@ archive, site adapters, engine — and close it all whatever happens.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from .._dirs import cache_dir
 from .._protocol.config import Config
@@ -52,8 +53,7 @@ def families_of(targets: list[Target]) -> set[str]:
     return {"kemono" if t.is_kemono else t.site for t in targets}
 
 
-@dataclass(frozen=True, slots=True)
-class RunSettings:
+class RunSettings(Struct, frozen=True):
     """Everything a run needs besides its targets and its reporter.
 
     ``hosts`` gives each host's traffic policy; ``runners`` the runner config of each site
@@ -67,8 +67,15 @@ class RunSettings:
     runners: Mapping[str, Config]
     shared_budget: bool = True
     comments: Mapping[str, bool] = field(default_factory=dict)
-    pixiv_token: str | None = field(default=None, repr=False)
-    kemono_sessions: Mapping[str, str] = field(default_factory=dict, repr=False)
+    pixiv_token: str | None = None
+    kemono_sessions: Mapping[str, str] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        return (
+            f"RunSettings(engine={self.engine!r}, origins={self.origins!r}, hosts={self.hosts!r}, "
+            f"runners={self.runners!r}, shared_budget={self.shared_budget!r}, "
+            f"comments={self.comments!r})"
+        )
 
     @property
     def root(self) -> Path:

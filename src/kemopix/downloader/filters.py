@@ -6,8 +6,10 @@ Each filter says *why* it skips something, so ``plan``/``--dry-run`` can show th
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import cache
+
+from msgspec import Struct
 
 from .._protocol.errors import InvalidInput
 from .model import Post, RemoteFile
@@ -51,13 +53,13 @@ TYPE_ALIASES: dict[str, str] = {
     "docs": "document",
 }
 
-_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(i?b?)\s*$", re.IGNORECASE)
+_SIZE = r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(i?b?)\s*$"  # compiled on first use
 _UNITS = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
 
 
 def parse_size(text: str) -> int:
     """Bytes from ``500``, ``10k``, ``1.5MB``, ``2GiB`` (binary multiples)."""
-    match = _SIZE.match(text)
+    match = re.match(_SIZE, text, re.IGNORECASE)
     if match is None:
         raise InvalidInput(f"not a size: {text!r} (examples: 500k, 10MB, 1.5G)")
     return int(float(match.group(1)) * _UNITS[match.group(2).lower()])
@@ -110,8 +112,7 @@ def parse_types(values: frozenset[str] | list[str] | tuple[str, ...]) -> frozens
     return frozenset(out)
 
 
-@dataclass(frozen=True, slots=True)
-class Filters:
+class Filters(Struct, frozen=True):
     """Post and file filters; empty sets mean "no restriction"."""
 
     after: datetime | None = None
@@ -123,12 +124,10 @@ class Filters:
     exclude_types: frozenset[str] = frozenset()
     min_size: int | None = None
     max_size: int | None = None
-    _types: frozenset[str] = field(init=False, repr=False, compare=False)
-    _exclude: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_types", parse_types(self.types))
-        object.__setattr__(self, "_exclude", parse_types(self.exclude_types))
+        _extensions(self.types)  # an unknown word is refused here, not at the first file
+        _extensions(self.exclude_types)
 
     @property
     def needs_sizes(self) -> bool:
@@ -156,9 +155,10 @@ class Filters:
     def skip_file(self, file: RemoteFile, size: int | None = None) -> str | None:
         """Why ``file`` is left out, or None to keep it (``size`` when known)."""
         ext = file.extension
-        if self._types and ext not in self._types:
+        wanted = _extensions(self.types)
+        if wanted and ext not in wanted:
             return f"type {ext or 'unknown'} not wanted"
-        if ext and ext in self._exclude:
+        if ext and ext in _extensions(self.exclude_types):
             return f"type {ext} excluded"
         size = size if size is not None else file.size
         if size is not None:
@@ -169,8 +169,13 @@ class Filters:
         return None
 
 
-@dataclass(slots=True)
-class Budget:
+@cache
+def _extensions(words: frozenset[str]) -> frozenset[str]:
+    """``parse_types`` of a filter's words, once per set of words."""
+    return parse_types(words)
+
+
+class Budget(Struct):
     """``--max-files`` / ``--max-bytes`` for one run; ``take`` books a file if it fits."""
 
     max_files: int | None = None

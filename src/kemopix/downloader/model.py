@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
+
+from msgspec import Struct, field
 
 __all__ = [
     "Creator",
@@ -26,8 +27,7 @@ __all__ = [
 FileKind = Literal["file", "attachment", "page", "ugoira", "inline", "cover"]
 
 
-@dataclass(frozen=True, slots=True)
-class PostKey:
+class PostKey(Struct, frozen=True):
     """Identifies a post in the archive: ``site`` (kemono, coomer, pawchive, pixiv), ``service``
     (patreon, fanbox, ... for Kemono; illust or novel for pixiv) and the site's post id."""
 
@@ -39,8 +39,7 @@ class PostKey:
         return f"{self.site}/{self.service}/{self.id}"
 
 
-@dataclass(frozen=True, slots=True)
-class Creator:
+class Creator(Struct, frozen=True):
     """A creator (artist, user, Discord server) whose works are archived together."""
 
     site: str
@@ -53,16 +52,14 @@ class Creator:
         return self.name or self.id
 
 
-@dataclass(frozen=True, slots=True)
-class UgoiraFrames:
+class UgoiraFrames(Struct, frozen=True):
     """An animation's frames: the zip's file names and each frame's delay in milliseconds."""
 
     files: tuple[str, ...]
     delays: tuple[int, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class RemoteFile:
+class RemoteFile(Struct, frozen=True):
     """One file of a post: where it is, its original name and what is known of its bytes."""
 
     url: str
@@ -88,8 +85,7 @@ class RemoteFile:
         return ""
 
 
-@dataclass(slots=True)
-class Post:
+class Post(Struct):
     """A post (Kemono), a work (pixiv illustration, manga, ugoira, novel) or a Discord message.
 
     ``raw`` is the API's data as received (the JSON sidecar); ``content`` is HTML (Kemono
@@ -117,8 +113,7 @@ class Post:
             self.signature = signature_of(self.title, self.edited, [f.url for f in self.files])
 
 
-@dataclass(frozen=True, slots=True)
-class Listed:
+class Listed(Struct, frozen=True):
     """One entry of a listing page, before any detail is fetched.
 
     ``signature`` changes whenever the post does (title, edit date, file list), so an
@@ -135,7 +130,7 @@ class Listed:
 
 def signature_of(*parts: Any) -> str:
     """A short stable digest of ``parts`` (JSON-encoded; datetimes as ISO strings)."""
-    encoded = json.dumps(parts, default=_encode, sort_keys=True, ensure_ascii=False)
+    encoded = _SIGNATURE_JSON.encode(parts)
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()[:32]
 
 
@@ -143,3 +138,7 @@ def _encode(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.isoformat()
     return str(value)
+
+
+# json.dumps with these options, without making an encoder per call (a third of the cost).
+_SIGNATURE_JSON = json.JSONEncoder(default=_encode, sort_keys=True, ensure_ascii=False)

@@ -11,10 +11,11 @@ decode, since it cannot be checked by SHA-256) or records the original as unavai
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, get_args
 from urllib.parse import urlsplit
+
+from msgspec import Struct
 
 from .._protocol.errors import (
     ConnectError,
@@ -59,8 +60,7 @@ def host_failure(exc: BaseException) -> bool:
     return isinstance(exc, (ConnectError, NetworkError, HostDown))
 
 
-@dataclass(slots=True)
-class _Circuit:
+class _Circuit(Struct):
     failures: int = 0
     open_until: float | None = None
     reason: str = ""

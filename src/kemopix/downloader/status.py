@@ -12,9 +12,10 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct, field
 
 from .archive import ArchiveStore, file_state
 from .model import PostKey
@@ -46,8 +47,7 @@ def _state(root: str, path: str, status: str, held: str | None) -> str:
     return state
 
 
-@dataclass(slots=True)
-class CreatorStatus:
+class CreatorStatus(Struct):
     """Counts of one creator's posts and files by state, and when it was last synced."""
 
     site: str
@@ -84,8 +84,7 @@ class CreatorStatus:
         }
 
 
-@dataclass(slots=True)
-class FolderStatus:
+class FolderStatus(Struct):
     creators: list[CreatorStatus]
     total: CreatorStatus
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, unquote, urlsplit
+
+from msgspec import Struct, field
 
 from .._protocol.errors import InvalidInput
 
@@ -32,9 +33,10 @@ KEMONO_SITES: Mapping[str, tuple[str, ...]] = {
 PIXIV_DOMAINS = ("pixiv.net",)
 SITES = (*KEMONO_SITES, "pixiv")
 
-_SLUG = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
-_ID = re.compile(r"^[A-Za-z0-9_.-]{1,128}$")
-_DIGITS = re.compile(r"^\d{1,20}$")
+# Compiled on first use (re's cache): a run parses a few targets, with some of these only.
+_SLUG = r"^[a-z][a-z0-9_-]{0,31}$"
+_ID = r"^[A-Za-z0-9_.-]{1,128}$"
+_DIGITS = r"^\d{1,20}$"
 _NOT_SERVICES = frozenset({"api", "account", "favorites", "posts", "artists", "search", "data"})
 
 # pixiv's web ranking modes and the App API's names for them (pixiv-protocol.md §4).
@@ -66,8 +68,7 @@ def origin_of(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}".lower()
 
 
-@dataclass(frozen=True, slots=True)
-class Origins:
+class Origins(Struct, frozen=True):
     """Extra origins per site (``{"kemono": "http://127.0.0.1:8080"}``): emulators, mirrors;
     ``files``: the origin serving a Kemono-compatible site's ``/data`` files when the site
     itself would redirect there (pawchive's ``file.`` host)."""
@@ -92,8 +93,7 @@ class Origins:
         return None
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
+class Target(Struct, frozen=True):
     """One thing to archive.
 
     ``kind``: Kemono ``creator``, ``post``, ``discord``, ``favorites``; pixiv ``user``,
@@ -154,13 +154,13 @@ def parse_target(url: str, origins: Origins | None = None) -> Target:
 
 # -- Kemono ---------------------------------------------------------------------------------
 def _check_id(value: str, what: str, url: str) -> str:
-    if not _ID.match(value) or not value.strip("."):
+    if not re.match(_ID, value) or not value.strip("."):
         raise InvalidInput(f"bad {what} {value!r} in {url!r}")
     return value
 
 
 def _service(value: str, url: str) -> str:
-    if not _SLUG.match(value) or value in _NOT_SERVICES:
+    if not re.match(_SLUG, value) or value in _NOT_SERVICES:
         raise InvalidInput(f"unrecognised service {value!r} in {url!r}")
     return value
 
@@ -206,7 +206,7 @@ def _kemono(site: str, url: str, seg: list[str], query: dict[str, str], fragment
 
 # -- pixiv ----------------------------------------------------------------------------------
 def _digits(value: str | None, what: str, url: str) -> str:
-    if not value or not _DIGITS.match(value):
+    if not value or not re.match(_DIGITS, value):
         raise InvalidInput(f"bad pixiv {what} {value!r} in {url!r}")
     return value
 

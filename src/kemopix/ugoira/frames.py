@@ -13,10 +13,11 @@ from __future__ import annotations
 import io
 from collections.abc import Generator, Mapping, Sequence
 from contextlib import closing
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -42,8 +43,7 @@ MAX_FRAME_PIXELS = 4096 * 4096
 _IMAGE_FORMATS = ("JPEG", "PNG", "GIF", "WEBP", "BMP")
 
 
-@dataclass(frozen=True, slots=True)
-class Frame:
+class Frame(Struct, frozen=True):
     """One frame of the metadata: the zip member's file name and how long it shows, in ms."""
 
     file: str
@@ -144,8 +144,7 @@ def read_members(zip_path: Path, frames: Sequence[Frame]) -> Generator[bytes, No
             yield data
 
 
-@dataclass(frozen=True, slots=True)
-class DecodedFrame:
+class DecodedFrame(Struct, frozen=True):
     """A frame's metadata, its raw member bytes, its image format and the loaded image."""
 
     frame: Frame

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Mapping
-from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeVar
 
 import msgspec
+from msgspec import Struct
 
 from ..._io.paging import aiter_items
 from ..._protocol.errors import InvalidInput, NotFound, Unauthorized
@@ -55,8 +55,7 @@ def kemono_site(site: str, origins: Origins) -> KemonoSite:
     return KemonoSite.from_url(f"https://{KEMONO_SITES[site][0]}", site)  # type: ignore[arg-type]
 
 
-@dataclass(frozen=True, slots=True)
-class _Entry:
+class _Entry(Struct, frozen=True):
     """What a listing entry carries: the post, its JSON, and its detail when already fetched
     (a post URL's listing is its detail: it is not asked for twice)."""
 
@@ -294,8 +293,7 @@ class KemonoSource:
         )
 
 
-@dataclass(slots=True)
-class _CreatorPosts:
+class _CreatorPosts(Struct):
     source: KemonoSource
     site: str
     creator: Creator
@@ -321,8 +319,7 @@ class _CreatorPosts:
         return await self.source.post(self.site, entry, self.creator)
 
 
-@dataclass(slots=True)
-class _OnePost:
+class _OnePost(Struct):
     source: KemonoSource
     site: str
     service: str
@@ -364,8 +361,7 @@ class _OnePost:
         return await self.source.post(self.site, entry, None)
 
 
-@dataclass(slots=True)
-class _Channel:
+class _Channel(Struct):
     source: KemonoSource
     site: str
     creator: Creator
@@ -395,8 +391,7 @@ class _Channel:
         return self.source.build(self.site, entry, data.post, data.raw, None, self.creator, None)
 
 
-@dataclass(slots=True)
-class _FavoritePosts:
+class _FavoritePosts(Struct):
     source: KemonoSource
     site: str
     items: list[Answer[WirePost] | Undecodable]

@@ -9,11 +9,11 @@ the signature that tells an edited work from an archived one.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import msgspec
+from msgspec import Struct
 
 from ..._io.paging import aiter_items
 from ..._protocol.errors import DecodeError, InvalidInput, Unauthorized
@@ -54,8 +54,7 @@ _SCOPES = {
 }
 
 
-@dataclass(slots=True)
-class _Paged:
+class _Paged(Struct):
     """A ``next_url`` listing of works (``items`` is ``illusts`` or ``novels``)."""
 
     source: PixivSource
@@ -79,8 +78,7 @@ class _Paged:
         return await self.source.post(entry)
 
 
-@dataclass(slots=True)
-class _Single:
+class _Single(Struct):
     """One work or novel by id."""
 
     source: PixivSource

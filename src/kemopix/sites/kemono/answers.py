@@ -8,8 +8,9 @@ page: it becomes an :class:`Undecodable` naming the field and the kind of value 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
+
+from msgspec import Struct
 
 from ..._protocol.errors import DecodeError
 from .models import convert
@@ -21,16 +22,14 @@ T = TypeVar("T")
 _AT = re.compile(r"at `\$\.?([A-Za-z_][\w]*)")
 
 
-@dataclass(frozen=True, slots=True)
-class Answer(Generic[T]):
+class Answer(Struct, Generic[T], frozen=True):
     """A decoded wire value and its JSON as received."""
 
     value: T
     raw: Any
 
 
-@dataclass(frozen=True, slots=True)
-class Undecodable:
+class Undecodable(Struct, frozen=True):
     """A list item that is not the expected shape: its JSON and the reason."""
 
     raw: Any

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 from urllib.parse import quote, urlsplit
 
+from msgspec import Struct
+from msgspec.structs import replace
+
 from ..._protocol.http import Request
 from ..._protocol.secrets import Secret
+from ..._structs import set_field, value_without
 
 __all__ = [
     "DEFAULT_URL",
@@ -64,8 +67,7 @@ def _data_path(path: str) -> str:
     return path[len("/data") :] if path.startswith("/data/") else path
 
 
-@dataclass(frozen=True, slots=True)
-class KemonoSite:
+class KemonoSite(Struct, frozen=True):
     """One Kemono-compatible site: its origin, API generation and file host.
 
     ``files_url`` is the origin serving ``/data/...`` (None: the site itself, which redirects
@@ -77,17 +79,19 @@ class KemonoSite:
     flavour: Flavour = "kemono"
     files_url: str | None = None
     # For clients without a cookie jar (the downloader): sent as ``Cookie: session=...``.
-    session_cookie: Secret | None = field(default=None, compare=False)
+    session_cookie: Secret | None = None  # not compared
     images_url: str | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "url", _origin(self.url))
+        set_field(self, "url", _origin(self.url))
         if self.files_url is not None:
-            object.__setattr__(self, "files_url", _origin(self.files_url))
+            set_field(self, "files_url", _origin(self.files_url))
         if self.images_url is not None:
-            object.__setattr__(self, "images_url", _origin(self.images_url))
+            set_field(self, "images_url", _origin(self.images_url))
         if self.flavour not in ("kemono", "coomer", "pawchive"):
             raise ValueError(f"unknown Kemono flavour {self.flavour!r}")
+
+    __eq__, __hash__ = value_without("session_cookie")
 
     @classmethod
     def from_url(cls, url: str, flavour: Flavour | None = None) -> KemonoSite:

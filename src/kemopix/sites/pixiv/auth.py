@@ -12,11 +12,11 @@ import hashlib
 import secrets
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 import msgspec
+from msgspec import Struct
 
 from ..._protocol.errors import DecodeError, excerpt
 from ..._protocol.flow import Flow
@@ -57,13 +57,15 @@ PKCE_USER_AGENT = "PixivAndroidApp/5.0.234 (Android 11; Pixel 5)"
 EXPIRY_MARGIN = 60.0
 
 
-@dataclass(frozen=True, slots=True)
-class Pkce:
+class Pkce(Struct, frozen=True):
     """One PKCE login: open ``url`` in a browser, then exchange the ``code`` with ``verifier``."""
 
-    verifier: str = field(repr=False)
+    verifier: str
     challenge: str
     url: str
+
+    def __repr__(self) -> str:
+        return f"Pkce(challenge={self.challenge!r}, url={self.url!r})"
 
 
 def make_pkce(site: PixivSite | None = None) -> Pkce:

@@ -9,9 +9,10 @@ parameters and the next offset (pixiv-protocol.md §5). Run a step with ``iter_i
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 from urllib.parse import parse_qsl, urlsplit
+
+from msgspec import Struct
 
 from ..._protocol.flow import Flow
 from ..._protocol.paging import Page
@@ -48,8 +49,7 @@ T = TypeVar("T")
 PageStep = Callable[[str], Flow[Page[T, str]]]
 
 
-@dataclass(frozen=True, slots=True)
-class Listing(Generic[R, T]):
+class Listing(Struct, Generic[R, T], frozen=True):
     """A paged answer type ``response`` and the items it holds (under ``key`` in the JSON)."""
 
     response: type[R]

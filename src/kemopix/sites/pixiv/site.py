@@ -5,10 +5,14 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Self
 from urllib.parse import urlencode, urlsplit
+
+from msgspec import Struct
+from msgspec.structs import replace
+
+from ..._structs import set_field
 
 __all__ = [
     "API_URL",
@@ -52,8 +56,7 @@ def _origin(url: str) -> str:
     return url
 
 
-@dataclass(frozen=True, slots=True)
-class PixivSite:
+class PixivSite(Struct, frozen=True):
     """Hosts, client credentials and app identity of one pixiv (the real one or an emulator).
 
     ``api_url`` serves the App API, ``oauth_url`` the token endpoint (``/auth/token``);
@@ -76,10 +79,10 @@ class PixivSite:
     filter: str = "for_ios"
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "api_url", _origin(self.api_url))
-        object.__setattr__(self, "oauth_url", _origin(self.oauth_url))
+        set_field(self, "api_url", _origin(self.api_url))
+        set_field(self, "oauth_url", _origin(self.oauth_url))
         if self.image_url is not None:
-            object.__setattr__(self, "image_url", _origin(self.image_url))
+            set_field(self, "image_url", _origin(self.image_url))
 
     @classmethod
     def at(cls, url: str, **changes: Any) -> Self:
