@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import json as _json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
 from typing import Any, Protocol, TypeVar
 from urllib.parse import urlencode, urlsplit
 
 import msgspec
+from msgspec import Struct
+from msgspec.structs import replace
 
+from .._structs import value_without
 from .errors import DecodeError, excerpt
 from .secrets import redact_headers
 
@@ -36,8 +38,7 @@ Headers = tuple[tuple[str, str], ...]
 Params = tuple[tuple[str, str], ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Timeout:
+class Timeout(Struct, frozen=True):
     """Seconds allowed to connect, between two reads, and for the whole exchange (None: no cap)."""
 
     connect: float | None = 10.0
@@ -58,8 +59,7 @@ class Sink(Protocol):
         """The request to send again after an interrupted body (e.g. with a Range header)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Sleep:
+class Sleep(Struct, frozen=True):
     """An instruction to the driver: wait this many seconds, then go on."""
 
     seconds: float
@@ -88,8 +88,7 @@ def _scalar(value: Any) -> str:
     return str(value)
 
 
-@dataclass(frozen=True, slots=True, repr=False)
-class Request:
+class Request(Struct, frozen=True):
     """One HTTP request, fully described. Build with :meth:`build`."""
 
     method: str
@@ -97,7 +96,7 @@ class Request:
     params: Params = ()
     headers: Headers = ()
     content: bytes | None = None
-    sink: Sink | None = field(default=None, compare=False)
+    sink: Sink | None = None  # where a body streams; not part of the request's value
     timeout: Timeout | None = None
     follow_redirects: bool = True
     retry: bool | None = None
@@ -168,13 +167,14 @@ class Request:
         kept = tuple((k, v) for k, v in self.headers if k.lower() not in lower)
         return replace(self, headers=kept + tuple(names.items()))
 
+    __eq__, __hash__ = value_without("sink")
+
     def __repr__(self) -> str:
         # The URL is safe to show (no site here puts credentials in it); headers are masked.
         return f"<Request {self.method} {self.url} headers={redact_headers(self.headers)}>"
 
 
-@dataclass(frozen=True, slots=True, repr=False)
-class Response:
+class Response(Struct, frozen=True):
     """A complete response. ``headers`` keys are lower-case; ``url`` is the final URL.
 
     ``received`` counts the decoded body bytes, kept in ``content`` or streamed to the sink.

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-from dataclasses import replace
+
+from msgspec.structs import replace
 
 from .._io.transport_aiohttp import AiohttpTransport
 from .._protocol.http import Request, Response

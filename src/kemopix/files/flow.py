@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
+
+from msgspec import Struct
 
 from .._protocol.flow import Flow
 from .._protocol.http import Request
@@ -18,8 +19,7 @@ __all__ = ["DownloadResult", "download"]
 Outcome = Literal["downloaded", "resumed", "skipped"]
 
 
-@dataclass(frozen=True, slots=True)
-class DownloadResult:
+class DownloadResult(Struct, frozen=True):
     """Where a file went, how many bytes it has, its SHA-256 and what was done."""
 
     path: Path

@@ -7,9 +7,10 @@ import os
 import re
 import stat
 from collections.abc import Mapping
-from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO, Literal
+
+from msgspec.structs import replace
 
 from .._protocol.errors import DecodeError, IntegrityError
 from .._protocol.http import Request
