@@ -172,3 +172,22 @@ def test_a_retry_after_beyond_the_policy_fails_now_and_pauses_no_one() -> None:
         driven.send(answer(503, retry_after="3600"))
     assert done.value.value == 503  # handed to the flow at once
     assert limiter.admit(GET, clock.now) == 0.0  # the host is not paused for an hour
+
+
+def test_values_compare_without_their_sink_or_throttle_signal() -> None:
+    class Sink:
+        def open(self, status: int, headers: object) -> None: ...
+
+        def write(self, chunk: bytes) -> None: ...
+
+        def resume(self, request: Request) -> Request:
+            return request
+
+    streamed = Request.build("GET", GET.url, sink=Sink())
+    assert streamed == GET and hash(streamed) == hash(GET) and streamed.sink is not None
+    assert Request.build("GET", GET.url + "?o=50") != GET
+    signalled = RetryPolicy(is_throttled=lambda response: response.status == 403)
+    assert signalled == RetryPolicy() and hash(signalled) == hash(RetryPolicy())
+    assert RetryPolicy(max_attempts=2) != RetryPolicy()
+    with pytest.raises(AttributeError):
+        GET.url = "https://elsewhere.example"  # type: ignore[misc]
