@@ -212,3 +212,22 @@ def test_request_evolve_changes_only_what_it_is_given() -> None:
 def test_host_of_agrees_with_urlsplit(url: str) -> None:
     parts = urlsplit(url)
     assert host_of(url) == f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def test_values_compare_without_their_sink_or_throttle_signal() -> None:
+    class Sink:
+        def open(self, status: int, headers: object) -> None: ...
+
+        def write(self, chunk: bytes) -> None: ...
+
+        def resume(self, request: Request) -> Request:
+            return request
+
+    streamed = Request.build("GET", GET.url, sink=Sink())
+    assert streamed == GET and hash(streamed) == hash(GET) and streamed.sink is not None
+    assert Request.build("GET", GET.url + "?o=50") != GET
+    signalled = RetryPolicy(is_throttled=lambda response: response.status == 403)
+    assert signalled == RetryPolicy() and hash(signalled) == hash(RetryPolicy())
+    assert RetryPolicy(max_attempts=2) != RetryPolicy()
+    with pytest.raises(AttributeError):
+        GET.url = "https://elsewhere.example"  # type: ignore[misc]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from typing import Any, Self
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from .http import Timeout
 from .limits import Limits
@@ -15,8 +17,7 @@ __all__ = ["DEFAULT_USER_AGENT", "KEMONO_CONFIG", "PIXIV_BULK_CONFIG", "PIXIV_CO
 DEFAULT_USER_AGENT = "kemopix/0.1 (+https://pypi.org/project/kemopix/)"
 
 
-@dataclass(frozen=True, slots=True)
-class Config:
+class Config(Struct, frozen=True):
     """How a client talks to a site: timeouts, retries, budgets, limits, identity, proxy, TLS.
 
     ``rate_limit`` is per host and skips loopback hosts unless ``limit_loopback``;

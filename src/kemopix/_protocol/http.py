@@ -9,14 +9,15 @@ from __future__ import annotations
 import json as _json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from functools import lru_cache
 from types import EllipsisType
 from typing import Any, Protocol, TypeVar
 from urllib.parse import urlencode, urlsplit
 
 import msgspec
+from msgspec import Struct
 
+from .._structs import value_without
 from .errors import DecodeError, excerpt
 from .secrets import redact_headers
 
@@ -39,8 +40,7 @@ Headers = tuple[tuple[str, str], ...]
 Params = tuple[tuple[str, str], ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Timeout:
+class Timeout(Struct, frozen=True):
     """Seconds allowed to connect, between two reads, and for the whole exchange (None: no cap)."""
 
     connect: float | None = 10.0
@@ -61,8 +61,7 @@ class Sink(Protocol):
         """The request to send again after an interrupted body (e.g. with a Range header)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Sleep:
+class Sleep(Struct, frozen=True):
     """An instruction to the driver: wait this many seconds, then go on."""
 
     seconds: float
@@ -91,8 +90,7 @@ def _scalar(value: Any) -> str:
     return str(value)
 
 
-@dataclass(frozen=True, slots=True, repr=False)
-class Request:
+class Request(Struct, frozen=True):
     """One HTTP request, fully described. Build with :meth:`build`."""
 
     method: str
@@ -100,7 +98,7 @@ class Request:
     params: Params = ()
     headers: Headers = ()
     content: bytes | None = None
-    sink: Sink | None = field(default=None, compare=False)
+    sink: Sink | None = None  # where a body streams; not part of the request's value
     timeout: Timeout | None = None
     follow_redirects: bool = True
     retry: bool | None = None
@@ -174,8 +172,7 @@ class Request:
     def evolve(
         self, *, headers: Headers | None = None, sink: Sink | EllipsisType | None = ...
     ) -> Request:
-        """A copy with other ``headers`` and/or ``sink``: ``dataclasses.replace`` for the hot path
-        (a download makes several), at a fraction of its cost."""
+        """A copy with other ``headers`` and/or ``sink`` (a download makes several)."""
         return Request(
             self.method,
             self.url,
@@ -188,13 +185,14 @@ class Request:
             self.retry,
         )
 
+    __eq__, __hash__ = value_without("sink")
+
     def __repr__(self) -> str:
         # The URL is safe to show (no site here puts credentials in it); headers are masked.
         return f"<Request {self.method} {self.url} headers={redact_headers(self.headers)}>"
 
 
-@dataclass(frozen=True, slots=True, repr=False)
-class Response:
+class Response(Struct, frozen=True):
     """A complete response. ``headers`` keys are lower-case; ``url`` is the final URL.
 
     ``received`` counts the decoded body bytes, kept in ``content`` or streamed to the sink.

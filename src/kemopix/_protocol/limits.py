@@ -9,7 +9,7 @@ bomb is stopped after at most one chunk beyond the cap.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from .errors import ResponseTooLarge, ResponseTooSlow
 
@@ -18,8 +18,7 @@ __all__ = ["MIB", "Limits"]
 MIB = 1 << 20
 
 
-@dataclass(frozen=True, slots=True)
-class Limits:
+class Limits(Struct, frozen=True):
     """Caps per response (None: no cap).
 
     ``body``: decoded bytes of an answer held in memory (API JSON); 256 MiB holds the

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Generic, TypeVar
+
+from msgspec import Struct
 
 from .errors import InvalidInput
 
@@ -17,8 +18,7 @@ T = TypeVar("T")
 C = TypeVar("C")
 
 
-@dataclass(frozen=True, slots=True)
-class Page(Generic[T, C]):
+class Page(Struct, Generic[T, C], frozen=True):
     """One page of items and the cursor of the next page (None: this was the last)."""
 
     items: list[T]

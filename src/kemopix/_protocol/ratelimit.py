@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
 from urllib.parse import urlsplit
+
+from msgspec import Struct
 
 from .http import Request
 from .throttle import Attempt
@@ -12,8 +13,7 @@ from .throttle import Attempt
 __all__ = ["HostLimiter", "RateLimit", "TokenBucket", "is_loopback"]
 
 
-@dataclass(frozen=True, slots=True)
-class RateLimit:
+class RateLimit(Struct, frozen=True):
     """``rate`` requests per second on average, with bursts of up to ``burst``."""
 
     rate: float

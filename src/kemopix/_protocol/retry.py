@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from types import EllipsisType
 
+from msgspec import Struct
+
+from .._structs import value_without
 from .errors import (
     ConnectError,
     ConnectionRefused,
@@ -26,8 +28,7 @@ RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504, 520, 521, 522, 52
 Outcome = Response | KemopixError
 
 
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
+class RetryPolicy(Struct, frozen=True):
     """When to try again, and after how long.
 
     ``decide`` returns the delay in seconds before the next attempt, or None to stop. Retry-After
@@ -47,7 +48,9 @@ class RetryPolicy:
     refused_attempts: int = 2
     statuses: frozenset[int] = RETRY_STATUSES
     # A site may signal throttling without 429 (pixiv: 403 {"error": {"message": "Rate Limit"}}).
-    is_throttled: Callable[[Response], bool] | None = field(default=None, compare=False)
+    is_throttled: Callable[[Response], bool] | None = None  # not compared
+
+    __eq__, __hash__ = value_without("is_throttled")
 
     def decide(
         self,
@@ -103,8 +106,7 @@ class RetryPolicy:
         return self.is_throttled is not None and self.is_throttled(response)
 
 
-@dataclass(frozen=True, slots=True)
-class RetryEvent:
+class RetryEvent(Struct, frozen=True):
     """A retry about to happen, for progress displays: ``str()`` is one line for a user."""
 
     request: Request

@@ -12,8 +12,9 @@ limits from its answers and lets them decay back to the configured rate.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Protocol
+
+from msgspec import Struct
 
 from .errors import KemopixError
 from .http import Request, Response
@@ -21,8 +22,7 @@ from .http import Request, Response
 __all__ = ["Attempt", "Throttle"]
 
 
-@dataclass(frozen=True, slots=True)
-class Attempt:
+class Attempt(Struct, frozen=True):
     """One attempt and how it ended (``outcome`` None: abandoned, e.g. the task was cancelled).
 
     ``started`` (handed to the driver, which may then wait for a slot and for ``admit``) and

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
+
+from msgspec import structs
 
 from .._protocol.config import KEMONO_CONFIG, Config
 from .._protocol.errors import InvalidInput
@@ -234,7 +235,7 @@ def site_config(args: argparse.Namespace, config: FileConfig, section: str, base
         raise InvalidInput("--timeout must be more than 0")
     out = base
     if retries is not None:
-        out = out.replace(retry=dataclasses.replace(out.retry, max_attempts=int(retries)))
+        out = out.replace(retry=structs.replace(out.retry, max_attempts=int(retries)))
     if timeout is not None:
         out = out.replace(timeout=Timeout(connect=min(10.0, float(timeout)), read=float(timeout)))
     return out

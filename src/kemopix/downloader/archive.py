@@ -20,10 +20,11 @@ import os
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, Literal, Protocol, Self
+
+from msgspec import Struct
 
 from .._protocol.errors import InvalidInput
 from .model import Post, PostKey
@@ -84,8 +85,7 @@ CREATE TABLE IF NOT EXISTS watermarks (
 """
 
 
-@dataclass(frozen=True, slots=True)
-class StateRow:
+class StateRow(Struct, frozen=True):
     """A post and one of its files (``path`` None: a post without files), for the counts."""
 
     site: str
@@ -99,8 +99,7 @@ class StateRow:
     held: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class PostState:
+class PostState(Struct, frozen=True):
     """What the archive knows of a post. ``replan``: only planning the post again can
     complete it (its last planning left files out on purpose, a budget or a name that cannot
     be made safe, or did not write its sidecars, or has not closed); fetching its recorded
@@ -112,8 +111,7 @@ class PostState:
     replan: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Watermark:
+class Watermark(Struct, frozen=True):
     """The newest dates a listing showed, and whether the last sweep reached its end."""
 
     listing: str
@@ -123,8 +121,7 @@ class Watermark:
     complete: bool
 
 
-@dataclass(frozen=True, slots=True)
-class FileRecord:
+class FileRecord(Struct, frozen=True):
     """One planned or downloaded file. ``path`` is relative to the output folder."""
 
     path: str

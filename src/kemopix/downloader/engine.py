@@ -22,11 +22,13 @@ import itertools
 import os
 import time
 from collections.abc import Awaitable, Coroutine, Iterable, Mapping
-from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from .._protocol.errors import (
     Challenge,
@@ -70,8 +72,7 @@ OPEN_POSTS = 256  # posts planned and not yet closed at once (64 downloads in fl
 INLINE_CHECKS = 2000  # held files looked for on disk on the loop; more go to a thread
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
+class Settings(Struct, frozen=True):
     """How a run behaves (the CLI fills it from options, config file and environment)."""
 
     root: Path

@@ -12,12 +12,12 @@ import contextlib
 import html
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import msgspec
+from msgspec import Struct
 
 from .markdown import html_to_markdown
 from .model import Post, RemoteFile
@@ -127,8 +127,7 @@ def sidecar_names(post_id: str) -> tuple[str, ...]:
     )
 
 
-@dataclass(slots=True)
-class RenderedSidecars:
+class RenderedSidecars(Struct):
     """A post's sidecars, rendered and with their safe paths: what is left is file I/O."""
 
     folder: str

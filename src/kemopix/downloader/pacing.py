@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from dataclasses import dataclass, replace
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 __all__ = [
     "CONFIRM_CONGESTION",
@@ -49,8 +51,7 @@ CONFIRM_THROTTLE = 3  # throttling answers in the window before the rate is cut
 CONFIRM_CONGESTION = 3  # congestion signals in the window before concurrency halves
 
 
-@dataclass(frozen=True, slots=True)
-class BudgetState:
+class BudgetState(Struct, frozen=True):
     """A host's token bucket. ``rate`` is the configured rate (None: unlimited); ``learned``
     the rate a throttling answer taught, relaxing toward ``rate`` from ``learned_at`` on."""
 

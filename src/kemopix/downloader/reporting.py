@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from .._protocol.retry import RetryEvent
 from .model import Post, RemoteFile
@@ -17,8 +18,7 @@ from .model import Post, RemoteFile
 __all__ = ["FileTask", "PlannedFile", "Reporter", "Summary"]
 
 
-@dataclass(frozen=True, slots=True)
-class PlannedFile:
+class PlannedFile(Struct, frozen=True):
     """A file the run will fetch (or skip, with ``reason``)."""
 
     file: RemoteFile
@@ -28,8 +28,7 @@ class PlannedFile:
     blocking: bool = False  # left out for now (budget, impossible name): the post stays open
 
 
-@dataclass(slots=True)
-class Summary:
+class Summary(Struct):
     """Counts of one run."""
 
     posts_listed: int = 0
@@ -88,7 +87,7 @@ class Summary:
 
     def as_dict(self) -> Mapping[str, object]:
         out: dict[str, object] = {}
-        for name in self.__dataclass_fields__:
+        for name in self.__struct_fields__:
             value = getattr(self, name)
             out[name] = dict(value) if isinstance(value, Counter) else value
         out["exit_code"] = self.exit_code()

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import string
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct
 
 from .._protocol.errors import InvalidInput
 from ..files import Resolved, SafeFolder, safe_join
@@ -103,8 +104,7 @@ def _sample() -> dict[str, Any]:
     return fields
 
 
-@dataclass(frozen=True, slots=True)
-class Template:
+class Template(Struct, frozen=True):
     """A parsed template: directory segments and the file-name segment."""
 
     text: str

@@ -14,7 +14,8 @@ from __future__ import annotations
 import time
 from collections import Counter, deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from .._protocol.errors import KemopixError, Timeout
 from .._protocol.http import Request, Response
@@ -40,8 +41,7 @@ PEEK_EVERY = 1.0  # seconds between looks at the shared store for an unlimited h
 MB = 1 << 20
 
 
-@dataclass(frozen=True, slots=True)
-class HostPolicy:
+class HostPolicy(Struct, frozen=True):
     """Limits of one host: a rate budget (None: unlimited) and concurrency bounds."""
 
     rate: float | None = None
@@ -50,8 +50,7 @@ class HostPolicy:
     max_concurrency: int = 16
 
 
-@dataclass(slots=True)
-class HostStats:
+class HostStats(Struct):
     """What happened on one host during the run."""
 
     requests: int = 0

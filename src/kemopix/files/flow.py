@@ -7,9 +7,10 @@ import errno
 import os
 import stat
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
+
+from msgspec import Struct
 
 from .._protocol.flow import Flow
 from .._protocol.http import Request
@@ -24,8 +25,7 @@ Outcome = Literal["downloaded", "resumed", "skipped"]
 _ABSENT = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP})
 
 
-@dataclass(frozen=True, slots=True)
-class DownloadResult:
+class DownloadResult(Struct, frozen=True):
     """Where a file went, how many bytes it has, its SHA-256 and what was done."""
 
     path: Path

@@ -13,8 +13,9 @@ import re
 import stat
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from .._protocol.errors import UnsafePathError
 
@@ -42,8 +43,7 @@ _BAD_CHARS = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
 _MAX_EXT_CHARS = 16
 
 
-@dataclass(frozen=True, slots=True)
-class PathBudget:
+class PathBudget(Struct, frozen=True):
     """Limits a planned path must fit: bytes per component, characters for the whole path.
 
     ``path_chars`` defaults to Windows' MAX_PATH (260 with the NUL) so an archive still opens
