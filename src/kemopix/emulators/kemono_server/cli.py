@@ -57,18 +57,23 @@ def run_from_args(ns: argparse.Namespace) -> int:
         database=ns.db,
         originals=cast(Originals, ns.originals),
     )
-    emulator.start()
-    sys.stdout.write(f"Kemono emulator ({ns.flavour}) at {emulator.url}\n")
-    sys.stdout.write(f"API root: {emulator.api_url}\n")
-    if emulator.database_path != ":memory:":
-        sys.stdout.write(f"database: {emulator.database_path}\n")
-    for url in emulator.file_host_urls:
-        sys.stdout.write(f"file host: {url}\n")
-    sys.stdout.write(f"image host: {emulator.img_url}\n")
-    if emulator.originals == "down":
-        sys.stdout.write("originals: down (the file hosts reset or refuse connections)\n")
-    sys.stdout.flush()
-    emulator.serve_forever()
+    # An interrupt may come before serve_forever() watches for one (while the lines are
+    # printed): it stops the emulator just the same.
+    try:
+        emulator.start()
+        sys.stdout.write(f"Kemono emulator ({ns.flavour}) at {emulator.url}\n")
+        sys.stdout.write(f"API root: {emulator.api_url}\n")
+        if emulator.database_path != ":memory:":
+            sys.stdout.write(f"database: {emulator.database_path}\n")
+        for url in emulator.file_host_urls:
+            sys.stdout.write(f"file host: {url}\n")
+        sys.stdout.write(f"image host: {emulator.img_url}\n")
+        if emulator.originals == "down":
+            sys.stdout.write("originals: down (the file hosts reset or refuse connections)\n")
+        sys.stdout.flush()
+        emulator.serve_forever()
+    except KeyboardInterrupt:
+        emulator.stop()
     return 0
 
 

@@ -53,17 +53,22 @@ def run_from_args(ns: argparse.Namespace) -> int:
         database=getattr(ns, "db", ":memory:"),
         password_grant=getattr(ns, "password_grant", False),
     )
-    emulator.start()
-    demo = emulator.demo_account
-    out = sys.stdout
-    out.write(f"Pixiv emulator serving on {emulator.url}\n")
-    out.write(f"  App API and OAuth: {emulator.url} (pixivpy: api.set_api_proxy(url))\n")
-    out.write(f"  demo account: {demo['username']} / {demo['password']}\n")
-    out.write(f"  demo refresh token: {demo['refresh_token']}\n")
-    if emulator.database != ":memory:":
-        out.write(f"  database: {emulator.database}\n")
-    out.flush()
-    emulator.serve_forever()
+    # An interrupt may come before serve_forever() watches for one (while the lines are
+    # printed): it stops the emulator just the same.
+    try:
+        emulator.start()
+        demo = emulator.demo_account
+        out = sys.stdout
+        out.write(f"Pixiv emulator serving on {emulator.url}\n")
+        out.write(f"  App API and OAuth: {emulator.url} (pixivpy: api.set_api_proxy(url))\n")
+        out.write(f"  demo account: {demo['username']} / {demo['password']}\n")
+        out.write(f"  demo refresh token: {demo['refresh_token']}\n")
+        if emulator.database != ":memory:":
+            out.write(f"  database: {emulator.database}\n")
+        out.flush()
+        emulator.serve_forever()
+    except KeyboardInterrupt:
+        emulator.stop()
     return 0
 
 
