@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
 
 import msgspec
 from msgspec import Struct
@@ -29,7 +28,7 @@ from ...sites.pixiv.illust import (
     ugoira_metadata,
 )
 from ...sites.pixiv.novel import novel_series_query, novel_text, search_novel_query
-from ...sites.pixiv.site import api_path
+from ...sites.pixiv.site import api_path, url_parts
 from ...sites.pixiv.user import (
     user_bookmarks_illust_query,
     user_bookmarks_novel_query,
@@ -208,14 +207,14 @@ class PixivSource:
             if novel:
                 work: m.Novel | m.Illust = msgspec.convert(raw, m.Novel)
                 assert isinstance(work, m.Novel)
-                cover = urlsplit(work.image_urls.large or "").path
+                cover = url_parts(work.image_urls.large or "")[1]
                 sig = signature_of(work.title, work.caption, work.text_length, cover)
                 key = PostKey("pixiv", "novel", str(work.id))
             else:
                 work = msgspec.convert(raw, m.Illust)
                 assert isinstance(work, m.Illust)
                 # Paths only: the date path marks an edit; the host may be a mirror or emulator.
-                pages = [urlsplit(url).path for url in work.page_urls()]
+                pages = [url_parts(url)[1] for url in work.page_urls()]
                 sig = signature_of(work.title, work.caption, work.type, pages)
                 key = PostKey("pixiv", "illust", str(work.id))
         except msgspec.ValidationError as exc:
