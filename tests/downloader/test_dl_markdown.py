@@ -99,7 +99,7 @@ def test_pixiv_captions_take_the_shortcut() -> None:
 def test_html_parser_is_loaded_only_for_markup_the_shortcut_cannot_take() -> None:
     probe = (
         "import sys\n"
-        "from kemopix.downloader.metadata import render_sidecars\n"
+        "import kemopix.downloader.engine\n"  # metadata, transcripts and all
         "from kemopix.downloader.markdown import html_to_markdown\n"
         "html_to_markdown('a<br />b<strong>c</strong>')\n"
         "print('html' in sys.modules, 'html.parser' in sys.modules)\n"
