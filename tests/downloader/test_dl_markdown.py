@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
 
 from kemopix.downloader import markdown
 from kemopix.downloader.markdown import html_to_markdown
@@ -62,3 +64,47 @@ def test_quotes_lists_and_long_posts() -> None:
     )
     paragraphs = "".join(f'<p><a href="/{n}">{n}</a></p>' for n in range(3000))
     assert html_to_markdown(paragraphs) == "\n\n".join(f"[{n}](/{n})" for n in range(3000)) + "\n"
+
+
+SELF_CLOSING = [
+    *("<br />", "<br/>", "<BR />", "<br  \n/>", "<br\t/>", "<p/>", "</p>", "<hr />", "<li/>"),
+    *("<ul>", "</ul>", "<b>", "</b>", "<h3/>", "<pre/>", "</pre>", "<blockquote />", "<a/>"),
+    *("caption", " ", "\n", "x_y", "é", ">", "Thanks!"),
+    # Not bare: HTMLParser takes the whole fragment.
+    *("</br/>", "<br / >", "<br /x>", "<br\u00a0/>", "<script/>", "<br //>", "<br x/>"),
+]
+
+
+def test_self_closing_tags_give_what_the_parser_gives() -> None:
+    rng = random.Random(15)
+    shortcut = 0
+    for _ in range(20_000):
+        html = "".join(rng.choice(SELF_CLOSING) for _ in range(rng.randint(0, 10)))
+        converter = markdown._Converter()
+        if markdown._feed_bare(converter, html):
+            shortcut += 1
+            assert converter.out == _parsed(html), html
+        else:
+            assert converter.out == [], html
+    assert shortcut > 2_000
+
+
+def test_pixiv_captions_take_the_shortcut() -> None:
+    caption = "Caption of <strong>76100001</strong>.<br />Thanks for looking!<br/>"
+    assert markdown._feed_bare(markdown._Converter(), caption)
+    assert html_to_markdown(caption) == "Caption of **76100001**.  \nThanks for looking!\n"
+    assert not markdown._feed_bare(markdown._Converter(), "a</br/>b")
+
+
+def test_html_parser_is_loaded_only_for_markup_the_shortcut_cannot_take() -> None:
+    probe = (
+        "import sys\n"
+        "import kemopix.downloader.engine\n"  # metadata, transcripts and all
+        "from kemopix.downloader.markdown import html_to_markdown\n"
+        "html_to_markdown('a<br />b<strong>c</strong>')\n"
+        "print('html' in sys.modules, 'html.parser' in sys.modules)\n"
+        "html_to_markdown('a &amp; b')\n"
+        "print('html.parser' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "False", "True"]

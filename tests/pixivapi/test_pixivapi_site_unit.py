@@ -231,3 +231,44 @@ def test_auth_state_expiry_and_repr_without_tokens() -> None:
     near_the_end = auth.expired
     assert (fresh, near_the_end, auth.generation) == (False, True, 1)
     assert "secret" not in repr(auth) and "refresh-2" not in repr(auth)
+
+
+# A URL is drawn part by part: mostly well-formed, with odd pieces mixed in.
+URL_PIECES = [
+    ("https://", "http://", "HTTPS://", "ftp://", "//", "https:", "", " https://", "ht\ttps://"),
+    ("i.pximg.net", "I.PXIMG.net", "127.0.0.1", "h", "user:pw@h", "[::1]", "[::1", "ex\u00e4m.pl"),
+    ("", ":8080", ":", ":80x", "\n", "@x"),
+    ("", "/img-original/img/2019/01/01/00/00/00/1_p0.png", "/", "/a b", "/é", "/a\tb", "x/y"),
+    ("", "?", "?x=1&y=2", "?a?b", "?a#b", "?\r", "?%41"),
+    ("", "#", "#frag", "#f?q", "#\n", "\n"),
+]
+
+
+def test_url_parts_give_what_urlsplit_gives() -> None:
+    import random
+    from urllib.parse import urlsplit
+
+    from kemopix.sites.pixiv.site import url_parts
+
+    rng = random.Random(14)
+    plain = 0
+    for _ in range(20_000):
+        url = "".join(rng.choice(pieces) for pieces in URL_PIECES)
+        try:
+            parts = urlsplit(url)
+            expected: object = (parts.hostname, parts.path, parts.query)
+        except ValueError as exc:  # an invalid IPv6 host: the same error
+            expected = type(exc)
+        try:
+            got: object = url_parts(url)
+        except ValueError as exc:
+            got = type(exc)
+        assert got == expected, url
+        plain += kemopix.sites.pixiv.site._PLAIN_URL.match(url) is not None
+    assert plain > 500  # the quick path was taken often enough to mean something
+    url = "https://i.pximg.net/img-original/img/2019/01/01/00/00/00/74000000_p0.png"
+    assert url_parts(url) == ("i.pximg.net", url[19:], "")
+    site = PixivSite(image_url="http://127.0.0.1:8080")
+    assert site.image(url) == "http://127.0.0.1:8080" + url[19:]
+    assert site.image(url + "?x=1#f") == "http://127.0.0.1:8080" + url[19:] + "?x=1"
+    assert site.image("https://example.com/a.png") == "https://example.com/a.png"

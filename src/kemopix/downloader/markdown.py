@@ -7,7 +7,10 @@ quotes, code and rules. Unknown tags keep their text; scripts and styles are dro
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from html.parser import HTMLParser
 
 __all__ = ["html_to_markdown"]
 
@@ -16,9 +19,10 @@ _SKIP = {"script", "style", "head", "title"}
 _ESCAPE = re.compile(r"([\\`*_\[\]])")
 _SPACES = re.compile(r"\s+")
 _GAPS = re.compile(r"\n{3,}")
-# A bare tag (no attribute, no "/>"): most posts hold nothing else. HTMLParser gives such
-# markup the same calls as cutting it on this pattern does, without its machinery per tag.
-_BARE_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)>")
+# A bare tag (no attribute; a start tag may close itself, as pixiv's ``<br />``): most posts
+# hold nothing else. HTMLParser gives such markup the same calls as cutting it on this pattern
+# does (a self-closing tag: its start, then its end), without its machinery per tag.
+_BARE_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)((?:[ \t\n\r\f]*/)?)>")
 _RAW_TEXT = {"script", "style"}  # HTMLParser takes their content as raw text, tags included
 
 
@@ -149,12 +153,20 @@ def _attribute(attrs: list[tuple[str, str | None]], name: str) -> str:
     return ""
 
 
-class _Parser(HTMLParser):
-    def __init__(self, converter: _Converter) -> None:
-        super().__init__(convert_charrefs=True)
-        self.handle_starttag = converter.handle_starttag  # type: ignore[method-assign]
-        self.handle_endtag = converter.handle_endtag  # type: ignore[method-assign]
-        self.handle_data = converter.handle_data  # type: ignore[method-assign]
+def _parser(converter: _Converter) -> HTMLParser:
+    """An HTMLParser that gives its events to ``converter``. html.parser is imported here, on
+    the first markup the bare-tag path cannot take: a run whose texts are bare tags (or none)
+    never loads it nor html.entities (about 3 ms of start-up)."""
+    from html.parser import HTMLParser
+
+    parser = HTMLParser(convert_charrefs=True)
+    parser.handle_starttag = converter.handle_starttag  # type: ignore[method-assign]
+    parser.handle_endtag = converter.handle_endtag  # type: ignore[method-assign]
+    parser.handle_data = converter.handle_data  # type: ignore[method-assign]
+    return parser
+
+
+_Parser = _parser  # the name the converter's tests know it by
 
 
 def _feed_bare(converter: _Converter, html: str) -> bool:
@@ -162,20 +174,24 @@ def _feed_bare(converter: _Converter, html: str) -> bool:
     ``<`` or ``&``; False, and nothing given, for any other markup."""
     if "&" in html or "\0" in html:
         return False
-    pieces = _BARE_TAG.split(html)  # text, "/" or "", name, text, ..., text
-    if any("<" in text for text in pieces[::3]):
+    pieces = _BARE_TAG.split(html)  # text, "/" or "", name, "/" or "", text, ..., text
+    if any("<" in text for text in pieces[::4]):
         return False
-    names = [name.lower() for name in pieces[2::3]]
+    names = [name.lower() for name in pieces[2::4]]
     if not _RAW_TEXT.isdisjoint(names):
         return False
+    if "/>" in html and any(e and c for e, c in zip(pieces[1::4], pieces[3::4], strict=True)):
+        return False  # "</x/>": not a bare tag
     for at, name in enumerate(names):
-        text = pieces[3 * at]
+        text = pieces[4 * at]
         if text:
             converter.handle_data(text)
-        if pieces[3 * at + 1]:
+        if pieces[4 * at + 1]:
             converter.handle_endtag(name)
         else:
             converter.handle_starttag(name, [])
+            if pieces[4 * at + 3]:
+                converter.handle_endtag(name)
     if pieces[-1]:
         converter.handle_data(pieces[-1])
     return True
@@ -185,7 +201,7 @@ def html_to_markdown(html: str) -> str:
     """Markdown for a fragment of post HTML (plain text passes through, escaped)."""
     converter = _Converter()
     if not _feed_bare(converter, html):
-        parser = _Parser(converter)
+        parser = _parser(converter)
         parser.feed(html)
         parser.close()
     text = "".join(converter.out)

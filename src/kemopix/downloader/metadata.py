@@ -9,7 +9,6 @@ collide; each is written to a temporary file and renamed, so none is ever half w
 from __future__ import annotations
 
 import contextlib
-import html
 import os
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -102,6 +101,8 @@ def sidecar_document(
 
 
 def _html_page(post: Post) -> str:
+    import html  # only with --text html: a run without it never loads html.entities
+
     title = html.escape(post.title or post.key.id)
     return (
         '<!DOCTYPE html>\n<html><head><meta charset="utf-8">'

@@ -13,7 +13,6 @@ counts its messages as archived.
 
 from __future__ import annotations
 
-import html
 import os
 import threading
 from collections.abc import Iterable
@@ -150,6 +149,8 @@ def render_page(lines: list[_Line], title: str) -> str:
     for line in lines:
         latest[_key(line.message)[0]] = line
     ordered = sorted(latest.values(), key=lambda ln: (_when(ln.message), _key(ln.message)[0]))
+    import html  # here: a run without Discord channels never loads html.entities
+
     esc = html.escape
     parts = [
         '<!DOCTYPE html>\n<html><head><meta charset="utf-8">',

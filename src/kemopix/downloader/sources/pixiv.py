@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
 
 import msgspec
 from msgspec import Struct
 
-from ..._io.paging import aiter_items
+from ..._io.paging import aiter_pages
 from ..._protocol.errors import DecodeError, InvalidInput, Unauthorized
 from ..._protocol.flow import Flow
 from ..._protocol.paging import Page
@@ -29,7 +28,7 @@ from ...sites.pixiv.illust import (
     ugoira_metadata,
 )
 from ...sites.pixiv.novel import novel_series_query, novel_text, search_novel_query
-from ...sites.pixiv.site import api_path
+from ...sites.pixiv.site import api_path, url_parts
 from ...sites.pixiv.user import (
     user_bookmarks_illust_query,
     user_bookmarks_novel_query,
@@ -44,6 +43,8 @@ __all__ = ["PixivSource"]
 
 T = TypeVar("T")
 Raw = dict[str, Any]
+
+_IMAGE_HEADERS = (("Referer", IMAGE_REFERER),)
 
 _SCOPES = {
     "all": ("illust", "manga", "novel"),
@@ -71,8 +72,10 @@ class _Paged(Struct):
         return Page([i for i in items if isinstance(i, dict)], answer.get("next_url") or None)
 
     async def entries(self) -> AsyncIterator[Listed]:
-        async for raw in aiter_items(self.source.run, self._step, self.cursor):
-            yield self.source.listed(raw, novel=self.items == "novels")
+        novel, listed = self.items == "novels", self.source.listed
+        async for page in aiter_pages(self.source.run, self._step, self.cursor):
+            for raw in page.items:  # page by page: no generator in between per work
+                yield listed(raw, novel=novel)
 
     async def complete(self, entry: Listed) -> Post | None:
         return await self.source.post(entry)
@@ -208,14 +211,14 @@ class PixivSource:
             if novel:
                 work: m.Novel | m.Illust = msgspec.convert(raw, m.Novel)
                 assert isinstance(work, m.Novel)
-                cover = urlsplit(work.image_urls.large or "").path
+                cover = url_parts(work.image_urls.large or "")[1]
                 sig = signature_of(work.title, work.caption, work.text_length, cover)
                 key = PostKey("pixiv", "novel", str(work.id))
             else:
                 work = msgspec.convert(raw, m.Illust)
                 assert isinstance(work, m.Illust)
                 # Paths only: the date path marks an edit; the host may be a mirror or emulator.
-                pages = [urlsplit(url).path for url in work.page_urls()]
+                pages = [url_parts(url)[1] for url in work.page_urls()]
                 sig = signature_of(work.title, work.caption, work.type, pages)
                 key = PostKey("pixiv", "illust", str(work.id))
         except msgspec.ValidationError as exc:
@@ -234,7 +237,7 @@ class PixivSource:
             title=work.title,
             published=work.create_date,
             files=[],
-            raw=dict(raw),
+            raw=raw,  # the listing's, no one else's (an ugoira's gets its own copy below)
             tags=tags,
             content=work.caption,
             signature=entry.signature,
@@ -263,18 +266,18 @@ class PixivSource:
             name=name,
             index=index,
             kind="cover" if kind == "cover" else "page",
-            headers=(("Referer", IMAGE_REFERER),),
+            headers=_IMAGE_HEADERS,
         )
 
     async def _ugoira(self, work: m.Illust, post: Post) -> RemoteFile:
         meta = (await self.run(ugoira_metadata(self.site, self.auth, work.id))).ugoira_metadata
-        post.raw["ugoira_metadata"] = msgspec.to_builtins(meta)
+        post.raw = {**post.raw, "ugoira_metadata": msgspec.to_builtins(meta)}
         url = meta.zip_url(original=True)  # the 1920x1080 zip, as gallery-dl takes
         return RemoteFile(
             url=self.site.image(url),
             name=url.split("?", 1)[0].rsplit("/", 1)[-1],
             index=len(post.files) + 1,
             kind="ugoira",
-            headers=(("Referer", IMAGE_REFERER),),
+            headers=_IMAGE_HEADERS,
             ugoira=UgoiraFrames(tuple(frame.file for frame in meta.frames), tuple(meta.delays)),
         )
