@@ -58,7 +58,10 @@ class PartFile:
         expected_sha256: str | None = None,
         expected_size: int | None = None,
         mtime: float | None = None,
+        empty: bool = False,
     ) -> None:
+        """``empty``: the caller knows the part is missing or empty (it just made the folder),
+        so no previous run's bytes are looked for."""
         self.final = final
         self.mtime = mtime  # the final file's modification time (None: when it was written)
         self.path = final.with_name(final.name + PART_SUFFIX)
@@ -70,6 +73,8 @@ class PartFile:
         self._mode: Literal["ab", "wb"] | None = None  # how the first write opens the part
         self.size = 0
         self.resumed_from = 0
+        if empty:
+            return
         try:
             info = os.lstat(self.path)
         except FileNotFoundError:
