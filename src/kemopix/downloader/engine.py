@@ -810,7 +810,9 @@ class Engine:
             task = self.reporter.file_task(path, record.size)
             outcome = "failed"
             try:
-                outcome, size = await self.fetcher.fetch(family, record, task, mtime, fresh=fresh)
+                outcome, size = await self.fetcher.fetch(
+                    family, record, task, mtime, fresh=fresh, dest=path
+                )
             except KemopixError as exc:
                 self.archive.fail_file(record.path, str(exc))
                 self.summary.files_failed += 1
