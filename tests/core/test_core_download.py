@@ -114,3 +114,33 @@ def test_existing_file_with_wrong_hash_is_fetched_again(
     )
     assert result.outcome == "downloaded"
     assert hashlib.sha256(dest.read_bytes()).hexdigest() == BLOB_SHA256
+
+
+def test_a_fresh_folder_is_not_looked_in(
+    core_server: CoreServer, kind: str, tmp_path: Path
+) -> None:
+    # fresh: the caller made the folder and its empty part (as the downloader's disk helper
+    # does) and knows nothing else is there, so no file at the name is looked for.
+    dest = tmp_path / "post" / "file.bin"
+    dest.parent.mkdir()
+    part = Path(str(dest) + PART_SUFFIX)
+    part.write_bytes(b"")
+    core_server.plan["/blob"] = ["cut"]  # a retry still resumes from the bytes it wrote
+    run = make_runner(kind, FAST)
+    url = core_server.url + "/blob"
+    first = run(lambda: download(url, dest, expected_sha256=BLOB_SHA256, fresh=True))
+    assert first.outcome == "downloaded" and first.sha256 == BLOB_SHA256
+    assert dest.read_bytes() == BLOB and not leftovers(tmp_path)
+    assert core_server.ranges[0] is None and core_server.ranges[1] is not None
+    # Without the part, the first write makes it.
+    other = tmp_path / "post" / "other.bin"
+    second = run(lambda: download(url, other, expected_sha256=BLOB_SHA256, fresh=True))
+    assert second.outcome == "downloaded" and other.read_bytes() == BLOB
+    # What fresh skips: a whole file at the name is not seen (the caller vouched for none),
+    # where the default looks, finds it, and fetches nothing.
+    hits = core_server.hits["/blob"]
+    assert run(lambda: download(url, dest, expected_sha256=BLOB_SHA256)).outcome == "skipped"
+    assert core_server.hits["/blob"] == hits
+    again = run(lambda: download(url, dest, expected_sha256=BLOB_SHA256, fresh=True))
+    assert again.outcome == "downloaded" and core_server.hits["/blob"] == hits + 1
+    assert dest.read_bytes() == BLOB and not leftovers(tmp_path)

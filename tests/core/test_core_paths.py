@@ -163,3 +163,19 @@ def test_a_listed_folder_still_sees_what_was_planted_before(tmp_path: Path) -> N
     with pytest.raises(UnsafePathError):
         safe_join(root, "creator", "Post B", "1.png", resolved=run.moment())
     assert run.moment().exists(str(root / "creator" / "Post A"))
+
+
+def test_absent_is_only_what_a_moment_found_missing(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    (root / "creator" / "Old").mkdir(parents=True)
+    moment = Resolved().moment()
+    new, old = str(root / "creator" / "New"), str(root / "creator" / "Old")
+    safe_join(root, "creator", "New", "1.png", resolved=moment)
+    safe_join(root, "creator", "Old", "1.png", resolved=moment)
+    assert moment.absent(new) and not moment.exists(new)
+    assert not moment.absent(old) and moment.exists(old)
+    # Never looked at: neither known to exist nor known absent (the caller must look).
+    never = str(root / "creator" / "Other")
+    assert not moment.absent(never) and not moment.exists(never)
+    moment.made(new)
+    assert not moment.absent(new) and moment.exists(new)

@@ -21,7 +21,7 @@ import errno
 import itertools
 import os
 import time
-from collections.abc import Awaitable, Coroutine, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -620,8 +620,20 @@ class Engine:
         # start (a folder that existed when planned may hold a part: the download looks).
         fresh = [p for p in finals if not moment.exists(os.path.dirname(p))]
         ready = self._disk.make_parts(fresh) if fresh else None
+        # A file in a folder this run found missing, and makes now, has nothing at its path
+        # nor in its part to look for (an existing folder keeps every check).
+        new = [moment.absent(os.path.dirname(p)) for p in finals]
         stamp = post_stamp(post.published)
-        jobs.extend(self._spawn(self._fetch(family, r, ready, stamp)) for r in fetches)
+        fetch: Callable[[], Awaitable[None]] | None = None
+        if len(fetches) == 1 and not jobs and post.key.service != "discord":
+            # The usual post of one file: its closing fetches it, one task less per post (a
+            # Discord message's closing waits for its channel's transcript: not its file).
+            fetch = partial(self._fetch, family, fetches[0], ready, stamp, fresh=new[0])
+        else:
+            jobs.extend(
+                self._spawn(self._fetch(family, r, ready, stamp, fresh=n))
+                for r, n in zip(fetches, new, strict=True)
+            )
         # Sidecars are rendered here (their paths were checked while planning) and written by
         # the disk helper while the downloads run; the post completes once they are on disk.
         sidecars: asyncio.Future[None] | None = None
@@ -636,7 +648,7 @@ class Engine:
         # next run comes back for it (a filter's choice does not).
         incomplete = any(p.blocking for p in planned)
         claimed = [w[1] for w in placed if w]
-        closing = self._close_post(post, jobs, sidecars, incomplete, claimed)
+        closing = self._close_post(post, jobs, sidecars, incomplete, claimed, fetch)
         if post.key.service == "discord":
             closing = _after(self._rendered, closing)
         return self._wait(closing)
@@ -787,6 +799,8 @@ class Engine:
         record: FileRecord,
         ready: asyncio.Future[None] | None = None,
         mtime: float | None = None,
+        *,
+        fresh: bool = False,
     ) -> None:
         path = self.settings.root / record.path
         if ready is not None:
@@ -796,7 +810,9 @@ class Engine:
             task = self.reporter.file_task(path, record.size)
             outcome = "failed"
             try:
-                outcome, size = await self.fetcher.fetch(family, record, task, mtime)
+                outcome, size = await self.fetcher.fetch(
+                    family, record, task, mtime, fresh=fresh, dest=path
+                )
             except KemopixError as exc:
                 self.archive.fail_file(record.path, str(exc))
                 self.summary.files_failed += 1
@@ -863,10 +879,19 @@ class Engine:
         writing: asyncio.Future[None] | None,
         incomplete: bool,
         claimed: list[str],
+        fetch: Callable[[], Awaitable[None]] | None = None,
     ) -> bool:
-        """Mark the post complete when every file is; whether it is. The post's paths are no
-        longer claimed in memory: the archive's records say whose they are."""
+        """Fetch the post's file when ``fetch`` is given, then mark the post complete when
+        every file is; whether it is. The post's paths are no longer claimed in memory: the
+        archive's records say whose they are."""
         try:
+            if fetch is not None:
+                try:
+                    await fetch()
+                except BaseException:
+                    if writing is not None:  # its error, if any, is not the one to report
+                        writing.add_done_callback(_retrieve)
+                    raise
             return await self._settle_post(post, jobs, writing, incomplete)
         finally:
             self._release(claimed, post.key)
@@ -900,6 +925,11 @@ class Engine:
         # Left unfinished on purpose (or without its sidecars): only planning it again may
         # complete it. Unfinished by its files alone: fetching them again may.
         return self.archive.settle_post(post.key, incomplete)  # files dated as written
+
+
+def _retrieve(future: asyncio.Future[Any]) -> None:
+    if not future.cancelled():
+        future.exception()  # looked at: asyncio does not log it as never retrieved
 
 
 def _rel(base: str, path: str) -> str:

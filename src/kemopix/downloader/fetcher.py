@@ -86,18 +86,29 @@ class Fetcher:
         return path
 
     async def fetch(
-        self, family: str, record: FileRecord, task: FileTask, mtime: float | None = None
+        self,
+        family: str,
+        record: FileRecord,
+        task: FileTask,
+        mtime: float | None = None,
+        *,
+        fresh: bool = False,
+        dest: Path | None = None,
     ) -> tuple[str, int]:
         """Bring ``record`` onto disk at the best quality the site gives now, a file written
         dated ``mtime`` when given (a linked file keeps its copy's date); the outcome
         (``downloaded``, ``resumed``, ``skipped``, ``linked``, ``copied``; ``upgraded`` when an
         original replaced a thumbnail; ``thumbnail``, ``kept`` (the thumbnail already held),
-        ``unavailable``) and the size. Raises ``KemopixError`` when it cannot."""
+        ``unavailable``) and the size. Raises ``KemopixError`` when it cannot. ``fresh``: the
+        file's folder was just made by this run (it holds at most the file's empty part), so
+        the download looks for no file there. ``dest``: the record's path under the root, when
+        the caller has made it already."""
         thumb = self._thumbnail_wanted(record)
         if thumb is not None:
             return await self._fallback(family, record, task, thumb, mtime)
         try:
-            outcome, size = await self._original(family, record, task, mtime)
+            where = self.root / record.path if dest is None else dest
+            outcome, size = await self._original(family, record, task, mtime, fresh, where)
         except KemopixError as exc:
             retried = record.held == "thumbnail" or record.status == "unavailable"
             if not (host_failure(exc) or retried):
@@ -176,7 +187,13 @@ class Fetcher:
         return result.size, digest
 
     async def _original(
-        self, family: str, record: FileRecord, task: FileTask, mtime: float | None
+        self,
+        family: str,
+        record: FileRecord,
+        task: FileTask,
+        mtime: float | None,
+        fresh: bool,
+        dest: Path,
     ) -> tuple[str, int]:
         sha = record.expected_sha256
         if record.held == "thumbnail" and not sha:
@@ -193,12 +210,12 @@ class Fetcher:
             future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
             self._inflight[sha] = future
             try:
-                return await self._download(family, record, task, mtime)
+                return await self._download(family, record, task, mtime, fresh, dest)
             finally:
                 if self._inflight.get(sha) is future:
                     del self._inflight[sha]
                 future.set_result(None)
-        return await self._download(family, record, task, mtime)
+        return await self._download(family, record, task, mtime, fresh, dest)
 
     def _keep_thumbnail(self, record: FileRecord) -> Path | None:
         """With ``keep_thumbnails``, a link to the held thumbnail beside it, made before an
@@ -226,9 +243,14 @@ class Fetcher:
         return how, size
 
     async def _download(
-        self, family: str, record: FileRecord, task: FileTask, mtime: float | None
+        self,
+        family: str,
+        record: FileRecord,
+        task: FileTask,
+        mtime: float | None,
+        fresh: bool,
+        dest: Path,
     ) -> tuple[str, int]:
-        dest = self.root / record.path
         headers = dict(record.headers)
         thumbnail = record.held == "thumbnail"
         if record.etag and dest.with_name(dest.name + PART_SUFFIX).exists():
@@ -248,6 +270,7 @@ class Fetcher:
                     headers=headers,
                     verify_existing=record.expected_sha256 is not None or thumbnail,
                     mtime=mtime,
+                    fresh=fresh,
                 ),
             )
         except KemopixError as exc:

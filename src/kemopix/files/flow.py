@@ -44,6 +44,7 @@ def download(
     headers: Mapping[str, str] | None = None,
     verify_existing: bool = False,
     mtime: float | None = None,
+    fresh: bool = False,
 ) -> Flow[DownloadResult]:
     """Download ``url`` to ``dest`` (a path already made safe with ``safe_join``).
 
@@ -51,11 +52,16 @@ def download(
     ``verify_existing``, its SHA-256). Bytes stream into ``dest.part``; after an interrupt the
     next attempt, or the next run, continues with a Range request. The part is renamed onto
     ``dest`` only once size and hash check out, dated ``mtime`` (a POSIX timestamp) when given.
+    ``fresh``: the caller just made ``dest``'s folder and knows it holds nothing of ``dest``
+    but perhaps an empty part, so neither is looked for on disk (two system calls).
     """
-    existing = _existing(dest, expected_sha256, expected_size, verify_existing)
-    if existing is not None:
-        return existing
-    part = PartFile(dest, expected_sha256=expected_sha256, expected_size=expected_size, mtime=mtime)
+    if not fresh:
+        existing = _existing(dest, expected_sha256, expected_size, verify_existing)
+        if existing is not None:
+            return existing
+    part = PartFile(
+        dest, expected_sha256=expected_sha256, expected_size=expected_size, mtime=mtime, empty=fresh
+    )
     # identity: the bytes on disk must be the bytes the hash and Content-Length describe.
     base = Request.build(
         "GET", url, headers={**(headers or {}), "Accept-Encoding": "identity"}, sink=part

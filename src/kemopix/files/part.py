@@ -58,10 +58,13 @@ class PartFile:
         expected_sha256: str | None = None,
         expected_size: int | None = None,
         mtime: float | None = None,
+        empty: bool = False,
     ) -> None:
+        """``empty``: the caller knows the part is missing or empty (it just made the folder),
+        so no previous run's bytes are looked for."""
         self.final = final
         self.mtime = mtime  # the final file's modification time (None: when it was written)
-        self.path = final.with_name(final.name + PART_SUFFIX)
+        self._part = os.fspath(final) + PART_SUFFIX  # a string: no Path made per download
         self.expected_sha256 = expected_sha256.lower() if expected_sha256 else None
         self.expected_size = expected_size
         self.total: int | None = expected_size
@@ -70,21 +73,28 @@ class PartFile:
         self._mode: Literal["ab", "wb"] | None = None  # how the first write opens the part
         self.size = 0
         self.resumed_from = 0
+        if empty:
+            return
         try:
-            info = os.lstat(self.path)
+            info = os.lstat(self._part)
         except FileNotFoundError:
             return
         if stat.S_ISLNK(info.st_mode):
-            os.unlink(self.path)  # a link planted as the part: never written through
+            os.unlink(self._part)  # a link planted as the part: never written through
             return
         self.size = info.st_size
         if self.expected_size is not None and self.size > self.expected_size:
             self._truncate()
         elif self.size:
-            with self.path.open("rb") as fh:
+            with open(self._part, "rb") as fh:
                 while chunk := fh.read(_READ_CHUNK):
                     self._digest.update(chunk)
         self.resumed_from = self.size
+
+    @property
+    def path(self) -> Path:
+        """The ``.part`` file's path."""
+        return Path(self._part)
 
     # -- Sink -------------------------------------------------------------------------------
     def open(self, status: int, headers: Mapping[str, str]) -> None:
@@ -127,10 +137,10 @@ class PartFile:
         flags = os.O_WRONLY | os.O_CREAT | _NOFOLLOW | getattr(os, "O_BINARY", 0)
         flags |= os.O_APPEND if self._mode == "ab" else os.O_TRUNC
         try:
-            fd = os.open(self.path, flags, 0o666)
+            fd = os.open(self._part, flags, 0o666)
         except FileNotFoundError:  # the folder is made with the first byte, not before
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.path, flags, 0o666)
+            fd = os.open(self._part, flags, 0o666)
         self._fd = fd
         return fd
 
@@ -172,7 +182,7 @@ class PartFile:
         if problem is not None:
             self.discard()
             raise IntegrityError(f"{self.final.name}: {problem}; the partial file was removed")
-        os.replace(self.path, self.final)
+        os.replace(self._part, self.final)
         if self.mtime is not None and not dated:
             os.utime(self.final, (self.mtime, self.mtime))
         return digest

@@ -185,6 +185,11 @@ class Resolved:
         looked at: the caller then looks itself)."""
         return path in self._dirs
 
+    def absent(self, path: str) -> bool:
+        """Whether this moment's checks found no folder at ``path`` (and it is not yet
+        :meth:`made`): unlike ``not exists(path)``, False for a path never looked at."""
+        return path in self._absent
+
     def made(self, path: str) -> None:
         """``path``, a folder :meth:`folder` found absent, is being made by the caller."""
         real = self._absent.pop(path, None)
