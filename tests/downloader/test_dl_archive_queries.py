@@ -65,3 +65,30 @@ def test_a_post_settles_complete_only_with_every_file_settled_and_nothing_left_o
         assert archive.post_state(key) == PostState("s", 1, False, True)
         assert archive.settle_post(key) is True
         assert archive.post_state(key) == PostState("s", 1, True, False)
+
+
+def test_the_files_of_many_posts_are_read_by_the_hundred_through_the_indexes(
+    tmp_path: Path,
+) -> None:
+    keys = [PostKey("pixiv", "illust", str(n)) for n in range(700)]
+    statements: list[str] = []
+    with Archive(tmp_path) as archive:
+        for n, key in enumerate(keys):
+            post = Post(key, Creator("pixiv", "pixiv", "u", "U"), "t", None, [], {}, signature="s")
+            archive.record_post(post, None)
+            archive.plan_file(_record(f"{n}.png", key, f"{n:064x}"))
+            if n % 2:
+                archive.finish_file(f"{n}.png", sha256=f"{n:064x}", size=1)
+        archive.flush()
+        archive._db.set_trace_callback(statements.append)
+        rows = list(archive.held_files([], keys[:650]))
+        archive._db.set_trace_callback(None)
+        selects = [s for s in statements if s.startswith(("SELECT", "WITH"))]
+        plan = archive._db.execute("EXPLAIN QUERY PLAN " + selects[0]).fetchall()
+        # every row of those posts, each path once, whatever its status
+        assert sorted(path for path, _, _ in rows) == sorted(f"{n}.png" for n in range(650))
+        assert {status for _, status, _ in rows} == {"done", "pending"}
+        assert len(selects) == 3  # 650 posts: 300 + 300 + 50
+        assert sorted(archive.held_paths([], keys)) == sorted(f"{n}.png" for n in range(1, 700, 2))
+    details = " ".join(str(tuple(row)) for row in plan)
+    assert "files_by_post" in details and "SCAN f" not in details, details

@@ -731,6 +731,9 @@ def file_state(status: str, held: str | None = None) -> str:
     return "pending"
 
 
+_KEYS_PER_QUERY = 300  # x 3 values: within SQLite's oldest limit of 999 per statement
+
+
 def _file_rows(
     db: sqlite3.Connection,
     columns: str,
@@ -747,11 +750,22 @@ def _file_rows(
         f" AND f.service=p.service AND f.post_id=p.id WHERE {condition}"
     )
     by_creator = "p.site=? AND p.creator_id=? AND (p.service=? OR p.site='pixiv')"
-    by_post = "p.site=? AND p.service=? AND p.id=?"
-    sources = [
+    sources: list[tuple[str, tuple[str, ...]]] = [
         (query + by_creator, (site, ident, service)) for site, service, ident in set(creators)
     ]
-    sources += [(query + by_post, (k.site, k.service, k.id)) for k in set(keys)]
+    # Posts by the hundred, not one query each (a pixiv user's listings name their posts):
+    # the posts' list is read first, each post's files then found by their index.
+    posts = list(set(keys))
+    for start in range(0, len(posts), _KEYS_PER_QUERY):
+        chunk = posts[start : start + _KEYS_PER_QUERY]
+        marks = ",".join(["(?,?,?)"] * len(chunk))
+        keyed = (
+            f"WITH wanted(site, service, id) AS (VALUES {marks}) SELECT {columns}"
+            " FROM wanted w CROSS JOIN files f ON f.site=w.site AND f.service=w.service"
+            " AND f.post_id=w.id JOIN posts p ON p.site=f.site AND p.service=f.service"
+            f" AND p.id=f.post_id WHERE {condition}1"
+        )
+        sources.append((keyed, tuple(v for k in chunk for v in (k.site, k.service, k.id))))
     cursor = db.cursor()
     cursor.row_factory = None  # plain tuples
     if len(sources) == 1:
