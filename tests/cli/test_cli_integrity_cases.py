@@ -241,6 +241,32 @@ def test_verify_reads_the_disk(
     assert (out / "kemono" / "notes.txt").read_text() == "mine"  # never touched
 
 
+def test_verify_tells_a_file_whose_record_a_kill_lost_from_a_missing_one(
+    kemono_emulator: KemonoEmulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    args = ["--kemono-url", kemono_emulator.url, "-o", str(out)]
+    code, _, _ = run(capsys, "download", demo_url(kemono_emulator), *args)
+    assert code == 0
+    present = next(out.rglob("02 photo1.jpg"))
+    gone = next(out.rglob("01 hello.txt"))
+    # What a kill -9 leaves: the file renamed into place, its record not yet saved as done;
+    # and a download that never finished.
+    with Archive(out) as archive:
+        for path in (present, gone):
+            archive.requeue_file(path.relative_to(out).as_posix())
+    gone.unlink()
+    assert main(["verify", "--check-only", "-o", str(out)]) == 1
+    report = capsys.readouterr().out
+    rel = present.relative_to(out).as_posix()
+    assert f"not recorded as complete (pending), a file is at its name: {rel}" in report
+    assert f"missing (never completed: pending): {gone.relative_to(out).as_posix()}" in report
+    code, summary, _ = run(capsys, "verify", *args)
+    # the file at its name is checked and kept (not fetched again), the missing one fetched
+    assert code == 0 and summary["files_present"] == 1 and summary["files_downloaded"] == 1
+    assert byte_exact(out) == 18
+
+
 OLD_SCHEMA = """
 CREATE TABLE posts (
     site TEXT NOT NULL, service TEXT NOT NULL, id TEXT NOT NULL,

@@ -155,9 +155,13 @@ def _when(stamp: float | None) -> str:
 
 def _problem(root: Path, record: FileRecord) -> str | None:
     """What is wrong with an archived file on disk, or None."""
-    if record.status != "done":
-        return f"missing (never completed: {record.error or record.status})"
     path = root / record.path
+    if record.status != "done":
+        why = record.error or record.status
+        if path.is_file():
+            # A kill after the file's rename, before its record was saved: checked again.
+            return f"not recorded as complete ({why}), a file is at its name"
+        return f"missing (never completed: {why})"
     try:
         size = path.stat().st_size
     except OSError:
