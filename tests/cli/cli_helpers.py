@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
 
 from kemopix.cli import main
+from kemopix.emulators import KemonoEmulator
 
 
 def summary_in(stdout: str) -> dict[str, Any]:
@@ -32,3 +35,13 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, 
     """:func:`run_with_stderr` without stderr."""
     code, summary, _ = run_with_stderr(capsys, *argv)
     return code, summary
+
+
+@contextmanager
+def originals_down(emu: KemonoEmulator) -> Iterator[None]:
+    """The emulator's data hosts down for the block (as kemono.cr's since 2026), then up."""
+    emu.originals = "down"
+    try:
+        yield
+    finally:
+        emu.originals = "up"

@@ -7,29 +7,19 @@ Each case through the real entry point, against the Kemono emulator over real so
 
 from __future__ import annotations
 
-import json
 import threading
 from pathlib import Path
-from typing import Any
 
 import pytest
+from cli_helpers import originals_down, run
 from test_cli_integrity_runs import byte_exact
 
-from kemopix.cli import main
 from kemopix.downloader import engine
 from kemopix.downloader.archive import Archive
 from kemopix.downloader.model import PostKey
 from kemopix.emulators import KemonoEmulator
 
 pytestmark = pytest.mark.usefixtures("private_kemopix_env")
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, Any]]:
-    """``main`` with JSON lines: exit status and the summary event."""
-    code = main([*argv, "--json"])
-    events = [json.loads(x) for x in capsys.readouterr().out.splitlines() if x.startswith("{")]
-    summaries = [e for e in events if e["event"] == "summary"]
-    return code, summaries[-1] if summaries else {}
 
 
 def two_posts(emu: KemonoEmulator, name: str, files: int = 2) -> str:
@@ -140,11 +130,8 @@ def test_an_upgrade_does_not_complete_a_post_left_open(
     out = tmp_path / "out"
     args = ["--kemono-url", emu.url, "-o", str(out)]
     hold_back("unsafe", out, "thumbs", tmp_path / "outside")
-    emu.originals = "down"
-    try:
+    with originals_down(emu):
         code, summary = run(capsys, "download", url, *args)
-    finally:
-        emu.originals = "up"
     assert code == 1 and summary["files_thumbnail"] == 1
     # The image's original is back: the upgrade replaces the thumbnail, and the post still
     # lacks its second file.
@@ -214,11 +201,8 @@ def test_originals_tried_after_the_sweep_count_against_the_budget(
     url = one_file_posts(emu, "reup", 3, ext="png")
     out = tmp_path / "out"
     args = ["--kemono-url", emu.url, "-o", str(out)]
-    emu.originals = "down"
-    try:
+    with originals_down(emu):
         code, summary = run(capsys, "download", url, *args)
-    finally:
-        emu.originals = "up"
     assert code == 0 and summary["files_thumbnail"] == 3
     code, summary = run(capsys, "download", url, *args, "--max-files", "2")
     assert code == 0 and summary["files_upgraded"] == 2, summary
@@ -255,11 +239,8 @@ def test_the_original_of_a_thumbnail_in_an_edited_post_counts_against_the_budget
     out = tmp_path / "out"
     # A title not in the paths: the edited post keeps its file where it is.
     args = ["--kemono-url", emu.url, "-o", str(out), "--template", "{site}/{id}/{index:02} {name}"]
-    emu.originals = "down"
-    try:
+    with originals_down(emu):
         code, summary = run(capsys, "download", url, *args)
-    finally:
-        emu.originals = "up"
     assert code == 0 and summary["files_thumbnail"] == 1
     emu.edit_post("fanbox", "edited", "7", title="post, edited")
     # The edited post is planned again, its thumbnail's original is new work: none allowed.

@@ -213,13 +213,21 @@ def test_modes_follow_the_umask_and_refetched_files_keep_the_post_date(
     assert byte_exact(out) == 18
 
 
+def _demo_archive(
+    emu: KemonoEmulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> tuple[Path, list[str]]:
+    """The demo creator downloaded into ``tmp_path/out``; the folder and the site's options."""
+    out = tmp_path / "out"
+    args = ["--kemono-url", emu.url, "-o", str(out)]
+    code, _, _ = run(capsys, "download", demo_url(emu), *args)
+    assert code == 0
+    return out, args
+
+
 def test_verify_reads_the_disk(
     kemono_emulator: KemonoEmulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    out = tmp_path / "out"
-    args = ["--kemono-url", kemono_emulator.url, "-o", str(out)]
-    code, _, _ = run(capsys, "download", demo_url(kemono_emulator), *args)
-    assert code == 0
+    out, args = _demo_archive(kemono_emulator, tmp_path, capsys)
     shorter = next(out.rglob("02 photo1.jpg"))
     shorter.write_bytes(shorter.read_bytes()[:1000])
     same_size = next(out.rglob("*bonus-pack.zip"))
@@ -244,10 +252,7 @@ def test_verify_reads_the_disk(
 def test_verify_tells_a_file_whose_record_a_kill_lost_from_a_missing_one(
     kemono_emulator: KemonoEmulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    out = tmp_path / "out"
-    args = ["--kemono-url", kemono_emulator.url, "-o", str(out)]
-    code, _, _ = run(capsys, "download", demo_url(kemono_emulator), *args)
-    assert code == 0
+    out, args = _demo_archive(kemono_emulator, tmp_path, capsys)
     present = next(out.rglob("02 photo1.jpg"))
     gone = next(out.rglob("01 hello.txt"))
     # What a kill -9 leaves: the file renamed into place, its record not yet saved as done;
