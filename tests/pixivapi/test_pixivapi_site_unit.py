@@ -248,6 +248,8 @@ def test_url_parts_give_what_urlsplit_gives() -> None:
     import random
     from urllib.parse import urlsplit
 
+    from kemopix._protocol import http
+    from kemopix._protocol.http import host_of
     from kemopix.sites.pixiv.site import url_parts
 
     rng = random.Random(14)
@@ -257,14 +259,20 @@ def test_url_parts_give_what_urlsplit_gives() -> None:
         try:
             parts = urlsplit(url)
             expected: object = (parts.hostname, parts.path, parts.query)
+            origin: object = f"{parts.scheme}://{parts.netloc}".lower()
         except ValueError as exc:  # an invalid IPv6 host: the same error
-            expected = type(exc)
+            expected = origin = type(exc)
         try:
             got: object = url_parts(url)
         except ValueError as exc:
             got = type(exc)
         assert got == expected, url
-        plain += kemopix.sites.pixiv.site._PLAIN_URL.match(url) is not None
+        try:  # the request layer's host, from the same quick path
+            host: object = host_of.__wrapped__(url)
+        except ValueError as exc:
+            host = type(exc)
+        assert host == origin, url
+        plain += http._PLAIN_URL.match(url) is not None
     assert plain > 500  # the quick path was taken often enough to mean something
     url = "https://i.pximg.net/img-original/img/2019/01/01/00/00/00/74000000_p0.png"
     assert url_parts(url) == ("i.pximg.net", url[19:], "")

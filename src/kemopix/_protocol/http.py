@@ -30,6 +30,7 @@ __all__ = [
     "Sleep",
     "Timeout",
     "host_of",
+    "url_parts",
 ]
 
 T = TypeVar("T")
@@ -248,15 +249,26 @@ class Response(Struct, frozen=True):
 @lru_cache(maxsize=4096)  # asked several times per request (lanes, gates, breaker, budgets)
 def host_of(url: str) -> str:
     """``scheme://host:port`` of a URL: the unit of rate limits and concurrency caps."""
-    simple = _PLAIN_ORIGIN.match(url)
-    if simple is not None:
-        end = simple.end()
-        # What urlsplit would find: the origin ends the URL or is followed by a path, query
-        # or fragment (a tab, a newline, a bracket or a non-ASCII host: urlsplit decides).
-        if (end == len(url) or url[end] in "/?#") and simple.group().isascii():
-            return simple.group().lower()
+    plain = _PLAIN_URL.match(url)
+    if plain is not None:
+        return f"{plain.group(1)}://{plain.group(2)}{plain.group(3) or ''}".lower()
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}".lower()
 
 
-_PLAIN_ORIGIN = re.compile(r"https?://[^/?#\[\]\t\r\n]*", re.IGNORECASE)
+def url_parts(url: str) -> tuple[str | None, str, str]:
+    """``urlsplit(url)``'s ``hostname``, ``path`` and ``query``."""
+    plain = _PLAIN_URL.match(url)
+    if plain is not None:
+        return plain.group(2).lower(), plain.group(4), plain.group(5) or ""
+    parts = urlsplit(url)
+    return parts.hostname, parts.path, parts.query
+
+
+# An http(s) URL with a plain host name (and maybe a port), as every site here sends: its
+# match gives what urlsplit gives (scheme, host, ":port", path, query) at a fraction of the
+# cost, on the hot path of every request and file. Anything else (user info, IPv6, non-ASCII
+# hosts, other or upper-case schemes, tabs or newlines, leading spaces) is left to urlsplit.
+_PLAIN_URL = re.compile(
+    r"(https?)://([A-Za-z0-9.-]+)(:[0-9]*)?((?:/[^?#\t\n\r]*)?)(?:\?([^#\t\n\r]*))?(?=#|\Z)"
+)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, Self
@@ -13,6 +12,7 @@ from urllib.parse import urlencode, urlsplit
 from msgspec import Struct
 from msgspec.structs import replace
 
+from ..._protocol.http import url_parts
 from ..._structs import set_field
 
 __all__ = [
@@ -48,25 +48,6 @@ ENV_URL = "KEMOPIX_PIXIV_URL"
 ENV_API_URL = "KEMOPIX_PIXIV_API_URL"
 ENV_OAUTH_URL = "KEMOPIX_PIXIV_OAUTH_URL"
 ENV_IMAGE_URL = "KEMOPIX_PIXIV_IMAGE_URL"
-
-
-# An http(s) URL with a plain host name (and maybe a port): the URLs of pixiv's answers. For
-# these, a match gives what urlsplit gives, at a fraction of its cost (it runs for every work
-# and file); anything else (user info, IPv6, non-ASCII hosts, odd schemes or characters) is
-# left to urlsplit.
-_PLAIN_URL = re.compile(
-    r"https?://([A-Za-z0-9.-]+)(?::[0-9]*)?((?:/[^?#\t\n\r]*)?)(?:\?([^#\t\n\r]*))?(?=#|\Z)"
-)
-
-
-def url_parts(url: str) -> tuple[str | None, str, str]:
-    """``urlsplit(url)``'s ``hostname``, ``path`` and ``query``."""
-    plain = _PLAIN_URL.match(url)
-    if plain is not None:
-        host, path, query = plain.groups()
-        return host.lower(), path, query or ""
-    parts = urlsplit(url)
-    return parts.hostname, parts.path, parts.query
 
 
 def _origin(url: str) -> str:
