@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import json
 from collections import Counter
 from collections.abc import Coroutine, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_helpers import run
 
-from kemopix.cli import main
 from kemopix.emulators import KemonoEmulator
 
 pytestmark = pytest.mark.usefixtures("private_kemopix_env")
@@ -68,9 +67,7 @@ def test_a_post_of_one_file_is_fetched_by_its_closing(
         bodies.update(files)
     out = tmp_path / "out"
     argv = ["download", f"{emu.url}/fanbox/user/tasks", "--kemono-url", emu.url, "-o", str(out)]
-    code = main([*argv, "--json"])
-    events = [json.loads(x) for x in capsys.readouterr().out.splitlines() if x.startswith("{")]
-    summary = [e for e in events if e["event"] == "summary"][-1]
+    code, summary = run(capsys, *argv)
     assert code == 0 and summary["files_downloaded"] == 7, summary
     held = {p.name[3:]: p.read_bytes() for p in out.rglob("*.bin")}
     assert held == bodies  # every file whole at its name
