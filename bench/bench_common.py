@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import compileall
 import json
+import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,10 +22,13 @@ __all__ = [
     "HELLO_SERVER",
     "PEERS_PYTHON",
     "compiled",
+    "disk_note",
     "gallery_dl",
     "kemono_origins",
+    "quiet_start",
     "serve",
     "serve_process",
+    "settle_disk",
 ]
 
 REPO = Path(__file__).resolve().parent.parent
@@ -37,6 +42,72 @@ def compiled(*trees: Path) -> None:
     compile every module at each start (~0.1 s), which no installed kemopix pays."""
     for tree in trees:
         compileall.compile_dir(str(tree / "src"), quiet=1)
+
+
+# The disk's cost of making a file, when nothing disturbs it (ext4 on the 2-core machines
+# measured: 45-65 us for a folder, a 3 KiB file and a rename).
+SETTLED_US = 150.0
+
+
+def _file_cost(where: Path, files: int = 100) -> float:
+    """Microseconds per folder + 3 KiB file + rename, made in ``where`` (kept: a deletion
+    would disturb the disk again)."""
+    started = time.perf_counter()
+    for n in range(files):
+        folder = where / f"{time.time_ns()}-{n}"
+        folder.mkdir(parents=True)
+        tmp = folder / "f.tmp"
+        tmp.write_bytes(b"x" * 3072)
+        os.replace(tmp, folder / "f")
+    return (time.perf_counter() - started) / files * 1e6
+
+
+def settle_disk(where: Path, limit: float = 180.0) -> float:
+    """Wait (at most ``limit`` seconds) until making a file in ``where`` costs what it costs on
+    an undisturbed disk; returns the last cost measured (us per file).
+
+    On the virtual machines here the root file system is ext4 mounted with ``discard``: for a
+    minute or two after many files are deleted (a test run, a previous benchmark's cleanup),
+    every file, folder and rename waits on the journal, at 5-25x its usual cost. A tool timed
+    then is timed against that backlog, and more so the more files it makes per post (a folder
+    and sidecars beside each file). So each timed run starts on a settled disk.
+    """
+    probe = where / ".disk-probe"
+    started = time.monotonic()
+    cost = _file_cost(probe)
+    while cost > SETTLED_US and time.monotonic() - started < limit:
+        time.sleep(2.0)
+        cost = _file_cost(probe)
+    _settled.append((cost, time.monotonic() - started))
+    return cost
+
+
+def quiet_start(where: Path | None) -> None:
+    """Before a timed run: the last run's writes on disk, and the disk settled (in ``where``)."""
+    os.sync()
+    if where is not None:
+        settle_disk(where)
+        os.sync()
+
+
+_settled: list[tuple[float, float]] = []  # (cost, seconds waited) of each settle_disk
+
+
+def disk_note() -> str:
+    """What :func:`settle_disk` found since the last note: for the report."""
+    if not _settled:
+        return ""
+    costs = sorted(cost for cost, _ in _settled)
+    waited = sum(seconds for _, seconds in _settled)
+    unsettled = sum(1 for cost in costs if cost > SETTLED_US)
+    _settled.clear()
+    note = (
+        f"  disk before each run: {costs[len(costs) // 2]:.0f} us per file (median), "
+        f"{costs[-1]:.0f} us at most; waited {waited:.0f} s for it to settle"
+    )
+    if unsettled:
+        note += f"; {unsettled} run(s) started on an unsettled disk"
+    return note
 
 
 # The reference: the least an aiohttp.web server can do per request, on our server base.

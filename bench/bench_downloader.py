@@ -30,7 +30,9 @@ In (3), (5) and (6) gallery-dl runs as in bench_peers.py (``bench/peers/gallery_
 The emulator runs in its own process (``--serve``), so client and server do not share a GIL;
 rounds are interleaved and medians reported, because the machine is noisy, and dirty pages are
 flushed (``os.sync``) before each measured run, so that no client pays for the previous one's
-400 MB of write-back.
+400 MB of write-back; and each measured run starts on a settled disk (``settle_disk`` in
+``bench_common``: ext4 here is mounted with ``discard``, and for a minute or two after files
+are deleted every new file waits on the journal, at 5-25x its usual cost).
 
 Run: ``.venv/bin/python bench/bench_downloader.py [--rounds 3] [--files 200] [--size-mb 2]
 [--only N]``;
@@ -58,7 +60,7 @@ from typing import Any
 
 import aiohttp
 
-from bench_common import compiled, gallery_dl, kemono_origins
+from bench_common import compiled, gallery_dl, kemono_origins, quiet_start
 from kemopix.emulators._faults import MIXED_FAULTS
 from kemopix.files import file_sha256
 
@@ -233,7 +235,7 @@ async def _raw(urls: list[str], dest: Path, concurrency: int, verify: bool = Fal
 
 def raw_ceiling(server: Server, flavour: str, dest: Path, verify: bool = False) -> float:
     urls = asyncio.run(_file_list(server, flavour))
-    os.sync()
+    quiet_start(dest.parent)
     return asyncio.run(_raw(urls, dest, CONCURRENCY, verify))
 
 
@@ -258,7 +260,7 @@ def kemopix(
     kemopix of that source tree instead of this one."""
     argv = kemopix_argv(server, flavour, dest, *options, tree=tree)
     env = None if tree is None else dict(os.environ, PYTHONPATH=str(tree / "src"))
-    os.sync()
+    quiet_start(dest.parent)
     started = time.perf_counter()
     done = subprocess.run(argv, capture_output=True, text=True, check=False, env=env)
     seconds = time.perf_counter() - started
@@ -286,7 +288,7 @@ def ktoolbox(server: Server, dest: Path) -> float | None:
     )
     dest.mkdir(parents=True)
     argv = [str(KTOOLBOX), "--plain", "sync", f"{server.url}/{SERVICE}/user/{CREATOR}"]
-    os.sync()
+    quiet_start(dest.parent)
     started = time.perf_counter()
     done = subprocess.run(
         [*argv, "--output", str(dest)], env=env, cwd=dest, capture_output=True, text=True,

@@ -24,7 +24,10 @@ emulator (an App API) does not serve. kemopix exempts loopback hosts from its ra
 it would a user's own mirror.
 
 Each tool runs in a fresh process against an emulator in its own process; rounds are
-interleaved and medians printed with the ratios.
+interleaved and medians printed with the ratios. Each timed run starts on a settled disk
+(``settle_disk`` in ``bench_common``: on the machines here a deletion of many files, such as a
+test run's or an earlier benchmark's cleanup, makes every new file cost 5-25x for a minute or
+two); the report says what the disk cost per file before the runs and how long it waited.
 
 Run: ``.venv/bin/python bench/bench_peers.py [--files 1000] [--works 350] [--rounds 3]``;
 ``--disk-thread`` adds "kemopix-thread": this kemopix with its post folders and sidecars
@@ -50,7 +53,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from bench_common import PEERS_PYTHON, compiled, gallery_dl, kemono_origins, serve
+from bench_common import (
+    PEERS_PYTHON,
+    compiled,
+    disk_note,
+    gallery_dl,
+    kemono_origins,
+    quiet_start,
+    serve,
+)
 from bench_downloader import CREATOR, SERVICE, emulator, raw_ceiling
 
 REPO = Path(__file__).resolve().parent.parent
@@ -59,8 +70,9 @@ SMALL = 16 << 10
 
 
 def run(argv: list[str], **kwargs: Any) -> float:
-    """Wall seconds of one process; raises with its stderr when it fails."""
-    os.sync()
+    """Wall seconds of one process, started on a settled disk; raises with its stderr when it
+    fails."""
+    quiet_start(WORK)
     started = time.perf_counter()
     done = subprocess.run(argv, capture_output=True, text=True, check=False, **kwargs)
     seconds = time.perf_counter() - started
@@ -73,6 +85,7 @@ def count_files(root: Path, suffixes: tuple[str, ...]) -> int:
     return sum(1 for p in root.rglob("*") if p.is_file() and p.name.endswith(suffixes))
 
 
+WORK: Path | None = None  # where the tools write: settled before each timed run
 BASELINE: Path | None = None  # --baseline: another kemopix source tree, run as "kemopix-before"
 DISK_THREAD = False  # --disk-thread: also this kemopix with its disk work in a thread
 NO_METADATA = False  # --no-metadata: also this kemopix with no sidecars (files only)
@@ -174,6 +187,8 @@ def report(times: dict[str, list[float]], files: int) -> None:
     if "ceiling" in med:
         over = (mine - med["ceiling"]) / files * 1000
         print(f"  kemopix's overhead over the ceiling: {over:.2f} ms per file")
+    if note := disk_note():
+        print(note)
 
 
 # -- 2. a pixiv user ---------------------------------------------------------------------------
@@ -325,7 +340,7 @@ def main(argv: list[str] | None = None) -> int:
         "--no-metadata", action="store_true", help="also kemopix with no sidecars (files only)"
     )
     args = parser.parse_args(argv)
-    global BASELINE, DISK_THREAD, NO_METADATA
+    global BASELINE, DISK_THREAD, NO_METADATA, WORK
     NO_METADATA = args.no_metadata
     BASELINE = args.baseline.resolve() if args.baseline else None
     DISK_THREAD = args.disk_thread
@@ -334,6 +349,7 @@ def main(argv: list[str] | None = None) -> int:
         print("the peers venv is missing: run `make bench`")
         return 1
     with tempfile.TemporaryDirectory(prefix="kemopix-bench-", dir=REPO / "bench") as temp:
+        WORK = Path(temp)
         if args.only in (None, "1"):
             small_files(Path(temp), args.files, args.rounds)
         if args.only in (None, "2"):

@@ -7,6 +7,7 @@ import errno
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -108,6 +109,28 @@ def test_the_helper_ends_with_its_downloader(tmp_path: Path) -> None:
     pid = asyncio.run(main())
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
+
+
+def test_closing_does_not_wait_for_the_helper_to_exit_yet_it_is_reaped(tmp_path: Path) -> None:
+    # aclose returns once every job is answered; the helper's exit (it looks at its input
+    # every 5 ms) is collected by a thread, so no zombie stays behind.
+    async def main() -> subprocess.Popen[bytes]:
+        disk = DiskWorker()
+        await disk.make_parts([str(tmp_path / "a" / "x")])
+        proc = disk._proc
+        assert proc is not None
+        await disk.aclose()
+        assert disk._proc is None
+        return proc
+
+    proc = asyncio.run(main())
+    for _ in range(400):
+        if proc.returncode is not None:
+            break
+        time.sleep(0.005)
+    assert proc.returncode == 0
+    with pytest.raises(ChildProcessError):
+        os.waitpid(proc.pid, os.WNOHANG)  # already collected
 
 
 @pytest.mark.parametrize("orphaned", [False, True])
