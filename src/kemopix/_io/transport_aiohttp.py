@@ -28,11 +28,6 @@ from .body import BodyCounter
 __all__ = ["AiohttpTransport"]
 
 CHUNK = 1 << 20  # with read_bufsize equal to it: 1.22 ms/MB (dependencies.md §2b)
-# What asyncio reads from a socket at a time (its default is 256 KiB). Each read is a new bytes
-# object of that size, cut down to what came: at 256 KiB glibc maps it from the kernel and
-# unmaps it (mmap, mremap, munmap: ~12 us a read on the machines measured, more than the read);
-# under 128 KiB it comes from the heap. Bulk bodies pay ~10 us per MiB for the smaller reads.
-SOCKET_READ = 64 << 10
 
 
 class AiohttpTransport:
@@ -105,7 +100,6 @@ class AiohttpTransport:
     async def _read(
         self, request: Request, raw: aiohttp.ClientResponse, sink: Sink | None
     ) -> Response:
-        _smaller_reads(raw)
         headers = {k.lower(): v for k, v in raw.headers.items()}
         url = str(raw.url)
         sink = sink if sink is not None and 200 <= raw.status < 300 else None
@@ -185,12 +179,3 @@ def _translate(exc: BaseException, url: str) -> TransportError:
     if isinstance(exc, asyncio.IncompleteReadError):
         return NetworkError(f"connection broken mid-body: {exc}", url=url)
     return TransportError(f"request failed: {exc}", url=url)
-
-
-def _smaller_reads(raw: aiohttp.ClientResponse) -> None:
-    """The next reads of ``raw``'s connection (kept alive for later requests) are at most
-    ``SOCKET_READ`` bytes."""
-    connection = raw.connection
-    transport = None if connection is None else connection.transport
-    if transport is not None and getattr(transport, "max_size", 0) > SOCKET_READ:
-        transport.max_size = SOCKET_READ  # type: ignore[attr-defined]
