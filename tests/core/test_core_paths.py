@@ -119,25 +119,6 @@ def test_a_safe_folder_gives_the_paths_safe_join_gives(tmp_path: Path, part: boo
                 assert where.path(name, part=part) == expected
 
 
-@pytest.mark.parametrize("made", [False, True])
-def test_a_safe_folders_paths_are_its_path_of_each_name(tmp_path: Path, made: bool) -> None:
-    # The quick join of plain names in a folder not made yet gives what path() gives; any
-    # other name, or a folder that exists (links are looked for), goes through path().
-    names = [["1.json", "1.html", "1.md"], ["1.json", "../x.json"], ["4" * 40 + ".r12.json"],
-             ["1.json", "n" * 300 + ".json"], ["CON.json"]]  # fmt: skip
-    for budget in (PathBudget(), PathBudget(path_chars=80)):
-        for title in ("Short", "Long " * 30):
-            folder = ["creator", f"{title} [1]"]
-            if made:
-                (tmp_path / "creator" / f"{title} [1]").mkdir(parents=True, exist_ok=True)
-            for group in names:
-                where = SafeFolder(tmp_path, folder, budget=budget, resolved=Resolved())
-                again = SafeFolder(tmp_path, folder, budget=budget, resolved=Resolved())
-                where.path("a.png")  # as a post's files are placed before its sidecars
-                again.path("a.png")
-                assert where.paths(group) == [again.path(n, part=False) for n in group]
-
-
 def test_a_relative_root_follows_the_working_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

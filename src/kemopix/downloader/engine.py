@@ -1001,7 +1001,7 @@ def _place(
     if base.get("service") == "discord":
         names = TRANSCRIPT_NAMES  # a Discord message's metadata is its channel's transcript
     try:
-        sidecars = dict(zip(names, folder.paths(names), strict=True))
+        sidecars = {name: folder.path(name, part=False) for name in names}
     except UnsafePathError:
         pass  # reported when the sidecars are written
     return out, sidecars, present

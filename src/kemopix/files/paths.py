@@ -12,7 +12,7 @@ import os
 import re
 import stat
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 
 from msgspec import Struct
@@ -303,15 +303,6 @@ class SafeFolder:
         elif self._exists and os.path.islink(path):
             _check_inside(self._root_abs, path, self._resolved)
         return path
-
-    def paths(self, names: Sequence[str]) -> list[str]:
-        """``[path(name, part=False) for name in names]``; in a folder that does not exist
-        yet, names that need no cleaning (a post's sidecars) are simply joined."""
-        if self._exists is False and all(
-            len(name) <= self._room and _PLAIN.fullmatch(name) for name in names
-        ):
-            return [self._prefix + name for name in names]
-        return [self.path(name, part=False) for name in names]
 
 
 _ABSOLUTE: set[str] = set()  # roots known to be their own absolute path, whatever the cwd
