@@ -111,9 +111,9 @@ def test_the_helper_ends_with_its_downloader(tmp_path: Path) -> None:
         os.kill(pid, 0)
 
 
-def test_closing_does_not_wait_for_the_helper_to_exit_yet_it_is_reaped(tmp_path: Path) -> None:
-    # aclose returns once every job is answered; the helper's exit (it looks at its input
-    # every 5 ms) is collected by a thread, so no zombie stays behind.
+def test_a_closed_helper_exits_and_is_reaped_by_a_thread(tmp_path: Path) -> None:
+    # aclose returns once every job is answered, without waiting for the helper to exit (it
+    # looks at its input every 5 ms): a thread collects its exit status, so no zombie stays.
     async def main() -> subprocess.Popen[bytes]:
         disk = DiskWorker()
         await disk.make_parts([str(tmp_path / "a" / "x")])
