@@ -133,6 +133,30 @@ def test_a_closed_helper_exits_and_is_reaped_by_a_thread(tmp_path: Path) -> None
         os.waitpid(proc.pid, os.WNOHANG)  # already collected
 
 
+def test_a_job_whose_waiter_was_cancelled_ends_before_closing_does(tmp_path: Path) -> None:
+    # Ctrl-C cancels what waits on a job the helper may be running: closing then waits for
+    # the helper to exit, so nothing it writes lands after the folder is released.
+    folder = tmp_path / "post"
+    files = [(str(folder / f"{n}.json"), b"{}\n" * 64) for n in range(3000)]
+
+    async def main() -> subprocess.Popen[bytes]:
+        disk = DiskWorker()
+        await disk.make_parts([str(folder / "x")])  # the helper is up
+        job = disk.write_files(str(folder), files, None, None, True)
+        await asyncio.sleep(0.1)  # sent, and the helper well into it
+        job.cancel()
+        proc = disk._proc
+        assert proc is not None
+        await disk.aclose()
+        assert proc.poll() is not None  # gone: not still writing
+        return proc
+
+    asyncio.run(main())
+    written = len(list(folder.glob("*.json")))
+    time.sleep(0.2)
+    assert len(list(folder.glob("*.json"))) == written  # nothing written after the close
+
+
 @pytest.mark.parametrize("orphaned", [False, True])
 def test_an_orphaned_helper_runs_no_job(tmp_path: Path, orphaned: bool) -> None:
     # Jobs read just before its downloader was killed are not run: the next run holds the

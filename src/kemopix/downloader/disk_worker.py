@@ -190,10 +190,16 @@ class DiskWorker:
         with contextlib.suppress(OSError):
             proc.stdin.close()
         proc.stdout.close()
-        # Every job is answered: the helper has nothing left to write and ends when it sees
-        # the end of its input (within its 5 ms look). The run need not wait for that (waiting
-        # by polls cost 5-15 ms at the end of every run); a thread collects its exit status.
-        threading.Thread(target=_reap, args=(proc,), name="kemopix-disk-reaper").start()
+        # Every job answered: the helper has nothing left to write and ends when it sees the
+        # end of its input (within its 5 ms look); the run need not wait for that (its polls
+        # cost 5-15 ms at the end of every run), a thread collects the exit status. A job still
+        # in _pending (answers take theirs out) had its waiter cancelled (Ctrl-C) and may be
+        # running: then the helper must be gone before the folder's lock is, so no write of
+        # this run lands beside the next one's.
+        reaper = threading.Thread(target=_reap, args=(proc,), name="kemopix-disk-reaper")
+        reaper.start()
+        if self._pending:
+            await asyncio.to_thread(reaper.join)
 
 
 def _reap(proc: subprocess.Popen[bytes]) -> None:
