@@ -185,9 +185,14 @@ def emulator(
 
 # -- the three clients -----------------------------------------------------------------------
 async def _file_list(server: Server, flavour: str) -> list[str]:
+    return [file for _, file in await _post_list(server, flavour)]
+
+
+async def _post_list(server: Server, flavour: str) -> list[tuple[str, str]]:
+    """Each post's detail URL and its file's URL, from the creator's listing."""
     accept = {"Accept": "application/json" if flavour == "pawchive" else "text/css"}
     path = f"/{SERVICE}/user/{CREATOR}" + ("" if flavour == "pawchive" else "/posts")
-    urls: list[str] = []
+    urls: list[tuple[str, str]] = []
     async with aiohttp.ClientSession() as session:
         offset = 0
         while True:
@@ -196,24 +201,38 @@ async def _file_list(server: Server, flavour: str) -> list[str]:
             ) as response:
                 page = await response.json(content_type=None)
             for post in page:
-                urls.append(f"{server.url}/data{post['file']['path']}")
+                detail = f"{server.info['api']}/{SERVICE}/user/{CREATOR}/post/{post['id']}"
+                urls.append((detail, f"{server.url}/data{post['file']['path']}"))
             if len(page) < 50:
                 return urls
             offset += 50
 
 
-async def _raw(urls: list[str], dest: Path, concurrency: int, verify: bool = False) -> float:
+async def _raw(
+    urls: list[str],
+    dest: Path,
+    concurrency: int,
+    verify: bool = False,
+    details: list[str] | None = None,
+) -> float:
     """The ceiling: fetch and write the files, nothing else (redirects followed as kemopix).
 
     ``verify`` adds what any safe client must do as well: SHA-256 of every byte, written to a
-    ``.part`` renamed at the end (a reference point, not the ceiling).
+    ``.part`` renamed at the end (a reference point, not the ceiling). ``details``: each
+    file's post detail is fetched (and decoded) first, as a client of kemono.cr must to
+    learn a post's text (a reference point too).
     """
+    accept = {"Accept": "text/css"}
     os.makedirs(dest)
     slots = asyncio.Semaphore(concurrency)
     connector = aiohttp.TCPConnector(limit=0, limit_per_host=concurrency * 2)
     async with aiohttp.ClientSession(connector=connector, read_bufsize=1 << 20) as session:
 
         async def one(index: int, url: str) -> None:
+            if details is not None:
+                async with slots, session.get(details[index], headers=accept) as answer:
+                    answer.raise_for_status()
+                    json.loads(await answer.read())
             async with slots, session.get(url) as response:
                 response.raise_for_status()
                 digest = hashlib.sha256()
@@ -233,10 +252,14 @@ async def _raw(urls: list[str], dest: Path, concurrency: int, verify: bool = Fal
         return time.perf_counter() - started
 
 
-def raw_ceiling(server: Server, flavour: str, dest: Path, verify: bool = False) -> float:
-    urls = asyncio.run(_file_list(server, flavour))
+def raw_ceiling(
+    server: Server, flavour: str, dest: Path, verify: bool = False, details: bool = False
+) -> float:
+    posts = asyncio.run(_post_list(server, flavour))
     quiet_start(dest.parent)
-    return asyncio.run(_raw(urls, dest, CONCURRENCY, verify))
+    files = [file for _, file in posts]
+    pages = [page for page, _ in posts] if details else None
+    return asyncio.run(_raw(files, dest, CONCURRENCY, verify, pages))
 
 
 def kemopix_argv(

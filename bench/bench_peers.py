@@ -142,6 +142,8 @@ def small_files(work: Path, files: int, rounds: int) -> None:
             kemopixes = kemopix_argvs()
             times: dict[str, list[float]] = {name: [] for name in kemopixes}
             times |= {"gallery-dl": [], "ceiling": []}
+            if flavour == "kemono":
+                times["ceiling+details"] = []
             # Told what gallery-dl is told: pawchive's files are on the file host (no /data
             # redirect per file, as on the real site).
             files_env = dict(os.environ)
@@ -165,6 +167,10 @@ def small_files(work: Path, files: int, rounds: int) -> None:
                 times["ceiling"].append(
                     raw_ceiling(server, flavour, work / f"{flavour}-ceiling-{n}", verify=True)
                 )
+                if "ceiling+details" in times:
+                    times["ceiling+details"].append(
+                        raw_ceiling(server, flavour, work / f"{flavour}-details-{n}", True, True)
+                    )
                 got = {
                     "kemopix": count_files(mine, (".bin",)),
                     # all its files: it renames one whose first bytes look like a known
@@ -179,11 +185,11 @@ def small_files(work: Path, files: int, rounds: int) -> None:
 def report(times: dict[str, list[float]], files: int) -> None:
     med = {name: statistics.median(values) for name, values in times.items()}
     for name, seconds in med.items():
-        print(f"  {name:<12} {seconds:7.2f} s  {seconds / files * 1000:6.2f} ms each")
+        print(f"  {name:<15} {seconds:7.2f} s  {seconds / files * 1000:6.2f} ms each")
     mine = med["kemopix"]
     for name, seconds in med.items():
         if name != "kemopix":
-            print(f"  kemopix / {name:<12} = {mine / seconds:.2f}x")
+            print(f"  kemopix / {name:<15} = {mine / seconds:.2f}x")
     if "ceiling" in med:
         over = (mine - med["ceiling"]) / files * 1000
         print(f"  kemopix's overhead over the ceiling: {over:.2f} ms per file")

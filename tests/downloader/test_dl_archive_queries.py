@@ -38,10 +38,14 @@ def test_settling_a_post_asks_its_own_rows_by_the_post_index(tmp_path: Path) -> 
         archive.plan_file(_record("a.bin", key, f"{1:064x}"))
         archive.plan_file(_record("b.bin", key, f"{2:064x}"))
         archive.finish_file("a.bin", sha256=f"{1:064x}", size=1)
+        archive.record_post(
+            Post(key, Creator("kemono", "patreon", "c", "C"), "t", None, [], {}, signature="s"),
+            None,
+        )
         archive._db.set_trace_callback(statements.append)
         assert archive.settle_post(key) is False  # b.bin is still pending
         archive._db.set_trace_callback(None)
-        (query,) = [s for s in statements if s.startswith("SELECT")]
+        (query,) = [s for s in statements if s.startswith("UPDATE posts")]
         plan = archive._db.execute("EXPLAIN QUERY PLAN " + query).fetchall()
     details = [str(tuple(row)) for row in plan]
     assert any("files_by_post" in d for d in details), details

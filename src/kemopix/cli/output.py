@@ -20,6 +20,7 @@ from .._protocol.retry import RetryEvent
 from ..downloader.model import Post, RemoteFile
 from ..downloader.reporting import FileTask, PlannedFile, Reporter, Summary
 from ..downloader.status import held_text
+from ..files.paths import relative_posix
 from .echo import echo
 
 __all__ = ["JsonReporter", "LineReporter", "human_size", "make_reporter"]
@@ -62,7 +63,7 @@ def _rel(root: Path, path: Path | None) -> str:
     if path is None:
         return "-"
     try:
-        return path.relative_to(root).as_posix()
+        return relative_posix(str(root), str(path))
     except ValueError:
         return str(path)
 

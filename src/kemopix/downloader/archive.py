@@ -305,8 +305,9 @@ class Archive:
         """An empty archive that writes nothing to disk (for plans of a new folder)."""
         return cls(root, memory=True)
 
-    def _write(self, sql: str, params: tuple[object, ...] = ()) -> None:
-        """Run a write inside a transaction committed every ``COMMIT_EVERY`` seconds.
+    def _write(self, sql: str, params: tuple[object, ...] = ()) -> list[Any]:
+        """Run a write inside a transaction committed every ``COMMIT_EVERY`` seconds; the rows
+        it returns (``RETURNING``).
 
         One commit per statement cost a fifth of the run time on a large creator. A kill
         loses at most the last fraction of a second of records: the next run finds those
@@ -315,9 +316,10 @@ class Archive:
         if not self._db.in_transaction:
             self._db.execute("BEGIN")
             self._opened = time.monotonic()
-        self._db.execute(sql, params)
+        rows = self._db.execute(sql, params).fetchall()  # RETURNING rows; ended before a commit
         if time.monotonic() - self._opened >= COMMIT_EVERY:
             self._db.execute("COMMIT")
+        return rows
 
     def flush(self) -> None:
         """Commit what is pending."""
@@ -423,17 +425,25 @@ class Archive:
         """Mark the post complete if nothing is left: not ``incomplete`` (its planning left
         something out) and every file of it settled; else unfinished, to be planned again
         when ``incomplete``. Whether it is complete."""
-        complete = (
-            not incomplete
-            and not self._db.execute(
-                # "+status": the post's index, not the status one, finds its few rows
-                f"SELECT EXISTS (SELECT 1 FROM files WHERE site=? AND service=? AND post_id=?"
-                f" AND +status NOT IN ({_SETTLED_SQL}))",
-                (key.site, key.service, key.id),
-            ).fetchone()[0]
+        # One statement: the post's files are looked at as the post is updated.
+        rows = self._write(
+            "UPDATE posts SET complete=(? AND NOT EXISTS (SELECT 1 FROM files WHERE"
+            # "+status": the post's index, not the status one, finds its few rows
+            f" site=? AND service=? AND post_id=? AND +status NOT IN ({_SETTLED_SQL}))),"
+            " replan=?, updated_at=? WHERE site=? AND service=? AND id=? RETURNING complete",
+            (
+                int(not incomplete),
+                key.site,
+                key.service,
+                key.id,
+                int(incomplete),
+                time.time(),
+                key.site,
+                key.service,
+                key.id,
+            ),
         )
-        self.set_complete(key, complete, replan=incomplete)
-        return complete
+        return bool(rows and rows[0][0])
 
     def post_published(self, key: PostKey) -> str | None:
         """The post's publication date as stored (ISO), or None."""

@@ -41,6 +41,7 @@ from .._protocol.errors import (
     UnsafePathError,
 )
 from ..files import Resolved
+from ..files.paths import relative_posix
 from .animation import Animations
 from .archive import COMMIT_EVERY, SETTLED, ArchiveStore, FileRecord, PostState, Watermark
 from .disk_ops import drop_empty_part
@@ -731,7 +732,7 @@ class Engine:
         self._present.update(present)
         # A post the archive never recorded has no file rows (they are written after it).
         held = {r.path: r for r in self.archive.files_of(post.key)} if state is not None else {}
-        rels = {w: _rel(self._base, w) for w in placed if isinstance(w, str)}
+        rels = {w: relative_posix(self._base, w) for w in placed if isinstance(w, str)}
         names = _Names(self._base, post.key, sidecars, self._claimed, self.archive)
         names.ask(r for r in rels.values() if r not in self._claimed)
         for file, where in zip(post.files, placed, strict=True):
@@ -932,14 +933,6 @@ def _retrieve(future: asyncio.Future[Any]) -> None:
         future.exception()  # looked at: asyncio does not log it as never retrieved
 
 
-def _rel(base: str, path: str) -> str:
-    """``path`` relative to the folder ``base`` (both absolute), with ``/`` separators."""
-    if path.startswith(base) and path[len(base) : len(base) + 1] == os.sep:
-        rel = path[len(base) + 1 :]
-        return rel if os.sep == "/" else rel.replace(os.sep, "/")
-    return Path(path).relative_to(base).as_posix()
-
-
 class _Sweep:
     """What a listing's posts come to: whether every one is complete, and the posts still
     being planned or closed (their tasks, each dropped once done)."""
@@ -1053,7 +1046,7 @@ class _Names:
             number += 1
             first = Path(path)
             candidate = str(first.with_name(f"{first.stem} ({number}){first.suffix}"))
-            rel = _rel(self.base, candidate)
+            rel = relative_posix(self.base, candidate)
         self.taken.add(candidate)
         self.claimed[rel] = self.key
         return candidate, rel

@@ -27,6 +27,7 @@ __all__ = [
     "Resolved",
     "SafeFolder",
     "is_reserved_name",
+    "relative_posix",
     "safe_join",
     "sanitize_component",
     "split_extension",
@@ -343,3 +344,13 @@ def _check_inside(root: str, path: str, resolved: Resolved) -> None:
     inside, top = os.path.normcase(real_path), os.path.normcase(real_root)
     if inside != top and not inside.startswith(top.rstrip(os.sep) + os.sep):
         raise UnsafePathError(f"refusing to write outside {root}: {path}")
+
+
+def relative_posix(base: str, path: str) -> str:
+    """``path`` relative to the folder ``base`` (both absolute), with ``/`` separators; a
+    string operation where ``path`` is plainly inside (the usual case), else pathlib's.
+    Raises ``ValueError`` when ``path`` is not inside ``base``."""
+    if path.startswith(base) and path[len(base) : len(base) + 1] == os.sep:
+        rel = path[len(base) + 1 :]
+        return rel if os.sep == "/" else rel.replace(os.sep, "/")
+    return Path(path).relative_to(base).as_posix()
