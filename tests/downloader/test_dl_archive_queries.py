@@ -96,3 +96,31 @@ def test_the_files_of_many_posts_are_read_by_the_hundred_through_the_indexes(
         assert sorted(archive.held_paths([], keys)) == sorted(f"{n}.png" for n in range(1, 700, 2))
     details = " ".join(str(tuple(row)) for row in plan)
     assert "files_by_post" in details and "SCAN f" not in details, details
+
+
+def test_held_files_since_a_time_leave_out_the_records_written_since(tmp_path: Path) -> None:
+    creator = Creator("kemono", "patreon", "c", "C")
+    with Archive(tmp_path) as archive:
+        for n in range(4):
+            key = PostKey("kemono", "patreon", str(n))
+            archive.record_post(Post(key, creator, "t", None, [], {}, signature="s"), None)
+            archive.plan_file(_record(f"{n}.bin", key, f"{n:064x}"))
+            archive.finish_file(f"{n}.bin", sha256=f"{n:064x}", size=1)
+        archive.flush()
+        # a run starts: what it writes now is its own; the rest was recorded before it
+        (last,) = archive._db.execute("SELECT MAX(updated_at) FROM files").fetchone()
+        started = last + 0.001
+        archive._db.execute("UPDATE files SET updated_at=? WHERE path='1.bin'", (started + 5,))
+        archive.requeue_file("2.bin")
+        archive.finish_file("2.bin", sha256=f"{2:064x}", size=1)
+        archive._db.execute("UPDATE files SET updated_at=? WHERE path='2.bin'", (started + 6,))
+        archive.flush()
+        everyone = [("kemono", "patreon", "c")]
+        assert sorted(p for p, _, _ in archive.held_files(everyone)) == [
+            f"{n}.bin" for n in range(4)
+        ]
+        assert sorted(p for p, _, _ in archive.held_files(everyone, (), started)) == [
+            "0.bin",
+            "3.bin",
+        ]
+        assert sorted(archive.held_paths(everyone, (), started)) == ["0.bin", "3.bin"]

@@ -195,10 +195,16 @@ class ArchiveStore(Protocol):
         keys: Iterable[PostKey] = (),
     ) -> Iterator[StateRow]: ...
     def held_files(
-        self, creators: Iterable[tuple[str, str, str]], keys: Iterable[PostKey] = ()
+        self,
+        creators: Iterable[tuple[str, str, str]],
+        keys: Iterable[PostKey] = (),
+        before: float | None = None,
     ) -> Iterator[tuple[str, str, str]]: ...
     def held_paths(
-        self, creators: Iterable[tuple[str, str, str]], keys: Iterable[PostKey] = ()
+        self,
+        creators: Iterable[tuple[str, str, str]],
+        keys: Iterable[PostKey] = (),
+        before: float | None = None,
     ) -> list[str]: ...
     def sync_times(self) -> dict[str, float]: ...
     def watermark(self, listing: str) -> Watermark | None: ...
@@ -628,19 +634,28 @@ class Archive:
                 yield StateRow(*tuple(row))
 
     def held_files(
-        self, creators: Iterable[tuple[str, str, str]], keys: Iterable[PostKey] = ()
+        self,
+        creators: Iterable[tuple[str, str, str]],
+        keys: Iterable[PostKey] = (),
+        before: float | None = None,
     ) -> Iterator[tuple[str, str, str]]:
         """``(path, status, held)`` of each file of ``creators`` (as in :meth:`state_rows`)
         and of the posts ``keys``, each path once: the run summary's counts, in one query per
         creator, streamed (this may be a 100,000-file creator) and without a row object per
-        file; only several sources of rows are gathered, to give each path once."""
-        yield from _file_rows(self._db, "f.path, f.status, f.held", "", creators, keys)
+        file; only several sources of rows are gathered, to give each path once. With
+        ``before`` (a time), only the files whose record was not written since."""
+        condition = _written_before(before)
+        yield from _file_rows(self._db, "f.path, f.status, f.held", condition, creators, keys)
 
     def held_paths(
-        self, creators: Iterable[tuple[str, str, str]], keys: Iterable[PostKey] = ()
+        self,
+        creators: Iterable[tuple[str, str, str]],
+        keys: Iterable[PostKey] = (),
+        before: float | None = None,
     ) -> list[str]:
         """The paths of the files of ``creators`` and of the posts ``keys`` (as in
-        :meth:`state_rows`) that the archive holds, each once: what should be on disk.
+        :meth:`state_rows`) that the archive holds, each once: what should be on disk (with
+        ``before``, as in :meth:`held_files`).
 
         Read through a connection of its own, so a worker thread may ask (the event loop's
         connection stays on the loop); it sees what is committed: :meth:`flush` first. An
@@ -652,7 +667,8 @@ class Archive:
             uri = Path(os.path.abspath(self.path)).as_uri() + "?mode=ro"
             db = sqlite3.connect(uri, uri=True, timeout=30.0, check_same_thread=False)
         try:
-            rows = _file_rows(db, "f.path", "f.status='done' AND ", creators, keys)
+            condition = "f.status='done' AND " + _written_before(before)
+            rows = _file_rows(db, "f.path", condition, creators, keys)
             return [row[0] for row in rows]
         finally:
             if db is not self._db:
@@ -694,6 +710,11 @@ class Archive:
                 time.time(),
             ),
         )
+
+
+def _written_before(before: float | None) -> str:
+    """The SQL condition (ending in ``AND``, or empty) of file rows not written since ``before``."""
+    return "" if before is None else f"f.updated_at < {float(before)!r} AND "
 
 
 def _content(signature: str) -> str:

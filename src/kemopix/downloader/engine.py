@@ -287,9 +287,11 @@ class Engine:
         """The files of ``creators`` and ``keys`` the archive holds and the disk lacks, and
         this run is not fetching. A few are looked at on the loop (a thread's hand-off costs
         more); many (a 100,000-file creator: ~0.1-0.2 s of system calls) beside it, through
-        what the archive has committed, while downloads go on."""
-        root = self.settings.root
-        rows = self.archive.held_files(creators, keys)
+        what the archive has committed, while downloads go on. Files recorded by this run are
+        not looked at: each was checked on disk as it was planned or put there (one deleted
+        since is found by the next run, as one deleted after the run would be)."""
+        root, started = self.settings.root, self._started
+        rows = self.archive.held_files(creators, keys, started)
         probe = list(itertools.islice(rows, INLINE_CHECKS + 1))
         close = getattr(rows, "close", None)
         if close is not None:
@@ -298,7 +300,7 @@ class Engine:
             held = [path for path, status, _ in probe if status == "done"]
             return absent(root, [p for p in held if p not in self._claimed])
         self.archive.flush()
-        gone = await asyncio.to_thread(missing_files, self.archive, creators, keys)
+        gone = await asyncio.to_thread(missing_files, self.archive, creators, keys, started)
         # Claimed paths are this run's posts, still being fetched; a post that closed
         # meanwhile has its files back: looked at again.
         return absent(root, [p for p in gone if p not in self._claimed])

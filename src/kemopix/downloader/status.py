@@ -145,14 +145,18 @@ def held_counts(
 
 
 def missing_files(
-    archive: ArchiveStore, creators: Iterable[tuple[str, str, str]], keys: Iterable[PostKey]
+    archive: ArchiveStore,
+    creators: Iterable[tuple[str, str, str]],
+    keys: Iterable[PostKey],
+    before: float | None = None,
 ) -> list[str]:
-    """The paths the archive holds for ``creators`` and ``keys`` that are not on disk.
+    """The paths the archive holds for ``creators`` and ``keys`` that are not on disk (with
+    ``before``, of the files whose record was not written since).
 
     The archive is read through a connection of its own and the disk is looked at path by
     path (a 100,000-file creator: ~0.1-0.2 s of system calls): a worker thread may run it,
     beside the event loop, once the archive is flushed."""
-    return absent(archive.root, archive.held_paths(creators, keys))
+    return absent(archive.root, archive.held_paths(creators, keys, before))
 
 
 def absent(root: Path, paths: Iterable[str]) -> list[str]:
