@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+import random
 import sqlite3
 import threading
+from collections import deque
 from pathlib import Path
 
 import pytest
@@ -128,6 +130,18 @@ def test_signals_count_the_recent_window() -> None:
     for _ in range(WINDOW - 1):
         signals.add(False)
     assert signals.add(False) == 0  # the old signal left the window
+
+
+def test_signals_kept_count_equals_a_recount_of_the_window() -> None:
+    rng = random.Random(7)
+    signals, window = Signals(), deque[bool](maxlen=WINDOW)
+    for step in range(5_000):
+        if step % 997 == 0:
+            signals.clear()
+            window.clear()
+        mark = rng.random() < 0.3
+        window.append(mark)
+        assert signals.add(mark) == sum(window)
 
 
 def test_shared_budget_is_shared_between_connections(tmp_path: Path) -> None:

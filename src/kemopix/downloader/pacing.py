@@ -137,18 +137,24 @@ def throttled(
 class Signals:
     """The last ``WINDOW`` answers of a host (lane): how many carried a given signal."""
 
-    __slots__ = ("_marks",)
+    __slots__ = ("_count", "_marks")
 
     def __init__(self) -> None:
         self._marks: deque[bool] = deque(maxlen=WINDOW)
+        self._count = 0  # the signals in the window, kept as answers come and go
 
     def add(self, signal: bool) -> int:
         """Record one answer; the number of signals now in the window."""
-        self._marks.append(signal)
-        return sum(self._marks)
+        marks = self._marks
+        if len(marks) == WINDOW and marks[0]:
+            self._count -= 1  # the oldest leaves the window
+        marks.append(signal)
+        self._count += signal
+        return self._count
 
     def clear(self) -> None:
         self._marks.clear()
+        self._count = 0
 
 
 class Concurrency:
