@@ -179,3 +179,32 @@ def test_absent_is_only_what_a_moment_found_missing(tmp_path: Path) -> None:
     assert not moment.absent(never) and not moment.exists(never)
     moment.made(new)
     assert not moment.absent(new) and moment.exists(new)
+
+
+def test_the_folders_above_a_post_are_cleaned_once_but_never_mixed_up(tmp_path: Path) -> None:
+    # The cleaned creator folders are remembered for the next posts: per root and per names.
+    for root in (tmp_path / "one", tmp_path / "two"):
+        for creator in ("Alice", "Bob", "../Alice", "CON"):
+            for title in ("First", "Second"):
+                folder = ["kemono", creator, title]
+                where = SafeFolder(root, folder)
+                assert where.path("a.png") == str(safe_join(root, *folder, "a.png"))
+                assert where.folder == os.path.dirname(where.path("a.png"))
+
+
+def test_a_remembered_creator_folder_turned_into_a_link_is_refused(tmp_path: Path) -> None:
+    # What is remembered of a creator's folder is its cleaned name, never that it was safe:
+    # the next run (a new Resolved) sees a link planted in its place.
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    root = tmp_path / "root"
+    (root / "kemono" / "Alice").mkdir(parents=True)
+    first = SafeFolder(root, ["kemono", "Alice", "Post 1"], resolved=Resolved())
+    assert first.path("a.png") == str(root / "kemono" / "Alice" / "Post 1" / "a.png")
+    (root / "kemono" / "Alice").rmdir()
+    os.symlink(outside, root / "kemono" / "Alice")
+    with pytest.raises(UnsafePathError):
+        SafeFolder(root, ["kemono", "Alice", "Post 2"], resolved=Resolved()).path("a.png")
+    with pytest.raises(UnsafePathError):
+        SafeFolder(root, ["kemono", "Alice", "Post 2"]).path("1.json", part=False)
+    assert list(outside.iterdir()) == []

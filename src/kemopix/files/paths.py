@@ -12,7 +12,7 @@ import os
 import re
 import stat
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from msgspec import Struct
@@ -94,23 +94,42 @@ def _sanitize(name: str, reserve: int, fallback: str) -> str:
     return name if _PLAIN.fullmatch(name) else _clean(name, reserve, fallback)
 
 
-@functools.lru_cache(maxsize=4096)  # a pure function, asked again for every file of a folder
-def _clean(name: str, reserve: int, fallback: str) -> str:
+def _sanitize_once(name: str, reserve: int, fallback: str) -> str:
+    """:func:`_sanitize` for a name not asked again (a post's folder, a file name in it)."""
+    return name if _PLAIN.fullmatch(name) else _cleaned(name, reserve, fallback)
+
+
+# The first three letters of every reserved name (``is_reserved_name`` looks further).
+_RESERVED_HEADS = frozenset(n[:3] for n in _RESERVED)
+_TEMPORARY = (PART_SUFFIX, LINK_SUFFIX)
+
+
+def _cleaned(name: str, reserve: int, fallback: str) -> str:
     name = unicodedata.normalize("NFC", name)
     name = _BAD_CHARS.sub("_", name).strip().rstrip(". ")
     if name in ("", ".", ".."):
         name = fallback
-    if name.startswith(".."):
-        name = "_" + name.lstrip(".")
-    if is_reserved_name(name) or name.lower().startswith(INTERNAL_PREFIX):
+    if name[:1] == ".":
+        if name.startswith(".."):
+            name = "_" + name.lstrip(".")
+        elif name.lower().startswith(INTERNAL_PREFIX):
+            name = "_" + name
+    # A name starting with a dot has an empty stem: never reserved. An ASCII name's first
+    # three letters, upper-cased, start its stem's (reserved stems have at least three).
+    elif (not name.isascii() or name[:3].upper() in _RESERVED_HEADS) and is_reserved_name(name):
         name = "_" + name
-    name = _defuse_suffix(name)
+    if name.lower().endswith(_TEMPORARY):
+        name = _defuse_suffix(name)
     limit = 255 - reserve
-    stem, ext = split_extension(name)
     if len(name.encode("utf-8")) > limit:
+        stem, ext = split_extension(name)
         stem = _cut_bytes(stem, limit - len(ext.encode("utf-8"))).rstrip(". ") or fallback
         name = stem + ext
     return name
+
+
+# A pure function, asked again for every file of a folder (safe_join cleans every component).
+_clean = functools.lru_cache(maxsize=4096)(_cleaned)
 
 
 def _defuse_suffix(name: str) -> str:
@@ -163,22 +182,22 @@ class Resolved:
             return real, True
         names = self._listed.get(parent)
         if names is not None and _fold(name) not in names:
-            real = self._absent[path] = os.path.join(self.folder(parent)[0], name)
+            real = self._absent[path] = _join(self._real(parent), name)
             return real, False
         try:
             mode = os.lstat(path).st_mode
         except (FileNotFoundError, NotADirectoryError):
-            real = self._absent[path] = os.path.join(self.folder(parent)[0], name)
+            real = self._absent[path] = _join(self._real(parent), name)
             self._list(parent)
             return real, False
         # realpath(folder/name) is realpath(folder)/name unless name itself is a link.
-        real = (
-            os.path.realpath(path)
-            if stat.S_ISLNK(mode)
-            else os.path.join(self.folder(parent)[0], name)
-        )
+        real = os.path.realpath(path) if stat.S_ISLNK(mode) else _join(self._real(parent), name)
         self._remember(path, real)
         return real, True
+
+    def _real(self, path: str) -> str:
+        real = self._dirs.get(path)
+        return self.folder(path)[0] if real is None else real
 
     def exists(self, path: str) -> bool:
         """Whether ``path`` was a folder when this moment's checks looked (False if never
@@ -214,6 +233,14 @@ class Resolved:
             self._listed[parent] = {_fold(n) for n in os.listdir(parent)}
         except OSError:
             pass
+
+
+def _join_posix(folder: str, name: str) -> str:
+    return folder + name if not folder or folder.endswith("/") else folder + "/" + name
+
+
+# ``os.path.join(folder, name)`` for a ``name`` that holds no separator (nor drive).
+_join: Callable[[str, str], str] = os.path.join if os.name == "nt" else _join_posix
 
 
 def _fold(name: str) -> str:
@@ -256,7 +283,8 @@ class SafeFolder:
     """A folder below ``root`` (``folder``'s components cleaned once) and the safe paths of
     names in it: :meth:`path` gives ``str(safe_join(root, *folder, name, ...))`` without doing
     the folder's work again, the folder checked once (only a link can lead a name in it
-    outside, and only a folder that exists holds one)."""
+    outside, and only a folder that exists holds one). The folders above the last one (a
+    creator's) are cleaned once for all the posts in them."""
 
     __slots__ = ("_budget", "_exists", "_folder", "_path", "_prefix", "_resolved", "_room",
                  "_root", "_root_abs", "_spare")  # fmt: skip
@@ -271,15 +299,22 @@ class SafeFolder:
     ) -> None:
         self._root, self._folder, self._budget = root, tuple(folder), budget
         self._resolved = resolved or Resolved()
-        self._root_abs = _absolute(root)
+        self._root_abs = root_abs = _absolute(root)
         self._spare = spare = max(0, 255 - budget.component_bytes)
-        parts = [_sanitize(c, spare, "_") for c in self._folder]
-        self._path = path = os.path.join(self._root_abs, *parts)
-        # A clean name holds no separator: joined to the folder by concatenation.
-        self._prefix = path if path.endswith(os.sep) else path + os.sep
-        root_chars = len(self._root_abs) if os.name == "nt" else budget.root_allowance
+        root_chars = len(root_abs) if os.name == "nt" else budget.root_allowance
         # What safe_join leaves the name before it shortens anything (one separator each).
-        self._room = budget.path_chars - root_chars - len(parts) - 1 - sum(map(len, parts))
+        room = budget.path_chars - root_chars - len(self._folder) - 1
+        if self._folder:
+            above, chars = _above(root_abs, self._folder[:-1], spare)
+            last = _sanitize_once(self._folder[-1], spare, "_")
+            # A clean name holds no separator: joined to the folder by concatenation.
+            path = above + last
+            room -= chars + len(last)
+        else:
+            path = root_abs
+        self._path = path
+        self._prefix = path if path.endswith(os.sep) else path + os.sep
+        self._room = room
         self._exists: bool | None = None  # not checked yet
 
     @property
@@ -290,7 +325,7 @@ class SafeFolder:
     def path(self, name: str, *, part: bool = True) -> str:
         """The safe path of ``name`` in the folder (room left for ``.part`` when ``part``)."""
         suffix = len(PART_SUFFIX) if part else 0
-        clean = _sanitize(name, self._spare + suffix, "_")
+        clean = name if _PLAIN.fullmatch(name) else _cleaned(name, self._spare + suffix, "_")
         if len(clean) > self._room - suffix:  # too long: safe_join shortens the longest parts
             return str(
                 safe_join(self._root, *self._folder, name, budget=self._budget, part=part,
@@ -298,11 +333,20 @@ class SafeFolder:
             )  # fmt: skip
         path = self._prefix + clean
         if self._exists is None:
-            _check_inside(self._root_abs, path, self._resolved)
+            _check_name_inside(self._root_abs, self._path, clean, path, self._resolved)
             self._exists = self._resolved.exists(self._path)
         elif self._exists and os.path.islink(path):
-            _check_inside(self._root_abs, path, self._resolved)
+            _check_name_inside(self._root_abs, self._path, clean, path, self._resolved)
         return path
+
+
+@functools.lru_cache(maxsize=256)  # a pure function: a creator's folders, asked for each post
+def _above(root_abs: str, folders: tuple[str, ...], spare: int) -> tuple[str, int]:
+    """The path of the cleaned ``folders`` below ``root_abs``, ending with a separator, and the
+    length of their names."""
+    parts = [_sanitize(c, spare, "_") for c in folders]
+    path = os.path.join(root_abs, *parts)
+    return (path if path.endswith(os.sep) else path + os.sep), sum(map(len, parts))
 
 
 _ABSOLUTE: set[str] = set()  # roots known to be their own absolute path, whatever the cwd
@@ -333,13 +377,24 @@ def _fit(parts: list[str], room: int, floor: int) -> list[str]:
 
 
 def _check_inside(root: str, path: str, resolved: Resolved) -> None:
+    folder, name = os.path.split(path)
+    _check_name_inside(root, folder, name, path, resolved)
+
+
+def _check_name_inside(root: str, folder: str, name: str, path: str, resolved: Resolved) -> None:
+    """Refuse ``path`` (``name``, without separator, in ``folder``) unless it is inside ``root``."""
     # Resolve symlinks that already exist so a planted link cannot redirect writes outside.
-    real_root, _ = resolved.folder(root)
-    real_parent, exists = resolved.folder(os.path.dirname(path))
+    real_root = resolved._real(root)
+    real_parent, exists = resolved.folder(folder)
     if exists and os.path.islink(path):  # in a folder that does not exist, nothing does
         real_path = os.path.realpath(path)
     else:
-        real_path = os.path.join(real_parent, os.path.basename(path))
-    inside, top = os.path.normcase(real_path), os.path.normcase(real_root)
-    if inside != top and not inside.startswith(top.rstrip(os.sep) + os.sep):
+        real_path = _join(real_parent, name)
+    if not _within(real_path, real_root):
         raise UnsafePathError(f"refusing to write outside {root}: {path}")
+
+
+def _within(path: str, top: str) -> bool:
+    if os.name == "nt":
+        path, top = os.path.normcase(path), os.path.normcase(top)
+    return path == top or path.startswith(top.rstrip(os.sep) + os.sep)
