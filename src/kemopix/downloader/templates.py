@@ -133,6 +133,8 @@ class Template(Struct, frozen=True):
 
     def directory(self, fields: Mapping[str, Any]) -> list[str]:
         """The post's directory segments (every segment but the file name)."""
+        if self.checked:
+            return [segment.format_map(fields) for segment in self.segments[:-1]]
         return self._render(self.segments[:-1], fields)
 
     def _render(self, segments: Sequence[str], fields: Mapping[str, Any]) -> list[str]:
@@ -157,7 +159,9 @@ class Template(Struct, frozen=True):
 
     def file_name(self, fields: Mapping[str, Any]) -> str:
         """The formatted file-name segment (not yet sanitized)."""
-        return self._render(self.segments[-1:], fields)[0]
+        if self.checked:
+            return self.segments[-1].format_map(fields)
+        return _FORMATTER.vformat(self.segments[-1], (), fields)
 
     def sidecar_path(self, root: Path, fields: Mapping[str, Any], name: str) -> Path:
         """A metadata file ``name`` in the post's directory."""
