@@ -161,7 +161,8 @@ class Resolved:
     ) -> None:
         self._dirs: dict[str, str] = {} if dirs is None else dirs
         self._listed: dict[str, set[str]] = {} if listed is None else listed
-        self._absent: dict[str, str] = {}
+        # Each folder found absent: its real path, parent and folded name (for :meth:`made`).
+        self._absent: dict[str, tuple[str, str, str]] = {}
 
     def moment(self) -> Resolved:
         """A batch of checks made at one moment: shares the folders that exist."""
@@ -172,22 +173,38 @@ class Resolved:
         real = self._dirs.get(path)
         if real is not None:
             return real, True
-        real = self._absent.get(path)
+        absent = self._absent.get(path)
+        if absent is not None:
+            return absent[0], False
+        return self._look(path, *os.path.split(path))
+
+    def _folder_in(self, path: str, parent: str, name: str) -> tuple[str, bool]:
+        """:meth:`folder` of ``path``, whose ``os.path.split`` is ``(parent, name)``."""
+        real = self._dirs.get(path)
         if real is not None:
-            return real, False
-        parent, name = os.path.split(path)
+            return real, True
+        absent = self._absent.get(path)
+        if absent is not None:
+            return absent[0], False
+        return self._look(path, parent, name)
+
+    def _look(self, path: str, parent: str, name: str) -> tuple[str, bool]:
         if not name or parent == path:
             real = os.path.realpath(path)
             self._remember(path, real)
             return real, True
         names = self._listed.get(parent)
-        if names is not None and _fold(name) not in names:
-            real = self._absent[path] = _join(self._real(parent), name)
-            return real, False
+        if names is not None:
+            folded = _fold(name)
+            if folded not in names:
+                real = _join(self._real(parent), name)
+                self._absent[path] = (real, parent, folded)
+                return real, False
         try:
             mode = os.lstat(path).st_mode
         except (FileNotFoundError, NotADirectoryError):
-            real = self._absent[path] = _join(self._real(parent), name)
+            real = _join(self._real(parent), name)
+            self._absent[path] = (real, parent, _fold(name))
             self._list(parent)
             return real, False
         # realpath(folder/name) is realpath(folder)/name unless name itself is a link.
@@ -211,13 +228,13 @@ class Resolved:
 
     def made(self, path: str) -> None:
         """``path``, a folder :meth:`folder` found absent, is being made by the caller."""
-        real = self._absent.pop(path, None)
-        if real is None:
+        absent = self._absent.pop(path, None)
+        if absent is None:
             return
-        parent, name = os.path.split(path)
+        real, parent, folded = absent
         names = self._listed.get(parent)
         if names is not None:
-            names.add(_fold(name))
+            names.add(folded)
         self._remember(path, real)
 
     def _remember(self, path: str, real: str) -> None:
@@ -287,7 +304,7 @@ class SafeFolder:
     creator's) are cleaned once for all the posts in them."""
 
     __slots__ = ("_budget", "_exists", "_folder", "_path", "_prefix", "_resolved", "_room",
-                 "_root", "_root_abs", "_spare")  # fmt: skip
+                 "_root", "_root_abs", "_spare", "_split")  # fmt: skip
 
     def __init__(
         self,
@@ -304,11 +321,13 @@ class SafeFolder:
         root_chars = len(root_abs) if os.name == "nt" else budget.root_allowance
         # What safe_join leaves the name before it shortens anything (one separator each).
         room = budget.path_chars - root_chars - len(self._folder) - 1
+        self._split: tuple[str, str] | None = None  # os.path.split(path), when known
         if self._folder:
-            above, chars = _above(root_abs, self._folder[:-1], spare)
+            above, parent, chars = _above(root_abs, self._folder[:-1], spare)
             last = _sanitize_once(self._folder[-1], spare, "_")
             # A clean name holds no separator: joined to the folder by concatenation.
             path = above + last
+            self._split = parent, last
             room -= chars + len(last)
         else:
             path = root_abs
@@ -333,20 +352,21 @@ class SafeFolder:
             )  # fmt: skip
         path = self._prefix + clean
         if self._exists is None:
-            _check_name_inside(self._root_abs, self._path, clean, path, self._resolved)
+            _check_name_inside(self._root_abs, self._path, clean, path, self._resolved, self._split)
             self._exists = self._resolved.exists(self._path)
         elif self._exists and os.path.islink(path):
-            _check_name_inside(self._root_abs, self._path, clean, path, self._resolved)
+            _check_name_inside(self._root_abs, self._path, clean, path, self._resolved, self._split)
         return path
 
 
 @functools.lru_cache(maxsize=256)  # a pure function: a creator's folders, asked for each post
-def _above(root_abs: str, folders: tuple[str, ...], spare: int) -> tuple[str, int]:
-    """The path of the cleaned ``folders`` below ``root_abs``, ending with a separator, and the
-    length of their names."""
+def _above(root_abs: str, folders: tuple[str, ...], spare: int) -> tuple[str, str, int]:
+    """The path of the cleaned ``folders`` below ``root_abs`` ending with a separator, the
+    folder ``os.path.split`` gives of a name in it, and the length of their names."""
     parts = [_sanitize(c, spare, "_") for c in folders]
     path = os.path.join(root_abs, *parts)
-    return (path if path.endswith(os.sep) else path + os.sep), sum(map(len, parts))
+    prefix = path if path.endswith(os.sep) else path + os.sep
+    return prefix, os.path.split(prefix + "_")[0], sum(map(len, parts))
 
 
 _ABSOLUTE: set[str] = set()  # roots known to be their own absolute path, whatever the cwd
@@ -381,11 +401,21 @@ def _check_inside(root: str, path: str, resolved: Resolved) -> None:
     _check_name_inside(root, folder, name, path, resolved)
 
 
-def _check_name_inside(root: str, folder: str, name: str, path: str, resolved: Resolved) -> None:
-    """Refuse ``path`` (``name``, without separator, in ``folder``) unless it is inside ``root``."""
+def _check_name_inside(
+    root: str,
+    folder: str,
+    name: str,
+    path: str,
+    resolved: Resolved,
+    split: tuple[str, str] | None = None,
+) -> None:
+    """Refuse ``path`` (``name``, without separator, in ``folder``; ``split``: the folder's
+    ``os.path.split`` when known) unless it is inside ``root``."""
     # Resolve symlinks that already exist so a planted link cannot redirect writes outside.
     real_root = resolved._real(root)
-    real_parent, exists = resolved.folder(folder)
+    real_parent, exists = (
+        resolved.folder(folder) if split is None else resolved._folder_in(folder, *split)
+    )
     if exists and os.path.islink(path):  # in a folder that does not exist, nothing does
         real_path = os.path.realpath(path)
     else:
