@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from kemopix.files import (
     safe_join,
     sanitize_component,
 )
+from kemopix.files.paths import _TEMPORARY_ENDS
 
 HOSTILE = [
     "../../etc/passwd",
@@ -208,3 +210,12 @@ def test_a_remembered_creator_folder_turned_into_a_link_is_refused(tmp_path: Pat
     with pytest.raises(UnsafePathError):
         SafeFolder(root, ["kemono", "Alice", "Post 2"]).path("1.json", part=False)
     assert list(outside.iterdir()) == []
+
+
+def test_temporary_suffixes_are_found_in_any_case() -> None:
+    # The cleaner looks for ".part" and ".kemopix-link" only after a name ending in one of
+    # these characters: every character whose lower case ends in "t" or "k".
+    ends = {chr(c) for c in range(sys.maxunicode + 1) if chr(c).lower()[-1:] in ("t", "k")}
+    assert ends == set(_TEMPORARY_ENDS)
+    assert sanitize_component("a.PAR\u0054") == "a_PART"
+    assert sanitize_component("a.kemopix-lin\u212a") == "a_kemopix-linK"  # NFC: Kelvin is K
