@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -17,7 +19,7 @@ from kemopix.files import (
     safe_join,
     sanitize_component,
 )
-from kemopix.files.paths import _TEMPORARY_ENDS
+from kemopix.files.paths import _PLAIN, _TEMPORARY_ENDS
 
 HOSTILE = [
     "../../etc/passwd",
@@ -219,3 +221,25 @@ def test_temporary_suffixes_are_found_in_any_case() -> None:
     assert ends == set(_TEMPORARY_ENDS)
     assert sanitize_component("a.PAR\u0054") == "a_PART"
     assert sanitize_component("a.kemopix-lin\u212a") == "a_kemopix-linK"  # NFC: Kelvin is K
+
+
+def test_plain_names_are_those_of_the_plain_pattern() -> None:
+    # The pattern of names that need no cleaning is written possessive (faster): it matches
+    # exactly the names its plain spelling matches.
+    spelled = re.compile(
+        r"[0-9]{1,40}(?:\.(?:json|md|html|txt|comments|revisions|r[0-9]{1,6})){1,2}"
+    )
+    extensions = ["json", "md", "html", "txt", "comments", "revisions", "r", "r1", "r123456",
+                  "r1234567", "", "jsonx", "rr1", "x", "json\n"]  # fmt: skip
+    names = [
+        "7" * digits + "".join(f"{dots}{ext}" for ext in chosen)
+        for digits in (0, 1, 2, 40, 41)
+        for dots in (".", "..")
+        for count in (0, 1, 2, 3)
+        for chosen in itertools.product(extensions, repeat=count)
+        if count < 3 or dots == "."
+    ]
+    assert len(names) > 10_000
+    plain = [bool(_PLAIN.fullmatch(n)) for n in names]
+    assert plain == [bool(spelled.fullmatch(n)) for n in names]
+    assert 200 < sum(plain) < len(names)

@@ -86,7 +86,10 @@ def sanitize_component(name: str, *, reserve: int = 0, fallback: str = "_") -> s
 
 # Names such as a post's sidecars (``123.json``, ``123.comments.json``) need no cleaning: a
 # leading digit is no reserved name, and no such suffix is a temporary one.
-_PLAIN = re.compile(r"[0-9]{1,40}(?:\.(?:json|md|html|txt|comments|revisions|r[0-9]{1,6})){1,2}")
+# (Written possessive, which saves time and cannot change a full match: the digits are
+# followed by a dot, and no two extensions match at the same place.)
+_PLAIN_EXT = r"\.(?:json|md|html|txt|comments|revisions|r[0-9]{1,6})"
+_PLAIN = re.compile(rf"[0-9]{{1,40}}+{_PLAIN_EXT}(?:{_PLAIN_EXT})?+")
 
 
 def _sanitize(name: str, reserve: int, fallback: str) -> str:
