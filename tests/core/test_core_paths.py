@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import os
+import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +19,7 @@ from kemopix.files import (
     safe_join,
     sanitize_component,
 )
+from kemopix.files.paths import _PLAIN, _TEMPORARY_ENDS
 
 HOSTILE = [
     "../../etc/passwd",
@@ -179,3 +183,63 @@ def test_absent_is_only_what_a_moment_found_missing(tmp_path: Path) -> None:
     assert not moment.absent(never) and not moment.exists(never)
     moment.made(new)
     assert not moment.absent(new) and moment.exists(new)
+
+
+def test_the_folders_above_a_post_are_cleaned_once_but_never_mixed_up(tmp_path: Path) -> None:
+    # The cleaned creator folders are remembered for the next posts: per root and per names.
+    for root in (tmp_path / "one", tmp_path / "two"):
+        for creator in ("Alice", "Bob", "../Alice", "CON"):
+            for title in ("First", "Second"):
+                folder = ["kemono", creator, title]
+                where = SafeFolder(root, folder)
+                assert where.path("a.png") == str(safe_join(root, *folder, "a.png"))
+                assert where.folder == os.path.dirname(where.path("a.png"))
+
+
+def test_a_remembered_creator_folder_turned_into_a_link_is_refused(tmp_path: Path) -> None:
+    # What is remembered of a creator's folder is its cleaned name, never that it was safe:
+    # the next run (a new Resolved) sees a link planted in its place.
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    root = tmp_path / "root"
+    (root / "kemono" / "Alice").mkdir(parents=True)
+    first = SafeFolder(root, ["kemono", "Alice", "Post 1"], resolved=Resolved())
+    assert first.path("a.png") == str(root / "kemono" / "Alice" / "Post 1" / "a.png")
+    (root / "kemono" / "Alice").rmdir()
+    os.symlink(outside, root / "kemono" / "Alice")
+    with pytest.raises(UnsafePathError):
+        SafeFolder(root, ["kemono", "Alice", "Post 2"], resolved=Resolved()).path("a.png")
+    with pytest.raises(UnsafePathError):
+        SafeFolder(root, ["kemono", "Alice", "Post 2"]).path("1.json", part=False)
+    assert list(outside.iterdir()) == []
+
+
+def test_temporary_suffixes_are_found_in_any_case() -> None:
+    # The cleaner looks for ".part" and ".kemopix-link" only after a name ending in one of
+    # these characters: every character whose lower case ends in "t" or "k".
+    ends = {chr(c) for c in range(sys.maxunicode + 1) if chr(c).lower()[-1:] in ("t", "k")}
+    assert ends == set(_TEMPORARY_ENDS)
+    assert sanitize_component("a.PAR\u0054") == "a_PART"
+    assert sanitize_component("a.kemopix-lin\u212a") == "a_kemopix-linK"  # NFC: Kelvin is K
+
+
+def test_plain_names_are_those_of_the_plain_pattern() -> None:
+    # The pattern of names that need no cleaning is written possessive (faster): it matches
+    # exactly the names its plain spelling matches.
+    spelled = re.compile(
+        r"[0-9]{1,40}(?:\.(?:json|md|html|txt|comments|revisions|r[0-9]{1,6})){1,2}"
+    )
+    extensions = ["json", "md", "html", "txt", "comments", "revisions", "r", "r1", "r123456",
+                  "r1234567", "", "jsonx", "rr1", "x", "json\n"]  # fmt: skip
+    names = [
+        "7" * digits + "".join(f"{dots}{ext}" for ext in chosen)
+        for digits in (0, 1, 2, 40, 41)
+        for dots in (".", "..")
+        for count in (0, 1, 2, 3)
+        for chosen in itertools.product(extensions, repeat=count)
+        if count < 3 or dots == "."
+    ]
+    assert len(names) > 10_000
+    plain = [bool(_PLAIN.fullmatch(n)) for n in names]
+    assert plain == [bool(spelled.fullmatch(n)) for n in names]
+    assert 200 < sum(plain) < len(names)

@@ -126,3 +126,35 @@ def test_a_folder_shared_by_the_post_gives_the_paths_file_path_gives(
         if per_post:
             assert Path(folder.path(parsed.file_name(fields))) == expected
         assert expected.is_relative_to(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        *DEFAULT_TEMPLATES.values(),
+        "{published:%Y}/{published:%m %d %H.%M.%S %%} {{x}}/{added:%Y-%m}{edited:%y %j}/{name}",
+        "{published:%Y-%m-%d %B}/{published}/{edited:%Y} {published!s:.4}/{index:{index}}",
+        "{creator}/{published:%d} {title:>12}/{published:%Y%m%d} {id} {name}",
+    ],
+)
+@pytest.mark.parametrize(
+    "when",
+    [
+        datetime(2024, 5, 6, 7, 8, 9),
+        datetime(2001, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+        datetime(1000, 1, 1),
+        datetime(999, 2, 3, 4, 5, 6),  # a year of three digits: strftime's own way
+        datetime(9999, 12, 31),
+        None,  # unknown
+    ],
+)
+def test_dates_are_formatted_as_strftime_formats_them(template: str, when: datetime | None) -> None:
+    # A checked template formats its dates without strftime where it can: same text always.
+    parsed = Template.parse(template)
+    unchecked = Template(parsed.text, parsed.segments)  # formats through string.Formatter
+    post = make_post()
+    post.published = post.added = post.edited = when
+    fields = file_fields(post_fields(post), post.files[0])
+    assert parsed.directory(fields) == unchecked.directory(fields)
+    assert parsed.file_name(fields) == unchecked.file_name(fields)
+    assert parsed.format(fields) == unchecked.format(fields)

@@ -9,11 +9,13 @@ attribute or index access: a template comes from a config file and must not reac
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from msgspec import Struct
 
@@ -104,6 +106,95 @@ def _sample() -> dict[str, Any]:
     return fields
 
 
+# strftime's directives a date's attributes give as they are, in str.format (in C, where
+# strftime takes microseconds): for a year of four digits, "{0.year}" is exactly "%Y".
+_ATTRIBUTES = {"Y": "year}", "m": "month:02}", "d": "day:02}", "H": "hour:02}",
+               "M": "minute:02}", "S": "second:02}"}  # fmt: skip
+_DATES = frozenset({"published", "added", "edited"})
+_DATE_SPEC = re.compile(r"(?:[^%{}]|%[YmdHMS%])+")
+_DIRECTIVE = re.compile(r"%(.)")
+
+
+class _Direct(NamedTuple):
+    """A checked template's segments with its dates formatted by attributes, and the date
+    fields that must hold a datetime of a four-digit year for them to be used."""
+
+    folders: tuple[str, ...]
+    folder_dates: tuple[str, ...]
+    name: str
+    name_dates: tuple[str, ...]
+
+
+_DIRECT: dict[tuple[str, ...], _Direct] = {}
+
+
+def _direct(segments: tuple[str, ...]) -> _Direct:
+    """The :class:`_Direct` of a checked template's ``segments`` (remembered)."""
+    found = _DIRECT.get(segments)
+    if found is not None:
+        return found
+    rewritten = [_by_attributes(s) for s in segments]
+    found = _Direct(
+        tuple(r[0] for r in rewritten[:-1]),
+        tuple(sorted({d for r in rewritten[:-1] for d in r[1]})),
+        rewritten[-1][0],
+        tuple(sorted(rewritten[-1][1])),
+    )
+    if len(_DIRECT) < 64:
+        _DIRECT[segments] = found
+    return found
+
+
+def _by_attributes(segment: str) -> tuple[str, frozenset[str]]:
+    """``segment`` with its dates' formats (``{published:%Y-%m-%d}``) as attribute lookups
+    (``{published.year}-{published.month:02}-{published.day:02}``) and the date fields so
+    written; the segment as it is when another format is used or the result could differ."""
+    out: list[str] = []
+    dates: set[str] = set()
+    for literal, name, spec, conversion in _FORMATTER.parse(segment):
+        out.append(literal.replace("{", "{{").replace("}", "}}"))
+        if name is None:
+            continue
+        if name in _DATES and conversion is None and spec and _DATE_SPEC.fullmatch(spec):
+            out.append(_DIRECTIVE.sub(partial(_attribute, name), spec))
+            dates.add(name)
+        else:  # as it was written
+            out.append(f"{{{name}{'!' + conversion if conversion else ''}:{spec}}}")
+    if not dates:
+        return segment, frozenset()
+    direct = "".join(out)
+    fields = _sample()
+    for when in _CHECK_DATES:
+        fields.update(published=when, added=when, edited=when)
+        try:
+            if direct.format_map(fields) != segment.format_map(fields):
+                return segment, frozenset()
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+            return segment, frozenset()
+    return direct, frozenset(dates)
+
+
+_CHECK_DATES = (
+    datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC),
+    datetime(1000, 12, 31, 23, 59, 59),
+    datetime(9999, 10, 11, 12, 13, 14, 999999, tzinfo=timezone(timedelta(hours=-5))),
+)
+
+
+def _attribute(name: str, directive: re.Match[str]) -> str:
+    letter = directive[1]
+    return "%" if letter == "%" else "{" + name + "." + _ATTRIBUTES[letter]
+
+
+def _dated(fields: Mapping[str, Any], names: tuple[str, ...]) -> bool:
+    """Whether every date field of ``names`` holds a datetime of a four-digit year."""
+    for name in names:
+        value = fields.get(name)
+        if type(value) is not datetime or value.year < 1000:
+            return False
+    return True
+
+
 class Template(Struct, frozen=True):
     """A parsed template: directory segments and the file-name segment."""
 
@@ -133,6 +224,12 @@ class Template(Struct, frozen=True):
 
     def directory(self, fields: Mapping[str, Any]) -> list[str]:
         """The post's directory segments (every segment but the file name)."""
+        if self.checked:
+            direct = _direct(self.segments)
+            segments = direct.folders
+            if direct.folder_dates and not _dated(fields, direct.folder_dates):
+                segments = self.segments[:-1]
+            return [segment.format_map(fields) for segment in segments]
         return self._render(self.segments[:-1], fields)
 
     def _render(self, segments: Sequence[str], fields: Mapping[str, Any]) -> list[str]:
@@ -157,7 +254,12 @@ class Template(Struct, frozen=True):
 
     def file_name(self, fields: Mapping[str, Any]) -> str:
         """The formatted file-name segment (not yet sanitized)."""
-        return self._render(self.segments[-1:], fields)[0]
+        if self.checked:
+            direct = _direct(self.segments)
+            if direct.name_dates and not _dated(fields, direct.name_dates):
+                return self.segments[-1].format_map(fields)
+            return direct.name.format_map(fields)
+        return _FORMATTER.vformat(self.segments[-1], (), fields)
 
     def sidecar_path(self, root: Path, fields: Mapping[str, Any], name: str) -> Path:
         """A metadata file ``name`` in the post's directory."""

@@ -12,7 +12,7 @@ import os
 import re
 import stat
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from msgspec import Struct
@@ -87,7 +87,10 @@ def sanitize_component(name: str, *, reserve: int = 0, fallback: str = "_") -> s
 
 # Names such as a post's sidecars (``123.json``, ``123.comments.json``) need no cleaning: a
 # leading digit is no reserved name, and no such suffix is a temporary one.
-_PLAIN = re.compile(r"[0-9]{1,40}(?:\.(?:json|md|html|txt|comments|revisions|r[0-9]{1,6})){1,2}")
+# (Written possessive, which saves time and cannot change a full match: the digits are
+# followed by a dot, and no two extensions match at the same place.)
+_PLAIN_EXT = r"\.(?:json|md|html|txt|comments|revisions|r[0-9]{1,6})"
+_PLAIN = re.compile(rf"[0-9]{{1,40}}+{_PLAIN_EXT}(?:{_PLAIN_EXT})?+")
 
 
 def _sanitize(name: str, reserve: int, fallback: str) -> str:
@@ -95,23 +98,45 @@ def _sanitize(name: str, reserve: int, fallback: str) -> str:
     return name if _PLAIN.fullmatch(name) else _clean(name, reserve, fallback)
 
 
-@functools.lru_cache(maxsize=4096)  # a pure function, asked again for every file of a folder
-def _clean(name: str, reserve: int, fallback: str) -> str:
+def _sanitize_once(name: str, reserve: int, fallback: str) -> str:
+    """:func:`_sanitize` for a name not asked again (a post's folder, a file name in it)."""
+    return name if _PLAIN.fullmatch(name) else _cleaned(name, reserve, fallback)
+
+
+# The first three letters of every reserved name (``is_reserved_name`` looks further).
+_RESERVED_HEADS = frozenset(n[:3] for n in _RESERVED)
+_TEMPORARY = (PART_SUFFIX, LINK_SUFFIX)
+# The characters whose lower case ends as a temporary suffix does ("t", "k"; "K" is Kelvin).
+_TEMPORARY_ENDS = frozenset("tTkK\u212a")
+
+
+def _cleaned(name: str, reserve: int, fallback: str) -> str:
     name = unicodedata.normalize("NFC", name)
     name = _BAD_CHARS.sub("_", name).strip().rstrip(". ")
-    if name in ("", ".", ".."):
+    if not name:  # "." and ".." too, once their dots are stripped
         name = fallback
-    if name.startswith(".."):
-        name = "_" + name.lstrip(".")
-    if is_reserved_name(name) or name.lower().startswith(INTERNAL_PREFIX):
+    ascii = name.isascii()  # adding "_" or changing "." to "_" keeps it so
+    if name[:1] == ".":
+        if name.startswith(".."):
+            name = "_" + name.lstrip(".")
+        elif name.lower().startswith(INTERNAL_PREFIX):
+            name = "_" + name
+    # A name starting with a dot has an empty stem: never reserved. An ASCII name's first
+    # three letters, upper-cased, start its stem's (reserved stems have at least three).
+    elif (not ascii or name[:3].upper() in _RESERVED_HEADS) and is_reserved_name(name):
         name = "_" + name
-    name = _defuse_suffix(name)
+    if name[-1:] in _TEMPORARY_ENDS and name.lower().endswith(_TEMPORARY):
+        name = _defuse_suffix(name)
     limit = 255 - reserve
-    stem, ext = split_extension(name)
-    if len(name.encode("utf-8")) > limit:
+    if (len(name) if ascii else len(name.encode("utf-8"))) > limit:
+        stem, ext = split_extension(name)
         stem = _cut_bytes(stem, limit - len(ext.encode("utf-8"))).rstrip(". ") or fallback
         name = stem + ext
     return name
+
+
+# A pure function, asked again for every file of a folder (safe_join cleans every component).
+_clean = functools.lru_cache(maxsize=4096)(_cleaned)
 
 
 def _defuse_suffix(name: str) -> str:
@@ -143,7 +168,8 @@ class Resolved:
     ) -> None:
         self._dirs: dict[str, str] = {} if dirs is None else dirs
         self._listed: dict[str, set[str]] = {} if listed is None else listed
-        self._absent: dict[str, str] = {}
+        # Each folder found absent: its real path, parent and folded name (for :meth:`made`).
+        self._absent: dict[str, tuple[str, str, str]] = {}
 
     def moment(self) -> Resolved:
         """A batch of checks made at one moment: shares the folders that exist."""
@@ -154,32 +180,48 @@ class Resolved:
         real = self._dirs.get(path)
         if real is not None:
             return real, True
-        real = self._absent.get(path)
+        absent = self._absent.get(path)
+        if absent is not None:
+            return absent[0], False
+        return self._look(path, *os.path.split(path))
+
+    def _folder_in(self, path: str, parent: str, name: str) -> tuple[str, bool]:
+        """:meth:`folder` of ``path``, whose ``os.path.split`` is ``(parent, name)``."""
+        real = self._dirs.get(path)
         if real is not None:
-            return real, False
-        parent, name = os.path.split(path)
+            return real, True
+        absent = self._absent.get(path)
+        if absent is not None:
+            return absent[0], False
+        return self._look(path, parent, name)
+
+    def _look(self, path: str, parent: str, name: str) -> tuple[str, bool]:
         if not name or parent == path:
             real = os.path.realpath(path)
             self._remember(path, real)
             return real, True
         names = self._listed.get(parent)
-        if names is not None and _fold(name) not in names:
-            real = self._absent[path] = os.path.join(self.folder(parent)[0], name)
-            return real, False
+        if names is not None:
+            folded = _fold(name)
+            if folded not in names:
+                real = _join(self._real(parent), name)
+                self._absent[path] = (real, parent, folded)
+                return real, False
         try:
             mode = os.lstat(path).st_mode
         except (FileNotFoundError, NotADirectoryError):
-            real = self._absent[path] = os.path.join(self.folder(parent)[0], name)
+            real = _join(self._real(parent), name)
+            self._absent[path] = (real, parent, _fold(name))
             self._list(parent)
             return real, False
         # realpath(folder/name) is realpath(folder)/name unless name itself is a link.
-        real = (
-            os.path.realpath(path)
-            if stat.S_ISLNK(mode)
-            else os.path.join(self.folder(parent)[0], name)
-        )
+        real = os.path.realpath(path) if stat.S_ISLNK(mode) else _join(self._real(parent), name)
         self._remember(path, real)
         return real, True
+
+    def _real(self, path: str) -> str:
+        real = self._dirs.get(path)
+        return self.folder(path)[0] if real is None else real
 
     def exists(self, path: str) -> bool:
         """Whether ``path`` was a folder when this moment's checks looked (False if never
@@ -193,13 +235,13 @@ class Resolved:
 
     def made(self, path: str) -> None:
         """``path``, a folder :meth:`folder` found absent, is being made by the caller."""
-        real = self._absent.pop(path, None)
-        if real is None:
+        absent = self._absent.pop(path, None)
+        if absent is None:
             return
-        parent, name = os.path.split(path)
+        real, parent, folded = absent
         names = self._listed.get(parent)
         if names is not None:
-            names.add(_fold(name))
+            names.add(folded)
         self._remember(path, real)
 
     def _remember(self, path: str, real: str) -> None:
@@ -215,6 +257,14 @@ class Resolved:
             self._listed[parent] = {_fold(n) for n in os.listdir(parent)}
         except OSError:
             pass
+
+
+def _join_posix(folder: str, name: str) -> str:
+    return folder + name if not folder or folder.endswith("/") else folder + "/" + name
+
+
+# ``os.path.join(folder, name)`` for a ``name`` that holds no separator (nor drive).
+_join: Callable[[str, str], str] = os.path.join if os.name == "nt" else _join_posix
 
 
 def _fold(name: str) -> str:
@@ -257,10 +307,11 @@ class SafeFolder:
     """A folder below ``root`` (``folder``'s components cleaned once) and the safe paths of
     names in it: :meth:`path` gives ``str(safe_join(root, *folder, name, ...))`` without doing
     the folder's work again, the folder checked once (only a link can lead a name in it
-    outside, and only a folder that exists holds one)."""
+    outside, and only a folder that exists holds one). The folders above the last one (a
+    creator's) are cleaned once for all the posts in them."""
 
     __slots__ = ("_budget", "_exists", "_folder", "_path", "_prefix", "_resolved", "_room",
-                 "_root", "_root_abs", "_spare")  # fmt: skip
+                 "_root", "_root_abs", "_spare", "_split")  # fmt: skip
 
     def __init__(
         self,
@@ -272,15 +323,24 @@ class SafeFolder:
     ) -> None:
         self._root, self._folder, self._budget = root, tuple(folder), budget
         self._resolved = resolved or Resolved()
-        self._root_abs = _absolute(root)
+        self._root_abs = root_abs = _absolute(root)
         self._spare = spare = max(0, 255 - budget.component_bytes)
-        parts = [_sanitize(c, spare, "_") for c in self._folder]
-        self._path = path = os.path.join(self._root_abs, *parts)
-        # A clean name holds no separator: joined to the folder by concatenation.
-        self._prefix = path if path.endswith(os.sep) else path + os.sep
-        root_chars = len(self._root_abs) if os.name == "nt" else budget.root_allowance
+        root_chars = len(root_abs) if os.name == "nt" else budget.root_allowance
         # What safe_join leaves the name before it shortens anything (one separator each).
-        self._room = budget.path_chars - root_chars - len(parts) - 1 - sum(map(len, parts))
+        room = budget.path_chars - root_chars - len(self._folder) - 1
+        self._split: tuple[str, str] | None = None  # os.path.split(path), when known
+        if self._folder:
+            above, parent, chars = _above(root_abs, self._folder[:-1], spare)
+            last = _sanitize_once(self._folder[-1], spare, "_")
+            # A clean name holds no separator: joined to the folder by concatenation.
+            path = above + last
+            self._split = parent, last
+            room -= chars + len(last)
+        else:
+            path = root_abs
+        self._path = path
+        self._prefix = path if path.endswith(os.sep) else path + os.sep
+        self._room = room
         self._exists: bool | None = None  # not checked yet
 
     @property
@@ -291,7 +351,7 @@ class SafeFolder:
     def path(self, name: str, *, part: bool = True) -> str:
         """The safe path of ``name`` in the folder (room left for ``.part`` when ``part``)."""
         suffix = len(PART_SUFFIX) if part else 0
-        clean = _sanitize(name, self._spare + suffix, "_")
+        clean = name if _PLAIN.fullmatch(name) else _cleaned(name, self._spare + suffix, "_")
         if len(clean) > self._room - suffix:  # too long: safe_join shortens the longest parts
             return str(
                 safe_join(self._root, *self._folder, name, budget=self._budget, part=part,
@@ -299,11 +359,21 @@ class SafeFolder:
             )  # fmt: skip
         path = self._prefix + clean
         if self._exists is None:
-            _check_inside(self._root_abs, path, self._resolved)
+            _check_name_inside(self._root_abs, self._path, clean, path, self._resolved, self._split)
             self._exists = self._resolved.exists(self._path)
         elif self._exists and os.path.islink(path):
-            _check_inside(self._root_abs, path, self._resolved)
+            _check_name_inside(self._root_abs, self._path, clean, path, self._resolved, self._split)
         return path
+
+
+@functools.lru_cache(maxsize=256)  # a pure function: a creator's folders, asked for each post
+def _above(root_abs: str, folders: tuple[str, ...], spare: int) -> tuple[str, str, int]:
+    """The path of the cleaned ``folders`` below ``root_abs`` ending with a separator, the
+    folder ``os.path.split`` gives of a name in it, and the length of their names."""
+    parts = [_sanitize(c, spare, "_") for c in folders]
+    path = os.path.join(root_abs, *parts)
+    prefix = path if path.endswith(os.sep) else path + os.sep
+    return prefix, os.path.split(prefix + "_")[0], sum(map(len, parts))
 
 
 _ABSOLUTE: set[str] = set()  # roots known to be their own absolute path, whatever the cwd
@@ -334,16 +404,37 @@ def _fit(parts: list[str], room: int, floor: int) -> list[str]:
 
 
 def _check_inside(root: str, path: str, resolved: Resolved) -> None:
+    folder, name = os.path.split(path)
+    _check_name_inside(root, folder, name, path, resolved)
+
+
+def _check_name_inside(
+    root: str,
+    folder: str,
+    name: str,
+    path: str,
+    resolved: Resolved,
+    split: tuple[str, str] | None = None,
+) -> None:
+    """Refuse ``path`` (``name``, without separator, in ``folder``; ``split``: the folder's
+    ``os.path.split`` when known) unless it is inside ``root``."""
     # Resolve symlinks that already exist so a planted link cannot redirect writes outside.
-    real_root, _ = resolved.folder(root)
-    real_parent, exists = resolved.folder(os.path.dirname(path))
+    real_root = resolved._real(root)
+    real_parent, exists = (
+        resolved.folder(folder) if split is None else resolved._folder_in(folder, *split)
+    )
     if exists and os.path.islink(path):  # in a folder that does not exist, nothing does
         real_path = os.path.realpath(path)
     else:
-        real_path = os.path.join(real_parent, os.path.basename(path))
-    inside, top = os.path.normcase(real_path), os.path.normcase(real_root)
-    if inside != top and not inside.startswith(top.rstrip(os.sep) + os.sep):
+        real_path = _join(real_parent, name)
+    if not _within(real_path, real_root):
         raise UnsafePathError(f"refusing to write outside {root}: {path}")
+
+
+def _within(path: str, top: str) -> bool:
+    if os.name == "nt":
+        path, top = os.path.normcase(path), os.path.normcase(top)
+    return path == top or path.startswith(top.rstrip(os.sep) + os.sep)
 
 
 def relative_posix(base: str, path: str) -> str:
