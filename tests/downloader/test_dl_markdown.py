@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 import subprocess
 import sys
 
@@ -97,3 +98,33 @@ def test_html_parser_is_loaded_only_for_markup_the_shortcut_cannot_take() -> Non
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["False", "False", "True"]
+
+
+PARAGRAPHS = [
+    *("<p>", "</p>", "<p>", "</p>", "<P>", "</p/>", "<p/>", "<br>", "<", ">", "&", "\x00"),
+    *("text", "x", " ", "  ", "\n", "\t", "\r\n", "\u00a0", "\u2028", "\x1c", "a*b_c", "[x]"),
+    *("`", "\\", "é", " tail ", "p>", "</"),
+]
+
+
+def test_paragraphs_give_what_the_converter_gives() -> None:
+    rng = random.Random(16)
+    quick = 0
+    for _ in range(30_000):
+        html = "".join(rng.choice(PARAGRAPHS) for _ in range(rng.randint(0, 12)))
+        expected = markdown._converted(html)
+        got = markdown._paragraphs(html)
+        if got is not None:
+            quick += 1
+            assert got == expected, repr(html)
+        assert html_to_markdown(html) == expected, repr(html)
+    assert quick > 3_000
+
+
+def test_inline_text_is_collapsed_and_escaped() -> None:
+    rng = random.Random(17)
+    chars = [" ", "  ", "\n", "\t", "\u00a0", "\u3000", "a", "é", "\\", "`", "*", "_", "[", "]"]
+    for _ in range(5_000):
+        text = "".join(rng.choice(chars) for _ in range(rng.randint(0, 12)))
+        expected = re.sub(r"([\\`*_\[\]])", r"\\\1", re.sub(r"\s+", " ", text))
+        assert markdown._inline(text) == expected, repr(text)

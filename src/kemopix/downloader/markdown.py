@@ -141,8 +141,17 @@ class _Converter:
         if self.pre:
             self._text(data)
             return
-        text = _SPACES.sub(" ", data)
-        self._text(_ESCAPE.sub(r"\\\1", text))
+        self._text(_inline(data))
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return "\\" + match[0]
+
+
+def _inline(data: str) -> str:
+    """Text as Markdown: whitespace collapsed, Markdown's special characters escaped."""
+    # A function, not a template: re.sub calls back into Python for a template on every call.
+    return _ESCAPE.sub(_escaped, _SPACES.sub(" ", data))
 
 
 def _attribute(attrs: list[tuple[str, str | None]], name: str) -> str:
@@ -197,8 +206,32 @@ def _feed_bare(converter: _Converter, html: str) -> bool:
     return True
 
 
+def _paragraphs(html: str) -> str | None:
+    """The Markdown of text in bare ``<p>`` and ``</p>`` tags (most posts), or None for any
+    other markup. It is what the converter makes of it, without its machinery: each tag is a
+    paragraph break, so each text between tags that is not blank is a paragraph."""
+    if "&" in html or "\0" in html:
+        return None
+    lines = []
+    for piece in html.replace("</p>", "<p>").split("<p>"):
+        if "<" in piece:
+            return None
+        if piece.strip():
+            lines.append(_inline(piece).rstrip())
+    text = "\n\n".join(lines).lstrip()
+    return text + "\n" if text else ""
+
+
 def html_to_markdown(html: str) -> str:
     """Markdown for a fragment of post HTML (plain text passes through, escaped)."""
+    quick = _paragraphs(html)
+    if quick is not None:
+        return quick
+    return _converted(html)
+
+
+def _converted(html: str) -> str:
+    """:func:`html_to_markdown` through the converter (bare tags, else HTMLParser)."""
     converter = _Converter()
     if not _feed_bare(converter, html):
         parser = _parser(converter)
