@@ -19,10 +19,16 @@ _SKIP = {"script", "style", "head", "title"}
 _ESCAPE = re.compile(r"([\\`*_\[\]])")
 _SPACES = re.compile(r"\s+")
 _GAPS = re.compile(r"\n{3,}")
-# A bare tag (no attribute; a start tag may close itself, as pixiv's ``<br />``): most posts
-# hold nothing else. HTMLParser gives such markup the same calls as cutting it on this pattern
-# does (a self-closing tag: its start, then its end), without its machinery per tag.
-_BARE_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)((?:[ \t\n\r\f]*/)?)>")
+# A simple tag: a name, attributes with double-quoted values, and for a start tag an optional
+# closing slash (pixiv's ``<br />``); most posts hold nothing else. HTMLParser gives such markup
+# the same calls as cutting it on this pattern does (a self-closing tag: its start, then its
+# end; values and text with their character references replaced), without its machinery.
+_SIMPLE_TAG = re.compile(
+    r"<(/?)([a-zA-Z][a-zA-Z0-9]*)"
+    r'((?:[ \t\n\r\f]+[a-zA-Z_:][-a-zA-Z0-9_:.]*="[^"<>]*")*)'
+    r"((?:[ \t\n\r\f]*/)?)>"
+)
+_ATTRIBUTE = re.compile(r'([a-zA-Z_:][-a-zA-Z0-9_:.]*)="([^"<>]*)"')
 _RAW_TEXT = {"script", "style"}  # HTMLParser takes their content as raw text, tags included
 
 
@@ -164,8 +170,8 @@ def _attribute(attrs: list[tuple[str, str | None]], name: str) -> str:
 
 def _parser(converter: _Converter) -> HTMLParser:
     """An HTMLParser that gives its events to ``converter``. html.parser is imported here, on
-    the first markup the bare-tag path cannot take: a run whose texts are bare tags (or none)
-    never loads it nor html.entities (about 3 ms of start-up)."""
+    the first markup the simple-tag path cannot take: a run whose texts are simple tags without
+    character references (or none) never loads it nor html.entities (about 3 ms of start-up)."""
     from html.parser import HTMLParser
 
     parser = HTMLParser(convert_charrefs=True)
@@ -178,31 +184,47 @@ def _parser(converter: _Converter) -> HTMLParser:
 _Parser = _parser  # the name the converter's tests know it by
 
 
-def _feed_bare(converter: _Converter, html: str) -> bool:
-    """Give ``converter`` the calls HTMLParser would for markup of bare tags and text without
-    ``<`` or ``&``; False, and nothing given, for any other markup."""
-    if "&" in html or "\0" in html:
+def _unescape(text: str) -> str:
+    """``text`` with its character references replaced, as HTMLParser gives text and values."""
+    if "&" not in text:
+        return text
+    from html import unescape  # only for text with references (it loads html.entities)
+
+    return unescape(text)
+
+
+def _attributes(markup: str) -> list[tuple[str, str | None]]:
+    return [(name.lower(), _unescape(value)) for name, value in _ATTRIBUTE.findall(markup)]
+
+
+def _feed_simple(converter: _Converter, html: str) -> bool:
+    """Give ``converter`` the calls HTMLParser would for markup of simple tags (see
+    ``_SIMPLE_TAG``) and text without ``<``; False, and nothing given, for any other markup."""
+    if "\0" in html:
         return False
-    pieces = _BARE_TAG.split(html)  # text, "/" or "", name, "/" or "", text, ..., text
-    if any("<" in text for text in pieces[::4]):
+    pieces = _SIMPLE_TAG.split(html)  # text, "/" or "", name, attributes, "/" or "", text, ...
+    if any("<" in text for text in pieces[::5]):
         return False
-    names = [name.lower() for name in pieces[2::4]]
+    names = [name.lower() for name in pieces[2::5]]
     if not _RAW_TEXT.isdisjoint(names):
         return False
-    if "/>" in html and any(e and c for e, c in zip(pieces[1::4], pieces[3::4], strict=True)):
-        return False  # "</x/>": not a bare tag
+    if "</" in html:
+        ends = zip(pieces[1::5], pieces[3::5], pieces[4::5], strict=True)
+        if any(end and (attrs or closing) for end, attrs, closing in ends):
+            return False  # "</x/>", "</x y="z">": not simple end tags
     for at, name in enumerate(names):
-        text = pieces[4 * at]
+        text = pieces[5 * at]
         if text:
-            converter.handle_data(text)
-        if pieces[4 * at + 1]:
+            converter.handle_data(_unescape(text))
+        if pieces[5 * at + 1]:
             converter.handle_endtag(name)
         else:
-            converter.handle_starttag(name, [])
-            if pieces[4 * at + 3]:
+            markup = pieces[5 * at + 3]
+            converter.handle_starttag(name, _attributes(markup) if markup else [])
+            if pieces[5 * at + 4]:
                 converter.handle_endtag(name)
     if pieces[-1]:
-        converter.handle_data(pieces[-1])
+        converter.handle_data(_unescape(pieces[-1]))
     return True
 
 
@@ -231,9 +253,9 @@ def html_to_markdown(html: str) -> str:
 
 
 def _converted(html: str) -> str:
-    """:func:`html_to_markdown` through the converter (bare tags, else HTMLParser)."""
+    """:func:`html_to_markdown` through the converter (simple tags, else HTMLParser)."""
     converter = _Converter()
-    if not _feed_bare(converter, html):
+    if not _feed_simple(converter, html):
         parser = _parser(converter)
         parser.feed(html)
         parser.close()
