@@ -119,6 +119,7 @@ PARAGRAPHS = [
     *("<p>", "</p>", "<p>", "</p>", "<P>", "</p/>", "<p/>", "<br>", "<", ">", "&", "\x00"),
     *("text", "x", " ", "  ", "\n", "\t", "\r\n", "\u00a0", "\u2028", "\x1c", "a*b_c", "[x]"),
     *("`", "\\", "é", " tail ", "p>", "</"),
+    *("&amp;", "&nbsp;", "&#39;", "&lt;p&gt;", "&#x2028;", "&#10;", "&#13;", "&", "&amp"),
 ]
 
 
@@ -138,7 +139,8 @@ def test_paragraphs_give_what_the_converter_gives() -> None:
 
 def test_inline_text_is_collapsed_and_escaped() -> None:
     rng = random.Random(17)
-    chars = [" ", "  ", "\n", "\t", "\u00a0", "\u3000", "a", "é", "\\", "`", "*", "_", "[", "]"]
+    chars = [" ", "  ", "\n", "\t", "\r", "\x0b", "\x1c", "\x85", "\u00a0", "\u2028", "\u3000"]
+    chars += ["a", "é", "\\", "`", "*", "_", "[", "]"]
     for _ in range(5_000):
         text = "".join(rng.choice(chars) for _ in range(rng.randint(0, 12)))
         expected = re.sub(r"([\\`*_\[\]])", r"\\\1", re.sub(r"\s+", " ", text))

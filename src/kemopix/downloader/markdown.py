@@ -17,7 +17,8 @@ __all__ = ["html_to_markdown"]
 _BLOCKS = {"p", "div", "section", "article", "figure", "figcaption", "table", "tr"}
 _SKIP = {"script", "style", "head", "title"}
 _ESCAPE = re.compile(r"([\\`*_\[\]])")
-_SPACES = re.compile(r"\s+")
+# What r"\s+" finds, but for lone spaces: replacing those with a space changes nothing.
+_SPACES = re.compile(r"\s{2,}|[^\S ]")
 _GAPS = re.compile(r"\n{3,}")
 # A simple tag: a name, attributes with double-quoted values, and for a start tag an optional
 # closing slash (pixiv's ``<br />``); most posts hold nothing else. HTMLParser gives such markup
@@ -229,17 +230,19 @@ def _feed_simple(converter: _Converter, html: str) -> bool:
 
 
 def _paragraphs(html: str) -> str | None:
-    """The Markdown of text in bare ``<p>`` and ``</p>`` tags (most posts), or None for any
-    other markup. It is what the converter makes of it, without its machinery: each tag is a
-    paragraph break, so each text between tags that is not blank is a paragraph."""
-    if "&" in html or "\0" in html:
+    """The Markdown of text (character references allowed) in bare ``<p>`` and ``</p>`` tags,
+    as most posts are, or None for any other markup. It is what the converter makes of it,
+    without its machinery: each tag is a paragraph break, so each text between tags that is
+    not blank is a paragraph."""
+    if "\0" in html:
         return None
     lines = []
     for piece in html.replace("</p>", "<p>").split("<p>"):
         if "<" in piece:
             return None
-        if piece.strip():
-            lines.append(_inline(piece).rstrip())
+        text = _unescape(piece)
+        if text.strip():
+            lines.append(_inline(text).rstrip())
     text = "\n\n".join(lines).lstrip()
     return text + "\n" if text else ""
 
