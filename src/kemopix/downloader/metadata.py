@@ -111,13 +111,12 @@ def _html_page(post: Post) -> str:
 
 
 def _markdown(post: Post) -> str:
-    lines = [f"# {post.title or post.key.id}", ""]
+    head = f"# {post.title or post.key.id}\n\n"
     if post.published is not None:
-        lines.append(f"Published: {post.published.isoformat()}  ")
+        head += f"Published: {post.published.isoformat()}  \n"
     if post.tags:
-        lines.append(f"Tags: {', '.join(post.tags)}  ")
-    lines.append("")
-    return "\n".join(lines) + "\n" + html_to_markdown(post.content)
+        head += f"Tags: {', '.join(post.tags)}  \n"
+    return f"{head}\n{html_to_markdown(post.content)}"
 
 
 def sidecar_names(post_id: str) -> tuple[str, ...]:
