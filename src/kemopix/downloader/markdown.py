@@ -6,7 +6,9 @@ quotes, code and rules. Unknown tags keep their text; scripts and styles are dro
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -29,6 +31,8 @@ _SIMPLE_TAG = re.compile(
     r'((?:[ \t\n\r\f]+[a-zA-Z_:][-a-zA-Z0-9_:.]*="[^"<>]*")*)'
     r"((?:[ \t\n\r\f]*/)?)>"
 )
+# An end tag with attributes or a closing slash ("</x/>", "</x y="z">"): not a simple tag.
+_ODD_END = re.compile(r"</[a-zA-Z][a-zA-Z0-9]*[ \t\n\r\f/]")
 _ATTRIBUTE = re.compile(r'([a-zA-Z_:][-a-zA-Z0-9_:.]*)="([^"<>]*)"')
 _RAW_TEXT = {"script", "style"}  # HTMLParser takes their content as raw text, tags included
 
@@ -185,13 +189,16 @@ def _parser(converter: _Converter) -> HTMLParser:
 _Parser = _parser  # the name the converter's tests know it by
 
 
-def _unescape(text: str) -> str:
-    """``text`` with its character references replaced, as HTMLParser gives text and values."""
-    if "&" not in text:
-        return text
+@functools.cache
+def _html_unescape() -> Callable[[str], str]:
     from html import unescape  # only for text with references (it loads html.entities)
 
-    return unescape(text)
+    return unescape
+
+
+def _unescape(text: str) -> str:
+    """``text`` with its character references replaced, as HTMLParser gives text and values."""
+    return _html_unescape()(text) if "&" in text else text
 
 
 def _attributes(markup: str) -> list[tuple[str, str | None]]:
@@ -201,18 +208,14 @@ def _attributes(markup: str) -> list[tuple[str, str | None]]:
 def _feed_simple(converter: _Converter, html: str) -> bool:
     """Give ``converter`` the calls HTMLParser would for markup of simple tags (see
     ``_SIMPLE_TAG``) and text without ``<``; False, and nothing given, for any other markup."""
-    if "\0" in html:
+    if "\0" in html or _ODD_END.search(html):
         return False
     pieces = _SIMPLE_TAG.split(html)  # text, "/" or "", name, attributes, "/" or "", text, ...
-    if any("<" in text for text in pieces[::5]):
-        return False
     names = [name.lower() for name in pieces[2::5]]
+    if html.count("<") != len(names):  # a simple tag holds one "<": the others are in text
+        return False
     if not _RAW_TEXT.isdisjoint(names):
         return False
-    if "</" in html:
-        ends = zip(pieces[1::5], pieces[3::5], pieces[4::5], strict=True)
-        if any(end and (attrs or closing) for end, attrs, closing in ends):
-            return False  # "</x/>", "</x y="z">": not simple end tags
     for at, name in enumerate(names):
         text = pieces[5 * at]
         if text:
@@ -234,12 +237,10 @@ def _paragraphs(html: str) -> str | None:
     as most posts are, or None for any other markup. It is what the converter makes of it,
     without its machinery: each tag is a paragraph break, so each text between tags that is
     not blank is a paragraph."""
-    if "\0" in html:
-        return None
+    if "\0" in html or html.count("<") != html.count("<p>") + html.count("</p>"):
+        return None  # a "<" that is not a paragraph tag's
     lines = []
     for piece in html.replace("</p>", "<p>").split("<p>"):
-        if "<" in piece:
-            return None
         text = _unescape(piece)
         if text.strip():
             lines.append(_inline(text).rstrip())
