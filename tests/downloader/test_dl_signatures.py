@@ -1,4 +1,5 @@
-"""Post signatures stay what they were (the archive compares them run after run)."""
+"""Post signatures and file extensions stay what they were (the archive compares signatures
+run after run; templates name files by extension)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import random
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
-from kemopix.downloader.model import signature_of
+from kemopix.downloader.model import RemoteFile, signature_of
 
 
 def _reference(*parts: Any) -> str:
@@ -46,3 +47,21 @@ def test_signatures_are_json_dumps_digests() -> None:
     assert signature_of("Work 2", "2023-11-15T00:13:20", ["/13/20/x.bin"], None) == _reference(
         "Work 2", "2023-11-15T00:13:20", ["/13/20/x.bin"], None
     )
+
+
+def test_extensions_as_before() -> None:
+    def reference(name: str, url: str) -> str:
+        for source in (name, url.split("?", 1)[0]):
+            tail = source.rsplit("/", 1)[-1]
+            if "." in tail:
+                ext = tail.rsplit(".", 1)[1].lower()
+                if ext.isalnum() and len(ext) <= 16:
+                    return ext
+        return ""
+
+    rng = random.Random(22)
+    chars = ["a", "B", "1", ".", "/", "?", "é", "Ⅻ", " ", "-", "x" * 15, "İ"]
+    for _ in range(5_000):
+        name, url = ("".join(rng.choice(chars) for _ in range(rng.randrange(7))) for _ in "nu")
+        file = RemoteFile(url=url, name=name, index=1)
+        assert file.extension == reference(name, url), (name, url)

@@ -77,13 +77,14 @@ class RemoteFile(Struct, frozen=True):
     @property
     def extension(self) -> str:
         """Lower-case extension without the dot (``png``), from the name or the URL path."""
-        for source in (self.name, self.url.split("?", 1)[0]):
-            tail = source.rsplit("/", 1)[-1]
-            if "." in tail:
-                ext = tail.rsplit(".", 1)[1].lower()
-                if ext.isalnum() and len(ext) <= 16:
-                    return ext
-        return ""
+        return _extension(self.name) or _extension(self.url.partition("?")[0])
+
+
+def _extension(path: str) -> str:
+    """The lower-case extension of the last segment of ``path`` ("" when it has none)."""
+    _stem, dot, ext = path.rpartition("/")[2].rpartition(".")
+    ext = ext.lower()
+    return ext if dot and ext.isalnum() and len(ext) <= 16 else ""
 
 
 class Post(Struct):
