@@ -138,6 +138,8 @@ def test_paragraphs_give_what_the_converter_gives() -> None:
 
 
 def test_inline_text_is_collapsed_and_escaped() -> None:
+    # _inline's shortcut: printable text holds no whitespace but the space.
+    assert [c for c in map(chr, range(0x110000)) if c.isspace() and c.isprintable()] == [" "]
     rng = random.Random(17)
     chars = [" ", "  ", "\n", "\t", "\r", "\x0b", "\x1c", "\x85", "\u00a0", "\u2028", "\u3000"]
     chars += ["a", "é", "\\", "`", "*", "_", "[", "]"]
