@@ -123,6 +123,40 @@ def test_cookie_for_jarless_clients_stays_secret() -> None:
     )
 
 
+def test_dates_of_random_shapes_are_utc_as_replace_gives() -> None:
+    rng = random.Random(23)
+    for _ in range(5_000):
+        text = (
+            f"{rng.randrange(1, 10000):04d}-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}"
+        )
+        if rng.random() < 0.9:
+            text += rng.choice("T Tx1")
+            time = [
+                f"{rng.randrange(24):02d}",
+                f"{rng.randrange(60):02d}",
+                f"{rng.randrange(60):02d}",
+            ]
+            text += rng.choice([":", ""]).join(time[: rng.randrange(1, 4)])
+            if rng.random() < 0.5:
+                text += (
+                    rng.choice(".,")
+                    + "".join(rng.choice("0123456789") for _ in range(6))[: rng.randrange(0, 8)]
+                )
+        if rng.random() < 0.2:
+            text += rng.choice(["Z", "+09:00", "-0130", "+00:00", " ", "x", "+", "-"])
+        try:
+            naive = datetime.fromisoformat(text.strip())
+        except ValueError:
+            naive = None
+        parsed = parse_date(text)
+        if naive is None:
+            continue  # not ISO: the other readers, tested above
+        expected = naive if naive.tzinfo is not None else naive.replace(tzinfo=UTC)
+        assert parsed is not None and repr(parsed) == repr(expected), text
+        assert type(parsed) is datetime and parsed.tzinfo == expected.tzinfo, text
+        assert naive.tzinfo is not None or parsed.tzinfo is UTC, text
+
+
 def test_segments_and_names_are_quoted_as_quote_does() -> None:
     rng = random.Random(18)
     chars = ["a", "Z", "0", "-", "_", ".", "~", "/", " ", "%", "?", "#", "é", "\u3042", "+", "&"]
