@@ -253,20 +253,18 @@ class KemonoSource:
         files: list[RemoteFile] = []
         seen: set[str] = set()
         main = post.main_file()
-        for ref in _refs(post, main):
+        # A second lookup, as before: a main file sent as a JSON string (revisions) decodes to
+        # another object each time, so it is kept as an "attachment" (its paths stay the same).
+        for ref in _refs(post, post.main_file()):
             path = str(ref.path).replace("\\", "/")
             if path in seen:
                 continue  # the same file as main file and attachment (§6.9)
             seen.add(path)
             match = _HASH.search(path)
             name = ref.name or path.rsplit("/", 1)[-1]
-            server = servers.get(str(ref.path))
-            url = api.file_url(path, name)
-            if server:
-                url = server + url[len(api.files_url or api.url) :]
             files.append(
                 RemoteFile(
-                    url=url,
+                    url=api.file_url(path, name, servers.get(str(ref.path))),
                     name=name,
                     index=len(files) + 1,
                     kind="file" if not files and ref is main else "attachment",
