@@ -147,3 +147,16 @@ def test_inline_text_is_collapsed_and_escaped() -> None:
         text = "".join(rng.choice(chars) for _ in range(rng.randint(0, 12)))
         expected = re.sub(r"([\\`*_\[\]])", r"\\\1", re.sub(r"\s+", " ", text))
         assert markdown._inline(text) == expected, repr(text)
+
+
+def test_tidy_as_before() -> None:
+    def reference(text: str) -> str:
+        lines = [line.rstrip() if not line.endswith("  ") else line for line in text.split("\n")]
+        text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
+        return text.strip() + "\n" if text.strip() else ""
+
+    rng = random.Random(24)
+    chars = ["a", "x y", " ", "  ", "\n", "\n\n\n", "\t", "\r", "\u00a0", "\u2028", "> ", "  \n"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(chars) for _ in range(rng.randrange(12)))
+        assert markdown._tidy(text) == reference(text), repr(text)

@@ -22,6 +22,7 @@ _ESCAPE = re.compile(r"([\\`*_\[\]])")
 # What r"\s+" finds, but for lone spaces: replacing those with a space changes nothing.
 _SPACES = re.compile(r"\s{2,}|[^\S ]")
 _GAPS = re.compile(r"\n{3,}")
+_LINE_END_SPACE = re.compile(r"[^\S\n](?:\n|\Z)")  # whitespace ending a line
 # A simple tag: a name, attributes with double-quoted values, and for a start tag an optional
 # closing slash (pixiv's ``<br />``); most posts hold nothing else. HTMLParser gives such markup
 # the same calls as cutting it on this pattern does (a self-closing tag: its start, then its
@@ -267,7 +268,16 @@ def _converted(html: str) -> str:
         parser = _parser(converter)
         parser.feed(html)
         parser.close()
-    text = "".join(converter.out)
-    lines = [line.rstrip() if not line.endswith("  ") else line for line in text.split("\n")]
-    text = _GAPS.sub("\n\n", "\n".join(lines))
-    return text.strip() + "\n" if text.strip() else ""
+    return _tidy("".join(converter.out))
+
+
+def _tidy(text: str) -> str:
+    """The converter's text with lines stripped on the right (but for line breaks, which end in
+    two spaces), runs of blank lines made one, and one newline at the end (none if empty)."""
+    if _LINE_END_SPACE.search(text):  # else no line has anything to strip
+        lines = [line.rstrip() if not line.endswith("  ") else line for line in text.split("\n")]
+        text = "\n".join(lines)
+    if "\n\n\n" in text:
+        text = _GAPS.sub("\n\n", text)
+    text = text.strip()
+    return text + "\n" if text else ""
