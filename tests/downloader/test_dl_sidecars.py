@@ -8,6 +8,7 @@ from typing import Any
 
 import msgspec
 
+from kemopix.downloader import metadata
 from kemopix.downloader.markdown import html_to_markdown
 from kemopix.downloader.metadata import SidecarOptions, render_sidecars, sidecar_document
 from kemopix.downloader.model import Creator, Post, PostKey, RemoteFile
@@ -74,3 +75,18 @@ def test_sidecars_of_varied_posts() -> None:
         if options.revisions and post.revisions:
             expected.append((f"/dl/c/{n}.revisions.json", _json(post.revisions)))
         assert rendered.files == expected, n
+
+
+def test_dates_in_markdown_as_isoformat_gives() -> None:
+    rng = random.Random(25)
+    zones = [UTC, timezone(timedelta(0)), timezone(timedelta(hours=9)), timezone(timedelta(0), "z"), None]
+    for at in range(20_000):
+        year = rng.choice([1, 9, 999, 1970, 9999]) if at % 4 == 0 else rng.randrange(1, 10000)
+        micro = rng.choice([0, 1, 500000, 999999, rng.randrange(1_000_000)])
+        when = datetime(
+            *(year, rng.randrange(1, 13), rng.randrange(1, 29)),
+            *(rng.randrange(24), rng.randrange(60), rng.randrange(60), micro),
+            tzinfo=rng.choice(zones),
+            fold=rng.randrange(2),
+        )
+        assert metadata._isoformat(when) == when.isoformat(), repr(when)
