@@ -79,7 +79,8 @@ def test_sidecars_of_varied_posts() -> None:
 
 def test_dates_in_markdown_as_isoformat_gives() -> None:
     rng = random.Random(25)
-    zones = [UTC, timezone(timedelta(0)), timezone(timedelta(hours=9)), timezone(timedelta(0), "z"), None]
+    zones = [UTC, timezone(timedelta(0)), timezone(timedelta(hours=9)), None]
+    zones.append(timezone(timedelta(0), "z"))
     for at in range(20_000):
         year = rng.choice([1, 9, 999, 1970, 9999]) if at % 4 == 0 else rng.randrange(1, 10000)
         micro = rng.choice([0, 1, 500000, 999999, rng.randrange(1_000_000)])
