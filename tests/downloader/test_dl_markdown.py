@@ -1,8 +1,10 @@
-"""The Markdown sidecar's converter: its shortcut for bare tags gives what HTMLParser gives."""
+"""The Markdown sidecar's converter: its shortcuts for simple tags and plain paragraphs give
+what HTMLParser gives."""
 
 from __future__ import annotations
 
 import random
+import re
 import subprocess
 import sys
 
@@ -18,8 +20,20 @@ PIECES = [
     *("</a>", "<P>", "<Br>", "<tr>", "<title>", "</title>"),
     *("text", " ", "\n", "  x  ", "a*b_c", "[x]", "`", "\\", ">", "é", "\t\r\n", "x>y"),
     # Not bare: the whole fragment goes through HTMLParser.
-    *("</>", "<3", "<", "&amp;", "&", "<br/>", "<script>", "</script>", "<style>", "\x00"),
+    *("</>", "<3", "<", "<br/>", "<script>", "</script>", "<style>", "\x00"),
     *("<!-- c -->", "<a href='x'>", "<p >", "<!DOCTYPE html>"),
+]
+
+ATTRIBUTES = [
+    *("<p>", "</p>", "<br>", "<a>", "</a>", "<b>", "</b>", "<li>", "<ul>", "</ul>", "<img>"),
+    *('<a href="https://x.test/?a=1&amp;b=2">', '<img src="/i.png" alt="">', '<a HREF="X">'),
+    *('<img src="s" alt="a &quot;q&quot; &amp" />', '<a href="x" title="t" href="y">'),
+    *('<p class="c">', '<span data-x="1"\n id="i">', '<a href="x"/>', '<IMG SRC="u"/>'),
+    *("&amp;", "&#39;", "&lt;", "&gt;", "&nbsp;", "&copy", "&#x27;", "&bogus;", "&", "&#", "&a"),
+    *("text", " ", "\n", "a*b", "é", ">", "x;y", "amp;", "\u00a0"),
+    # Not simple: the whole fragment goes through HTMLParser.
+    *('</a href="x">', '<span data-x="1" >', "<a href='x'>", '<a href="x>">', "<a href=x>"),
+    *('<a href = "x">', '<a\u00a0href="x">', '<a href="x"title="y">', "<script>", "<3"),
 ]
 
 
@@ -63,14 +77,14 @@ SELF_CLOSING = [
 ]
 
 
-@pytest.mark.parametrize(("pieces", "seed"), [(PIECES, 14), (SELF_CLOSING, 15)])
-def test_bare_markup_gives_what_the_parser_gives(pieces: list[str], seed: int) -> None:
+@pytest.mark.parametrize(("pieces", "seed"), [(PIECES, 14), (SELF_CLOSING, 15), (ATTRIBUTES, 20)])
+def test_simple_markup_gives_what_the_parser_gives(pieces: list[str], seed: int) -> None:
     rng = random.Random(seed)
     shortcut = 0
     for _ in range(20_000):
         html = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
         converter = markdown._Converter()
-        if markdown._feed_bare(converter, html):
+        if markdown._feed_simple(converter, html):
             shortcut += 1
             assert converter.out == _parsed(html), html
         else:
@@ -80,9 +94,9 @@ def test_bare_markup_gives_what_the_parser_gives(pieces: list[str], seed: int) -
 
 def test_pixiv_captions_take_the_shortcut() -> None:
     caption = "Caption of <strong>76100001</strong>.<br />Thanks for looking!<br/>"
-    assert markdown._feed_bare(markdown._Converter(), caption)
+    assert markdown._feed_simple(markdown._Converter(), caption)
     assert html_to_markdown(caption) == "Caption of **76100001**.  \nThanks for looking!\n"
-    assert not markdown._feed_bare(markdown._Converter(), "a</br/>b")
+    assert not markdown._feed_simple(markdown._Converter(), "a</br/>b")
 
 
 def test_html_parser_is_loaded_only_for_markup_the_shortcut_cannot_take() -> None:
@@ -92,8 +106,57 @@ def test_html_parser_is_loaded_only_for_markup_the_shortcut_cannot_take() -> Non
         "from kemopix.downloader.markdown import html_to_markdown\n"
         "html_to_markdown('a<br />b<strong>c</strong>')\n"
         "print('html' in sys.modules, 'html.parser' in sys.modules)\n"
-        "html_to_markdown('a &amp; b')\n"
+        """html_to_markdown('a &amp; b<a href="x?a&amp;b">l</a>')\n"""
+        "print('html.entities' in sys.modules, 'html.parser' in sys.modules)\n"
+        "html_to_markdown('a<!-- c -->b')\n"
         "print('html.parser' in sys.modules)\n"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert done.stdout.split() == ["False", "False", "True"]
+    assert done.stdout.split() == ["False", "False", "True", "False", "True"]
+
+
+PARAGRAPHS = [
+    *("<p>", "</p>", "<p>", "</p>", "<P>", "</p/>", "<p/>", "<br>", "<", ">", "&", "\x00"),
+    *("text", "x", " ", "  ", "\n", "\t", "\r\n", "\u00a0", "\u2028", "\x1c", "a*b_c", "[x]"),
+    *("`", "\\", "é", " tail ", "p>", "</"),
+    *("&amp;", "&nbsp;", "&#39;", "&lt;p&gt;", "&#x2028;", "&#10;", "&#13;", "&", "&amp"),
+]
+
+
+def test_paragraphs_give_what_the_converter_gives() -> None:
+    rng = random.Random(16)
+    quick = 0
+    for _ in range(30_000):
+        html = "".join(rng.choice(PARAGRAPHS) for _ in range(rng.randint(0, 12)))
+        expected = markdown._converted(html)
+        got = markdown._paragraphs(html)
+        if got is not None:
+            quick += 1
+            assert got == expected, repr(html)
+        assert html_to_markdown(html) == expected, repr(html)
+    assert quick > 3_000
+
+
+def test_inline_text_is_collapsed_and_escaped() -> None:
+    # _inline's shortcut: printable text holds no whitespace but the space.
+    assert [c for c in map(chr, range(0x110000)) if c.isspace() and c.isprintable()] == [" "]
+    rng = random.Random(17)
+    chars = [" ", "  ", "\n", "\t", "\r", "\x0b", "\x1c", "\x85", "\u00a0", "\u2028", "\u3000"]
+    chars += ["a", "é", "\\", "`", "*", "_", "[", "]"]
+    for _ in range(5_000):
+        text = "".join(rng.choice(chars) for _ in range(rng.randint(0, 12)))
+        expected = re.sub(r"([\\`*_\[\]])", r"\\\1", re.sub(r"\s+", " ", text))
+        assert markdown._inline(text) == expected, repr(text)
+
+
+def test_tidy_as_before() -> None:
+    def reference(text: str) -> str:
+        lines = [line.rstrip() if not line.endswith("  ") else line for line in text.split("\n")]
+        text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
+        return text.strip() + "\n" if text.strip() else ""
+
+    rng = random.Random(24)
+    chars = ["a", "x y", " ", "  ", "\n", "\n\n\n", "\t", "\r", "\u00a0", "\u2028", "> ", "  \n"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(chars) for _ in range(rng.randrange(12)))
+        assert markdown._tidy(text) == reference(text), repr(text)

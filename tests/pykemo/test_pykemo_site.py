@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime
+from urllib.parse import quote
 
 import pytest
 
@@ -11,6 +13,7 @@ from kemopix._protocol.errors import DecodeError, NotFound
 from kemopix.sites.kemono import ENV_URL, PRESETS, KemonoSite, api_error, parse_date
 from kemopix.sites.kemono.errors import InsufficientRole, server_message
 from kemopix.sites.kemono.models import Post, PostRef, convert
+from kemopix.sites.kemono.site import seg
 
 
 def response(status: int, body: bytes) -> Response:
@@ -60,6 +63,23 @@ def test_dates_in_every_shape(raw: str | float | None, expected: datetime | None
     assert parse_date(raw) == expected
 
 
+@pytest.mark.parametrize(
+    "raw",
+    [
+        *("2024-10-24T05:52:59.498767", "2024-06-04", " 2024-06-04T23:53 ", "2024-06-04 23:53:36"),
+        *("2024-06-04T23:53:36+02:00", "2024-06-04T23:53:36Z", "20240604T235336"),
+        *("Tue, 01 Aug 2023 12:00:00 -0000", "Tue, 01 Aug 2023 12:00:00 +0200"),
+    ],
+)
+def test_dates_without_a_zone_are_utc(raw: str) -> None:
+    parsed = parse_date(raw)
+    assert parsed is not None and parsed.tzinfo is not None
+    if "+" not in raw and "Z" not in raw:
+        naive = parsed.replace(tzinfo=None)
+        assert repr(parsed) == repr(naive.replace(tzinfo=UTC)) and parsed.tzinfo is UTC
+        assert type(parsed) is datetime and parsed.fold == 0
+
+
 def test_posts_tolerate_both_generations() -> None:
     empty = convert({"id": 5, "user": 7, "service": "fanbox", "file": {}, "extra": 1}, Post)
     assert empty.main_file() is None and empty.files() == [] and empty.tag_list() == []
@@ -101,3 +121,49 @@ def test_cookie_for_jarless_clients_stays_secret() -> None:
     assert site.file_url("/a/b/c.png", server="https://n2.kemono.cr/") == (
         "https://n2.kemono.cr/data/a/b/c.png"
     )
+
+
+def test_dates_of_random_shapes_are_utc_as_replace_gives() -> None:
+    rng = random.Random(23)
+    for _ in range(5_000):
+        text = (
+            f"{rng.randrange(1, 10000):04d}-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}"
+        )
+        if rng.random() < 0.9:
+            text += rng.choice("T Tx1")
+            time = [
+                f"{rng.randrange(24):02d}",
+                f"{rng.randrange(60):02d}",
+                f"{rng.randrange(60):02d}",
+            ]
+            text += rng.choice([":", ""]).join(time[: rng.randrange(1, 4)])
+            if rng.random() < 0.5:
+                text += (
+                    rng.choice(".,")
+                    + "".join(rng.choice("0123456789") for _ in range(6))[: rng.randrange(0, 8)]
+                )
+        if rng.random() < 0.2:
+            text += rng.choice(["Z", "+09:00", "-0130", "+00:00", " ", "x", "+", "-"])
+        try:
+            naive = datetime.fromisoformat(text.strip())
+        except ValueError:
+            naive = None
+        parsed = parse_date(text)
+        if naive is None:
+            continue  # not ISO: the other readers, tested above
+        expected = naive if naive.tzinfo is not None else naive.replace(tzinfo=UTC)
+        assert parsed is not None and repr(parsed) == repr(expected), text
+        assert type(parsed) is datetime and parsed.tzinfo == expected.tzinfo, text
+        assert naive.tzinfo is not None or parsed.tzinfo is UTC, text
+
+
+def test_segments_and_names_are_quoted_as_quote_does() -> None:
+    rng = random.Random(18)
+    chars = ["a", "Z", "0", "-", "_", ".", "~", "/", " ", "%", "?", "#", "é", "\u3042", "+", "&"]
+    site = KemonoSite("https://kemono.cr")
+    for _ in range(3_000):
+        text = "".join(rng.choice(chars) for _ in range(rng.randint(0, 8)))
+        assert seg(text) == quote(text, safe="")
+        query = f"?f={quote(text)}" if text else ""
+        assert site.file_url("/ab/cd/x.png", text) == f"https://kemono.cr/data/ab/cd/x.png{query}"
+    assert seg(20000002) == "20000002"

@@ -6,7 +6,9 @@ quotes, code and rules. Unknown tags keep their text; scripts and styles are dro
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -17,12 +19,22 @@ __all__ = ["html_to_markdown"]
 _BLOCKS = {"p", "div", "section", "article", "figure", "figcaption", "table", "tr"}
 _SKIP = {"script", "style", "head", "title"}
 _ESCAPE = re.compile(r"([\\`*_\[\]])")
-_SPACES = re.compile(r"\s+")
+# What r"\s+" finds, but for lone spaces: replacing those with a space changes nothing.
+_SPACES = re.compile(r"\s{2,}|[^\S ]")
 _GAPS = re.compile(r"\n{3,}")
-# A bare tag (no attribute; a start tag may close itself, as pixiv's ``<br />``): most posts
-# hold nothing else. HTMLParser gives such markup the same calls as cutting it on this pattern
-# does (a self-closing tag: its start, then its end), without its machinery per tag.
-_BARE_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)((?:[ \t\n\r\f]*/)?)>")
+_LINE_END_SPACE = re.compile(r"[^\S\n](?:\n|\Z)")  # whitespace ending a line
+# A simple tag: a name, attributes with double-quoted values, and for a start tag an optional
+# closing slash (pixiv's ``<br />``); most posts hold nothing else. HTMLParser gives such markup
+# the same calls as cutting it on this pattern does (a self-closing tag: its start, then its
+# end; values and text with their character references replaced), without its machinery.
+_SIMPLE_TAG = re.compile(
+    r"<(/?)([a-zA-Z][a-zA-Z0-9]*)"
+    r'((?:[ \t\n\r\f]+[a-zA-Z_:][-a-zA-Z0-9_:.]*="[^"<>]*")*)'
+    r"((?:[ \t\n\r\f]*/)?)>"
+)
+# An end tag with attributes or a closing slash ("</x/>", "</x y="z">"): not a simple tag.
+_ODD_END = re.compile(r"</[a-zA-Z][a-zA-Z0-9]*[ \t\n\r\f/]")
+_ATTRIBUTE = re.compile(r'([a-zA-Z_:][-a-zA-Z0-9_:.]*)="([^"<>]*)"')
 _RAW_TEXT = {"script", "style"}  # HTMLParser takes their content as raw text, tags included
 
 
@@ -141,8 +153,21 @@ class _Converter:
         if self.pre:
             self._text(data)
             return
-        text = _SPACES.sub(" ", data)
-        self._text(_ESCAPE.sub(r"\\\1", text))
+        self._text(_inline(data))
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return "\\" + match[0]
+
+
+def _inline(data: str) -> str:
+    """Text as Markdown: whitespace collapsed, Markdown's special characters escaped."""
+    # Printable text holds no whitespace but spaces; without two in a row there is nothing to
+    # collapse (the check costs a tenth of the search).
+    if "  " in data or not data.isprintable():
+        data = _SPACES.sub(" ", data)
+    # A function, not a template: re.sub calls back into Python for a template on every call.
+    return _ESCAPE.sub(_escaped, data)
 
 
 def _attribute(attrs: list[tuple[str, str | None]], name: str) -> str:
@@ -155,8 +180,8 @@ def _attribute(attrs: list[tuple[str, str | None]], name: str) -> str:
 
 def _parser(converter: _Converter) -> HTMLParser:
     """An HTMLParser that gives its events to ``converter``. html.parser is imported here, on
-    the first markup the bare-tag path cannot take: a run whose texts are bare tags (or none)
-    never loads it nor html.entities (about 3 ms of start-up)."""
+    the first markup the simple-tag path cannot take: a run whose texts are simple tags without
+    character references (or none) never loads it nor html.entities (about 3 ms of start-up)."""
     from html.parser import HTMLParser
 
     parser = HTMLParser(convert_charrefs=True)
@@ -169,42 +194,90 @@ def _parser(converter: _Converter) -> HTMLParser:
 _Parser = _parser  # the name the converter's tests know it by
 
 
-def _feed_bare(converter: _Converter, html: str) -> bool:
-    """Give ``converter`` the calls HTMLParser would for markup of bare tags and text without
-    ``<`` or ``&``; False, and nothing given, for any other markup."""
-    if "&" in html or "\0" in html:
+@functools.cache
+def _html_unescape() -> Callable[[str], str]:
+    from html import unescape  # only for text with references (it loads html.entities)
+
+    return unescape
+
+
+def _unescape(text: str) -> str:
+    """``text`` with its character references replaced, as HTMLParser gives text and values."""
+    return _html_unescape()(text) if "&" in text else text
+
+
+def _attributes(markup: str) -> list[tuple[str, str | None]]:
+    return [(name.lower(), _unescape(value)) for name, value in _ATTRIBUTE.findall(markup)]
+
+
+def _feed_simple(converter: _Converter, html: str) -> bool:
+    """Give ``converter`` the calls HTMLParser would for markup of simple tags (see
+    ``_SIMPLE_TAG``) and text without ``<``; False, and nothing given, for any other markup."""
+    if "\0" in html or _ODD_END.search(html):
         return False
-    pieces = _BARE_TAG.split(html)  # text, "/" or "", name, "/" or "", text, ..., text
-    if any("<" in text for text in pieces[::4]):
+    pieces = _SIMPLE_TAG.split(html)  # text, "/" or "", name, attributes, "/" or "", text, ...
+    names = [name.lower() for name in pieces[2::5]]
+    if html.count("<") != len(names):  # a simple tag holds one "<": the others are in text
         return False
-    names = [name.lower() for name in pieces[2::4]]
     if not _RAW_TEXT.isdisjoint(names):
         return False
-    if "/>" in html and any(e and c for e, c in zip(pieces[1::4], pieces[3::4], strict=True)):
-        return False  # "</x/>": not a bare tag
     for at, name in enumerate(names):
-        text = pieces[4 * at]
+        text = pieces[5 * at]
         if text:
-            converter.handle_data(text)
-        if pieces[4 * at + 1]:
+            converter.handle_data(_unescape(text))
+        if pieces[5 * at + 1]:
             converter.handle_endtag(name)
         else:
-            converter.handle_starttag(name, [])
-            if pieces[4 * at + 3]:
+            markup = pieces[5 * at + 3]
+            converter.handle_starttag(name, _attributes(markup) if markup else [])
+            if pieces[5 * at + 4]:
                 converter.handle_endtag(name)
     if pieces[-1]:
-        converter.handle_data(pieces[-1])
+        converter.handle_data(_unescape(pieces[-1]))
     return True
+
+
+def _paragraphs(html: str) -> str | None:
+    """The Markdown of text (character references allowed) in bare ``<p>`` and ``</p>`` tags,
+    as most posts are, or None for any other markup. It is what the converter makes of it,
+    without its machinery: each tag is a paragraph break, so each text between tags that is
+    not blank is a paragraph."""
+    if "\0" in html or html.count("<") != html.count("<p>") + html.count("</p>"):
+        return None  # a "<" that is not a paragraph tag's
+    lines = []
+    for piece in html.replace("</p>", "<p>").split("<p>"):
+        text = _unescape(piece)
+        if text.strip():
+            lines.append(_inline(text).rstrip())
+    text = "\n\n".join(lines).lstrip()
+    return text + "\n" if text else ""
 
 
 def html_to_markdown(html: str) -> str:
     """Markdown for a fragment of post HTML (plain text passes through, escaped)."""
+    quick = _paragraphs(html)
+    if quick is not None:
+        return quick
+    return _converted(html)
+
+
+def _converted(html: str) -> str:
+    """:func:`html_to_markdown` through the converter (simple tags, else HTMLParser)."""
     converter = _Converter()
-    if not _feed_bare(converter, html):
+    if not _feed_simple(converter, html):
         parser = _parser(converter)
         parser.feed(html)
         parser.close()
-    text = "".join(converter.out)
-    lines = [line.rstrip() if not line.endswith("  ") else line for line in text.split("\n")]
-    text = _GAPS.sub("\n\n", "\n".join(lines))
-    return text.strip() + "\n" if text.strip() else ""
+    return _tidy("".join(converter.out))
+
+
+def _tidy(text: str) -> str:
+    """The converter's text with lines stripped on the right (but for line breaks, which end in
+    two spaces), runs of blank lines made one, and one newline at the end (none if empty)."""
+    if _LINE_END_SPACE.search(text):  # else no line has anything to strip
+        lines = [line.rstrip() if not line.endswith("  ") else line for line in text.split("\n")]
+        text = "\n".join(lines)
+    if "\n\n\n" in text:
+        text = _GAPS.sub("\n\n", text)
+    text = text.strip()
+    return text + "\n" if text else ""

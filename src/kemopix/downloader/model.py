@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Literal
 
@@ -76,13 +77,14 @@ class RemoteFile(Struct, frozen=True):
     @property
     def extension(self) -> str:
         """Lower-case extension without the dot (``png``), from the name or the URL path."""
-        for source in (self.name, self.url.split("?", 1)[0]):
-            tail = source.rsplit("/", 1)[-1]
-            if "." in tail:
-                ext = tail.rsplit(".", 1)[1].lower()
-                if ext.isalnum() and len(ext) <= 16:
-                    return ext
-        return ""
+        return _extension(self.name) or _extension(self.url.partition("?")[0])
+
+
+def _extension(path: str) -> str:
+    """The lower-case extension of the last segment of ``path`` ("" when it has none)."""
+    _stem, dot, ext = path.rpartition("/")[2].rpartition(".")
+    ext = ext.lower()
+    return ext if dot and ext.isalnum() and len(ext) <= 16 else ""
 
 
 class Post(Struct):
@@ -130,7 +132,7 @@ class Listed(Struct, frozen=True):
 
 def signature_of(*parts: Any) -> str:
     """A short stable digest of ``parts`` (JSON-encoded; datetimes as ISO strings)."""
-    encoded = _SIGNATURE_JSON.encode(parts)
+    encoded = "".join(_encode_parts(parts, 0))
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()[:32]
 
 
@@ -142,3 +144,30 @@ def _encode(value: Any) -> Any:
 
 # json.dumps with these options, without making an encoder per call (a third of the cost).
 _SIGNATURE_JSON = json.JSONEncoder(default=_encode, sort_keys=True, ensure_ascii=False)
+
+
+def _python_parts(parts: tuple[Any, ...], level: int) -> list[str]:
+    return [_SIGNATURE_JSON.encode(parts)]
+
+
+def _c_parts() -> Callable[[tuple[Any, ...], int], Any]:
+    """The C encoder ``_SIGNATURE_JSON.encode`` makes on each call, made once. It does not look
+    for reference cycles (signature parts hold none): one that raised would leave its marks."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return _python_parts
+    enc = _SIGNATURE_JSON
+    return make(  # type: ignore[no-any-return]
+        None,
+        enc.default,
+        json.encoder.encode_basestring,
+        enc.indent,
+        enc.key_separator,
+        enc.item_separator,
+        enc.sort_keys,
+        enc.skipkeys,
+        enc.allow_nan,
+    )
+
+
+_encode_parts = _c_parts()

@@ -64,8 +64,8 @@ class _Entry(Struct, frozen=True):
     detail: Answer[PostDetail] | None = None
 
 
-def _refs(post: WirePost) -> list[FileRef]:
-    main = post.main_file()
+def _refs(post: WirePost, main: FileRef | None) -> list[FileRef]:
+    """The post's files: ``main`` (its own file, ``post.main_file()``) first."""
     return ([main] if main is not None else []) + post.files()
 
 
@@ -205,7 +205,7 @@ class KemonoSource:
             problem = f"a {site} post without id or service: {str(item.raw)[:120]}"
             return Listed(PostKey(site, "?", post_id or "?"), "", None, item.raw, problem=problem)
         edited = post.edited if site in LEGACY_SITES else None
-        paths = [ref.path for ref in _refs(post)]
+        paths = [ref.path for ref in _refs(post, post.main_file())]
         sig = signature_of(post.title or "", post.published, paths, edited)
         entry = _Entry(post, item.raw, detail)
         return Listed(PostKey(site, service, post_id), sig, parse_date(post.published), entry)
@@ -253,20 +253,18 @@ class KemonoSource:
         files: list[RemoteFile] = []
         seen: set[str] = set()
         main = post.main_file()
-        for ref in _refs(post):
+        # A second lookup, as before: a main file sent as a JSON string (revisions) decodes to
+        # another object each time, so it is kept as an "attachment" (its paths stay the same).
+        for ref in _refs(post, post.main_file()):
             path = str(ref.path).replace("\\", "/")
             if path in seen:
                 continue  # the same file as main file and attachment (§6.9)
             seen.add(path)
             match = _HASH.search(path)
             name = ref.name or path.rsplit("/", 1)[-1]
-            server = servers.get(str(ref.path))
-            url = api.file_url(path, name)
-            if server:
-                url = server + url[len(api.files_url or api.url) :]
             files.append(
                 RemoteFile(
-                    url=url,
+                    url=api.file_url(path, name, servers.get(str(ref.path))),
                     name=name,
                     index=len(files) + 1,
                     kind="file" if not files and ref is main else "attachment",
@@ -275,11 +273,17 @@ class KemonoSource:
                     unavailable=_unavailable(ref),
                 )
             )
+        listing = entry.data
+        published = (
+            entry.published  # the listing's date, read already
+            if isinstance(listing, _Entry) and post.published == listing.post.published
+            else parse_date(post.published)
+        )
         return Post(
             key=entry.key,
             creator=creator,
             title=post.title or "",
-            published=parse_date(post.published),
+            published=published,
             files=files,
             raw=raw,
             added=parse_date(post.added),

@@ -8,6 +8,7 @@ shapes (full posts from ``/user/{id}``, plain post objects) and plain JSON accep
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from typing import Any, Literal
 from urllib.parse import quote, urlsplit
@@ -34,9 +35,17 @@ DEFAULT_URL = "https://kemono.cr"
 ENV_URL = "KEMOPIX_KEMONO_URL"
 
 
+# What quote() leaves as it is, whatever its ``safe``: most IDs and names need no quoting.
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")
+
+
+def _quoted(text: str, safe: str = "/") -> str:
+    return text if _UNRESERVED.fullmatch(text) else quote(text, safe=safe)
+
+
 def seg(value: object) -> str:
     """One URL path segment, percent-encoded (IDs are slugs, numbers or UUIDs)."""
-    return quote(str(value), safe="")
+    return _quoted(str(value), safe="")
 
 
 def _origin(url: str) -> str:
@@ -154,7 +163,7 @@ class KemonoSite(Struct, frozen=True):
 
     def file_url(self, path: str, name: str | None = None, server: str | None = None) -> str:
         """Where a file's bytes are: ``{server or files host}/data{path}[?f=name]`` (§2.9)."""
-        query = f"?f={quote(name)}" if name else ""
+        query = f"?f={_quoted(name)}" if name else ""
         host = (server or self.files_url or self.url).rstrip("/")
         return f"{host}/data{_data_path(path)}{query}"
 
