@@ -124,3 +124,25 @@ def test_held_files_since_a_time_leave_out_the_records_written_since(tmp_path: P
             "3.bin",
         ]
         assert sorted(archive.held_paths(everyone, (), started)) == ["0.bin", "3.bin"]
+
+
+def test_a_pages_post_states_come_in_one_query_per_300_posts(tmp_path: Path) -> None:
+    creator = Creator("kemono", "patreon", "c", "C")
+    keys = [PostKey("kemono", "patreon", str(n)) for n in range(400)]
+    statements: list[str] = []
+    with Archive(tmp_path) as archive:
+        for n, key in enumerate(keys[:350]):
+            archive.record_post(Post(key, creator, "t", None, [], {}, signature=f"s{n}"), None)
+        archive.settle_post(keys[1])
+        archive._db.set_trace_callback(statements.append)
+        states = archive.post_states(keys)
+        archive._db.set_trace_callback(None)
+        queries = [s for s in statements if s.startswith("WITH")]
+        assert len(queries) == 2
+        plan = archive._db.execute("EXPLAIN QUERY PLAN " + queries[0]).fetchall()
+        details = " ".join(str(tuple(row)) for row in plan)
+        assert "SEARCH p" in details and "SCAN p" not in details, details
+        assert set(states) == set(keys[:350])  # the posts never recorded are left out
+        for key in keys[:350]:
+            assert states[key] == archive.post_state(key)
+        assert states[keys[1]].complete and not states[keys[2]].complete

@@ -157,6 +157,7 @@ class ArchiveStore(Protocol):
     def commit_pending(self) -> None: ...
     def close(self) -> None: ...
     def post_state(self, key: PostKey) -> PostState | None: ...
+    def post_states(self, keys: Iterable[PostKey]) -> dict[PostKey, PostState]: ...
     def record_post(self, post: Post, state: PostState | bool | None = True) -> int: ...
     def set_complete(
         self, key: PostKey, complete: bool = True, *, replan: bool | None = None
@@ -370,6 +371,27 @@ class Archive:
         return PostState(
             row["signature"], row["revision"], bool(row["complete"]), bool(row["replan"])
         )
+
+    def post_states(self, keys: Iterable[PostKey]) -> dict[PostKey, PostState]:
+        """What the archive knows of each of ``keys`` (those it never recorded are left out),
+        in one query per 300 posts: a listing's page at once."""
+        wanted = list(set(keys))
+        out: dict[PostKey, PostState] = {}
+        for start in range(0, len(wanted), _KEYS_PER_QUERY):
+            chunk = wanted[start : start + _KEYS_PER_QUERY]
+            marks = ",".join(["(?,?,?)"] * len(chunk))
+            query = (
+                f"WITH wanted(site, service, id) AS (VALUES {marks}) SELECT p.site, p.service,"
+                " p.id, p.signature, p.revision, p.complete, p.replan FROM wanted w"
+                " CROSS JOIN posts p ON p.site=w.site AND p.service=w.service AND p.id=w.id"
+            )
+            params = [v for k in chunk for v in (k.site, k.service, k.id)]
+            for site, service, ident, signature, revision, complete, replan in self._db.execute(
+                query, params
+            ).fetchall():
+                key = PostKey(site, service, ident)
+                out[key] = PostState(signature, revision, bool(complete), bool(replan))
+        return out
 
     def record_post(self, post: Post, state: PostState | bool | None = True) -> int:
         """Insert or update a post; returns its revision (bumped when its content changed).

@@ -412,43 +412,48 @@ class Engine:
         own_keys: set[PostKey] = set()  # the posts of a listing without a creator
         try:
             try:
-                async for entry in listing.entries():
-                    if entry.problem is not None:
-                        self._error(DecodeError(entry.problem), listing.label)
-                        broken = True  # the listing stays unfinished: the next run looks again
-                        continue
-                    if str(entry.key) in seen:
-                        continue  # paging shifted: this entry was on the previous page too
-                    seen.add(str(entry.key))
-                    if listing.creator is None:
-                        self._keys.add(entry.key)  # a post URL, favorites: no creator to count by
-                        own_keys.add(entry.key)
-                    self.summary.posts_listed += 1
-                    newest = _newer(newest, entry)
-                    state = self.archive.post_state(entry.key)
-                    known = (
-                        state is not None
-                        and state.complete
-                        and state.signature == self._signature(entry)
-                        and not settings.full
-                    )
-                    if known:
-                        self.summary.posts_known += 1
-                        known_run += 1
-                        if may_stop and known_run >= settings.overlap:
-                            stopped = True
-                            break
-                        continue
-                    known_run = 0
-                    # A Discord message closes once its channel's page is rebuilt, after the
-                    # listing: it cannot hold a place the listing would wait for.
-                    holds = entry.key.service != "discord"
-                    if holds:
-                        await self._open_posts.acquire()
-                    await details.acquire()
-                    task = asyncio.create_task(self._post(listing, entry, state, details))
-                    sweep.planning.add(task)
-                    task.add_done_callback(partial(self._planned, sweep, holds))
+                async for page in listing.pages():
+                    # The archive is asked about the page's posts at once.
+                    states = self.archive.post_states(e.key for e in page if e.problem is None)
+                    for entry in page:
+                        if entry.problem is not None:
+                            self._error(DecodeError(entry.problem), listing.label)
+                            broken = True  # the listing stays unfinished: looked at again
+                            continue
+                        if str(entry.key) in seen:
+                            continue  # paging shifted: this entry was on the previous page
+                        seen.add(str(entry.key))
+                        if listing.creator is None:
+                            self._keys.add(entry.key)  # a post URL, favorites: no creator
+                            own_keys.add(entry.key)
+                        self.summary.posts_listed += 1
+                        newest = _newer(newest, entry)
+                        state = states.get(entry.key)
+                        known = (
+                            state is not None
+                            and state.complete
+                            and state.signature == self._signature(entry)
+                            and not settings.full
+                        )
+                        if known:
+                            self.summary.posts_known += 1
+                            known_run += 1
+                            if may_stop and known_run >= settings.overlap:
+                                stopped = True
+                                break
+                            continue
+                        known_run = 0
+                        # A Discord message closes once its channel's page is rebuilt, after
+                        # the listing: it cannot hold a place the listing would wait for.
+                        holds = entry.key.service != "discord"
+                        if holds:
+                            await self._open_posts.acquire()
+                        await details.acquire()
+                        task = asyncio.create_task(self._post(listing, entry, state, details))
+                        sweep.planning.add(task)
+                        task.add_done_callback(partial(self._planned, sweep, holds))
+                    if stopped:
+                        break
             except KemopixError as exc:
                 error = str(exc)
                 self._error(exc, listing.label)

@@ -23,8 +23,8 @@ class Listing(Protocol):
     incremental: bool
     creator: Creator | None
 
-    def entries(self) -> AsyncIterator[Listed]:
-        """The listing's entries, page by page."""
+    def pages(self) -> AsyncIterator[list[Listed]]:
+        """The listing's entries, a page at a time (the archive is asked about a page at once)."""
         ...
 
     async def complete(self, entry: Listed) -> Post | None:

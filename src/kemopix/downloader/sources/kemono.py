@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import msgspec
 from msgspec import Struct
 
-from ..._io.paging import aiter_items
+from ..._io.paging import aiter_pages
 from ..._protocol.errors import InvalidInput, NotFound, Unauthorized
 from ..._protocol.flow import Flow
 from ...sites.kemono import KemonoSite, accounts, creators, discord, posts
@@ -313,11 +313,16 @@ class _CreatorPosts(Struct):
     def label(self) -> str:
         return f"{self.site} {self.creator.service} {self.creator.label}"
 
-    async def entries(self) -> AsyncIterator[Listed]:
-        api, creator = self.source.api(self.site), self.creator
+    async def pages(self) -> AsyncIterator[list[Listed]]:
+        api, creator, site, listed = (
+            self.source.api(self.site),
+            self.creator,
+            self.site,
+            self.source.listed,
+        )
         step = creators.creator_post_answers(api, creator.service, creator.id, query=self.query)
-        async for item in aiter_items(partial(self.source.run, self.site), step, 0):
-            yield self.source.listed(self.site, item)
+        async for page in aiter_pages(partial(self.source.run, site), step, 0):
+            yield [listed(site, item) for item in page.items]
 
     async def complete(self, entry: Listed) -> Post | None:
         return await self.source.post(self.site, entry, self.creator)
@@ -340,7 +345,7 @@ class _OnePost(Struct):
     def label(self) -> str:
         return f"{self.site} {self.service} post {self.post_id}"
 
-    async def entries(self) -> AsyncIterator[Listed]:
+    async def pages(self) -> AsyncIterator[list[Listed]]:
         api = self.source.api(self.site)
         user = self.creator_id
         if not user:
@@ -359,7 +364,7 @@ class _OnePost(Struct):
             service=detail.value.post.service or self.service,
         )
         # The detail goes along with the entry: the post is not asked for a second time.
-        yield self.source.listed(self.site, Answer(post, detail.raw), detail=detail)
+        yield [self.source.listed(self.site, Answer(post, detail.raw), detail=detail)]
 
     async def complete(self, entry: Listed) -> Post | None:
         return await self.source.post(self.site, entry, None)
@@ -381,14 +386,16 @@ class _Channel(Struct):
     def label(self) -> str:
         return f"{self.site} discord {self.creator.label} #{self.name or self.channel}"
 
-    async def entries(self) -> AsyncIterator[Listed]:
+    async def pages(self) -> AsyncIterator[list[Listed]]:
         step = discord.channel_message_answers(self.source.api(self.site), self.channel)
-        async for item in aiter_items(partial(self.source.run, self.site), step, 0):
-            if isinstance(item, Undecodable):
-                yield self.source.listed(self.site, item)
-            else:
-                message = _message_post(item.value, self.name)
-                yield self.source.listed(self.site, Answer(message, item.raw))
+        async for page in aiter_pages(partial(self.source.run, self.site), step, 0):
+            yield [self._entry(item) for item in page.items]
+
+    def _entry(self, item: Answer[DiscordMessage] | Undecodable) -> Listed:
+        if isinstance(item, Undecodable):
+            return self.source.listed(self.site, item)
+        message = _message_post(item.value, self.name)
+        return self.source.listed(self.site, Answer(message, item.raw))
 
     async def complete(self, entry: Listed) -> Post | None:
         data: _Entry = entry.data
@@ -410,9 +417,8 @@ class _FavoritePosts(Struct):
     def label(self) -> str:
         return f"{self.site} favorite posts"
 
-    async def entries(self) -> AsyncIterator[Listed]:
-        for item in self.items:
-            yield self.source.listed(self.site, item)
+    async def pages(self) -> AsyncIterator[list[Listed]]:
+        yield [self.source.listed(self.site, item) for item in self.items]
 
     async def complete(self, entry: Listed) -> Post | None:
         return await self.source.post(self.site, entry, None)

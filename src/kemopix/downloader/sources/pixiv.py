@@ -71,11 +71,10 @@ class _Paged(Struct):
         items = answer.get(self.items) or []
         return Page([i for i in items if isinstance(i, dict)], answer.get("next_url") or None)
 
-    async def entries(self) -> AsyncIterator[Listed]:
+    async def pages(self) -> AsyncIterator[list[Listed]]:
         novel, listed = self.items == "novels", self.source.listed
         async for page in aiter_pages(self.source.run, self._step, self.cursor):
-            for raw in page.items:  # page by page: no generator in between per work
-                yield listed(raw, novel=novel)
+            yield [listed(raw, novel=novel) for raw in page.items]
 
     async def complete(self, entry: Listed) -> Post | None:
         return await self.source.post(entry)
@@ -92,7 +91,7 @@ class _Single(Struct):
     incremental: bool = False
     creator: Creator | None = None
 
-    async def entries(self) -> AsyncIterator[Listed]:
+    async def pages(self) -> AsyncIterator[list[Listed]]:
         path = "/v2/novel/detail" if self.novel else "/v1/illust/detail"
         param = "novel_id" if self.novel else "illust_id"
         answer = await self.source.run(
@@ -101,7 +100,7 @@ class _Single(Struct):
         raw = answer.get("novel" if self.novel else "illust")
         if not isinstance(raw, dict):
             raise DecodeError(f"pixiv answered no work for id {self.work_id}")
-        yield self.source.listed(raw, novel=self.novel)
+        yield [self.source.listed(raw, novel=self.novel)]
 
     async def complete(self, entry: Listed) -> Post | None:
         return await self.source.post(entry)
