@@ -33,6 +33,7 @@ ATTRIBUTES = [
     *("text", " ", "\n", "a*b", "é", ">", "x;y", "amp;", "\u00a0"),
     # Not simple: the whole fragment goes through HTMLParser.
     *('</a href="x">', '<span data-x="1" >', "<a href='x'>", '<a href="x>">', "<a href=x>"),
+    *("<title>", "</title>", "<textarea>", "</textarea>", "<xmp>", "<iframe>", "<noscript>"),
     *('<a href = "x">', '<a\u00a0href="x">', '<a href="x"title="y">', "<script>", "<3"),
 ]
 

@@ -35,7 +35,10 @@ _SIMPLE_TAG = re.compile(
 # An end tag with attributes or a closing slash ("</x/>", "</x y="z">"): not a simple tag.
 _ODD_END = re.compile(r"</[a-zA-Z][a-zA-Z0-9]*[ \t\n\r\f/]")
 _ATTRIBUTE = re.compile(r'([a-zA-Z_:][-a-zA-Z0-9_:.]*)="([^"<>]*)"')
-_RAW_TEXT = {"script", "style"}  # HTMLParser takes their content as raw text, tags included
+# HTMLParser takes their content as text, tags included: script and style, and in the
+# Python releases that follow HTML5 more closely (3.13.6, 3.14) these others too.
+_RAW_TEXT = {"script", "style", "title", "textarea", "xmp", "iframe", "noembed", "noframes"}
+_RAW_TEXT |= {"noscript", "plaintext"}
 
 
 class _Converter:
