@@ -375,17 +375,13 @@ class Archive:
     def post_states(self, keys: Iterable[PostKey]) -> dict[PostKey, PostState]:
         """What the archive knows of each of ``keys`` (those it never recorded are left out),
         in one query per 300 posts: a listing's page at once."""
-        wanted = list(set(keys))
         out: dict[PostKey, PostState] = {}
-        for start in range(0, len(wanted), _KEYS_PER_QUERY):
-            chunk = wanted[start : start + _KEYS_PER_QUERY]
-            marks = ",".join(["(?,?,?)"] * len(chunk))
+        for wanted, params in _wanted(keys):
             query = (
-                f"WITH wanted(site, service, id) AS (VALUES {marks}) SELECT p.site, p.service,"
-                " p.id, p.signature, p.revision, p.complete, p.replan FROM wanted w"
-                " CROSS JOIN posts p ON p.site=w.site AND p.service=w.service AND p.id=w.id"
+                f"{wanted} SELECT p.site, p.service, p.id, p.signature, p.revision, p.complete,"
+                " p.replan FROM wanted w CROSS JOIN posts p ON p.site=w.site"
+                " AND p.service=w.service AND p.id=w.id"
             )
-            params = [v for k in chunk for v in (k.site, k.service, k.id)]
             for site, service, ident, signature, revision, complete, replan in self._db.execute(
                 query, params
             ).fetchall():
@@ -787,6 +783,17 @@ def file_state(status: str, held: str | None = None) -> str:
 _KEYS_PER_QUERY = 300  # x 3 values: within SQLite's oldest limit of 999 per statement
 
 
+def _wanted(keys: Iterable[PostKey]) -> Iterator[tuple[str, tuple[str, ...]]]:
+    """The posts ``keys`` (each once) as a ``wanted(site, service, id)`` table to join, and
+    its parameters, ``_KEYS_PER_QUERY`` at a time."""
+    posts = list(set(keys))
+    for start in range(0, len(posts), _KEYS_PER_QUERY):
+        chunk = posts[start : start + _KEYS_PER_QUERY]
+        marks = ",".join(["(?,?,?)"] * len(chunk))
+        params = tuple(v for k in chunk for v in (k.site, k.service, k.id))
+        yield f"WITH wanted(site, service, id) AS (VALUES {marks})", params
+
+
 def _file_rows(
     db: sqlite3.Connection,
     columns: str,
@@ -808,17 +815,14 @@ def _file_rows(
     ]
     # Posts by the hundred, not one query each (a pixiv user's listings name their posts):
     # the posts' list is read first, each post's files then found by their index.
-    posts = list(set(keys))
-    for start in range(0, len(posts), _KEYS_PER_QUERY):
-        chunk = posts[start : start + _KEYS_PER_QUERY]
-        marks = ",".join(["(?,?,?)"] * len(chunk))
+    for wanted, params in _wanted(keys):
         keyed = (
-            f"WITH wanted(site, service, id) AS (VALUES {marks}) SELECT {columns}"
+            f"{wanted} SELECT {columns}"
             " FROM wanted w CROSS JOIN files f ON f.site=w.site AND f.service=w.service"
             " AND f.post_id=w.id JOIN posts p ON p.site=f.site AND p.service=f.service"
             f" AND p.id=f.post_id WHERE {condition}1"
         )
-        sources.append((keyed, tuple(v for k in chunk for v in (k.site, k.service, k.id))))
+        sources.append((keyed, params))
     cursor = db.cursor()
     cursor.row_factory = None  # plain tuples
     if len(sources) == 1:
