@@ -98,8 +98,10 @@ def _sanitize(name: str, reserve: int, fallback: str) -> str:
 
 
 def _sanitize_once(name: str, reserve: int, fallback: str) -> str:
-    """:func:`_sanitize` for a name not asked again (a post's folder, a file name in it)."""
-    return name if _PLAIN.fullmatch(name) else _cleaned(name, reserve, fallback)
+    """:func:`_sanitize` for a name not asked again and seldom plain (a post's folder): a
+    plain name comes out of the cleaner as it is unless cut, so only then is it looked at."""
+    clean = _cleaned(name, reserve, fallback)
+    return clean if clean == name or not _PLAIN.fullmatch(name) else name
 
 
 # The first three letters of every reserved name (``is_reserved_name`` looks further).
@@ -323,7 +325,8 @@ class SafeFolder:
         self._root, self._folder, self._budget = root, tuple(folder), budget
         self._resolved = resolved or Resolved()
         self._root_abs = root_abs = _absolute(root)
-        self._spare = spare = max(0, 255 - budget.component_bytes)
+        spare = 255 - budget.component_bytes
+        self._spare = spare = spare if spare > 0 else 0
         root_chars = len(root_abs) if os.name == "nt" else budget.root_allowance
         # What safe_join leaves the name before it shortens anything (one separator each).
         room = budget.path_chars - root_chars - len(self._folder) - 1
@@ -426,11 +429,7 @@ def _check_name_inside(
         real_path = os.path.realpath(path)
     else:
         real_path = _join(real_parent, name)
-    if not _within(real_path, real_root):
-        raise UnsafePathError(f"refusing to write outside {root}: {path}")
-
-
-def _within(path: str, top: str) -> bool:
     if os.name == "nt":
-        path, top = os.path.normcase(path), os.path.normcase(top)
-    return path == top or path.startswith(top.rstrip(os.sep) + os.sep)
+        real_path, real_root = os.path.normcase(real_path), os.path.normcase(real_root)
+    if real_path != real_root and not real_path.startswith(real_root.rstrip(os.sep) + os.sep):
+        raise UnsafePathError(f"refusing to write outside {root}: {path}")
