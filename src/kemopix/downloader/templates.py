@@ -13,7 +13,7 @@ import string
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from msgspec import Struct
 
@@ -119,14 +119,21 @@ _DATE_FORMATS: dict[str, Callable[[datetime], str]] = {
 _DateField = tuple[str, str, str]  # the segment's own field, the date's field, the format
 
 
-class _Dated(NamedTuple):
+class _Dated:
     """A checked template's folder segments and file-name segment with their date formats
     as fields of their own (see :func:`_with_dates`), and those fields."""
 
-    folders: tuple[str, ...]
-    folder_dates: tuple[_DateField, ...]
-    name: str
-    name_dates: tuple[_DateField, ...]
+    __slots__ = ("folder_dates", "folders", "name", "name_dates")
+
+    def __init__(
+        self,
+        folders: tuple[str, ...],
+        folder_dates: tuple[_DateField, ...],
+        name: str,
+        name_dates: tuple[_DateField, ...],
+    ) -> None:
+        self.folders, self.folder_dates = folders, folder_dates
+        self.name, self.name_dates = name, name_dates
 
 
 _DATED: dict[tuple[str, ...], _Dated] = {}
