@@ -213,6 +213,8 @@ class Template(Struct, frozen=True):
 
     def format(self, fields: Mapping[str, Any]) -> list[str]:
         """The formatted segments (not yet sanitized)."""
+        if self.checked:
+            return [*self.directory(fields), self.file_name(fields)]
         return self._render(self.segments, fields)
 
     def directory(self, fields: Mapping[str, Any]) -> list[str]:
@@ -225,9 +227,8 @@ class Template(Struct, frozen=True):
         return self._render(self.segments[:-1], fields)
 
     def _render(self, segments: Sequence[str], fields: Mapping[str, Any]) -> list[str]:
-        if self.checked:
-            # Parsing proved every field a plain name: str.format_map does the same, in C.
-            return [segment.format_map(fields) for segment in segments]
+        # Not parsed: the strict formatter checks each field. (A checked template's fields are
+        # plain names, which str.format_map, in C, formats the same.)
         return [_FORMATTER.vformat(segment, (), fields) for segment in segments]
 
     def file_path(

@@ -116,7 +116,7 @@ def _cleaned(name: str, reserve: int, fallback: str) -> str:
     name = _BAD_CHARS.sub("_", name).strip().rstrip(". ")
     if not name:  # "." and ".." too, once their dots are stripped
         name = fallback
-    ascii = name.isascii()  # adding "_" or changing "." to "_" keeps it so
+    is_ascii = name.isascii()  # adding "_" or changing "." to "_" keeps it so
     if name[:1] == ".":
         if name.startswith(".."):
             name = "_" + name.lstrip(".")
@@ -124,12 +124,12 @@ def _cleaned(name: str, reserve: int, fallback: str) -> str:
             name = "_" + name
     # A name starting with a dot has an empty stem: never reserved. An ASCII name's first
     # three letters, upper-cased, start its stem's (reserved stems have at least three).
-    elif (not ascii or name[:3].upper() in _RESERVED_HEADS) and is_reserved_name(name):
+    elif (not is_ascii or name[:3].upper() in _RESERVED_HEADS) and is_reserved_name(name):
         name = "_" + name
     if name[-1:] in _TEMPORARY_ENDS and name.lower().endswith(_TEMPORARY):
         name = _defuse_suffix(name)
     limit = 255 - reserve
-    if (len(name) if ascii else len(name.encode("utf-8"))) > limit:
+    if (len(name) if is_ascii else len(name.encode("utf-8"))) > limit:
         stem, ext = split_extension(name)
         stem = _cut_bytes(stem, limit - len(ext.encode("utf-8"))).rstrip(". ") or fallback
         name = stem + ext
