@@ -243,3 +243,12 @@ def test_plain_names_are_those_of_the_plain_pattern() -> None:
     plain = [bool(_PLAIN.fullmatch(n)) for n in names]
     assert plain == [bool(spelled.fullmatch(n)) for n in names]
     assert 200 < sum(plain) < len(names)
+
+
+def test_a_safe_folder_keeps_a_plain_folder_name_as_safe_join_does(tmp_path: Path) -> None:
+    # A plain name (digits and a sidecar's extension) is never cut, even over a small budget.
+    budget = PathBudget(component_bytes=20)
+    for last in ["1" * 30 + ".json", "2" * 40 + ".comments.json", "3.md", "x" * 30 + ".json"]:
+        expected = str(safe_join(tmp_path, "c", last, "a.png", budget=budget))
+        assert SafeFolder(tmp_path, ["c", last], budget=budget).path("a.png") == expected
+        assert (last in expected) is last[0].isdigit()

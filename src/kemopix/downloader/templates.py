@@ -9,13 +9,11 @@ attribute or index access: a template comes from a config file and must not reac
 
 from __future__ import annotations
 
-import re
 import string
-from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime, timedelta, timezone
-from functools import partial
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from msgspec import Struct
 
@@ -106,93 +104,88 @@ def _sample() -> dict[str, Any]:
     return fields
 
 
-# strftime's directives a date's attributes give as they are, in str.format (in C, where
-# strftime takes microseconds): for a year of four digits, "{0.year}" is exactly "%Y".
-_ATTRIBUTES = {"Y": "year}", "m": "month:02}", "d": "day:02}", "H": "hour:02}",
-               "M": "minute:02}", "S": "second:02}"}  # fmt: skip
+# A date's format, {published:%Y-%m-%d}, costs a post's folder most (strftime takes
+# microseconds): a checked template's segments name each one as a field of its own,
+# {published~0}, whose text is formatted first, the usual formats without strftime.
 _DATES = frozenset({"published", "added", "edited"})
-_DATE_SPEC = re.compile(r"(?:[^%{}]|%[YmdHMS%])+")
-_DIRECTIVE = re.compile(r"%(.)")
+_TWO = tuple(f"{n:02}" for n in range(100))
+_DATE_FORMATS: dict[str, Callable[[datetime], str]] = {
+    "%Y-%m-%d": lambda d: f"{d.year}-{_TWO[d.month]}-{_TWO[d.day]}",
+    "%Y-%m": lambda d: f"{d.year}-{_TWO[d.month]}",
+    "%Y": lambda d: str(d.year),
+}
 
 
-class _Direct(NamedTuple):
-    """A checked template's segments with its dates formatted by attributes, and the date
-    fields that must hold a datetime of a four-digit year for them to be used."""
-
-    folders: tuple[str, ...]
-    folder_dates: tuple[str, ...]
-    name: str
-    name_dates: tuple[str, ...]
+_DateField = tuple[str, str, str]  # the segment's own field, the date's field, the format
 
 
-_DIRECT: dict[tuple[str, ...], _Direct] = {}
+class _Dated:
+    """A checked template's folder segments and file-name segment with their date formats
+    as fields of their own (see :func:`_with_dates`), and those fields."""
+
+    __slots__ = ("folder_dates", "folders", "name", "name_dates")
+
+    def __init__(
+        self,
+        folders: tuple[str, ...],
+        folder_dates: tuple[_DateField, ...],
+        name: str,
+        name_dates: tuple[_DateField, ...],
+    ) -> None:
+        self.folders, self.folder_dates = folders, folder_dates
+        self.name, self.name_dates = name, name_dates
 
 
-def _direct(segments: tuple[str, ...]) -> _Direct:
-    """The :class:`_Direct` of a checked template's ``segments`` (remembered)."""
-    found = _DIRECT.get(segments)
+_DATED: dict[tuple[str, ...], _Dated] = {}
+
+
+def _dated(segments: tuple[str, ...]) -> _Dated:
+    """The :class:`_Dated` of a checked template's ``segments`` (remembered)."""
+    found = _DATED.get(segments)
     if found is not None:
         return found
-    rewritten = [_by_attributes(s) for s in segments]
-    found = _Direct(
-        tuple(r[0] for r in rewritten[:-1]),
-        tuple(sorted({d for r in rewritten[:-1] for d in r[1]})),
-        rewritten[-1][0],
-        tuple(sorted(rewritten[-1][1])),
-    )
-    if len(_DIRECT) < 64:
-        _DIRECT[segments] = found
+    folder_dates: list[_DateField] = []
+    folders = tuple(_with_dates(s, folder_dates) for s in segments[:-1])
+    name_dates = list(folder_dates)  # numbered after the folders'
+    name = _with_dates(segments[-1], name_dates)
+    found = _Dated(folders, tuple(folder_dates), name, tuple(name_dates[len(folder_dates) :]))
+    if len(_DATED) < 64:
+        _DATED[segments] = found
     return found
 
 
-def _by_attributes(segment: str) -> tuple[str, frozenset[str]]:
-    """``segment`` with its dates' formats (``{published:%Y-%m-%d}``) as attribute lookups
-    (``{published.year}-{published.month:02}-{published.day:02}``) and the date fields so
-    written; the segment as it is when another format is used or the result could differ."""
+def _with_dates(segment: str, dates: list[_DateField]) -> str:
+    """``segment`` with each format of a date, ``{published:%Y-%m-%d}``, as a field of its own,
+    ``{published~0}`` (added to ``dates``): formatting ``fields[published]`` with the format
+    first gives the same text."""
     out: list[str] = []
-    dates: set[str] = set()
+    first = len(dates)
     for literal, name, spec, conversion in _FORMATTER.parse(segment):
         out.append(literal.replace("{", "{{").replace("}", "}}"))
         if name is None:
             continue
-        if name in _DATES and conversion is None and spec and _DATE_SPEC.fullmatch(spec):
-            out.append(_DIRECTIVE.sub(partial(_attribute, name), spec))
-            dates.add(name)
+        if name in _DATES and spec and conversion is None and "{" not in spec:
+            key = f"{name}~{len(dates)}"  # no template names it: only identifiers are allowed
+            dates.append((key, name, spec))
+            out.append("{" + key + "}")
         else:  # as it was written
             out.append(f"{{{name}{'!' + conversion if conversion else ''}:{spec}}}")
-    if not dates:
-        return segment, frozenset()
-    direct = "".join(out)
-    fields = _sample()
-    for when in _CHECK_DATES:
-        fields.update(published=when, added=when, edited=when)
-        try:
-            if direct.format_map(fields) != segment.format_map(fields):
-                return segment, frozenset()
-        except (ValueError, TypeError, KeyError, IndexError, AttributeError):
-            return segment, frozenset()
-    return direct, frozenset(dates)
+    return "".join(out) if len(dates) > first else segment
 
 
-_CHECK_DATES = (
-    datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC),
-    datetime(1000, 12, 31, 23, 59, 59),
-    datetime(9999, 10, 11, 12, 13, 14, 999999, tzinfo=timezone(timedelta(hours=-5))),
-)
-
-
-def _attribute(name: str, directive: re.Match[str]) -> str:
-    letter = directive[1]
-    return "%" if letter == "%" else "{" + name + "." + _ATTRIBUTES[letter]
-
-
-def _dated(fields: Mapping[str, Any], names: tuple[str, ...]) -> bool:
-    """Whether every date field of ``names`` holds a datetime of a four-digit year."""
-    for name in names:
-        value = fields.get(name)
-        if type(value) is not datetime or value.year < 1000:
-            return False
-    return True
+def _with_texts(fields: Mapping[str, Any], dates: tuple[_DateField, ...]) -> dict[str, Any]:
+    """``fields`` and the texts of the date fields of :func:`_with_dates`: ``format(date,
+    spec)``, for a datetime of a four-digit year in a usual format without strftime (its
+    ``%Y`` is then the year's four digits)."""
+    out = {**fields}
+    for key, name, spec in dates:
+        value = fields[name]
+        quick = _DATE_FORMATS.get(spec)
+        if quick is not None and type(value) is datetime and value.year >= 1000:
+            out[key] = quick(value)
+        else:
+            out[key] = format(value, spec)
+    return out
 
 
 class Template(Struct, frozen=True):
@@ -220,22 +213,22 @@ class Template(Struct, frozen=True):
 
     def format(self, fields: Mapping[str, Any]) -> list[str]:
         """The formatted segments (not yet sanitized)."""
+        if self.checked:
+            return [*self.directory(fields), self.file_name(fields)]
         return self._render(self.segments, fields)
 
     def directory(self, fields: Mapping[str, Any]) -> list[str]:
         """The post's directory segments (every segment but the file name)."""
         if self.checked:
-            direct = _direct(self.segments)
-            segments = direct.folders
-            if direct.folder_dates and not _dated(fields, direct.folder_dates):
-                segments = self.segments[:-1]
-            return [segment.format_map(fields) for segment in segments]
+            dated = _dated(self.segments)
+            if dated.folder_dates:
+                fields = _with_texts(fields, dated.folder_dates)
+            return [segment.format_map(fields) for segment in dated.folders]
         return self._render(self.segments[:-1], fields)
 
     def _render(self, segments: Sequence[str], fields: Mapping[str, Any]) -> list[str]:
-        if self.checked:
-            # Parsing proved every field a plain name: str.format_map does the same, in C.
-            return [segment.format_map(fields) for segment in segments]
+        # Not parsed: the strict formatter checks each field. (A checked template's fields are
+        # plain names, which str.format_map, in C, formats the same.)
         return [_FORMATTER.vformat(segment, (), fields) for segment in segments]
 
     def file_path(
@@ -255,10 +248,10 @@ class Template(Struct, frozen=True):
     def file_name(self, fields: Mapping[str, Any]) -> str:
         """The formatted file-name segment (not yet sanitized)."""
         if self.checked:
-            direct = _direct(self.segments)
-            if direct.name_dates and not _dated(fields, direct.name_dates):
-                return self.segments[-1].format_map(fields)
-            return direct.name.format_map(fields)
+            dated = _dated(self.segments)
+            if dated.name_dates:
+                fields = _with_texts(fields, dated.name_dates)
+            return dated.name.format_map(fields)
         return _FORMATTER.vformat(self.segments[-1], (), fields)
 
     def sidecar_path(self, root: Path, fields: Mapping[str, Any], name: str) -> Path:

@@ -99,8 +99,10 @@ def _sanitize(name: str, reserve: int, fallback: str) -> str:
 
 
 def _sanitize_once(name: str, reserve: int, fallback: str) -> str:
-    """:func:`_sanitize` for a name not asked again (a post's folder, a file name in it)."""
-    return name if _PLAIN.fullmatch(name) else _cleaned(name, reserve, fallback)
+    """:func:`_sanitize` for a name not asked again and seldom plain (a post's folder): a
+    plain name comes out of the cleaner as it is unless cut, so only then is it looked at."""
+    clean = _cleaned(name, reserve, fallback)
+    return clean if clean == name or not _PLAIN.fullmatch(name) else name
 
 
 # The first three letters of every reserved name (``is_reserved_name`` looks further).
@@ -115,7 +117,7 @@ def _cleaned(name: str, reserve: int, fallback: str) -> str:
     name = _BAD_CHARS.sub("_", name).strip().rstrip(". ")
     if not name:  # "." and ".." too, once their dots are stripped
         name = fallback
-    ascii = name.isascii()  # adding "_" or changing "." to "_" keeps it so
+    is_ascii = name.isascii()  # adding "_" or changing "." to "_" keeps it so
     if name[:1] == ".":
         if name.startswith(".."):
             name = "_" + name.lstrip(".")
@@ -123,12 +125,12 @@ def _cleaned(name: str, reserve: int, fallback: str) -> str:
             name = "_" + name
     # A name starting with a dot has an empty stem: never reserved. An ASCII name's first
     # three letters, upper-cased, start its stem's (reserved stems have at least three).
-    elif (not ascii or name[:3].upper() in _RESERVED_HEADS) and is_reserved_name(name):
+    elif (not is_ascii or name[:3].upper() in _RESERVED_HEADS) and is_reserved_name(name):
         name = "_" + name
     if name[-1:] in _TEMPORARY_ENDS and name.lower().endswith(_TEMPORARY):
         name = _defuse_suffix(name)
     limit = 255 - reserve
-    if (len(name) if ascii else len(name.encode("utf-8"))) > limit:
+    if (len(name) if is_ascii else len(name.encode("utf-8"))) > limit:
         stem, ext = split_extension(name)
         stem = _cut_bytes(stem, limit - len(ext.encode("utf-8"))).rstrip(". ") or fallback
         name = stem + ext
@@ -324,7 +326,8 @@ class SafeFolder:
         self._root, self._folder, self._budget = root, tuple(folder), budget
         self._resolved = resolved or Resolved()
         self._root_abs = root_abs = _absolute(root)
-        self._spare = spare = max(0, 255 - budget.component_bytes)
+        spare = 255 - budget.component_bytes
+        self._spare = spare = spare if spare > 0 else 0
         root_chars = len(root_abs) if os.name == "nt" else budget.root_allowance
         # What safe_join leaves the name before it shortens anything (one separator each).
         room = budget.path_chars - root_chars - len(self._folder) - 1
@@ -427,14 +430,10 @@ def _check_name_inside(
         real_path = os.path.realpath(path)
     else:
         real_path = _join(real_parent, name)
-    if not _within(real_path, real_root):
-        raise UnsafePathError(f"refusing to write outside {root}: {path}")
-
-
-def _within(path: str, top: str) -> bool:
     if os.name == "nt":
-        path, top = os.path.normcase(path), os.path.normcase(top)
-    return path == top or path.startswith(top.rstrip(os.sep) + os.sep)
+        real_path, real_root = os.path.normcase(real_path), os.path.normcase(real_root)
+    if real_path != real_root and not real_path.startswith(real_root.rstrip(os.sep) + os.sep):
+        raise UnsafePathError(f"refusing to write outside {root}: {path}")
 
 
 def relative_posix(base: str, path: str) -> str:
