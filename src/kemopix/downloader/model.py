@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Literal
 
@@ -132,7 +131,7 @@ class Listed(Struct, frozen=True):
 
 def signature_of(*parts: Any) -> str:
     """A short stable digest of ``parts`` (JSON-encoded; datetimes as ISO strings)."""
-    encoded = "".join(_encode_parts(parts, 0))
+    encoded = _SIGNATURE_JSON.encode(parts)
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()[:32]
 
 
@@ -144,30 +143,3 @@ def _encode(value: Any) -> Any:
 
 # json.dumps with these options, without making an encoder per call (a third of the cost).
 _SIGNATURE_JSON = json.JSONEncoder(default=_encode, sort_keys=True, ensure_ascii=False)
-
-
-def _python_parts(parts: tuple[Any, ...], level: int) -> list[str]:
-    return [_SIGNATURE_JSON.encode(parts)]
-
-
-def _c_parts() -> Callable[[tuple[Any, ...], int], Any]:
-    """The C encoder ``_SIGNATURE_JSON.encode`` makes on each call, made once. It does not look
-    for reference cycles (signature parts hold none): one that raised would leave its marks."""
-    make = getattr(json.encoder, "c_make_encoder", None)
-    if make is None:
-        return _python_parts
-    enc = _SIGNATURE_JSON
-    return make(  # type: ignore[no-any-return]
-        None,
-        enc.default,
-        json.encoder.encode_basestring,
-        enc.indent,
-        enc.key_separator,
-        enc.item_separator,
-        enc.sort_keys,
-        enc.skipkeys,
-        enc.allow_nan,
-    )
-
-
-_encode_parts = _c_parts()

@@ -314,15 +314,10 @@ class _CreatorPosts(Struct):
         return f"{self.site} {self.creator.service} {self.creator.label}"
 
     async def pages(self) -> AsyncIterator[list[Listed]]:
-        api, creator, site, listed = (
-            self.source.api(self.site),
-            self.creator,
-            self.site,
-            self.source.listed,
-        )
+        api, creator, site = self.source.api(self.site), self.creator, self.site
         step = creators.creator_post_answers(api, creator.service, creator.id, query=self.query)
         async for page in aiter_pages(partial(self.source.run, site), step, 0):
-            yield [listed(site, item) for item in page.items]
+            yield [self.source.listed(site, item) for item in page.items]
 
     async def complete(self, entry: Listed) -> Post | None:
         return await self.source.post(self.site, entry, self.creator)
