@@ -66,6 +66,17 @@ class CoreServer(EmulatorServer):
         if action == "slow":
             await asyncio.sleep(2)
             return web.json_response({"late": True})
+        if action in ("trickle", "stall"):
+            # 10 pieces of a declared body: every 0.15 s (alive, if slow), or a stop after two.
+            body = b'{"ok": true, "pad": "' + b"x" * 977 + b'"}'
+            response = web.StreamResponse(headers={"Content-Type": "application/json"})
+            response.content_length = len(body)
+            await response.prepare(request)
+            for n in range(10):
+                await response.write(body[n * 100 : (n + 1) * 100])
+                await asyncio.sleep(0.15 if action == "trickle" or n < 1 else 3)
+            await response.write_eof()
+            return response
         if action == "reset":
             assert request.transport is not None
             request.transport.abort()
@@ -102,6 +113,10 @@ class CoreServer(EmulatorServer):
         if start:
             response.headers["Content-Range"] = f"bytes {start}-{len(BLOB) - 1}/{len(BLOB)}"
         await response.prepare(request)
+        if action == "stall":  # a third of the body, then silence for longer than a read timeout
+            await response.write(body[: len(body) // 3])
+            await asyncio.sleep(3)
+            return response
         if action == "cut":
             await response.write(body[: len(body) // 3])
             await response.drain()

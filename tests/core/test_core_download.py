@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from pathlib import Path
 
 import pytest
 from core_runners import make_runner
 from core_server import BLOB, BLOB_SHA256, CoreServer
 
-from kemopix._protocol import Config, IntegrityError, NotFound, RetryPolicy
+from kemopix._protocol import Config, IntegrityError, NotFound, RetryPolicy, Timeouts
 from kemopix.files import PART_SUFFIX, download, safe_join
 
 FAST = Config(retry=RetryPolicy(backoff=0.01, max_attempts=4))
@@ -46,6 +47,23 @@ def test_cut_body_resumes_with_range(core_server: CoreServer, kind: str, tmp_pat
     # Retries continued where the cut left off instead of starting again.
     assert core_server.ranges[0] is None
     assert all(r is not None and int(r[6:-1]) > 0 for r in core_server.ranges[1:])
+    assert not leftovers(tmp_path)
+
+
+def test_stalled_body_times_out_and_resumes(
+    core_server: CoreServer, kind: str, tmp_path: Path
+) -> None:
+    core_server.plan["/blob"] = ["stall"]
+    dest = tmp_path / "file.bin"
+    config = FAST.replace(timeout=Timeouts(read=0.5))
+    started = time.monotonic()
+    result = make_runner(kind, config)(
+        lambda: download(core_server.url + "/blob", dest, expected_sha256=BLOB_SHA256)
+    )
+    assert time.monotonic() - started < 2.5  # the stalled answer stays silent for 3 s
+    assert dest.read_bytes() == BLOB and result.sha256 == BLOB_SHA256
+    assert core_server.hits["/blob"] == 2
+    assert core_server.ranges[1] is not None and int(core_server.ranges[1][6:-1]) > 0
     assert not leftovers(tmp_path)
 
 

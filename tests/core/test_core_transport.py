@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Any
 
@@ -169,3 +170,108 @@ def test_error_map_rebases_onto_package_classes(core_server: CoreServer, kind: s
     assert isinstance(err, KemopixError)
     assert err.status == 404
     assert isinstance(err.__cause__, NotFound)
+
+
+def test_slow_answer_that_keeps_coming_is_not_cut(core_server: CoreServer, kind: str) -> None:
+    # 1.5 s in all, 0.15 s between pieces: a read timeout (0.5 s) is about silence, not length.
+    core_server.plan["/json"] = ["trickle"]
+    config = FAST.replace(retry=RetryPolicy(max_attempts=1))
+    assert make_runner(kind, config)(lambda: get_json(core_server.url + "/json"))["ok"] is True
+
+
+def test_stalled_body_is_a_read_timeout(core_server: CoreServer, kind: str) -> None:
+    core_server.plan["/json"] = ["stall"]
+    config = FAST.replace(retry=RetryPolicy(max_attempts=1))
+    started = time.monotonic()
+    with pytest.raises(ReadTimeout):
+        make_runner(kind, config)(lambda: get_json(core_server.url + "/json"))
+    assert time.monotonic() - started < 2.0  # the server stays silent for 3 s
+
+
+def test_read_timeout_of_a_given_session(core_server: CoreServer) -> None:
+    # A session the caller owns may queue requests for a connection: aiohttp's own read
+    # timeout, counted from the sending, applies there.
+    import aiohttp
+
+    from kemopix._io import AiohttpTransport, AsyncRunner
+
+    core_server.plan["/json"] = ["slow", "stall"]
+    config = FAST.replace(retry=RetryPolicy(max_attempts=1))
+
+    async def main() -> None:
+        async with aiohttp.ClientSession() as session:
+            runner = AsyncRunner(AiohttpTransport(config, session))
+            for _ in range(2):
+                with pytest.raises(ReadTimeout):
+                    await runner.run(get_json(core_server.url + "/json"))
+
+    asyncio.run(main())
+
+
+def test_a_cancelled_exchange_stays_cancelled(core_server: CoreServer) -> None:
+    # Cancelled from outside, an exchange under a read timeout raises CancelledError (not a
+    # timeout), the task is left as cancelled as it was made, and the runner goes on working.
+    from kemopix._io import AiohttpTransport, AsyncRunner
+
+    core_server.plan["/json"] = ["slow", "slow"]
+    config = FAST.replace(retry=RetryPolicy(max_attempts=1))
+
+    async def main() -> None:
+        runner = AsyncRunner(AiohttpTransport(config))
+        try:
+            task = asyncio.create_task(runner.run(get_json(core_server.url + "/json")))
+            await asyncio.sleep(0.2)
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+            assert task.cancelled()
+            with pytest.raises(ReadTimeout):
+                await runner.run(get_json(core_server.url + "/json"))
+            current = asyncio.current_task()
+            assert current is not None and current.cancelling() == 0
+            assert (await runner.run(get_json(core_server.url + "/json")))["ok"] is True
+        finally:
+            await runner.aclose()
+
+    asyncio.run(main())
+
+
+def test_a_deadline_and_a_cancellation_at_once_stay_a_cancellation() -> None:
+    # The deadline fires in the same turn of the loop as a cancellation from outside: the
+    # outside one wins (as with asyncio.timeout), and the deadline's own is withdrawn.
+    from kemopix._io.deadlines import READ, Deadlines
+
+    claims: list[str | None] = []
+
+    async def main() -> None:
+        deadlines = Deadlines(asyncio.get_running_loop())
+        started = asyncio.Event()
+
+        async def exchange(hold: float) -> None:
+            task = asyncio.current_task()
+            assert task is not None
+            watched = deadlines.watch(task, 0.01, None)
+            try:
+                started.set()
+                await asyncio.sleep(hold)
+            except asyncio.CancelledError:
+                claims.append(watched.claim())
+                raise
+            finally:
+                deadlines.forget(watched)
+
+        alone = asyncio.create_task(exchange(10))
+        with pytest.raises(asyncio.CancelledError):
+            await alone
+        assert claims == [READ] and alone.cancelling() == 0
+        started.clear()
+        both = asyncio.create_task(exchange(10))
+        await started.wait()
+        time.sleep(0.05)  # noqa: ASYNC251 (the loop is held: the deadline is due when it turns)
+        await asyncio.sleep(0)  # the sweep is queued behind this task's wake-up
+        both.cancel()  # ...which cancels first, in the same turn
+        with pytest.raises(asyncio.CancelledError):
+            await both
+        assert claims == [READ, None] and both.cancelling() == 1
+
+    asyncio.run(main())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import ssl
 from collections.abc import Coroutine
+from functools import lru_cache
 from typing import Any
 
 from .._tls import context, lean_import
@@ -24,6 +25,7 @@ from .._protocol.errors import (
 )
 from .._protocol.http import Request, Response, Sink, Timeout
 from .body import BodyCounter
+from .deadlines import TIME, Deadlines
 
 __all__ = ["AiohttpTransport"]
 
@@ -38,6 +40,7 @@ class AiohttpTransport:
         self._session = session
         self._owns_session = session is None
         self._default_timeout = _client_timeout(config.timeout)
+        self._deadlines: Deadlines | None = None  # made on the event loop, by the first exchange
 
     @property
     def session(self) -> aiohttp.ClientSession:
@@ -61,35 +64,60 @@ class AiohttpTransport:
 
     async def exchange(self, request: Request, sink: Sink | None) -> Response:
         """Send ``request``, its successful body streamed to ``sink`` (instead of its own)."""
-        timeout = (
-            self._default_timeout if request.timeout is None else _client_timeout(request.timeout)
-        )
+        session = self.session
+        spec = self.config.timeout if request.timeout is None else request.timeout
+        # A session of our own never makes a request wait for a connection (its pool is larger
+        # than the runner lets in flight), so the read timeout may count from the start: ours.
+        # A given session's pool may queue requests: aiohttp's, counted from the sending.
+        own = self._owns_session
+        if request.timeout is None and own:
+            timeout = self._default_timeout
+        else:
+            timeout = _client_timeout(spec, sock_read=not own)
+        read = spec.read if own else None
         limits = self.config.limits
         # Answers held in memory get the whole-answer time limit; downloads only Timeout.total.
         limit = limits.time if sink is None else None
-        guard = _UNGUARDED if limit is None else asyncio.timeout(limit)
+        deadlines, watched = self._deadlines, None
+        if read is not None or limit is not None:
+            task = None if deadlines is None else asyncio.current_task(deadlines.loop)
+            if task is None or deadlines is None:  # the first exchange on this event loop
+                deadlines = self._deadlines = Deadlines(asyncio.get_running_loop())
+                task = asyncio.current_task(deadlines.loop)
+            if task is not None:
+                watched = deadlines.watch(task, read, limit)
         try:
-            async with guard:
-                async with self.session.request(
-                    request.method,
-                    request.url,
-                    params=list(request.params) or None,
-                    headers=dict(request.headers),
-                    data=request.content,
-                    timeout=timeout,
-                    allow_redirects=request.follow_redirects,
-                    proxy=self.config.proxy,
-                    ssl=self._tls(request.url),
-                ) as raw:
-                    return await self._read(request, raw, sink)
+            async with session.request(
+                request.method,
+                request.url,
+                params=list(request.params) or None,
+                headers=dict(request.headers),
+                data=request.content,
+                timeout=timeout,
+                allow_redirects=request.follow_redirects,
+                proxy=self.config.proxy,
+                ssl=self._tls(request.url),
+            ) as raw:
+                if watched is not None:
+                    watched.stream = raw.content
+                return await self._read(request, raw, sink)
         except (TransportError, TruncatedBody):
             raise
-        except TimeoutError as exc:
-            if guard.expired():
+        except asyncio.CancelledError:
+            expired = None if watched is None else watched.claim()
+            if expired is None:
+                raise
+            if expired == TIME:
                 limits.check_time(float("inf"), url=request.url)
+            assert spec.read is not None
+            raise ReadTimeout(
+                f"timed out waiting for the server: no data for {spec.read:g}s", url=request.url
+            ) from None
+        except (aiohttp.ClientError, asyncio.IncompleteReadError, TimeoutError) as exc:
             raise _translate(exc, request.url) from exc
-        except (aiohttp.ClientError, asyncio.IncompleteReadError) as exc:
-            raise _translate(exc, request.url) from exc
+        finally:
+            if watched is not None and deadlines is not None:
+                deadlines.forget(watched)
 
     def _tls(self, url: str) -> ssl.SSLContext | bool:
         """kemopix's own context for an https URL or proxy (aiohttp's: see ``kemopix._tls``)."""
@@ -138,25 +166,14 @@ class AiohttpTransport:
         self._session = None
 
 
-class _Unguarded:
-    """``asyncio.timeout(None)`` without its cost: a download's body has no whole-answer limit."""
-
-    async def __aenter__(self) -> None:
-        return None
-
-    async def __aexit__(self, *exc: object) -> None:
-        return None
-
-    def expired(self) -> bool:
-        return False
-
-
-_UNGUARDED = _Unguarded()
-
-
-def _client_timeout(timeout: Timeout) -> aiohttp.ClientTimeout:
+@lru_cache(maxsize=64)
+def _client_timeout(timeout: Timeout, *, sock_read: bool = False) -> aiohttp.ClientTimeout:
+    """aiohttp's timeouts for ``timeout``; without ``sock_read``, its read timeout is left to
+    ``deadlines`` (aiohttp arms a timer for it per request and again per chunk)."""
     return aiohttp.ClientTimeout(
-        total=timeout.total, sock_connect=timeout.connect, sock_read=timeout.read
+        total=timeout.total,
+        sock_connect=timeout.connect,
+        sock_read=timeout.read if sock_read else None,
     )
 
 
