@@ -32,13 +32,10 @@ T = TypeVar("T")
 
 
 class SystemClock:
-    """The real clock."""
+    """The real clock (its methods are the ``time`` module's own: no Python call in between)."""
 
-    def monotonic(self) -> float:
-        return time.monotonic()
-
-    def time(self) -> float:
-        return time.time()
+    monotonic = staticmethod(time.monotonic)
+    time = staticmethod(time.time)
 
 
 SYSTEM_CLOCK = SystemClock()
@@ -113,7 +110,8 @@ class SyncRunner(_RunnerBase):
 
 
 class _Gate:
-    """Attempts in flight to one host (and lane), under a limit that may change at any time."""
+    """Attempts in flight to one host (and lane), under a limit that may change at any time:
+    ``limit(request)``, asked only when someone has to wait."""
 
     __slots__ = ("in_flight", "waiters")
 
@@ -121,8 +119,8 @@ class _Gate:
         self.in_flight = 0
         self.waiters: deque[asyncio.Future[None]] = deque()
 
-    async def enter(self, limit: Callable[[], int]) -> None:
-        if not self.waiters and self.in_flight < limit():
+    async def enter(self, limit: Callable[[Request], int], request: Request) -> None:
+        if not self.waiters and self.in_flight < limit(request):
             self.in_flight += 1
             return
         waiter = asyncio.get_running_loop().create_future()
@@ -131,16 +129,16 @@ class _Gate:
             await waiter  # leave() has taken the slot on our behalf
         except BaseException:
             if waiter.done() and not waiter.cancelled():
-                self.leave(limit)
+                self.leave(limit, request)
             elif waiter in self.waiters:
                 self.waiters.remove(waiter)
             raise
 
-    def leave(self, limit: Callable[[], int]) -> None:
+    def leave(self, limit: Callable[[Request], int], request: Request) -> None:
         self.in_flight -= 1
         if not self.waiters:
             return  # nobody to wake: no need to ask for the limit
-        free = limit() - self.in_flight  # the limit may have grown by several
+        free = limit(request) - self.in_flight  # the limit may have grown by several
         while free > 0 and self.waiters:
             waiter = self.waiters.popleft()
             if not waiter.done():
@@ -169,32 +167,25 @@ class AsyncRunner(_RunnerBase):
         self.transport = transport
         self._gates: dict[tuple[str, bool], _Gate] = {}
 
-    async def _send(self, request: Request) -> Response:
+    def _limit(self, request: Request) -> int:
+        return self.throttle.concurrency(request) or self.config.max_connections_per_host
+
+    def _gate(self, request: Request) -> tuple[_Gate, bool]:
+        """The request's gate, and whether a slot was free and is now taken."""
         # A throttle that sets limits has two lanes per host; otherwise one cap per host.
-        throttle = self.throttle
-        first = throttle.concurrency(request)
+        first = self.throttle.concurrency(request)
         key = (request.host, first is not None and request.sink is not None)
         gate = self._gates.get(key)
         if gate is None:
             gate = self._gates[key] = _Gate()
-
-        def limit() -> int:
-            return throttle.concurrency(request) or self.config.max_connections_per_host
-
         if not gate.waiters and gate.in_flight < (first or self.config.max_connections_per_host):
             gate.in_flight += 1  # gate.enter's own first step, without a coroutine to await
-        else:
-            await gate.enter(limit)
-        try:
-            wait = throttle.admit(request, self.clock.monotonic())
-            if wait > 0:
-                await asyncio.sleep(wait)
-            return await self.transport.send(request)
-        finally:
-            gate.leave(limit)
+            return gate, True
+        return gate, False
 
     async def run(self, flow: Flow[T]) -> T:
         driven = self._supervised(flow)
+        throttle, limit = self.throttle, self._limit
         reply: Response | None = None
         error: KemopixError | None = None
         try:
@@ -204,10 +195,20 @@ class AsyncRunner(_RunnerBase):
                 if isinstance(step, Sleep):
                     await asyncio.sleep(step.seconds)
                     continue
+                # The send, in this coroutine rather than one of its own: every wake-up of a
+                # request passes through each coroutine that awaits it.
+                gate, entered = self._gate(step)
+                if not entered:
+                    await gate.enter(limit, step)
                 try:
-                    reply = await self._send(step)
+                    wait = throttle.admit(step, self.clock.monotonic())
+                    if wait > 0:
+                        await asyncio.sleep(wait)
+                    reply = await self.transport.send(step)
                 except KemopixError as exc:
                     error = exc
+                finally:
+                    gate.leave(limit, step)
         except StopIteration as stop:
             return stop.value  # type: ignore[no-any-return]
         except KemopixError as exc:

@@ -90,7 +90,7 @@ class AiohttpTransport:
             async with session.request(
                 request.method,
                 request.url,
-                params=list(request.params) or None,
+                params=list(request.params) if request.params else None,
                 headers=dict(request.headers),
                 data=request.content,
                 timeout=timeout,

@@ -90,17 +90,19 @@ def _attempt(
                 outcome = response
             except KemopixError as exc:
                 outcome = exc
-            now = clock.time()
+            now: float | None = None  # the wall clock, read only for a Retry-After or a decision
             if isinstance(outcome, Response):
-                retry_after = parse_retry_after(outcome.headers, now)  # the one parse
+                if outcome.headers.get("retry-after"):
+                    now = clock.time()
+                    retry_after = parse_retry_after(outcome.headers, now)  # the one parse
                 throttled = retry.throttles(outcome)
-                retryable = retry.should_retry_response(outcome)
+                # retry.should_retry_response(outcome), without asking throttles() again
+                retryable = throttled or outcome.status in retry.statuses
             # An answer the policy does not retry (most of them) needs no decision.
-            delay = (
-                None
-                if retryable is False
-                else retry.decide(request, attempt, outcome, now, rng, retry_after=retry_after)
-            )
+            delay = None
+            if retryable is not False:
+                now = clock.time() if now is None else now
+                delay = retry.decide(request, attempt, outcome, now, rng, retry_after=retry_after)
         finally:
             if retryable is None:
                 retryable = (

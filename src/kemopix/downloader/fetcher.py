@@ -52,6 +52,25 @@ def place_copy(source: Path, dest: Path, *, copy: bool) -> str:
     return how
 
 
+class _Pending:
+    """A download of one hash in progress. Most have nobody waiting for them: the future to
+    wait on is made by the first who waits."""
+
+    __slots__ = ("_future",)
+
+    def __init__(self) -> None:
+        self._future: asyncio.Future[None] | None = None
+
+    def waiter(self) -> asyncio.Future[None]:
+        if self._future is None:
+            self._future = asyncio.get_running_loop().create_future()
+        return self._future
+
+    def done(self) -> None:
+        if self._future is not None:
+            self._future.set_result(None)
+
+
 class Fetcher:
     """Fetches files for the engine and records the outcome in the archive."""
 
@@ -71,7 +90,7 @@ class Fetcher:
         self.copy = copy
         self.quality = quality
         self.keep_thumbnails = keep_thumbnails
-        self._inflight: dict[str, asyncio.Future[None]] = {}
+        self._inflight: dict[str, _Pending] = {}
 
     def _held_copy(self, sha256: str, rel: str) -> Path | None:
         other = self.archive.copy_of(sha256, rel)
@@ -203,18 +222,17 @@ class Fetcher:
             # Several waiters may wake when one download of this hash ends (or fails): each
             # looks again, and only the first to find no copy and no download starts one.
             while (pending := self._inflight.get(sha)) is not None:
-                await asyncio.shield(pending)
+                await asyncio.shield(pending.waiter())
             held = self._held_copy(sha, record.path)
             if held is not None:
                 return self._link(record, held, sha, task, mtime)
-            future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-            self._inflight[sha] = future
+            mine = self._inflight[sha] = _Pending()
             try:
                 return await self._download(family, record, task, mtime, fresh, dest)
             finally:
-                if self._inflight.get(sha) is future:
+                if self._inflight.get(sha) is mine:
                     del self._inflight[sha]
-                future.set_result(None)
+                mine.done()
         return await self._download(family, record, task, mtime, fresh, dest)
 
     def _keep_thumbnail(self, record: FileRecord) -> Path | None:

@@ -145,6 +145,10 @@ class Signals:
 
     def add(self, signal: bool) -> int:
         """Record one answer; the number of signals now in the window."""
+        if not signal and not self._count:
+            # Nothing in the window (most of the time): a quiet answer changes nothing, since
+            # a signal leaves after WINDOW answers that came after it, whatever came before.
+            return 0
         marks = self._marks
         if len(marks) == WINDOW and marks[0]:
             self._count -= 1  # the oldest leaves the window

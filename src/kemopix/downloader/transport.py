@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+from collections.abc import Coroutine
+from typing import Any
 
 from .._io.transport_aiohttp import AiohttpTransport
-from .._protocol.http import Request, Response
+from .._protocol.http import Request, Response, Sink
 from .writer import OffloadedSink, ProgressHook
 
 __all__ = ["PROGRESS", "OffloadingTransport", "ProgressHook"]
@@ -27,10 +29,14 @@ class OffloadingTransport(AiohttpTransport):
     """``AiohttpTransport`` whose downloads are written beside the event loop and reported to
     the task's progress hook."""
 
-    async def send(self, request: Request) -> Response:
+    def send(self, request: Request) -> Coroutine[Any, Any, Response]:
+        # An answer held in memory: the core's exchange itself, no coroutine around it.
         if request.sink is None:
-            return await self.exchange(request, None)
-        sink = OffloadedSink(request.sink, PROGRESS.get())
+            return self.exchange(request, None)
+        return self._download(request, request.sink)
+
+    async def _download(self, request: Request, inner: Sink) -> Response:
+        sink = OffloadedSink(inner, PROGRESS.get())
         try:
             return await self.exchange(request, sink)
         finally:
