@@ -233,3 +233,31 @@ def test_a_long_run_keeps_only_the_recent_answers_of_a_host() -> None:
     assert lane.achieved_rate(10.09) == pytest.approx(200 / 2.0, rel=0.01)
     assert traffic.totals().requests == 1000 and not traffic._sent
     traffic.close()
+
+
+def test_one_request_in_flight_twice_is_counted_twice_in_order() -> None:
+    # One request object sent twice at once: each answer is told the time of the oldest send
+    # still open (the congestion cut ignores answers to requests sent before it), and an
+    # answer to a send never admitted is not counted.
+    traffic = Traffic(lambda host: HostPolicy())
+    request = Request.build("GET", "http://127.0.0.1:8000/api")
+    lane = traffic.host("http://127.0.0.1:8000")
+    traffic.admit(request, 0.0)
+    traffic.admit(request, 5.0)
+    lane.cut_at = 1.0  # a cut between the two sends
+    lane.congestion.add(True)
+    lane.congestion.add(True)  # one more signal confirms congestion
+    limit = lane.concurrency.limit
+
+    def refused(n: int) -> None:
+        outcome = Response(503, {}, b"", request.url, request)
+        traffic.observe(Attempt(request, outcome, 0.0, 6.0 + n))
+
+    refused(0)  # the answer to the send at 0.0: old news, no cut
+    assert lane.concurrency.limit == limit
+    refused(1)  # the answer to the send at 5.0: the cut
+    assert lane.concurrency.limit == limit // 2
+    refused(2)  # never admitted: not counted
+    assert lane.stats.requests == 2 and lane.concurrency.in_flight == 0
+    assert not traffic._sent and not traffic._sent_more
+    traffic.close()

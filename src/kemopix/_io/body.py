@@ -14,7 +14,7 @@ class BodyCounter:
     """Detects a body that ends early (or runs long) against its declared Content-Length, and
     one that grows past ``limits`` (``in_memory``: the answer is kept, not streamed to a sink)."""
 
-    __slots__ = ("encoded", "expected", "in_memory", "limits", "received", "url")
+    __slots__ = ("_cap", "encoded", "expected", "in_memory", "limits", "received", "url")
 
     def __init__(
         self,
@@ -29,15 +29,24 @@ class BodyCounter:
         self.received = 0
         self.limits = limits
         self.in_memory = in_memory
-        length = headers.get("content-length")
-        self.encoded = headers.get("content-encoding", "identity").lower() not in ("", "identity")
+        encoding = headers.get("content-encoding")
+        self.encoded = encoding is not None and encoding.lower() not in ("", "identity")
         self.expected: int | None = None
-        if method != "HEAD" and length is not None and length.isdigit() and not self.encoded:
-            self.expected = int(length)
+        if not self.encoded and method != "HEAD":
+            length = headers.get("content-length")
+            if length is not None and length.isdigit():
+                self.expected = int(length)
+        # The size cap that applies (Limits.check_size's choice), so that a chunk under it
+        # costs no call.
+        cap = None
+        if limits is not None:
+            cap = limits.body if in_memory else (limits.inflated if self.encoded else None)
+        self._cap = cap
 
     def add(self, size: int) -> None:
         self.received += size
-        if self.limits is not None:
+        if self._cap is not None and self.received > self._cap:
+            assert self.limits is not None
             self.limits.check_size(
                 self.received, in_memory=self.in_memory, encoded=self.encoded, url=self.url
             )

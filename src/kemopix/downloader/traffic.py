@@ -119,8 +119,9 @@ class Traffic:
         self._files: dict[str, HostTraffic] = {}
         self._wall = time.time() - time.monotonic()  # budgets keep wall-clock times
         # Admitted attempts in flight, by request: when each was sent (one request object may
-        # be in flight more than once).
-        self._sent: dict[int, list[float]] = {}
+        # be in flight more than once: the later ones wait in ``_sent_more``, oldest first).
+        self._sent: dict[int, float] = {}
+        self._sent_more: dict[int, list[float]] = {}
         # File hosts that are down (connection-level failures): refused at once (``HostDown``).
         self.breaker = Breaker()
 
@@ -149,11 +150,17 @@ class Traffic:
         if request.sink is not None:
             self.breaker.check(request, now)  # before any state: a refused request never ran
         lane = self._lane(request)
-        lane.concurrency.started(now)
-        self._sent.setdefault(id(request), []).append(now)
-        lane.stats.peak_concurrency = max(
-            lane.stats.peak_concurrency, min(lane.concurrency.in_flight, lane.concurrency.limit)
-        )
+        concurrency = lane.concurrency
+        concurrency.started(now)
+        key = id(request)
+        if key in self._sent:
+            self._sent_more.setdefault(key, []).append(now)
+        else:
+            self._sent[key] = now
+        stats = lane.stats
+        in_flight = min(concurrency.in_flight, concurrency.limit)
+        if in_flight > stats.peak_concurrency:
+            stats.peak_concurrency = in_flight
         shared = lane.shared
         # An unlimited host looks at the store (for a pause or a rate another process learned)
         # once a second, not on every request.
@@ -172,32 +179,44 @@ class Traffic:
         return self._lane(request).concurrency.limit
 
     def observe(self, attempt: Attempt) -> None:
-        lane = self._lane(attempt.request)
-        times = self._sent.get(id(attempt.request))
-        if not times:
+        request = attempt.request
+        key = id(request)
+        sent = self._sent.pop(key, None)
+        if sent is None:
             return  # abandoned before it was admitted
-        sent = times.pop(0)
-        if not times:
-            del self._sent[id(attempt.request)]
+        if self._sent_more:
+            later = self._sent_more.get(key)
+            if later:
+                self._sent[key] = later.pop(0)
+                if not later:
+                    del self._sent_more[key]
+        lane = self._lane(request)
         outcome, now = attempt.outcome, attempt.ended
-        if attempt.request.sink is not None:
-            self.breaker.observe(attempt.request, outcome, now)
+        if request.sink is not None:
+            self.breaker.observe(request, outcome, now)
+        stats = lane.stats
         units = 1.0
+        status = None  # None: no answer
         if isinstance(outcome, Response):
-            lane.stats.requests += 1
-            lane.stats.statuses[outcome.status] += 1
-            lane.stats.bytes += outcome.received
+            status = outcome.status
+            stats.requests += 1
+            stats.statuses[status] += 1
+            stats.bytes += outcome.received
             units += outcome.received / MB
         elif isinstance(outcome, KemopixError):
-            lane.stats.requests += 1
-            lane.stats.errors[type(outcome).__name__] += 1
+            stats.requests += 1
+            stats.errors[type(outcome).__name__] += 1
         lane.concurrency.finished(now, units)
         if outcome is None:
             return
         # Broken connections (resets, short bodies) are retried, not a reason to slow down.
-        congested = attempt.throttled or attempt.status in CONGESTION_STATUSES
-        congested = congested or isinstance(outcome, Timeout)
-        if not attempt.throttled and isinstance(outcome, Response):
+        was_throttled = attempt.throttled
+        if was_throttled:
+            congested = True
+        elif status is None:
+            congested = isinstance(outcome, Timeout)
+        else:
+            congested = status in CONGESTION_STATUSES
             ok = lane.shared.ok
             ok.append(now)
             while ok[0] < now - RATE_WINDOW:  # kept short: a long run's answers are not held
@@ -208,15 +227,15 @@ class Traffic:
             lane.concurrency.congested(now)
             lane.congestion.clear()
             lane.cut_at = now
-        throttles = lane.shared.throttles.add(attempt.throttled)
+        throttles = lane.shared.throttles.add(was_throttled)
         learn = False
-        if attempt.throttled:
-            lane.stats.throttled += 1
+        if was_throttled:
+            stats.throttled += 1
             # A host with a learned rate in force is known to throttle: one refusal is enough.
             confirmed = throttles >= CONFIRM_THROTTLE or lane.shared.known
             learn = confirmed and sent >= lane.shared.rate_cut_at
         told = attempt.retry_after is not None and attempt.retryable
-        if learn or (told and isinstance(outcome, Response)):
+        if learn or (told and status is not None):
             self._throttled(lane, now, attempt.retry_after, learn=learn)
 
     def _throttled(
