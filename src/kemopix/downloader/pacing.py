@@ -137,28 +137,28 @@ def throttled(
 class Signals:
     """The last ``WINDOW`` answers of a host (lane): how many carried a given signal."""
 
-    __slots__ = ("_count", "_marks")
+    __slots__ = ("_marks", "count")
 
     def __init__(self) -> None:
         self._marks: deque[bool] = deque(maxlen=WINDOW)
-        self._count = 0  # the signals in the window, kept as answers come and go
+        self.count = 0  # the signals in the window, kept as answers come and go
 
     def add(self, signal: bool) -> int:
         """Record one answer; the number of signals now in the window."""
-        if not signal and not self._count:
+        if not signal and not self.count:
             # Nothing in the window (most of the time): a quiet answer changes nothing, since
             # a signal leaves after WINDOW answers that came after it, whatever came before.
             return 0
         marks = self._marks
         if len(marks) == WINDOW and marks[0]:
-            self._count -= 1  # the oldest leaves the window
+            self.count -= 1  # the oldest leaves the window
         marks.append(signal)
-        self._count += signal
-        return self._count
+        self.count += signal
+        return self.count
 
     def clear(self) -> None:
         self._marks.clear()
-        self._count = 0
+        self.count = 0
 
 
 class Concurrency:
@@ -195,7 +195,8 @@ class Concurrency:
 
     def finished(self, now: float, units: float) -> None:
         """A request completed; ``units`` measure its work (e.g. megabytes plus one)."""
-        self.in_flight = max(0, self.in_flight - 1)
+        if self.in_flight > 0:
+            self.in_flight -= 1
         self._round_units += units
         self._round_done += 1
         if self._round_done < self.limit or self._round_start is None:

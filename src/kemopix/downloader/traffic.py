@@ -118,10 +118,13 @@ class Traffic:
         self._api: dict[str, HostTraffic] = {}
         self._files: dict[str, HostTraffic] = {}
         self._wall = time.time() - time.monotonic()  # budgets keep wall-clock times
-        # Admitted attempts in flight, by request: when each was sent (one request object may
-        # be in flight more than once: the later ones wait in ``_sent_more``, oldest first).
-        self._sent: dict[int, float] = {}
-        self._sent_more: dict[int, list[float]] = {}
+        # Admitted attempts in flight, by request: when each was sent, and its lane (one
+        # request object may be in flight more than once: the later ones wait in
+        # ``_sent_more``, oldest first).
+        self._sent: dict[int, tuple[float, HostTraffic]] = {}
+        self._sent_more: dict[int, list[tuple[float, HostTraffic]]] = {}
+        # The lane last looked up: a runner asks for a request's concurrency, then admits it.
+        self._last: tuple[Request | None, HostTraffic | None] = (None, None)
         # File hosts that are down (connection-level failures): refused at once (``HostDown``).
         self.breaker = Breaker()
 
@@ -138,11 +141,15 @@ class Traffic:
         return traffic
 
     def _lane(self, request: Request) -> HostTraffic:
+        last, lane = self._last
+        if last is request and lane is not None:
+            return lane
         lanes = self._api if request.sink is None else self._files
         host = request.host
         lane = lanes.get(host)
         if lane is None:
             lane = lanes[host] = self.host(host, "api" if request.sink is None else "files")
+        self._last = (request, lane)
         return lane
 
     # -- the Throttle interface ---------------------------------------------------------------
@@ -154,9 +161,9 @@ class Traffic:
         concurrency.started(now)
         key = id(request)
         if key in self._sent:
-            self._sent_more.setdefault(key, []).append(now)
+            self._sent_more.setdefault(key, []).append((now, lane))
         else:
-            self._sent[key] = now
+            self._sent[key] = (now, lane)
         stats = lane.stats
         in_flight = min(concurrency.in_flight, concurrency.limit)
         if in_flight > stats.peak_concurrency:
@@ -181,16 +188,16 @@ class Traffic:
     def observe(self, attempt: Attempt) -> None:
         request = attempt.request
         key = id(request)
-        sent = self._sent.pop(key, None)
-        if sent is None:
+        admitted = self._sent.pop(key, None)
+        if admitted is None:
             return  # abandoned before it was admitted
+        sent, lane = admitted
         if self._sent_more:
             later = self._sent_more.get(key)
             if later:
                 self._sent[key] = later.pop(0)
                 if not later:
                     del self._sent_more[key]
-        lane = self._lane(request)
         outcome, now = attempt.outcome, attempt.ended
         if request.sink is not None:
             self.breaker.observe(request, outcome, now)
@@ -223,17 +230,23 @@ class Traffic:
                 ok.popleft()
         # Once per round trip, and only when confirmed: answers to requests sent before the
         # last cut are old news, and a lone refusal among many answers is noise.
-        if lane.congestion.add(congested) >= CONFIRM_CONGESTION and sent >= lane.cut_at:
+        # (A quiet answer to a quiet window changes nothing: no call to count it.)
+        congestion = lane.congestion
+        if (congested or congestion.count) and (
+            congestion.add(congested) >= CONFIRM_CONGESTION and sent >= lane.cut_at
+        ):
             lane.concurrency.congested(now)
-            lane.congestion.clear()
+            congestion.clear()
             lane.cut_at = now
-        throttles = lane.shared.throttles.add(was_throttled)
         learn = False
         if was_throttled:
             stats.throttled += 1
+            throttles = lane.shared.throttles.add(True)
             # A host with a learned rate in force is known to throttle: one refusal is enough.
             confirmed = throttles >= CONFIRM_THROTTLE or lane.shared.known
             learn = confirmed and sent >= lane.shared.rate_cut_at
+        elif lane.shared.throttles.count:
+            lane.shared.throttles.add(False)
         told = attempt.retry_after is not None and attempt.retryable
         if learn or (told and status is not None):
             self._throttled(lane, now, attempt.retry_after, learn=learn)
