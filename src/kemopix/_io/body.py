@@ -14,7 +14,7 @@ class BodyCounter:
     """Detects a body that ends early (or runs long) against its declared Content-Length, and
     one that grows past ``limits`` (``in_memory``: the answer is kept, not streamed to a sink)."""
 
-    __slots__ = ("_cap", "encoded", "expected", "in_memory", "limits", "received", "url")
+    __slots__ = ("_cap", "encoded", "expected", "fits", "in_memory", "limits", "received", "url")
 
     def __init__(
         self,
@@ -30,18 +30,21 @@ class BodyCounter:
         self.limits = limits
         self.in_memory = in_memory
         encoding = headers.get("content-encoding")
-        self.encoded = encoding is not None and encoding.lower() not in ("", "identity")
-        self.expected: int | None = None
-        if not self.encoded and method != "HEAD":
+        encoded = self.encoded = encoding is not None and encoding.lower() not in ("", "identity")
+        expected = None
+        if not encoded and method != "HEAD":
             length = headers.get("content-length")
             if length is not None and length.isdigit():
-                self.expected = int(length)
+                expected = int(length)
+        self.expected = expected
         # The size cap that applies (Limits.check_size's choice), so that a chunk under it
         # costs no call.
         cap = None
         if limits is not None:
-            cap = limits.body if in_memory else (limits.inflated if self.encoded else None)
+            cap = limits.body if in_memory else (limits.inflated if encoded else None)
         self._cap = cap
+        # An answer held in memory whose declared length is within its cap: one read is safe.
+        self.fits = in_memory and expected is not None and (cap is None or expected <= cap)
 
     def add(self, size: int) -> None:
         self.received += size
@@ -50,12 +53,6 @@ class BodyCounter:
             self.limits.check_size(
                 self.received, in_memory=self.in_memory, encoded=self.encoded, url=self.url
             )
-
-    @property
-    def fits(self) -> bool:
-        """Whether the declared length is known and within the in-memory cap (one read is safe)."""
-        cap = self.limits.body if self.limits is not None else None
-        return self.expected is not None and (cap is None or self.expected <= cap)
 
     def broken(self) -> TruncatedBody:
         """The error for a body the connection cut short."""

@@ -17,11 +17,14 @@ import asyncio
 import math
 from typing import Protocol
 
+from msgspec import Struct
+
 __all__ = ["READ", "TIME", "Deadlines", "Watched"]
 
 READ, TIME = "read", "time"  # what an expired exchange ran out of
 MAX_PERIOD = 1.0
 MIN_PERIOD = 0.005
+INF = math.inf
 
 
 class _Stream(Protocol):
@@ -30,20 +33,17 @@ class _Stream(Protocol):
     total_bytes: int
 
 
-class Watched:
+class Watched(Struct, eq=False):  # a Struct: made in C, once per request
     """One exchange in flight and its deadlines (loop time)."""
 
-    __slots__ = ("cancelling", "expired", "last", "read", "seen", "stream", "task", "until")
-
-    def __init__(self, task: asyncio.Task[object], last: float, read: float, until: float) -> None:
-        self.task = task
-        self.cancelling = task.cancelling()  # cancellations requested before this exchange
-        self.last = last  # when the connection last brought bytes (at first: the start)
-        self.read = read
-        self.until = until
-        self.stream: _Stream | None = None  # set when the headers are in
-        self.seen = -1  # the stream's byte count at the last look (-1: the headers are news)
-        self.expired: str | None = None  # READ or TIME once the deadline has cancelled the task
+    task: asyncio.Task[object]
+    cancelling: int  # cancellations requested of the task before this exchange
+    last: float  # when the connection last brought bytes (at first: the start)
+    read: float
+    until: float
+    stream: _Stream | None = None  # set when the headers are in
+    seen: int = -1  # the stream's byte count at the last look (-1: the headers are news)
+    expired: str | None = None  # READ or TIME once the deadline has cancelled the task
 
     def claim(self) -> str | None:
         """What expired, when the task's cancellation was this deadline's alone (it is then
@@ -60,6 +60,7 @@ class Deadlines:
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self.loop = loop
         self.period = MAX_PERIOD
+        self._span = MAX_PERIOD * 8  # limits this long or longer leave the period as it is
         self._watched: set[Watched] = set()
         self._timer: asyncio.TimerHandle | None = None
 
@@ -68,21 +69,28 @@ class Deadlines:
         (the first one counted from now, connecting included), ``limit`` seconds at most in all
         (None: no cap)."""
         now = self.loop.time()
+        read_for = INF if read is None else read
         watched = Watched(
-            task,
-            now,
-            math.inf if read is None else read,
-            math.inf if limit is None else now + limit,
+            task, task.cancelling(), now, read_for, INF if limit is None else now + limit
         )
         self._watched.add(watched)
-        shortest = min(watched.read, math.inf if limit is None else limit)
+        # Sweeps are at most an eighth of the shortest limit apart: a shorter one may need them
+        # closer (and the first exchange needs the timer started).
+        if (
+            self._timer is None
+            or read_for < self._span
+            or (limit is not None and limit < self._span)
+        ):
+            self._schedule(now, min(read_for, INF if limit is None else limit))
+        return watched
+
+    def _schedule(self, now: float, shortest: float) -> None:
         period = max(MIN_PERIOD, min(self.period, shortest / 8))
         if self._timer is None or period < self.period:
-            self.period = period
+            self.period, self._span = period, period * 8
             if self._timer is not None:
                 self._timer.cancel()
             self._timer = self.loop.call_at(now + period, self._sweep)
-        return watched
 
     def forget(self, watched: Watched) -> None:
         """The exchange is over; a cancellation of its own that did not reach it is withdrawn."""

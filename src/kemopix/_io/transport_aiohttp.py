@@ -138,7 +138,7 @@ class AiohttpTransport:
             sink.open(raw.status, headers)
         parts: list[bytes] = []
         try:
-            if sink is None and counter.fits:
+            if counter.fits:  # (only an answer held in memory fits)
                 # Length known and within the cap: one read, ~15% less CPU per small JSON call.
                 body = await raw.read()
                 counter.add(len(body))
