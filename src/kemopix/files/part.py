@@ -19,6 +19,8 @@ __all__ = ["PartFile", "file_sha256", "parse_content_range"]
 _CONTENT_RANGE = re.compile(r"bytes\s+(?:(\d+)-(\d+)|\*)/(\d+|\*)")
 _READ_CHUNK = 1 << 20
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # a part that became a link is refused, not followed
+_WRITE = os.O_WRONLY | os.O_CREAT | _NOFOLLOW | getattr(os, "O_BINARY", 0)
+_APPEND, _TRUNCATE = _WRITE | os.O_APPEND, _WRITE | os.O_TRUNC  # how a part is opened
 
 
 def parse_content_range(value: str | None) -> tuple[int | None, int | None]:
@@ -64,7 +66,8 @@ class PartFile:
         so no previous run's bytes are looked for."""
         self.final = final
         self.mtime = mtime  # the final file's modification time (None: when it was written)
-        self._part = os.fspath(final) + PART_SUFFIX  # a string: no Path made per download
+        self._final = os.fspath(final)  # strings: no Path made (or asked for its name) per file
+        self._part = self._final + PART_SUFFIX
         self.expected_sha256 = expected_sha256.lower() if expected_sha256 else None
         self.expected_size = expected_size
         self.total: int | None = expected_size
@@ -110,8 +113,9 @@ class PartFile:
             # A whole body: start the part afresh (one open, truncating).
             stale = self.size > 0
             self.close()
-            self._digest = hashlib.sha256()
-            self.size = 0
+            if stale:  # (an empty part has hashed nothing: its digest is still fresh)
+                self._digest = hashlib.sha256()
+                self.size = 0
             self.resumed_from = 0
             length = headers.get("content-length")
             if length and length.isdigit():
@@ -134,8 +138,7 @@ class PartFile:
 
     def _open(self) -> int:
         assert self._mode is not None, "write before open"
-        flags = os.O_WRONLY | os.O_CREAT | _NOFOLLOW | getattr(os, "O_BINARY", 0)
-        flags |= os.O_APPEND if self._mode == "ab" else os.O_TRUNC
+        flags = _APPEND if self._mode == "ab" else _TRUNCATE
         try:
             fd = os.open(self._part, flags, 0o666)
         except FileNotFoundError:  # the folder is made with the first byte, not before
@@ -182,9 +185,9 @@ class PartFile:
         if problem is not None:
             self.discard()
             raise IntegrityError(f"{self.final.name}: {problem}; the partial file was removed")
-        os.replace(self._part, self.final)
+        os.replace(self._part, self._final)
         if self.mtime is not None and not dated:
-            os.utime(self.final, (self.mtime, self.mtime))
+            os.utime(self._final, (self.mtime, self.mtime))
         return digest
 
     def discard(self) -> None:
