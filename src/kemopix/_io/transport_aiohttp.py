@@ -41,6 +41,7 @@ class AiohttpTransport:
         self._owns_session = session is None
         self._default_timeout = _client_timeout(config.timeout)
         self._deadlines: Deadlines | None = None  # made on the event loop, by the first exchange
+        self._tls_proxy = (config.proxy or "")[:6].lower() == "https:"
 
     @property
     def session(self) -> aiohttp.ClientSession:
@@ -121,7 +122,7 @@ class AiohttpTransport:
 
     def _tls(self, url: str) -> ssl.SSLContext | bool:
         """kemopix's own context for an https URL or proxy (aiohttp's: see ``kemopix._tls``)."""
-        if url[:6].lower() == "https:" or (self.config.proxy or "")[:6].lower() == "https:":
+        if self._tls_proxy or url[:6].lower() == "https:":
             return context(self.config.verify)
         return True  # plain http: no TLS
 
