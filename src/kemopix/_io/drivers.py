@@ -184,8 +184,8 @@ class AsyncRunner(_RunnerBase):
         return gate, False
 
     async def run(self, flow: Flow[T]) -> T:
-        driven = self._supervised(flow)
         throttle, limit = self.throttle, self._limit
+        driven = supervise(flow, self.config.retry, throttle, self.clock, self._rng, self.on_retry)
         reply: Response | None = None
         error: KemopixError | None = None
         try:

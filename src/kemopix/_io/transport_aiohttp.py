@@ -65,7 +65,9 @@ class AiohttpTransport:
 
     async def exchange(self, request: Request, sink: Sink | None) -> Response:
         """Send ``request``, its successful body streamed to ``sink`` (instead of its own)."""
-        session = self.session
+        session = self._session
+        if session is None or session.closed:
+            session = self.session
         spec = self.config.timeout if request.timeout is None else request.timeout
         # A session of our own never makes a request wait for a connection (its pool is larger
         # than the runner lets in flight), so the read timeout may count from the start: ours.

@@ -134,7 +134,7 @@ class Request(Struct, frozen=True):
         return cls(
             method=method.upper(),
             url=url,
-            params=_pairs(params),
+            params=() if params is None else _pairs(params),
             headers=tuple(hdrs.items()),
             content=content,
             sink=sink,

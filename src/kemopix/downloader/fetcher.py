@@ -122,9 +122,10 @@ class Fetcher:
         file's folder was just made by this run (it holds at most the file's empty part), so
         the download looks for no file there. ``dest``: the record's path under the root, when
         the caller has made it already."""
-        thumb = self._thumbnail_wanted(record)
-        if thumb is not None:
-            return await self._fallback(family, record, task, thumb, mtime)
+        if record.unavailable is not None or self.quality == "thumbnail":  # (else: the original)
+            thumb = self._thumbnail_wanted(record)
+            if thumb is not None:
+                return await self._fallback(family, record, task, thumb, mtime)
         try:
             where = self.root / record.path if dest is None else dest
             outcome, size = await self._original(family, record, task, mtime, fresh, where)
