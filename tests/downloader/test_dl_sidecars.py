@@ -8,10 +8,9 @@ from typing import Any
 
 import msgspec
 
-from kemopix.downloader import metadata
 from kemopix.downloader.markdown import html_to_markdown
 from kemopix.downloader.metadata import SidecarOptions, render_sidecars, sidecar_document
-from kemopix.downloader.model import Creator, Post, PostKey, RemoteFile
+from kemopix.downloader.model import Creator, Post, PostKey, RemoteFile, isoformat
 
 
 def _json(value: Any) -> bytes:
@@ -90,4 +89,4 @@ def test_dates_in_markdown_as_isoformat_gives() -> None:
             tzinfo=rng.choice(zones),
             fold=rng.randrange(2),
         )
-        assert metadata._isoformat(when) == when.isoformat(), repr(when)
+        assert isoformat(when) == when.isoformat(), repr(when)

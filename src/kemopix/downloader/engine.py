@@ -636,10 +636,13 @@ class Engine:
         if len(fetches) == 1 and not jobs and post.key.service != "discord":
             # The usual post of one file: its closing fetches it, one task less per post (a
             # Discord message's closing waits for its channel's transcript: not its file).
-            fetch = partial(self._fetch, family, fetches[0], ready, stamp, fresh=new[0])
+            fetch = partial(
+                self._fetch, family, fetches[0], ready, stamp, fresh=new[0], shared=False
+            )
         else:
+            shared = len(fetches) > 1
             jobs.extend(
-                self._spawn(self._fetch(family, r, ready, stamp, fresh=n))
+                self._spawn(self._fetch(family, r, ready, stamp, fresh=n, shared=shared))
                 for r, n in zip(fetches, new, strict=True)
             )
         # Sidecars are rendered here (their paths were checked while planning) and written by
@@ -809,11 +812,13 @@ class Engine:
         mtime: float | None = None,
         *,
         fresh: bool = False,
+        shared: bool = True,
     ) -> None:
         path = self.settings.root / record.path
         if ready is not None:
             with contextlib.suppress(OSError):  # else the download makes them, or says why not
-                await asyncio.shield(ready)
+                # Shared by the post's files: one cancelled must not cancel it for the others.
+                await (asyncio.shield(ready) if shared else ready)
         async with self._slots:
             task = self.reporter.file_task(path, record.size)
             outcome = "failed"
