@@ -195,8 +195,11 @@ def _read(stdin: int, wait: bool) -> bytes | None:
                 select.select([stdin], [], [])  # readable: a job, or the end of input
 
 
-def _run(job: tuple[int, str, tuple[Any, ...]]) -> bytes:
-    """One job's answer frame: ``(id, None)`` or ``(id, (errno, message, filename))``."""
+Answer = tuple[int, tuple[int | None, str, str | None] | None]
+
+
+def _run(job: tuple[int, str, tuple[Any, ...]]) -> Answer:
+    """One job's answer: ``(id, None)`` or ``(id, (errno, message, filename))``."""
     ident, name, args = job
     error: tuple[int | None, str, str | None] | None = None
     try:
@@ -205,17 +208,18 @@ def _run(job: tuple[int, str, tuple[Any, ...]]) -> bytes:
         error = (exc.errno, exc.strerror or str(exc), exc.filename)
     except Exception as exc:  # reported to the job's owner, who decides
         error = (None, f"{type(exc).__name__}: {exc}", None)
-    return frame((ident, error))
+    return ident, error
 
 
-def _answer(stdout: int, answers: list[bytes]) -> None:
-    out = memoryview(b"".join(answers))
+def _answer(stdout: int, answers: list[Answer]) -> None:
+    out = memoryview(frame(answers))  # the answers of one look, in one frame
     while out:
         out = out[os.write(stdout, out) :]
 
 
 def serve(stdin: int, stdout: int, parent: int | None = None) -> None:
-    """The helper process: run each job ``(id, name, args)`` and answer ``(id, error)``; end
+    """The helper process: run each job ``(id, name, args)`` and answer ``(id, error)``
+    (each frame, both ways, a list of them: those of one write, those of one look); end
     at end of input, dropping the jobs not yet run (the downloader waits for every answer
     before it closes; one that died must not have a writer outliving its folder lock, and
     the next run does those jobs again). With ``parent`` (the downloader's pid), it also
@@ -233,9 +237,10 @@ def serve(stdin: int, stdout: int, parent: int | None = None) -> None:
             return
         if chunk:
             buffer += chunk
-            for job in frames(buffer):
-                (parts if job[1] == "make_parts" else rest).append(job)
-        answers: list[bytes] = []
+            for jobs in frames(buffer):
+                for job in jobs:
+                    (parts if job[1] == "make_parts" else rest).append(job)
+        answers: list[Answer] = []
         for queue, most in ((parts, len(parts)), (rest, 4)):
             for _ in range(min(len(queue), most)):
                 if parent is not None and os.getppid() != parent:
