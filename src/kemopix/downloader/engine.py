@@ -449,19 +449,23 @@ class Engine:
                         if holds:
                             await self._open_posts.acquire()
                         await details.acquire()
-                        task = asyncio.create_task(self._post(listing, entry, state, details))
+                        task = asyncio.create_task(
+                            self._post(listing, entry, state, details, sweep)
+                        )
                         sweep.planning.add(task)
-                        task.add_done_callback(partial(self._planned, sweep, holds))
+                        task.add_done_callback(partial(self._posted, sweep, holds))
                     if stopped:
                         break
             except KemopixError as exc:
                 error = str(exc)
                 self._error(exc, listing.label)
             while sweep.planning:
-                await asyncio.wait(set(sweep.planning))
+                # Woken once no post is being planned (a planned post's task goes on closing).
+                sweep.planned = asyncio.get_running_loop().create_future()
+                await sweep.planned
         finally:
-            for task in sweep.planning:
-                task.cancel()  # cancelled or failed: the run ends
+            for planning in sweep.planning:
+                planning.cancel()  # cancelled or failed: the run ends
         if sweep.failure is not None:
             raise sweep.failure
         await self._render_transcripts()
@@ -489,23 +493,26 @@ class Engine:
         complete = swept and sweep.complete
         self.archive.save_watermark(Watermark(key, newest.newest_published, None, None, complete))
 
-    def _planned(
-        self, sweep: _Sweep, holds: bool, task: asyncio.Task[Awaitable[bool] | bool]
-    ) -> None:
-        """A post is planned: its outcome, or its closing to watch."""
-        sweep.planning.discard(task)
-        if task.cancelled() or task.exception() is not None:
+    def _posted(self, sweep: _Sweep, holds: bool, task: asyncio.Task[bool]) -> None:
+        """A post's task ended (planned, and closed when it had something to close): its
+        outcome. A failure while planning is the listing's to raise, one while closing the
+        run's (as any task's the run waits for)."""
+        closing = task in sweep.closing
+        sweep.closing.discard(task)
+        self._post_waits.discard(task)
+        if not closing:
+            sweep.not_planning(task)
+        if task.cancelled():
             sweep.complete = False
-            if not task.cancelled() and sweep.failure is None:
-                sweep.failure = task.exception()
+        elif (exc := task.exception()) is not None:
+            sweep.complete = False
+            if closing:
+                if self._failure is None:
+                    self._failure = exc
+            elif sweep.failure is None:
+                sweep.failure = exc
         else:
-            result = task.result()
-            if not isinstance(result, bool):
-                closing: asyncio.Future[bool] = asyncio.ensure_future(result)
-                sweep.closing.add(closing)
-                closing.add_done_callback(partial(self._closed, sweep, holds))
-                return
-            sweep.complete = sweep.complete and result
+            sweep.complete = sweep.complete and task.result()
         if holds:
             self._open_posts.release()
 
@@ -522,8 +529,10 @@ class Engine:
         entry: Listed,
         state: PostState | None,
         details: asyncio.Semaphore,
-    ) -> Awaitable[bool] | bool:
-        """Plan one post; whether it ends complete (or the task that will tell)."""
+        sweep: _Sweep,
+    ) -> bool:
+        """Plan one post, then close it (its task goes on: one task per post, not two);
+        whether it ends complete."""
         try:
             post = await listing.complete(entry)
         except KemopixError as exc:
@@ -534,7 +543,16 @@ class Engine:
         if post is None:
             return True
         post.signature = self._signature(entry)
-        return await self._plan(post, state)
+        closing = await self._plan(post, state)
+        if isinstance(closing, bool):
+            return closing
+        # Planned: from here the run waits for this task, as for any closing, the listing not.
+        task = asyncio.current_task()
+        assert task is not None
+        sweep.not_planning(task)
+        sweep.closing.add(task)
+        self._post_waits.add(task)
+        return await closing
 
     def _signature(self, entry: Listed) -> str:
         return f"{entry.signature}/{self._filters_id}"
@@ -550,7 +568,7 @@ class Engine:
             or next(iter(templates.values()))
         )
 
-    async def _plan(self, post: Post, state: PostState | None) -> Awaitable[bool] | bool:
+    async def _plan(self, post: Post, state: PostState | None) -> Coroutine[Any, Any, bool] | bool:
         settings = self.settings
         reason = settings.filters.skip_post(post)
         if reason is not None:
@@ -662,7 +680,7 @@ class Engine:
         closing = self._close_post(post, jobs, sidecars, incomplete, claimed, fetch)
         if post.key.service == "discord":
             closing = _after(self._rendered, closing)
-        return self._wait(closing)
+        return closing  # awaited by the post's task, which the run then waits for
 
     def _metadata(
         self,
@@ -949,13 +967,21 @@ class _Sweep:
     """What a listing's posts come to: whether every one is complete, and the posts still
     being planned or closed (their tasks, each dropped once done)."""
 
-    __slots__ = ("closing", "complete", "failure", "planning")
+    __slots__ = ("closing", "complete", "failure", "planned", "planning")
 
     def __init__(self) -> None:
         self.complete = True
         self.failure: BaseException | None = None
-        self.planning: set[asyncio.Task[Awaitable[bool] | bool]] = set()
+        self.planning: set[asyncio.Future[bool]] = set()
         self.closing: set[asyncio.Future[bool]] = set()
+        self.planned: asyncio.Future[None] | None = None  # set once planning is empty
+
+    def not_planning(self, task: asyncio.Future[bool]) -> None:
+        """``task`` plans no more (it closes its post, or ended)."""
+        self.planning.discard(task)
+        planned = self.planned
+        if not self.planning and planned is not None and not planned.done():
+            planned.set_result(None)
 
 
 def _content(signature: str) -> str:
