@@ -153,6 +153,8 @@ class Engine:
         self._kept_thumbnails: set[str] = set()  # upgrades over the budget, already reported
         self._resolved = Resolved()  # the folders' real paths, checked once per run
         self._base = os.path.abspath(settings.root)  # what planned paths start with
+        # A planned file's Path is then the one a download of its record would make.
+        self._plain_root = str(settings.root) == self._base
         self._disk = DiskWorker()  # makes post folders and writes sidecars beside the loop
         # Part of every stored signature: a post left out by one set of filters is looked at
         # again when the filters change.
@@ -599,6 +601,7 @@ class Engine:
         jobs: list[asyncio.Task[None]] = []
         fetches: list[FileRecord] = []
         finals: list[str] = []
+        dests: list[Path | None] = []
         for plan, path, rel in kept:
             file = plan.file
             record = self.archive.plan_file(
@@ -642,26 +645,30 @@ class Engine:
                 continue
             fetches.append(record)
             finals.append(path)
+            dests.append(plan.path if self._plain_root else None)
         # The disk helper makes the new folders and their part files before the downloads
         # start (a folder that existed when planned may hold a part: the download looks).
-        fresh = [p for p in finals if not moment.exists(os.path.dirname(p))]
+        folders = [os.path.dirname(p) for p in finals]
+        fresh = [p for p, f in zip(finals, folders, strict=True) if not moment.exists(f)]
+        made = {f for f in folders if not moment.exists(f)}
         ready = self._disk.make_parts(fresh) if fresh else None
         # A file in a folder this run found missing, and makes now, has nothing at its path
         # nor in its part to look for (an existing folder keeps every check).
-        new = [moment.absent(os.path.dirname(p)) for p in finals]
+        new = [moment.absent(f) for f in folders]
         stamp = post_stamp(post.published)
         fetch: Callable[[], Awaitable[None]] | None = None
         if len(fetches) == 1 and not jobs and post.key.service != "discord":
             # The usual post of one file: its closing fetches it, one task less per post (a
             # Discord message's closing waits for its channel's transcript: not its file).
+            one = fetches[0]
             fetch = partial(
-                self._fetch, family, fetches[0], ready, stamp, fresh=new[0], shared=False
+                self._fetch, family, one, ready, stamp, fresh=new[0], shared=False, dest=dests[0]
             )
         else:
             shared = len(fetches) > 1
             jobs.extend(
-                self._spawn(self._fetch(family, r, ready, stamp, fresh=n, shared=shared))
-                for r, n in zip(fetches, new, strict=True)
+                self._spawn(self._fetch(family, r, ready, stamp, fresh=n, shared=shared, dest=d))
+                for r, n, d in zip(fetches, new, dests, strict=True)
             )
         # Sidecars are rendered here (their paths were checked while planning) and written by
         # the disk helper while the downloads run; the post completes once they are on disk.
@@ -671,7 +678,7 @@ class Engine:
                 sidecars = self._metadata(post, template, base, known, kept, revision, moment)
         except UnsafePathError as exc:
             self._error(exc, f"metadata of {post.key}")
-        for folder in {os.path.dirname(p) for p in fresh}:
+        for folder in made:
             moment.made(folder)
         # A file left out by the budget or an impossible name keeps the post incomplete, so the
         # next run comes back for it (a filter's choice does not).
@@ -831,8 +838,9 @@ class Engine:
         *,
         fresh: bool = False,
         shared: bool = True,
+        dest: Path | None = None,
     ) -> None:
-        path = self.settings.root / record.path
+        path = self.settings.root / record.path if dest is None else dest
         if ready is not None:
             with contextlib.suppress(OSError):  # else the download makes them, or says why not
                 # Shared by the post's files: one cancelled must not cancel it for the others.
