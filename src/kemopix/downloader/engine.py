@@ -55,7 +55,7 @@ from .metadata import (
     set_mtime,
     sidecar_names,
 )
-from .model import Listed, Post, PostKey, RemoteFile, signature_of
+from .model import Listed, Post, PostKey, RemoteFile, isoformat, signature_of
 from .network import Network, head_size
 from .quality import Quality
 from .reporting import PlannedFile, Reporter, Summary
@@ -407,7 +407,7 @@ class Engine:
         mark = self.archive.watermark(listing.key)
         may_stop = listing.incremental and not settings.full and mark is not None and mark.complete
         known_run, stopped, error, broken = 0, False, None, False
-        seen: set[str] = set()
+        seen: set[PostKey] = set()
         details = asyncio.Semaphore(settings.detail_concurrency)
         newest: Watermark = Watermark(listing.key, None, None, None, False)
         sweep = _Sweep()
@@ -422,9 +422,9 @@ class Engine:
                             self._error(DecodeError(entry.problem), listing.label)
                             broken = True  # the listing stays unfinished: looked at again
                             continue
-                        if str(entry.key) in seen:
+                        if entry.key in seen:
                             continue  # paging shifted: this entry was on the previous page
-                        seen.add(str(entry.key))
+                        seen.add(entry.key)
                         if listing.creator is None:
                             self._keys.add(entry.key)  # a post URL, favorites: no creator
                             own_keys.add(entry.key)
@@ -584,7 +584,9 @@ class Engine:
         update = state is not None and _content(state.signature) != _content(post.signature)
         template = self._template(post)
         base = post_fields(post)
-        planned, placed, held, known, moment = await self._plan_files(post, template, base, state)
+        want_sizes = settings.sizes or settings.filters.needs_sizes or self.budget.needs_sizes
+        sizes = await self._sizes(post) if want_sizes else {}
+        planned, placed, held, known, moment = self._plan_files(post, template, base, state, sizes)
         if update:
             self.summary.posts_updated += 1
         elif state is None:
@@ -602,6 +604,7 @@ class Engine:
         fetches: list[FileRecord] = []
         finals: list[str] = []
         dests: list[Path | None] = []
+        animated: list[bool] = []
         for plan, path, rel in kept:
             file = plan.file
             record = self.archive.plan_file(
@@ -646,6 +649,7 @@ class Engine:
             fetches.append(record)
             finals.append(path)
             dests.append(plan.path if self._plain_root else None)
+            animated.append(file.ugoira is not None)
         # The disk helper makes the new folders and their part files before the downloads
         # start (a folder that existed when planned may hold a part: the download looks).
         folders = [os.path.dirname(p) for p in finals]
@@ -662,13 +666,23 @@ class Engine:
             # Discord message's closing waits for its channel's transcript: not its file).
             one = fetches[0]
             fetch = partial(
-                self._fetch, family, one, ready, stamp, fresh=new[0], shared=False, dest=dests[0]
+                self._fetch,
+                family,
+                one,
+                ready,
+                stamp,
+                fresh=new[0],
+                shared=False,
+                dest=dests[0],
+                animated=animated[0],
             )
         else:
             shared = len(fetches) > 1
             jobs.extend(
-                self._spawn(self._fetch(family, r, ready, stamp, fresh=n, shared=shared, dest=d))
-                for r, n, d in zip(fetches, new, dests, strict=True)
+                self._spawn(
+                    self._fetch(family, r, ready, stamp, fresh=n, shared=shared, dest=d, animated=a)
+                )
+                for r, n, d, a in zip(fetches, new, dests, animated, strict=True)
             )
         # Sidecars are rendered here (their paths were checked while planning) and written by
         # the disk helper while the downloads run; the post completes once they are on disk.
@@ -740,8 +754,13 @@ class Engine:
         finally:
             rendered.set()
 
-    async def _plan_files(
-        self, post: Post, template: Template, base: dict[str, object], state: PostState | None
+    def _plan_files(
+        self,
+        post: Post,
+        template: Template,
+        base: dict[str, object],
+        state: PostState | None,
+        sizes: dict[str, int],
     ) -> tuple[
         list[PlannedFile],
         list[tuple[str, str] | None],
@@ -751,13 +770,11 @@ class Engine:
     ]:
         """The post's files with their paths (or why not), each planned file's path (absolute,
         and relative to the root), the archive's rows of the post, the paths of its sidecars
-        and what the path checks saw of the folders."""
+        and what the path checks saw of the folders; ``sizes``: those the servers announced."""
         settings = self.settings
         root = settings.root
         out: list[PlannedFile] = []
         paths: list[tuple[str, str] | None] = []
-        want_sizes = settings.sizes or settings.filters.needs_sizes or self.budget.needs_sizes
-        sizes = await self._sizes(post) if want_sizes else {}
         # Path checks touch the disk (symlinks are resolved) but take microseconds: a thread
         # hop per post cost more (GIL hand-offs with the loop) than it saved.
         moment = self._resolved.moment()
@@ -839,13 +856,18 @@ class Engine:
         fresh: bool = False,
         shared: bool = True,
         dest: Path | None = None,
+        animated: bool = True,
     ) -> None:
+        """Fetch ``record``; ``animated``: an animation may be wanted of it (``False`` when
+        planning knows none is)."""
         path = self.settings.root / record.path if dest is None else dest
         if ready is not None:
             with contextlib.suppress(OSError):  # else the download makes them, or says why not
                 # Shared by the post's files: one cancelled must not cancel it for the others.
                 await (asyncio.shield(ready) if shared else ready)
-        async with self._slots:
+        slots = self._slots
+        await slots.acquire()  # (what "async with" does, without its two coroutines)
+        try:
             task = self.reporter.file_task(path, record.size)
             outcome = "failed"
             try:
@@ -882,7 +904,10 @@ class Engine:
                 self.summary.files_downloaded += int(outcome == "downloaded")
                 self.summary.files_resumed += int(outcome == "resumed")
                 self.summary.bytes_downloaded += size
-        await self.animations.after(record)
+        finally:
+            slots.release()
+        if animated:
+            await self.animations.after(record)
 
     async def _close_retry(
         self, key: PostKey, jobs: list[asyncio.Task[None]], claimed: list[str]
@@ -931,7 +956,22 @@ class Engine:
                     if writing is not None:  # its error, if any, is not the one to report
                         writing.add_done_callback(_retrieve)
                     raise
-            return await self._settle_post(post, jobs, writing, incomplete)
+            if writing is not None:
+                try:
+                    await writing
+                except (OSError, UnsafePathError) as exc:
+                    if stops_the_run(exc):
+                        raise
+                    self._error(exc, f"metadata of {post.key}")
+                    # Sidecars not written: the next run plans the post again and writes them.
+                    incomplete = incomplete or isinstance(exc, OSError)
+            if len(jobs) == 1:
+                await jobs[0]  # the usual post of one file: no gathering future
+            elif jobs:
+                await asyncio.gather(*jobs)
+            # Left unfinished on purpose (or without its sidecars): only planning it again may
+            # complete it. Unfinished by its files alone: fetching them again may.
+            return self.archive.settle_post(post.key, incomplete)  # files dated as written
         finally:
             self._release(claimed, post.key)
 
@@ -940,30 +980,6 @@ class Engine:
         for rel in claimed:
             if self._claimed.get(rel) == key:
                 del self._claimed[rel]
-
-    async def _settle_post(
-        self,
-        post: Post,
-        jobs: list[asyncio.Task[None]],
-        writing: asyncio.Future[None] | None,
-        incomplete: bool,
-    ) -> bool:
-        if writing is not None:
-            try:
-                await writing
-            except (OSError, UnsafePathError) as exc:
-                if stops_the_run(exc):
-                    raise
-                self._error(exc, f"metadata of {post.key}")
-                # Sidecars not written: the next run plans the post again and writes them.
-                incomplete = incomplete or isinstance(exc, OSError)
-        if len(jobs) == 1:
-            await jobs[0]  # the usual post of one file: no gathering future
-        elif jobs:
-            await asyncio.gather(*jobs)
-        # Left unfinished on purpose (or without its sidecars): only planning it again may
-        # complete it. Unfinished by its files alone: fetching them again may.
-        return self.archive.settle_post(post.key, incomplete)  # files dated as written
 
 
 def _retrieve(future: asyncio.Future[Any]) -> None:
@@ -1003,7 +1019,7 @@ def _family(key: PostKey) -> str:
 def _newer(mark: Watermark, entry: Listed) -> Watermark:
     if entry.published is None:
         return mark
-    stamp = entry.published.isoformat()
+    stamp = isoformat(entry.published)
     if mark.newest_published is None or stamp > mark.newest_published:
         return Watermark(mark.listing, stamp, None, None, False)
     return mark

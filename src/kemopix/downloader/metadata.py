@@ -121,9 +121,13 @@ def _markdown(post: Post) -> str:
 
 def sidecar_names(post_id: str) -> tuple[str, ...]:
     """The names the sidecars of a post may take in its folder."""
-    return tuple(
-        f"{post_id}{ext}"
-        for ext in (".json", ".html", ".md", ".txt", ".comments.json", ".revisions.json")
+    return (
+        post_id + ".json",
+        post_id + ".html",
+        post_id + ".md",
+        post_id + ".txt",
+        post_id + ".comments.json",
+        post_id + ".revisions.json",
     )
 
 
