@@ -274,8 +274,9 @@ class Archive:
         try:
             self._db = sqlite3.connect(target, timeout=30.0, isolation_level=None)
             self._db.row_factory = sqlite3.Row
-            # The writes' cursor: each statement it runs is read to its end (a cursor per
-            # statement, as ``Connection.execute`` makes, cost a fifth of a write's Python).
+            # The cursor of the writes and the per-file reads: each statement it runs is read
+            # to its end (a cursor per statement, as ``Connection.execute`` makes, cost a fifth
+            # of a write's Python).
             self._cursor = self._db.cursor()
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
@@ -581,13 +582,12 @@ class Archive:
 
     def owners(self, paths: Iterable[str]) -> dict[str, PostKey]:
         """The post each of ``paths`` already belongs to (paths nobody holds are left out)."""
-        wanted = list(paths)
+        wanted = paths if isinstance(paths, list) else list(paths)
         out: dict[str, PostKey] = {}
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            query = f"SELECT path, site, service, post_id FROM files WHERE path IN ({marks})"
-            for row in self._db.execute(query, chunk):
+            query = _OWNERS.get(len(chunk)) or _owners_query(len(chunk))
+            for row in self._cursor.execute(query, chunk).fetchall():
                 out[row[0]] = PostKey(row[1], row[2], row[3])
         return out
 
@@ -595,12 +595,12 @@ class Archive:
         """A downloaded file with this SHA-256 at another path (de-duplication source)."""
         # "+status": without it SQLite may pick the status index and read every done file,
         # once per file downloaded (quadratic in the archive's size).
-        row = self._db.execute(
+        rows = self._cursor.execute(
             "SELECT * FROM files WHERE sha256=? AND +status='done' AND held='original'"
             " AND path<>? LIMIT 1",
             (sha256.lower(), exclude),
-        ).fetchone()
-        return None if row is None else _file(row)
+        ).fetchall()  # (read to its end: the cursor is shared)
+        return _file(rows[0]) if rows else None
 
     def counts(self) -> dict[str, int]:
         rows = self._db.execute("SELECT status, COUNT(*) FROM files GROUP BY status").fetchall()
@@ -733,6 +733,14 @@ class Archive:
                 time.time(),
             ),
         )
+
+
+def _owners_query(count: int) -> str:
+    marks = ",".join("?" * count)
+    return f"SELECT path, site, service, post_id FROM files WHERE path IN ({marks})"
+
+
+_OWNERS = {count: _owners_query(count) for count in range(1, 9)}  # a post's few paths
 
 
 def _written_before(before: float | None) -> str:

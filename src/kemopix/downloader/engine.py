@@ -598,13 +598,28 @@ class Engine:
             return True
         revision = self.archive.record_post(post, state)
         family = _family(post.key)
-        # Each planned file's path, absolute and relative to the root (the archive's key).
-        kept = [(p, *w) for p, w in zip(planned, placed, strict=True) if w and p.reason is None]
+        # Each planned file's path, absolute and relative to the root (the archive's key); the
+        # paths the post claimed; whether the budget or an impossible name left a file out.
+        kept: list[tuple[PlannedFile, str, str]] = []
+        claimed: list[str] = []
+        incomplete = False
+        for p, w in zip(planned, placed, strict=True):
+            incomplete = incomplete or p.blocking
+            if w:
+                claimed.append(w[1])
+                if p.reason is None:
+                    kept.append((p, *w))
         jobs: list[asyncio.Task[None]] = []
         fetches: list[FileRecord] = []
-        finals: list[str] = []
         dests: list[Path | None] = []
         animated: list[bool] = []
+        # The disk helper makes the new folders and their part files before the downloads
+        # start (a folder that existed when planned may hold a part: the download looks).
+        fresh: list[str] = []  # the paths of those parts
+        made: set[str] = set()  # the folders the helper makes
+        # A file in a folder this run found missing, and makes now, has nothing at its path
+        # nor in its part to look for (an existing folder keeps every check).
+        new: list[bool] = []
         for plan, path, rel in kept:
             file = plan.file
             record = self.archive.plan_file(
@@ -647,18 +662,14 @@ class Engine:
                     jobs.append(self._spawn(self.animations.after(record)))
                 continue
             fetches.append(record)
-            finals.append(path)
             dests.append(plan.path if self._plain_root else None)
             animated.append(file.ugoira is not None)
-        # The disk helper makes the new folders and their part files before the downloads
-        # start (a folder that existed when planned may hold a part: the download looks).
-        folders = [os.path.dirname(p) for p in finals]
-        fresh = [p for p, f in zip(finals, folders, strict=True) if not moment.exists(f)]
-        made = {f for f in folders if not moment.exists(f)}
+            folder = os.path.dirname(path)
+            if not moment.exists(folder):
+                fresh.append(path)
+                made.add(folder)
+            new.append(moment.absent(folder))
         ready = self._disk.make_parts(fresh) if fresh else None
-        # A file in a folder this run found missing, and makes now, has nothing at its path
-        # nor in its part to look for (an existing folder keeps every check).
-        new = [moment.absent(f) for f in folders]
         stamp = post_stamp(post.published)
         fetch: Callable[[], Awaitable[None]] | None = None
         if len(fetches) == 1 and not jobs and post.key.service != "discord":
@@ -694,10 +705,8 @@ class Engine:
             self._error(exc, f"metadata of {post.key}")
         for folder in made:
             moment.made(folder)
-        # A file left out by the budget or an impossible name keeps the post incomplete, so the
-        # next run comes back for it (a filter's choice does not).
-        incomplete = any(p.blocking for p in planned)
-        claimed = [w[1] for w in placed if w]
+        # A file left out by the budget or an impossible name keeps the post incomplete (above),
+        # so the next run comes back for it (a filter's choice does not).
         closing = self._close_post(post, jobs, sidecars, incomplete, claimed, fetch)
         if post.key.service == "discord":
             closing = _after(self._rendered, closing)
