@@ -59,6 +59,7 @@ from .model import Listed, Post, PostKey, RemoteFile, isoformat, signature_of
 from .network import Network, head_size
 from .quality import Quality
 from .reporting import PlannedFile, Reporter, Summary
+from .slots import Slots
 from .sources.base import Listing, Source
 from .status import absent, held_counts, missing_files
 from .targets import Target
@@ -136,7 +137,7 @@ class Engine:
             keep_thumbnails=settings.keep_thumbnails,
         )
         self.animations = Animations(settings.root, archive, self.reporter, settings.ugoira)
-        self._slots = asyncio.Semaphore(settings.workers)
+        self._slots = Slots(settings.workers)
         self._tasks: set[asyncio.Task[None]] = set()
         # Tasks the run waits for (closings of posts and listings), each dropped once done: a
         # done task kept costs ~700 bytes, a list of them grows with the number of posts.
@@ -144,7 +145,7 @@ class Engine:
         self._failure: BaseException | None = None  # the first error of a dropped task
         # Posts planned and not yet closed: the listing waits beyond this many, so what a post
         # holds until it is closed (its JSON, tasks, rendered sidecars) stays bounded.
-        self._open_posts = asyncio.Semaphore(OPEN_POSTS)
+        self._open_posts = Slots(OPEN_POSTS)
         # Paths planned in this run and their post: two posts never get one path.
         # (Released when the post closes: the archive then says whose they are.)
         self._claimed: dict[str, PostKey] = {}
@@ -244,10 +245,11 @@ class Engine:
         # 100,000 records: a task each at once would hold them all in memory).
         closings: list[asyncio.Future[bool]] = []
         for key, recs in by_post.items():
-            await self._open_posts.acquire()
+            if not self._open_posts.take_now():
+                await self._open_posts.take()
             jobs = [self._spawn(self._fetch(_family(rec.key), rec)) for rec in recs]
             closing = self._wait(self._close_retry(key, jobs, [r.path for r in recs]))
-            closing.add_done_callback(lambda _: self._open_posts.release())
+            closing.add_done_callback(lambda _: self._open_posts.give())
             closings.append(closing)
         return all(await asyncio.gather(*closings))
 
@@ -408,7 +410,7 @@ class Engine:
         may_stop = listing.incremental and not settings.full and mark is not None and mark.complete
         known_run, stopped, error, broken = 0, False, None, False
         seen: set[PostKey] = set()
-        details = asyncio.Semaphore(settings.detail_concurrency)
+        details = Slots(settings.detail_concurrency)
         newest: Watermark = Watermark(listing.key, None, None, None, False)
         sweep = _Sweep()
         own_keys: set[PostKey] = set()  # the posts of a listing without a creator
@@ -448,9 +450,10 @@ class Engine:
                         # A Discord message closes once its channel's page is rebuilt, after
                         # the listing: it cannot hold a place the listing would wait for.
                         holds = entry.key.service != "discord"
-                        if holds:
-                            await self._open_posts.acquire()
-                        await details.acquire()
+                        if holds and not self._open_posts.take_now():
+                            await self._open_posts.take()
+                        if not details.take_now():
+                            await details.take()
                         task = asyncio.create_task(
                             self._post(listing, entry, state, details, sweep)
                         )
@@ -516,21 +519,21 @@ class Engine:
         else:
             sweep.complete = sweep.complete and task.result()
         if holds:
-            self._open_posts.release()
+            self._open_posts.give()
 
     def _closed(self, sweep: _Sweep, holds: bool, closing: asyncio.Future[bool]) -> None:
         sweep.closing.discard(closing)
         ok = not closing.cancelled() and closing.exception() is None and closing.result()
         sweep.complete = sweep.complete and ok
         if holds:
-            self._open_posts.release()
+            self._open_posts.give()
 
     async def _post(
         self,
         listing: Listing,
         entry: Listed,
         state: PostState | None,
-        details: asyncio.Semaphore,
+        details: Slots,
         sweep: _Sweep,
     ) -> bool:
         """Plan one post, then close it (its task goes on: one task per post, not two);
@@ -541,7 +544,7 @@ class Engine:
             self._error(exc, f"post {entry.key}")
             return False
         finally:
-            details.release()
+            details.give()
         if post is None:
             return True
         post.signature = self._signature(entry)
@@ -875,7 +878,8 @@ class Engine:
                 # Shared by the post's files: one cancelled must not cancel it for the others.
                 await (asyncio.shield(ready) if shared else ready)
         slots = self._slots
-        await slots.acquire()  # (what "async with" does, without its two coroutines)
+        if not slots.take_now():
+            await slots.take()
         try:
             task = self.reporter.file_task(path, record.size)
             outcome = "failed"
@@ -914,7 +918,7 @@ class Engine:
                 self.summary.files_resumed += int(outcome == "resumed")
                 self.summary.bytes_downloaded += size
         finally:
-            slots.release()
+            slots.give()
         if animated:
             await self.animations.after(record)
 
