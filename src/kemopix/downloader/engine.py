@@ -796,9 +796,15 @@ class Engine:
         self._present.update(present)
         # A post the archive never recorded has no file rows (they are written after it).
         held = {r.path: r for r in self.archive.files_of(post.key)} if state is not None else {}
-        rels = {w: relative_posix(self._base, w) for w in placed if isinstance(w, str)}
+        rels: dict[str, str] = {}
+        unclaimed: list[str] = []  # the relative paths to ask the archive about
+        for where in placed:
+            if isinstance(where, str) and where not in rels:
+                rel = rels[where] = relative_posix(self._base, where)
+                if rel not in self._claimed:
+                    unclaimed.append(rel)
         names = _Names(self._base, post.key, sidecars, self._claimed, self.archive)
-        names.ask(r for r in rels.values() if r not in self._claimed)
+        names.ask(unclaimed)
         for file, where in zip(post.files, placed, strict=True):
             size = file.size if file.size is not None else sizes.get(file.url)
             reason = settings.filters.skip_file(file, size)
@@ -901,7 +907,10 @@ class Engine:
             finally:
                 if ready is not None and outcome not in ("downloaded", "resumed"):
                     drop_empty_part(str(path))
-            if outcome in ("thumbnail", "kept"):
+            if outcome == "downloaded":  # the usual outcome, looked at first
+                self.summary.files_downloaded += 1
+                self.summary.bytes_downloaded += size
+            elif outcome in ("thumbnail", "kept"):
                 self.summary.files_thumbnail += 1
                 self.summary.bytes_downloaded += size
             elif outcome == "unavailable":
@@ -914,7 +923,6 @@ class Engine:
             elif outcome == "skipped":
                 self.summary.files_present += 1
             else:
-                self.summary.files_downloaded += int(outcome == "downloaded")
                 self.summary.files_resumed += int(outcome == "resumed")
                 self.summary.bytes_downloaded += size
         finally:
