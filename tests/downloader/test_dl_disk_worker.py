@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from kemopix.downloader import disk_ops
@@ -55,6 +56,29 @@ def test_folders_parts_and_dated_sidecars(
         assert (folder / "01 a.png.part").stat().st_size == 0
         assert (folder / f"{n}.json").stat().st_mtime == 1_700_000_000.0
     assert not list(tmp_path.rglob("*.tmp"))
+
+
+@pytest.mark.parametrize("mode", ["process", "thread"])
+def test_compact_json_sidecars_are_written_indented(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str
+) -> None:
+    # The helper process starts without site-packages: it finds msgspec where it is told.
+    if mode == "thread":
+        monkeypatch.setenv("KEMOPIX_DISK_WORKER", "thread")
+    document = {"id": "1", "title": 'q"\\\u3042 é', "n": [1, 2.5, None, True], "e": {}, "l": []}
+    compact = msgspec.json.encode(document)
+    folder = tmp_path / "post"
+    files = [(str(folder / "1.json"), compact), (str(folder / "1.md"), b'{"a":1}')]
+
+    async def main() -> None:
+        disk = DiskWorker()
+        await disk.write_files(str(folder), files, None, None, True, (str(folder / "1.json"),))
+        await disk.aclose()
+
+    asyncio.run(main())
+    expected = msgspec.json.format(compact, indent=2) + b"\n"
+    assert (folder / "1.json").read_bytes() == expected
+    assert (folder / "1.md").read_bytes() == b'{"a":1}'  # not named: written as it is
 
 
 def test_an_error_comes_back_as_the_os_error(tmp_path: Path) -> None:

@@ -109,15 +109,33 @@ def write_files(
     keep_previous: tuple[str, str] | None,
     mtime: float | None,
     fresh: bool,
+    compact: Sequence[str] = (),
 ) -> None:
     """A post's sidecars: each written atomically and dated; ``keep_previous`` (the main
-    sidecar, its revision's name) is moved aside first; ``fresh``: the folder is new."""
+    sidecar, its revision's name) is moved aside first; ``fresh``: the folder is new;
+    ``compact``: the paths whose bytes are compact JSON, written indented (:func:`indent_json`)."""
     if not fresh:
         clear_stale_temps(folder)
         if keep_previous is not None and os.path.exists(keep_previous[0]):
             os.replace(*keep_previous)
     for path, data in files:
-        write_atomic(path, data, mtime)
+        write_atomic(path, indent_json(data) if path in compact else data, mtime)
+
+
+_LIBRARY: str | None = None  # where the helper finds msgspec (the downloader tells it)
+
+
+def indent_json(data: bytes) -> bytes:
+    """Compact JSON indented as a sidecar is (two spaces, a newline at the end), by msgspec
+    (imported on first use: the helper starts without it)."""
+    try:
+        import msgspec
+    except ImportError:
+        if _LIBRARY is None or _LIBRARY in sys.path:
+            raise
+        sys.path.append(_LIBRARY)
+        import msgspec
+    return msgspec.json.format(data, indent=2) + b"\n"
 
 
 def make_parts(finals: Sequence[str]) -> None:
@@ -255,6 +273,7 @@ if __name__ == "__main__":
     import signal
 
     _owner = int(sys.argv[1])
+    _LIBRARY = sys.argv[2] if len(sys.argv) > 2 else None
     # Ctrl-C reaches the whole process group: the helper ignores it and ends when the
     # downloader, its answers had, closes its input (or dies).
     signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -21,12 +21,16 @@ import sys
 import threading
 from typing import Any
 
+import msgspec
+
 from . import disk_ops
 from .worker import SerialWorker
 
 __all__ = ["DiskWorker"]
 
 _HELPER = os.path.abspath(disk_ops.__file__)
+# Where msgspec is, for the helper (isolated, without site-packages) to indent JSON sidecars.
+_LIBRARY = os.path.dirname(os.path.dirname(os.path.abspath(msgspec.__file__)))
 BATCH_SECONDS = 0.005
 
 
@@ -56,9 +60,10 @@ class DiskWorker:
         keep_previous: tuple[str, str] | None,
         mtime: float | None,
         fresh: bool,
+        compact: tuple[str, ...] = (),
     ) -> asyncio.Future[None]:
         """A post's sidecars (see :func:`disk_ops.write_files`)."""
-        return self._run("write_files", folder, files, keep_previous, mtime, fresh)
+        return self._run("write_files", folder, files, keep_previous, mtime, fresh, compact)
 
     def _run(self, name: str, *args: Any) -> asyncio.Future[None]:
         loop = asyncio.get_running_loop()
@@ -84,7 +89,7 @@ class DiskWorker:
             return  # the proactor loop cannot watch pipes; the variable is for comparisons
         try:
             proc = subprocess.Popen(
-                [sys.executable, "-I", "-S", _HELPER, str(os.getpid())],
+                [sys.executable, "-I", "-S", _HELPER, str(os.getpid()), _LIBRARY],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 close_fds=True,

@@ -741,7 +741,8 @@ class Engine:
             self._transcribing.append(adding)
             return adding
         where = [(p.file, rel) for p, _, rel in kept]
-        rendered = render_sidecars(post, path, where, revision, options)
+        # JSON left compact: the disk helper indents it as it writes it (off the loop).
+        rendered = render_sidecars(post, path, where, revision, options, indent=False)
         rendered.fresh = not moment.exists(rendered.folder)
         moment.made(rendered.folder)
         return self._disk.write_files(*rendered.job())
