@@ -15,6 +15,7 @@ import pytest
 
 from kemopix.downloader import disk_ops
 from kemopix.downloader.disk_worker import DiskWorker
+from kemopix.downloader.markdown import html_to_markdown
 from kemopix.files import PART_SUFFIX
 
 
@@ -59,26 +60,32 @@ def test_folders_parts_and_dated_sidecars(
 
 
 @pytest.mark.parametrize("mode", ["process", "thread"])
-def test_compact_json_sidecars_are_written_indented(
+def test_deferred_sidecars_are_finished_where_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str
 ) -> None:
-    # The helper process starts without site-packages: it finds msgspec where it is told.
+    # JSON indented, Markdown converted: the helper process starts without site-packages (it
+    # finds msgspec where it is told) and without kemopix (it loads the converter's file).
     if mode == "thread":
         monkeypatch.setenv("KEMOPIX_DISK_WORKER", "thread")
     document = {"id": "1", "title": 'q"\\\u3042 é', "n": [1, 2.5, None, True], "e": {}, "l": []}
     compact = msgspec.json.encode(document)
     folder = tmp_path / "post"
-    files = [(str(folder / "1.json"), compact), (str(folder / "1.md"), b'{"a":1}')]
+    files = [(str(folder / "1.json"), compact), (str(folder / "1.txt"), b'{"a":1}')]
+    html = '<p>a &amp; <a href="https://x.test/">b</a></p><ul><li>c</li></ul>'
+    markdown = (str(folder / "1.md"), "# T\n\n", html)
 
     async def main() -> None:
         disk = DiskWorker()
-        await disk.write_files(str(folder), files, None, None, True, (str(folder / "1.json"),))
+        compact_paths = (str(folder / "1.json"),)
+        await disk.write_files(str(folder), files, None, None, True, compact_paths, markdown)
         await disk.aclose()
 
     asyncio.run(main())
     expected = msgspec.json.format(compact, indent=2) + b"\n"
     assert (folder / "1.json").read_bytes() == expected
-    assert (folder / "1.md").read_bytes() == b'{"a":1}'  # not named: written as it is
+    assert (folder / "1.txt").read_bytes() == b'{"a":1}'  # not named: written as it is
+    text = "# T\n\n\n" + html_to_markdown(html)
+    assert (folder / "1.md").read_bytes() == text.encode()
 
 
 def test_an_error_comes_back_as_the_os_error(tmp_path: Path) -> None:

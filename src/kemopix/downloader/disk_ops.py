@@ -14,6 +14,7 @@ process, so that process and its helper never take each other's files for a kill
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import pickle
 import select
@@ -110,19 +111,47 @@ def write_files(
     mtime: float | None,
     fresh: bool,
     compact: Sequence[str] = (),
+    markdown: tuple[str, str, str] | None = None,
 ) -> None:
     """A post's sidecars: each written atomically and dated; ``keep_previous`` (the main
     sidecar, its revision's name) is moved aside first; ``fresh``: the folder is new;
-    ``compact``: the paths whose bytes are compact JSON, written indented (:func:`indent_json`)."""
+    ``compact``: the paths whose bytes are compact JSON, written indented (:func:`indent_json`);
+    ``markdown``: the path, head and HTML of a Markdown sidecar to make (:func:`markdown_text`)."""
     if not fresh:
         clear_stale_temps(folder)
         if keep_previous is not None and os.path.exists(keep_previous[0]):
             os.replace(*keep_previous)
     for path, data in files:
         write_atomic(path, indent_json(data) if path in compact else data, mtime)
+    if markdown is not None:
+        path, head, html = markdown
+        write_atomic(path, markdown_text(head, html).encode("utf-8"), mtime)
 
 
 _LIBRARY: str | None = None  # where the helper finds msgspec (the downloader tells it)
+
+
+def markdown_text(head: str, html: str) -> str:
+    """A Markdown sidecar's text: its ``head`` (title, date, tags), then ``html`` converted
+    (``kemopix.downloader.markdown``, standard library only: the helper loads it by path)."""
+    return f"{head}\n{_html_to_markdown()(html)}"
+
+
+@functools.cache
+def _html_to_markdown() -> Callable[[str], str]:
+    import importlib.util
+
+    if __package__:  # imported with its package, in the downloader's process
+        module = importlib.import_module(f"{__package__}.markdown")
+    else:  # the helper runs this file as a script: the module is the file beside it
+        where = os.path.join(os.path.dirname(os.path.abspath(__file__)), "markdown.py")
+        spec = importlib.util.spec_from_file_location("kemopix_markdown", where)
+        assert spec is not None
+        assert spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    convert: Callable[[str], str] = module.html_to_markdown
+    return convert
 
 
 def indent_json(data: bytes) -> bytes:

@@ -61,9 +61,11 @@ class DiskWorker:
         mtime: float | None,
         fresh: bool,
         compact: tuple[str, ...] = (),
+        markdown: tuple[str, str, str] | None = None,
     ) -> asyncio.Future[None]:
         """A post's sidecars (see :func:`disk_ops.write_files`)."""
-        return self._run("write_files", folder, files, keep_previous, mtime, fresh, compact)
+        args = (folder, files, keep_previous, mtime, fresh, compact, markdown)
+        return self._run("write_files", *args)
 
     def _run(self, name: str, *args: Any) -> asyncio.Future[None]:
         loop = asyncio.get_running_loop()

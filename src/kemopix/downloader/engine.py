@@ -741,8 +741,8 @@ class Engine:
             self._transcribing.append(adding)
             return adding
         where = [(p.file, rel) for p, _, rel in kept]
-        # JSON left compact: the disk helper indents it as it writes it (off the loop).
-        rendered = render_sidecars(post, path, where, revision, options, indent=False)
+        # JSON left compact and Markdown as HTML: the disk helper makes them (off the loop).
+        rendered = render_sidecars(post, path, where, revision, options, defer=True)
         rendered.fresh = not moment.exists(rendered.folder)
         moment.made(rendered.folder)
         return self._disk.write_files(*rendered.job())
