@@ -10,10 +10,12 @@ import sys
 import time
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from kemopix.downloader import disk_ops
 from kemopix.downloader.disk_worker import DiskWorker
+from kemopix.downloader.markdown import html_to_markdown
 from kemopix.files import PART_SUFFIX
 
 
@@ -55,6 +57,35 @@ def test_folders_parts_and_dated_sidecars(
         assert (folder / "01 a.png.part").stat().st_size == 0
         assert (folder / f"{n}.json").stat().st_mtime == 1_700_000_000.0
     assert not list(tmp_path.rglob("*.tmp"))
+
+
+@pytest.mark.parametrize("mode", ["process", "thread"])
+def test_deferred_sidecars_are_finished_where_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str
+) -> None:
+    # JSON indented, Markdown converted: the helper process starts without site-packages (it
+    # finds msgspec where it is told) and without kemopix (it loads the converter's file).
+    if mode == "thread":
+        monkeypatch.setenv("KEMOPIX_DISK_WORKER", "thread")
+    document = {"id": "1", "title": 'q"\\\u3042 é', "n": [1, 2.5, None, True], "e": {}, "l": []}
+    compact = msgspec.json.encode(document)
+    folder = tmp_path / "post"
+    files = [(str(folder / "1.json"), compact), (str(folder / "1.txt"), b'{"a":1}')]
+    html = '<p>a &amp; <a href="https://x.test/">b</a></p><ul><li>c</li></ul>'
+    markdown = (str(folder / "1.md"), "# T\n\n", html)
+
+    async def main() -> None:
+        disk = DiskWorker()
+        compact_paths = (str(folder / "1.json"),)
+        await disk.write_files(str(folder), files, None, None, True, compact_paths, markdown)
+        await disk.aclose()
+
+    asyncio.run(main())
+    expected = msgspec.json.format(compact, indent=2) + b"\n"
+    assert (folder / "1.json").read_bytes() == expected
+    assert (folder / "1.txt").read_bytes() == b'{"a":1}'  # not named: written as it is
+    text = "# T\n\n\n" + html_to_markdown(html)
+    assert (folder / "1.md").read_bytes() == text.encode()
 
 
 def test_an_error_comes_back_as_the_os_error(tmp_path: Path) -> None:
@@ -168,7 +199,7 @@ def test_an_orphaned_helper_runs_no_job(tmp_path: Path, orphaned: bool) -> None:
         stdout=subprocess.PIPE,
     )
     final = str(tmp_path / "post" / "01 a.bin")
-    out, _ = helper.communicate(disk_ops.frame((1, "make_parts", ([final],))), timeout=30)
+    out, _ = helper.communicate(disk_ops.frame([(1, "make_parts", ([final],))]), timeout=30)
     assert helper.returncode == 0
     assert os.path.exists(final + PART_SUFFIX) is not orphaned
     assert bool(out) is not orphaned  # answered only when run

@@ -8,10 +8,10 @@ from typing import Any
 
 import msgspec
 
-from kemopix.downloader import metadata
+from kemopix.downloader.disk_ops import indent_json, markdown_text
 from kemopix.downloader.markdown import html_to_markdown
 from kemopix.downloader.metadata import SidecarOptions, render_sidecars, sidecar_document
-from kemopix.downloader.model import Creator, Post, PostKey, RemoteFile
+from kemopix.downloader.model import Creator, Post, PostKey, RemoteFile, isoformat
 
 
 def _json(value: Any) -> bytes:
@@ -75,6 +75,19 @@ def test_sidecars_of_varied_posts() -> None:
         if options.revisions and post.revisions:
             expected.append((f"/dl/c/{n}.revisions.json", _json(post.revisions)))
         assert rendered.files == expected, n
+        # Left to the disk helper to finish (JSON to indent, Markdown to convert): the same
+        # bytes once written.
+        deferred = render_sidecars(
+            post, lambda name: f"/dl/c/{name}", placed, revision, options, defer=True
+        )
+        assert set(deferred.compact) == {p for p, _ in expected if p.endswith(".json")}
+        done = [(p, indent_json(d) if p in deferred.compact else d) for p, d in deferred.files]
+        if deferred.markdown is not None:
+            md_path, head, content = deferred.markdown
+            done.append((md_path, markdown_text(head, content).encode()))
+        assert sorted(done) == sorted(expected), n
+        assert deferred.keep_previous == rendered.keep_previous
+        assert deferred.mtime == rendered.mtime
 
 
 def test_dates_in_markdown_as_isoformat_gives() -> None:
@@ -90,4 +103,4 @@ def test_dates_in_markdown_as_isoformat_gives() -> None:
             tzinfo=rng.choice(zones),
             fold=rng.randrange(2),
         )
-        assert metadata._isoformat(when) == when.isoformat(), repr(when)
+        assert isoformat(when) == when.isoformat(), repr(when)

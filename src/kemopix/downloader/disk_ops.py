@@ -14,6 +14,7 @@ process, so that process and its helper never take each other's files for a kill
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import pickle
 import select
@@ -109,15 +110,61 @@ def write_files(
     keep_previous: tuple[str, str] | None,
     mtime: float | None,
     fresh: bool,
+    compact: Sequence[str] = (),
+    markdown: tuple[str, str, str] | None = None,
 ) -> None:
     """A post's sidecars: each written atomically and dated; ``keep_previous`` (the main
-    sidecar, its revision's name) is moved aside first; ``fresh``: the folder is new."""
+    sidecar, its revision's name) is moved aside first; ``fresh``: the folder is new;
+    ``compact``: the paths whose bytes are compact JSON, written indented (:func:`indent_json`);
+    ``markdown``: the path, head and HTML of a Markdown sidecar to make (:func:`markdown_text`)."""
     if not fresh:
         clear_stale_temps(folder)
         if keep_previous is not None and os.path.exists(keep_previous[0]):
             os.replace(*keep_previous)
     for path, data in files:
-        write_atomic(path, data, mtime)
+        write_atomic(path, indent_json(data) if path in compact else data, mtime)
+    if markdown is not None:
+        path, head, html = markdown
+        write_atomic(path, markdown_text(head, html).encode("utf-8"), mtime)
+
+
+_LIBRARY: str | None = None  # where the helper finds msgspec (the downloader tells it)
+
+
+def markdown_text(head: str, html: str) -> str:
+    """A Markdown sidecar's text: its ``head`` (title, date, tags), then ``html`` converted
+    (``kemopix.downloader.markdown``, standard library only: the helper loads it by path)."""
+    return f"{head}\n{_html_to_markdown()(html)}"
+
+
+@functools.cache
+def _html_to_markdown() -> Callable[[str], str]:
+    import importlib.util
+
+    if __package__:  # imported with its package, in the downloader's process
+        module = importlib.import_module(f"{__package__}.markdown")
+    else:  # the helper runs this file as a script: the module is the file beside it
+        where = os.path.join(os.path.dirname(os.path.abspath(__file__)), "markdown.py")
+        spec = importlib.util.spec_from_file_location("kemopix_markdown", where)
+        assert spec is not None
+        assert spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    convert: Callable[[str], str] = module.html_to_markdown
+    return convert
+
+
+def indent_json(data: bytes) -> bytes:
+    """Compact JSON indented as a sidecar is (two spaces, a newline at the end), by msgspec
+    (imported on first use: the helper starts without it)."""
+    try:
+        import msgspec
+    except ImportError:
+        if _LIBRARY is None or _LIBRARY in sys.path:
+            raise
+        sys.path.append(_LIBRARY)
+        import msgspec
+    return msgspec.json.format(data, indent=2) + b"\n"
 
 
 def make_parts(finals: Sequence[str]) -> None:
@@ -195,8 +242,11 @@ def _read(stdin: int, wait: bool) -> bytes | None:
                 select.select([stdin], [], [])  # readable: a job, or the end of input
 
 
-def _run(job: tuple[int, str, tuple[Any, ...]]) -> bytes:
-    """One job's answer frame: ``(id, None)`` or ``(id, (errno, message, filename))``."""
+Answer = tuple[int, tuple[int | None, str, str | None] | None]
+
+
+def _run(job: tuple[int, str, tuple[Any, ...]]) -> Answer:
+    """One job's answer: ``(id, None)`` or ``(id, (errno, message, filename))``."""
     ident, name, args = job
     error: tuple[int | None, str, str | None] | None = None
     try:
@@ -205,17 +255,18 @@ def _run(job: tuple[int, str, tuple[Any, ...]]) -> bytes:
         error = (exc.errno, exc.strerror or str(exc), exc.filename)
     except Exception as exc:  # reported to the job's owner, who decides
         error = (None, f"{type(exc).__name__}: {exc}", None)
-    return frame((ident, error))
+    return ident, error
 
 
-def _answer(stdout: int, answers: list[bytes]) -> None:
-    out = memoryview(b"".join(answers))
+def _answer(stdout: int, answers: list[Answer]) -> None:
+    out = memoryview(frame(answers))  # the answers of one look, in one frame
     while out:
         out = out[os.write(stdout, out) :]
 
 
 def serve(stdin: int, stdout: int, parent: int | None = None) -> None:
-    """The helper process: run each job ``(id, name, args)`` and answer ``(id, error)``; end
+    """The helper process: run each job ``(id, name, args)`` and answer ``(id, error)``
+    (each frame, both ways, a list of them: those of one write, those of one look); end
     at end of input, dropping the jobs not yet run (the downloader waits for every answer
     before it closes; one that died must not have a writer outliving its folder lock, and
     the next run does those jobs again). With ``parent`` (the downloader's pid), it also
@@ -233,9 +284,10 @@ def serve(stdin: int, stdout: int, parent: int | None = None) -> None:
             return
         if chunk:
             buffer += chunk
-            for job in frames(buffer):
-                (parts if job[1] == "make_parts" else rest).append(job)
-        answers: list[bytes] = []
+            for jobs in frames(buffer):
+                for job in jobs:
+                    (parts if job[1] == "make_parts" else rest).append(job)
+        answers: list[Answer] = []
         for queue, most in ((parts, len(parts)), (rest, 4)):
             for _ in range(min(len(queue), most)):
                 if parent is not None and os.getppid() != parent:
@@ -250,6 +302,7 @@ if __name__ == "__main__":
     import signal
 
     _owner = int(sys.argv[1])
+    _LIBRARY = sys.argv[2] if len(sys.argv) > 2 else None
     # Ctrl-C reaches the whole process group: the helper ignores it and ends when the
     # downloader, its answers had, closes its input (or dies).
     signal.signal(signal.SIGINT, signal.SIG_IGN)

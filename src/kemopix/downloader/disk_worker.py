@@ -21,12 +21,16 @@ import sys
 import threading
 from typing import Any
 
+import msgspec
+
 from . import disk_ops
 from .worker import SerialWorker
 
 __all__ = ["DiskWorker"]
 
 _HELPER = os.path.abspath(disk_ops.__file__)
+# Where msgspec is, for the helper (isolated, without site-packages) to indent JSON sidecars.
+_LIBRARY = os.path.dirname(os.path.dirname(os.path.abspath(msgspec.__file__)))
 BATCH_SECONDS = 0.005
 
 
@@ -39,6 +43,7 @@ class DiskWorker:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._pending: dict[int, asyncio.Future[None]] = {}
         self._serial = 0
+        self._jobs: list[tuple[int, str, tuple[Any, ...]]] = []  # the next write's, one frame
         self._out = bytearray()
         self._in = bytearray()
         self._flushing = False
@@ -55,9 +60,12 @@ class DiskWorker:
         keep_previous: tuple[str, str] | None,
         mtime: float | None,
         fresh: bool,
+        compact: tuple[str, ...] = (),
+        markdown: tuple[str, str, str] | None = None,
     ) -> asyncio.Future[None]:
         """A post's sidecars (see :func:`disk_ops.write_files`)."""
-        return self._run("write_files", folder, files, keep_previous, mtime, fresh)
+        args = (folder, files, keep_previous, mtime, fresh, compact, markdown)
+        return self._run("write_files", *args)
 
     def _run(self, name: str, *args: Any) -> asyncio.Future[None]:
         loop = asyncio.get_running_loop()
@@ -71,7 +79,7 @@ class DiskWorker:
         self._serial += 1
         future: asyncio.Future[None] = loop.create_future()
         self._pending[self._serial] = future
-        self._out += disk_ops.frame((self._serial, name, args))
+        self._jobs.append((self._serial, name, args))
         if not self._flushing:
             self._flushing = True
             # The jobs of a few milliseconds in one write (the helper looks as often).
@@ -83,7 +91,7 @@ class DiskWorker:
             return  # the proactor loop cannot watch pipes; the variable is for comparisons
         try:
             proc = subprocess.Popen(
-                [sys.executable, "-I", "-S", _HELPER, str(os.getpid())],
+                [sys.executable, "-I", "-S", _HELPER, str(os.getpid()), _LIBRARY],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 close_fds=True,
@@ -100,6 +108,10 @@ class DiskWorker:
     def _flush(self) -> None:
         self._flushing = False
         proc, loop = self._proc, self._loop
+        if self._jobs:
+            # The jobs of a few milliseconds pickled together (a frame each cost more).
+            self._out += disk_ops.frame(self._jobs)
+            self._jobs = []
         if proc is None or proc.stdin is None or loop is None or not self._out:
             return
         try:
@@ -132,21 +144,23 @@ class DiskWorker:
             self._fail(OSError(errno.EPIPE, "the disk helper process ended"))
             return
         self._in += chunk
-        for answer in disk_ops.frames(self._in):
-            ident, error = answer
-            future = self._pending.pop(ident, None)
-            if future is None or future.done():
-                continue
-            if error is None:
-                future.set_result(None)
-            else:
-                code, message, filename = error
-                future.set_exception(OSError(code, message, filename))
+        pending = self._pending
+        for answers in disk_ops.frames(self._in):
+            for ident, error in answers:
+                future = pending.pop(ident, None)
+                if future is None or future.done():
+                    continue
+                if error is None:
+                    future.set_result(None)
+                else:
+                    code, message, filename = error
+                    future.set_exception(OSError(code, message, filename))
 
     def _fail(self, exc: OSError) -> None:
         """The helper is gone: its jobs fail (the engine reports them); new ones use a thread."""
         pending, self._pending = self._pending, {}
         self._out.clear()  # jobs never sent: they fail with the rest
+        self._jobs.clear()
         for future in pending.values():
             if not future.done():
                 future.set_exception(OSError(exc.errno, f"disk helper: {exc.strerror or exc}"))

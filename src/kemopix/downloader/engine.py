@@ -55,10 +55,11 @@ from .metadata import (
     set_mtime,
     sidecar_names,
 )
-from .model import Listed, Post, PostKey, RemoteFile, signature_of
+from .model import Listed, Post, PostKey, RemoteFile, isoformat, signature_of
 from .network import Network, head_size
 from .quality import Quality
 from .reporting import PlannedFile, Reporter, Summary
+from .slots import Slots
 from .sources.base import Listing, Source
 from .status import absent, held_counts, missing_files
 from .targets import Target
@@ -136,7 +137,7 @@ class Engine:
             keep_thumbnails=settings.keep_thumbnails,
         )
         self.animations = Animations(settings.root, archive, self.reporter, settings.ugoira)
-        self._slots = asyncio.Semaphore(settings.workers)
+        self._slots = Slots(settings.workers)
         self._tasks: set[asyncio.Task[None]] = set()
         # Tasks the run waits for (closings of posts and listings), each dropped once done: a
         # done task kept costs ~700 bytes, a list of them grows with the number of posts.
@@ -144,7 +145,7 @@ class Engine:
         self._failure: BaseException | None = None  # the first error of a dropped task
         # Posts planned and not yet closed: the listing waits beyond this many, so what a post
         # holds until it is closed (its JSON, tasks, rendered sidecars) stays bounded.
-        self._open_posts = asyncio.Semaphore(OPEN_POSTS)
+        self._open_posts = Slots(OPEN_POSTS)
         # Paths planned in this run and their post: two posts never get one path.
         # (Released when the post closes: the archive then says whose they are.)
         self._claimed: dict[str, PostKey] = {}
@@ -153,6 +154,8 @@ class Engine:
         self._kept_thumbnails: set[str] = set()  # upgrades over the budget, already reported
         self._resolved = Resolved()  # the folders' real paths, checked once per run
         self._base = os.path.abspath(settings.root)  # what planned paths start with
+        # A planned file's Path is then the one a download of its record would make.
+        self._plain_root = str(settings.root) == self._base
         self._disk = DiskWorker()  # makes post folders and writes sidecars beside the loop
         # Part of every stored signature: a post left out by one set of filters is looked at
         # again when the filters change.
@@ -242,10 +245,11 @@ class Engine:
         # 100,000 records: a task each at once would hold them all in memory).
         closings: list[asyncio.Future[bool]] = []
         for key, recs in by_post.items():
-            await self._open_posts.acquire()
+            if not self._open_posts.take_now():
+                await self._open_posts.take()
             jobs = [self._spawn(self._fetch(_family(rec.key), rec)) for rec in recs]
             closing = self._wait(self._close_retry(key, jobs, [r.path for r in recs]))
-            closing.add_done_callback(lambda _: self._open_posts.release())
+            closing.add_done_callback(lambda _: self._open_posts.give())
             closings.append(closing)
         return all(await asyncio.gather(*closings))
 
@@ -405,8 +409,8 @@ class Engine:
         mark = self.archive.watermark(listing.key)
         may_stop = listing.incremental and not settings.full and mark is not None and mark.complete
         known_run, stopped, error, broken = 0, False, None, False
-        seen: set[str] = set()
-        details = asyncio.Semaphore(settings.detail_concurrency)
+        seen: set[PostKey] = set()
+        details = Slots(settings.detail_concurrency)
         newest: Watermark = Watermark(listing.key, None, None, None, False)
         sweep = _Sweep()
         own_keys: set[PostKey] = set()  # the posts of a listing without a creator
@@ -420,9 +424,9 @@ class Engine:
                             self._error(DecodeError(entry.problem), listing.label)
                             broken = True  # the listing stays unfinished: looked at again
                             continue
-                        if str(entry.key) in seen:
+                        if entry.key in seen:
                             continue  # paging shifted: this entry was on the previous page
-                        seen.add(str(entry.key))
+                        seen.add(entry.key)
                         if listing.creator is None:
                             self._keys.add(entry.key)  # a post URL, favorites: no creator
                             own_keys.add(entry.key)
@@ -446,22 +450,27 @@ class Engine:
                         # A Discord message closes once its channel's page is rebuilt, after
                         # the listing: it cannot hold a place the listing would wait for.
                         holds = entry.key.service != "discord"
-                        if holds:
-                            await self._open_posts.acquire()
-                        await details.acquire()
-                        task = asyncio.create_task(self._post(listing, entry, state, details))
+                        if holds and not self._open_posts.take_now():
+                            await self._open_posts.take()
+                        if not details.take_now():
+                            await details.take()
+                        task = asyncio.create_task(
+                            self._post(listing, entry, state, details, sweep)
+                        )
                         sweep.planning.add(task)
-                        task.add_done_callback(partial(self._planned, sweep, holds))
+                        task.add_done_callback(partial(self._posted, sweep, holds))
                     if stopped:
                         break
             except KemopixError as exc:
                 error = str(exc)
                 self._error(exc, listing.label)
             while sweep.planning:
-                await asyncio.wait(set(sweep.planning))
+                # Woken once no post is being planned (a planned post's task goes on closing).
+                sweep.planned = asyncio.get_running_loop().create_future()
+                await sweep.planned
         finally:
-            for task in sweep.planning:
-                task.cancel()  # cancelled or failed: the run ends
+            for planning in sweep.planning:
+                planning.cancel()  # cancelled or failed: the run ends
         if sweep.failure is not None:
             raise sweep.failure
         await self._render_transcripts()
@@ -489,52 +498,66 @@ class Engine:
         complete = swept and sweep.complete
         self.archive.save_watermark(Watermark(key, newest.newest_published, None, None, complete))
 
-    def _planned(
-        self, sweep: _Sweep, holds: bool, task: asyncio.Task[Awaitable[bool] | bool]
-    ) -> None:
-        """A post is planned: its outcome, or its closing to watch."""
-        sweep.planning.discard(task)
-        if task.cancelled() or task.exception() is not None:
+    def _posted(self, sweep: _Sweep, holds: bool, task: asyncio.Task[bool]) -> None:
+        """A post's task ended (planned, and closed when it had something to close): its
+        outcome. A failure while planning is the listing's to raise, one while closing the
+        run's (as any task's the run waits for)."""
+        closing = task in sweep.closing
+        sweep.closing.discard(task)
+        self._post_waits.discard(task)
+        if not closing:
+            sweep.not_planning(task)
+        if task.cancelled():
             sweep.complete = False
-            if not task.cancelled() and sweep.failure is None:
-                sweep.failure = task.exception()
+        elif (exc := task.exception()) is not None:
+            sweep.complete = False
+            if closing:
+                if self._failure is None:
+                    self._failure = exc
+            elif sweep.failure is None:
+                sweep.failure = exc
         else:
-            result = task.result()
-            if not isinstance(result, bool):
-                closing: asyncio.Future[bool] = asyncio.ensure_future(result)
-                sweep.closing.add(closing)
-                closing.add_done_callback(partial(self._closed, sweep, holds))
-                return
-            sweep.complete = sweep.complete and result
+            sweep.complete = sweep.complete and task.result()
         if holds:
-            self._open_posts.release()
+            self._open_posts.give()
 
     def _closed(self, sweep: _Sweep, holds: bool, closing: asyncio.Future[bool]) -> None:
         sweep.closing.discard(closing)
         ok = not closing.cancelled() and closing.exception() is None and closing.result()
         sweep.complete = sweep.complete and ok
         if holds:
-            self._open_posts.release()
+            self._open_posts.give()
 
     async def _post(
         self,
         listing: Listing,
         entry: Listed,
         state: PostState | None,
-        details: asyncio.Semaphore,
-    ) -> Awaitable[bool] | bool:
-        """Plan one post; whether it ends complete (or the task that will tell)."""
+        details: Slots,
+        sweep: _Sweep,
+    ) -> bool:
+        """Plan one post, then close it (its task goes on: one task per post, not two);
+        whether it ends complete."""
         try:
             post = await listing.complete(entry)
         except KemopixError as exc:
             self._error(exc, f"post {entry.key}")
             return False
         finally:
-            details.release()
+            details.give()
         if post is None:
             return True
         post.signature = self._signature(entry)
-        return await self._plan(post, state)
+        closing = await self._plan(post, state)
+        if isinstance(closing, bool):
+            return closing
+        # Planned: from here the run waits for this task, as for any closing, the listing not.
+        task = asyncio.current_task()
+        assert task is not None
+        sweep.not_planning(task)
+        sweep.closing.add(task)
+        self._post_waits.add(task)
+        return await closing
 
     def _signature(self, entry: Listed) -> str:
         return f"{entry.signature}/{self._filters_id}"
@@ -550,7 +573,7 @@ class Engine:
             or next(iter(templates.values()))
         )
 
-    async def _plan(self, post: Post, state: PostState | None) -> Awaitable[bool] | bool:
+    async def _plan(self, post: Post, state: PostState | None) -> Coroutine[Any, Any, bool] | bool:
         settings = self.settings
         reason = settings.filters.skip_post(post)
         if reason is not None:
@@ -564,7 +587,9 @@ class Engine:
         update = state is not None and _content(state.signature) != _content(post.signature)
         template = self._template(post)
         base = post_fields(post)
-        planned, placed, held, known, moment = await self._plan_files(post, template, base, state)
+        want_sizes = settings.sizes or settings.filters.needs_sizes or self.budget.needs_sizes
+        sizes = await self._sizes(post) if want_sizes else {}
+        planned, placed, held, known, moment = self._plan_files(post, template, base, state, sizes)
         if update:
             self.summary.posts_updated += 1
         elif state is None:
@@ -576,11 +601,28 @@ class Engine:
             return True
         revision = self.archive.record_post(post, state)
         family = _family(post.key)
-        # Each planned file's path, absolute and relative to the root (the archive's key).
-        kept = [(p, *w) for p, w in zip(planned, placed, strict=True) if w and p.reason is None]
+        # Each planned file's path, absolute and relative to the root (the archive's key); the
+        # paths the post claimed; whether the budget or an impossible name left a file out.
+        kept: list[tuple[PlannedFile, str, str]] = []
+        claimed: list[str] = []
+        incomplete = False
+        for p, w in zip(planned, placed, strict=True):
+            incomplete = incomplete or p.blocking
+            if w:
+                claimed.append(w[1])
+                if p.reason is None:
+                    kept.append((p, *w))
         jobs: list[asyncio.Task[None]] = []
         fetches: list[FileRecord] = []
-        finals: list[str] = []
+        dests: list[Path | None] = []
+        animated: list[bool] = []
+        # The disk helper makes the new folders and their part files before the downloads
+        # start (a folder that existed when planned may hold a part: the download looks).
+        fresh: list[str] = []  # the paths of those parts
+        made: set[str] = set()  # the folders the helper makes
+        # A file in a folder this run found missing, and makes now, has nothing at its path
+        # nor in its part to look for (an existing folder keeps every check).
+        new: list[bool] = []
         for plan, path, rel in kept:
             file = plan.file
             record = self.archive.plan_file(
@@ -623,24 +665,38 @@ class Engine:
                     jobs.append(self._spawn(self.animations.after(record)))
                 continue
             fetches.append(record)
-            finals.append(path)
-        # The disk helper makes the new folders and their part files before the downloads
-        # start (a folder that existed when planned may hold a part: the download looks).
-        fresh = [p for p in finals if not moment.exists(os.path.dirname(p))]
+            dests.append(plan.path if self._plain_root else None)
+            animated.append(file.ugoira is not None)
+            folder = os.path.dirname(path)
+            if not moment.exists(folder):
+                fresh.append(path)
+                made.add(folder)
+            new.append(moment.absent(folder))
         ready = self._disk.make_parts(fresh) if fresh else None
-        # A file in a folder this run found missing, and makes now, has nothing at its path
-        # nor in its part to look for (an existing folder keeps every check).
-        new = [moment.absent(os.path.dirname(p)) for p in finals]
         stamp = post_stamp(post.published)
         fetch: Callable[[], Awaitable[None]] | None = None
         if len(fetches) == 1 and not jobs and post.key.service != "discord":
             # The usual post of one file: its closing fetches it, one task less per post (a
             # Discord message's closing waits for its channel's transcript: not its file).
-            fetch = partial(self._fetch, family, fetches[0], ready, stamp, fresh=new[0])
+            one = fetches[0]
+            fetch = partial(
+                self._fetch,
+                family,
+                one,
+                ready,
+                stamp,
+                fresh=new[0],
+                shared=False,
+                dest=dests[0],
+                animated=animated[0],
+            )
         else:
+            shared = len(fetches) > 1
             jobs.extend(
-                self._spawn(self._fetch(family, r, ready, stamp, fresh=n))
-                for r, n in zip(fetches, new, strict=True)
+                self._spawn(
+                    self._fetch(family, r, ready, stamp, fresh=n, shared=shared, dest=d, animated=a)
+                )
+                for r, n, d, a in zip(fetches, new, dests, animated, strict=True)
             )
         # Sidecars are rendered here (their paths were checked while planning) and written by
         # the disk helper while the downloads run; the post completes once they are on disk.
@@ -650,16 +706,14 @@ class Engine:
                 sidecars = self._metadata(post, template, base, known, kept, revision, moment)
         except UnsafePathError as exc:
             self._error(exc, f"metadata of {post.key}")
-        for folder in {os.path.dirname(p) for p in fresh}:
+        for folder in made:
             moment.made(folder)
-        # A file left out by the budget or an impossible name keeps the post incomplete, so the
-        # next run comes back for it (a filter's choice does not).
-        incomplete = any(p.blocking for p in planned)
-        claimed = [w[1] for w in placed if w]
+        # A file left out by the budget or an impossible name keeps the post incomplete (above),
+        # so the next run comes back for it (a filter's choice does not).
         closing = self._close_post(post, jobs, sidecars, incomplete, claimed, fetch)
         if post.key.service == "discord":
             closing = _after(self._rendered, closing)
-        return self._wait(closing)
+        return closing  # awaited by the post's task, which the run then waits for
 
     def _metadata(
         self,
@@ -687,7 +741,8 @@ class Engine:
             self._transcribing.append(adding)
             return adding
         where = [(p.file, rel) for p, _, rel in kept]
-        rendered = render_sidecars(post, path, where, revision, options)
+        # JSON left compact and Markdown as HTML: the disk helper makes them (off the loop).
+        rendered = render_sidecars(post, path, where, revision, options, defer=True)
         rendered.fresh = not moment.exists(rendered.folder)
         moment.made(rendered.folder)
         return self._disk.write_files(*rendered.job())
@@ -712,8 +767,13 @@ class Engine:
         finally:
             rendered.set()
 
-    async def _plan_files(
-        self, post: Post, template: Template, base: dict[str, object], state: PostState | None
+    def _plan_files(
+        self,
+        post: Post,
+        template: Template,
+        base: dict[str, object],
+        state: PostState | None,
+        sizes: dict[str, int],
     ) -> tuple[
         list[PlannedFile],
         list[tuple[str, str] | None],
@@ -723,13 +783,11 @@ class Engine:
     ]:
         """The post's files with their paths (or why not), each planned file's path (absolute,
         and relative to the root), the archive's rows of the post, the paths of its sidecars
-        and what the path checks saw of the folders."""
+        and what the path checks saw of the folders; ``sizes``: those the servers announced."""
         settings = self.settings
         root = settings.root
         out: list[PlannedFile] = []
         paths: list[tuple[str, str] | None] = []
-        want_sizes = settings.sizes or settings.filters.needs_sizes or self.budget.needs_sizes
-        sizes = await self._sizes(post) if want_sizes else {}
         # Path checks touch the disk (symlinks are resolved) but take microseconds: a thread
         # hop per post cost more (GIL hand-offs with the loop) than it saved.
         moment = self._resolved.moment()
@@ -739,9 +797,15 @@ class Engine:
         self._present.update(present)
         # A post the archive never recorded has no file rows (they are written after it).
         held = {r.path: r for r in self.archive.files_of(post.key)} if state is not None else {}
-        rels = {w: relative_posix(self._base, w) for w in placed if isinstance(w, str)}
+        rels: dict[str, str] = {}
+        unclaimed: list[str] = []  # the relative paths to ask the archive about
+        for where in placed:
+            if isinstance(where, str) and where not in rels:
+                rel = rels[where] = relative_posix(self._base, where)
+                if rel not in self._claimed:
+                    unclaimed.append(rel)
         names = _Names(self._base, post.key, sidecars, self._claimed, self.archive)
-        names.ask(r for r in rels.values() if r not in self._claimed)
+        names.ask(unclaimed)
         for file, where in zip(post.files, placed, strict=True):
             size = file.size if file.size is not None else sizes.get(file.url)
             reason = settings.filters.skip_file(file, size)
@@ -809,12 +873,21 @@ class Engine:
         mtime: float | None = None,
         *,
         fresh: bool = False,
+        shared: bool = True,
+        dest: Path | None = None,
+        animated: bool = True,
     ) -> None:
-        path = self.settings.root / record.path
+        """Fetch ``record``; ``animated``: an animation may be wanted of it (``False`` when
+        planning knows none is)."""
+        path = self.settings.root / record.path if dest is None else dest
         if ready is not None:
             with contextlib.suppress(OSError):  # else the download makes them, or says why not
-                await asyncio.shield(ready)
-        async with self._slots:
+                # Shared by the post's files: one cancelled must not cancel it for the others.
+                await (asyncio.shield(ready) if shared else ready)
+        slots = self._slots
+        if not slots.take_now():
+            await slots.take()
+        try:
             task = self.reporter.file_task(path, record.size)
             outcome = "failed"
             try:
@@ -835,7 +908,10 @@ class Engine:
             finally:
                 if ready is not None and outcome not in ("downloaded", "resumed"):
                     drop_empty_part(str(path))
-            if outcome in ("thumbnail", "kept"):
+            if outcome == "downloaded":  # the usual outcome, looked at first
+                self.summary.files_downloaded += 1
+                self.summary.bytes_downloaded += size
+            elif outcome in ("thumbnail", "kept"):
                 self.summary.files_thumbnail += 1
                 self.summary.bytes_downloaded += size
             elif outcome == "unavailable":
@@ -848,10 +924,12 @@ class Engine:
             elif outcome == "skipped":
                 self.summary.files_present += 1
             else:
-                self.summary.files_downloaded += int(outcome == "downloaded")
                 self.summary.files_resumed += int(outcome == "resumed")
                 self.summary.bytes_downloaded += size
-        await self.animations.after(record)
+        finally:
+            slots.give()
+        if animated:
+            await self.animations.after(record)
 
     async def _close_retry(
         self, key: PostKey, jobs: list[asyncio.Task[None]], claimed: list[str]
@@ -900,7 +978,22 @@ class Engine:
                     if writing is not None:  # its error, if any, is not the one to report
                         writing.add_done_callback(_retrieve)
                     raise
-            return await self._settle_post(post, jobs, writing, incomplete)
+            if writing is not None:
+                try:
+                    await writing
+                except (OSError, UnsafePathError) as exc:
+                    if stops_the_run(exc):
+                        raise
+                    self._error(exc, f"metadata of {post.key}")
+                    # Sidecars not written: the next run plans the post again and writes them.
+                    incomplete = incomplete or isinstance(exc, OSError)
+            if len(jobs) == 1:
+                await jobs[0]  # the usual post of one file: no gathering future
+            elif jobs:
+                await asyncio.gather(*jobs)
+            # Left unfinished on purpose (or without its sidecars): only planning it again may
+            # complete it. Unfinished by its files alone: fetching them again may.
+            return self.archive.settle_post(post.key, incomplete)  # files dated as written
         finally:
             self._release(claimed, post.key)
 
@@ -909,30 +1002,6 @@ class Engine:
         for rel in claimed:
             if self._claimed.get(rel) == key:
                 del self._claimed[rel]
-
-    async def _settle_post(
-        self,
-        post: Post,
-        jobs: list[asyncio.Task[None]],
-        writing: asyncio.Future[None] | None,
-        incomplete: bool,
-    ) -> bool:
-        if writing is not None:
-            try:
-                await writing
-            except (OSError, UnsafePathError) as exc:
-                if stops_the_run(exc):
-                    raise
-                self._error(exc, f"metadata of {post.key}")
-                # Sidecars not written: the next run plans the post again and writes them.
-                incomplete = incomplete or isinstance(exc, OSError)
-        if len(jobs) == 1:
-            await jobs[0]  # the usual post of one file: no gathering future
-        elif jobs:
-            await asyncio.gather(*jobs)
-        # Left unfinished on purpose (or without its sidecars): only planning it again may
-        # complete it. Unfinished by its files alone: fetching them again may.
-        return self.archive.settle_post(post.key, incomplete)  # files dated as written
 
 
 def _retrieve(future: asyncio.Future[Any]) -> None:
@@ -944,13 +1013,21 @@ class _Sweep:
     """What a listing's posts come to: whether every one is complete, and the posts still
     being planned or closed (their tasks, each dropped once done)."""
 
-    __slots__ = ("closing", "complete", "failure", "planning")
+    __slots__ = ("closing", "complete", "failure", "planned", "planning")
 
     def __init__(self) -> None:
         self.complete = True
         self.failure: BaseException | None = None
-        self.planning: set[asyncio.Task[Awaitable[bool] | bool]] = set()
+        self.planning: set[asyncio.Future[bool]] = set()
         self.closing: set[asyncio.Future[bool]] = set()
+        self.planned: asyncio.Future[None] | None = None  # set once planning is empty
+
+    def not_planning(self, task: asyncio.Future[bool]) -> None:
+        """``task`` plans no more (it closes its post, or ended)."""
+        self.planning.discard(task)
+        planned = self.planned
+        if not self.planning and planned is not None and not planned.done():
+            planned.set_result(None)
 
 
 def _content(signature: str) -> str:
@@ -964,7 +1041,7 @@ def _family(key: PostKey) -> str:
 def _newer(mark: Watermark, entry: Listed) -> Watermark:
     if entry.published is None:
         return mark
-    stamp = entry.published.isoformat()
+    stamp = isoformat(entry.published)
     if mark.newest_published is None or stamp > mark.newest_published:
         return Watermark(mark.listing, stamp, None, None, False)
     return mark

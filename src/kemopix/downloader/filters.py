@@ -135,6 +135,9 @@ class Filters(Struct, frozen=True):
 
     def skip_post(self, post: Post) -> str | None:
         """Why ``post`` is left out, or None to keep it."""
+        if self.after is None and self.before is None and not self.query:
+            if not (self.tags or self.exclude_tags):
+                return None  # no post filter: nothing to look at
         when = post.published
         if self.after is not None and (when is None or _aware(when) < self.after):
             return f"published before {self.after.date()}"
@@ -154,12 +157,13 @@ class Filters(Struct, frozen=True):
 
     def skip_file(self, file: RemoteFile, size: int | None = None) -> str | None:
         """Why ``file`` is left out, or None to keep it (``size`` when known)."""
-        ext = file.extension
-        wanted = _extensions(self.types)
-        if wanted and ext not in wanted:
-            return f"type {ext or 'unknown'} not wanted"
-        if ext and ext in _extensions(self.exclude_types):
-            return f"type {ext} excluded"
+        if self.types or self.exclude_types:  # else no type filter: the extension is not needed
+            ext = file.extension
+            wanted = _extensions(self.types)
+            if wanted and ext not in wanted:
+                return f"type {ext or 'unknown'} not wanted"
+            if ext and ext in _extensions(self.exclude_types):
+                return f"type {ext} excluded"
         size = size if size is not None else file.size
         if size is not None:
             if self.min_size is not None and size < self.min_size:

@@ -18,8 +18,8 @@ from typing import Any
 import msgspec
 from msgspec import Struct
 
-from .markdown import html_to_markdown
-from .model import Post, RemoteFile
+from .disk_ops import indent_json, markdown_text
+from .model import Post, RemoteFile, isoformat
 
 __all__ = [
     "RenderedSidecars",
@@ -63,8 +63,11 @@ def _encode_hook(value: Any) -> Any:
 
 
 def _to_json(value: Any) -> bytes:
-    raw = msgspec.json.encode(value, enc_hook=_encode_hook)
-    return msgspec.json.format(raw, indent=2) + b"\n"
+    return indent_json(_compact_json(value))
+
+
+def _compact_json(value: Any) -> bytes:
+    return msgspec.json.encode(value, enc_hook=_encode_hook)
 
 
 def sidecar_document(
@@ -110,44 +113,59 @@ def _html_page(post: Post) -> str:
     )
 
 
-def _isoformat(when: datetime) -> str:
-    """``when.isoformat()``; for a UTC date through msgspec's encoder, in a tenth of the time."""
-    if when.tzinfo is UTC:
-        return msgspec.json.encode(when)[1:-2].decode() + "+00:00"  # '"...Z"'
-    return when.isoformat()
-
-
 def _markdown(post: Post) -> str:
+    return markdown_text(_markdown_head(post), post.content)
+
+
+def _markdown_head(post: Post) -> str:
     head = f"# {post.title or post.key.id}\n\n"
     if post.published is not None:
-        head += f"Published: {_isoformat(post.published)}  \n"
+        head += f"Published: {isoformat(post.published)}  \n"
     if post.tags:
         head += f"Tags: {', '.join(post.tags)}  \n"
-    return f"{head}\n{html_to_markdown(post.content)}"
+    return head
 
 
 def sidecar_names(post_id: str) -> tuple[str, ...]:
     """The names the sidecars of a post may take in its folder."""
-    return tuple(
-        f"{post_id}{ext}"
-        for ext in (".json", ".html", ".md", ".txt", ".comments.json", ".revisions.json")
+    return (
+        post_id + ".json",
+        post_id + ".html",
+        post_id + ".md",
+        post_id + ".txt",
+        post_id + ".comments.json",
+        post_id + ".revisions.json",
     )
 
 
 class RenderedSidecars(Struct):
-    """A post's sidecars, rendered and with their safe paths: what is left is file I/O."""
+    """A post's sidecars, rendered and with their safe paths: what is left is file I/O (and,
+    for those named in ``compact``, indenting their compact JSON: see :func:`render_sidecars`)."""
 
     folder: str
     files: list[tuple[str, bytes]]
     keep_previous: tuple[str, str] | None = None  # (main sidecar, its revision's record)
     mtime: float | None = None  # the post's date
     fresh: bool = False  # the folder did not exist when planned: no temporary file is left in it
+    compact: tuple[str, ...] = ()  # the paths whose bytes are JSON still to indent
+    markdown: tuple[str, str, str] | None = None  # a Markdown sidecar to make: path, head, HTML
 
     def job(
         self,
-    ) -> tuple[str, list[tuple[str, bytes]], tuple[str, str] | None, float | None, bool]:
+    ) -> tuple[
+        str,
+        list[tuple[str, bytes]],
+        tuple[str, str] | None,
+        float | None,
+        bool,
+        tuple[str, ...],
+        tuple[str, str, str] | None,
+    ]:
         """The arguments of :func:`disk_ops.write_files` that write these sidecars."""
-        return self.folder, self.files, self.keep_previous, self.mtime, self.fresh
+        return (
+            *(self.folder, self.files, self.keep_previous, self.mtime, self.fresh),
+            *(self.compact, self.markdown),
+        )
 
 
 def render_sidecars(
@@ -156,27 +174,43 @@ def render_sidecars(
     files: Iterable[tuple[RemoteFile, str]],
     revision: int,
     options: SidecarOptions,
+    *,
+    defer: bool = False,
 ) -> RenderedSidecars:
-    """The post's sidecars to write; ``where(name)`` gives the safe path of a sidecar name."""
+    """The post's sidecars to write; ``where(name)`` gives the safe path of a sidecar name.
+
+    With ``defer``, what can be done where the files are written is left to it
+    (:func:`disk_ops.write_files`, in the disk helper: the same bytes, off the event loop):
+    the JSON sidecars are compact, named in ``compact`` (indenting them was 1.3 % of a
+    post's instructions), and the Markdown sidecar is its ``markdown`` recipe (0.8 %)."""
     key = post.key.id
     main = where(f"{key}.json")
     out = RenderedSidecars(os.path.dirname(main), [], mtime=post_stamp(post.published))
+    to_json = _compact_json if defer else _to_json
+    compact: list[str] = []  # the JSON sidecars' paths
     if options.json:
         if revision > 1:
             # An edited post: the previous sidecar is kept as that revision's record.
             out.keep_previous = (main, where(f"{key}.r{revision - 1}.json"))
-        out.files.append((main, _to_json(sidecar_document(post, files, revision))))
+        out.files.append((main, to_json(sidecar_document(post, files, revision))))
+        compact.append(main)
     if post.content.strip():
         if options.html:
             out.files.append((where(f"{key}.html"), _html_page(post).encode("utf-8")))
-        if options.markdown:
+        if options.markdown and defer:
+            out.markdown = (where(f"{key}.md"), _markdown_head(post), post.content)
+        elif options.markdown:
             out.files.append((where(f"{key}.md"), _markdown(post).encode("utf-8")))
     if options.text and post.text:
         out.files.append((where(f"{key}.txt"), post.text.encode("utf-8")))
     if options.comments and post.comments:
-        out.files.append((where(f"{key}.comments.json"), _to_json(post.comments)))
+        out.files.append((path := where(f"{key}.comments.json"), to_json(post.comments)))
+        compact.append(path)
     if options.revisions and post.revisions:
-        out.files.append((where(f"{key}.revisions.json"), _to_json(post.revisions)))
+        out.files.append((path := where(f"{key}.revisions.json"), to_json(post.revisions)))
+        compact.append(path)
+    if defer:
+        out.compact = tuple(compact)
     return out
 
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal
 
+import msgspec
 from msgspec import Struct, field
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "PostKey",
     "RemoteFile",
     "UgoiraFrames",
+    "isoformat",
     "signature_of",
 ]
 
@@ -143,3 +145,10 @@ def _encode(value: Any) -> Any:
 
 # json.dumps with these options, without making an encoder per call (a third of the cost).
 _SIGNATURE_JSON = json.JSONEncoder(default=_encode, sort_keys=True, ensure_ascii=False)
+
+
+def isoformat(when: datetime) -> str:
+    """``when.isoformat()``; for a UTC date through msgspec's encoder, in a tenth of the time."""
+    if when.tzinfo is UTC:
+        return msgspec.json.encode(when)[1:-2].decode() + "+00:00"  # '"...Z"'
+    return when.isoformat()

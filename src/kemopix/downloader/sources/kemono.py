@@ -10,7 +10,7 @@ the same post gives the same signature whichever way it was reached.
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Coroutine, Mapping
 from functools import partial
 from typing import Any, TypeVar
 
@@ -124,9 +124,10 @@ class KemonoSource:
             known = self._sites[site] = plain.with_session_cookie(self.sessions.get(site))
         return known
 
-    async def run(self, site: str, flow: Flow[T]) -> T:
-        """Run an API flow of ``site``."""
-        return await self.network.run(self.family, flow)
+    def run(self, site: str, flow: Flow[T]) -> Coroutine[Any, Any, T]:
+        """Run an API flow of ``site`` (awaitable: the network's run, without a coroutine
+        of its own around it)."""
+        return self.network.run(self.family, flow)
 
     async def creator(self, site: str, service: str, creator_id: str) -> Creator:
         key = (site, service, creator_id)
@@ -319,8 +320,8 @@ class _CreatorPosts(Struct):
         async for page in aiter_pages(partial(self.source.run, site), step, 0):
             yield [self.source.listed(site, item) for item in page.items]
 
-    async def complete(self, entry: Listed) -> Post | None:
-        return await self.source.post(self.site, entry, self.creator)
+    def complete(self, entry: Listed) -> Coroutine[Any, Any, Post | None]:
+        return self.source.post(self.site, entry, self.creator)  # awaited by the engine
 
 
 class _OnePost(Struct):
@@ -361,8 +362,8 @@ class _OnePost(Struct):
         # The detail goes along with the entry: the post is not asked for a second time.
         yield [self.source.listed(self.site, Answer(post, detail.raw), detail=detail)]
 
-    async def complete(self, entry: Listed) -> Post | None:
-        return await self.source.post(self.site, entry, None)
+    def complete(self, entry: Listed) -> Coroutine[Any, Any, Post | None]:
+        return self.source.post(self.site, entry, None)  # awaited by the engine
 
 
 class _Channel(Struct):
@@ -415,5 +416,5 @@ class _FavoritePosts(Struct):
     async def pages(self) -> AsyncIterator[list[Listed]]:
         yield [self.source.listed(self.site, item) for item in self.items]
 
-    async def complete(self, entry: Listed) -> Post | None:
-        return await self.source.post(self.site, entry, None)
+    def complete(self, entry: Listed) -> Coroutine[Any, Any, Post | None]:
+        return self.source.post(self.site, entry, None)  # awaited by the engine

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any, Generic, TypeVar
 
+import msgspec
 from msgspec import Struct
 
 from ..._protocol.errors import DecodeError
@@ -67,6 +68,12 @@ def decode_items(
     """Each item decoded on its own: a bad one is an :class:`Undecodable`, the rest stay."""
     out: list[Answer[T] | Undecodable] = []
     for item in items:
+        if type(item) is dict:
+            try:  # the usual item: decoded without making the name its error would give
+                out.append(Answer(msgspec.convert(item, type_, strict=False), item))
+                continue
+            except msgspec.ValidationError:
+                pass  # decoded again below, for the error naming the item and its field
         ident = str(item.get("id"))[:40] if isinstance(item, dict) else ""
         try:
             out.append(decode(item, type_, f"{what} {ident}".strip(), url))
