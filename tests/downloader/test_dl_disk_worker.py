@@ -168,7 +168,7 @@ def test_an_orphaned_helper_runs_no_job(tmp_path: Path, orphaned: bool) -> None:
         stdout=subprocess.PIPE,
     )
     final = str(tmp_path / "post" / "01 a.bin")
-    out, _ = helper.communicate(disk_ops.frame((1, "make_parts", ([final],))), timeout=30)
+    out, _ = helper.communicate(disk_ops.frame([(1, "make_parts", ([final],))]), timeout=30)
     assert helper.returncode == 0
     assert os.path.exists(final + PART_SUFFIX) is not orphaned
     assert bool(out) is not orphaned  # answered only when run

@@ -20,6 +20,7 @@ import contextlib
 import errno
 import itertools
 import os
+import sqlite3
 import time
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
 from datetime import datetime
@@ -148,6 +149,9 @@ class Engine:
         # Paths planned in this run and their post: two posts never get one path.
         # (Released when the post closes: the archive then says whose they are.)
         self._claimed: dict[str, PostKey] = {}
+        # Routed archive writes (see run): closed posts' paths wait for the next commit.
+        self._routed = False
+        self._releasing: list[tuple[list[str], PostKey]] = []
         self._started = time.time()  # what the archive recorded since, this run did
         self._present: set[str] = set()  # final paths seen holding a file while planning
         self._kept_thumbnails: set[str] = set()  # upgrades over the budget, already reported
@@ -169,6 +173,10 @@ class Engine:
     async def run(self, targets: list[Target]) -> Summary:
         """Archive every target; returns the summary (also given to the reporter)."""
         started = time.monotonic()
+        if not self.settings.dry_run:
+            # The archive's writes are made by the disk helper (SQLite's work off the loop).
+            self.archive.route_writes(self._disk.route)
+            self._routed = True
         ticker = asyncio.create_task(self._commit_often())
         try:
             for target in targets:
@@ -181,8 +189,12 @@ class Engine:
         finally:
             ticker.cancel()
             await self._stop_all()
-            await self._disk.aclose()
-            self._finish(started)
+            try:
+                self._routed = False
+                await self.archive.unroute()
+            finally:
+                await self._disk.aclose()
+                self._finish(started)
         return self.summary
 
     async def _stop_all(self) -> None:
@@ -199,7 +211,16 @@ class Engine:
         kill loses at most ``COMMIT_EVERY`` seconds of bookkeeping."""
         while True:
             await asyncio.sleep(COMMIT_EVERY)
-            self.archive.commit_pending()
+            with contextlib.suppress(sqlite3.Error, OSError):  # the next write reports it
+                await self._synced()
+
+    async def _synced(self) -> None:
+        """Everything the archive was told is committed; the paths of the posts closed before
+        are then released (until then the archive's readers may not see their owners)."""
+        releasing, self._releasing = self._releasing, []
+        await self.archive.synced()
+        for claimed, key in releasing:
+            self._release_now(claimed, key)
 
     async def retry(self, records: list[FileRecord], *, upgrade: bool = False) -> Summary:
         """Fetch archived files again (``retry-failed``, ``verify``), without listing; with
@@ -256,6 +277,7 @@ class Engine:
         work: within ``--max-files`` / ``--max-bytes`` like the sweep's."""
         if self.settings.dry_run:
             return None
+        await self._synced()  # the sweep's records, read back below
         creator = listing.creator
         ckeys = [] if creator is None else [(creator.site, creator.service, creator.id)]
         gone = await self._missing(ckeys, keys)
@@ -299,7 +321,7 @@ class Engine:
         if len(probe) <= INLINE_CHECKS:
             held = [path for path, status, _ in probe if status == "done"]
             return absent(root, [p for p in held if p not in self._claimed])
-        self.archive.flush()
+        await self._synced()
         gone = await asyncio.to_thread(missing_files, self.archive, creators, keys, started)
         # Claimed paths are this run's posts, still being fetched; a post that closed
         # meanwhile has its files back: looked at again.
@@ -905,7 +927,14 @@ class Engine:
             self._release(claimed, post.key)
 
     def _release(self, claimed: list[str], key: PostKey) -> None:
-        """``key``'s paths are no longer claimed in memory (the archive says whose they are)."""
+        """``key``'s paths are no longer claimed in memory (the archive says whose they are,
+        once its writes are committed: routed, at the next commit)."""
+        if self._routed:
+            self._releasing.append((claimed, key))
+        else:
+            self._release_now(claimed, key)
+
+    def _release_now(self, claimed: list[str], key: PostKey) -> None:
         for rel in claimed:
             if self._claimed.get(rel) == key:
                 del self._claimed[rel]
@@ -932,7 +961,7 @@ class Engine:
             await asyncio.gather(*jobs)
         # Left unfinished on purpose (or without its sidecars): only planning it again may
         # complete it. Unfinished by its files alone: fetching them again may.
-        return self.archive.settle_post(post.key, incomplete)  # files dated as written
+        return await self.archive.settle(post.key, incomplete)  # files dated as written
 
 
 def _retrieve(future: asyncio.Future[Any]) -> None:
