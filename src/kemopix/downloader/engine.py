@@ -216,7 +216,9 @@ class Engine:
 
     async def _synced(self) -> None:
         """Everything the archive was told is committed; the paths of the posts closed before
-        are then released (until then the archive's readers may not see their owners)."""
+        are then released. Until then the archive's readers may see a path's older record (or
+        none), and the sweep's looks at the archive leave claimed paths alone: so every record
+        not yet committed is of a path still claimed."""
         releasing, self._releasing = self._releasing, []
         await self.archive.synced()
         for claimed, key in releasing:
@@ -277,7 +279,6 @@ class Engine:
         work: within ``--max-files`` / ``--max-bytes`` like the sweep's."""
         if self.settings.dry_run:
             return None
-        await self._synced()  # the sweep's records, read back below
         creator = listing.creator
         ckeys = [] if creator is None else [(creator.site, creator.service, creator.id)]
         gone = await self._missing(ckeys, keys)
@@ -321,7 +322,7 @@ class Engine:
         if len(probe) <= INLINE_CHECKS:
             held = [path for path, status, _ in probe if status == "done"]
             return absent(root, [p for p in held if p not in self._claimed])
-        await self._synced()
+        self.archive.flush()
         gone = await asyncio.to_thread(missing_files, self.archive, creators, keys, started)
         # Claimed paths are this run's posts, still being fetched; a post that closed
         # meanwhile has its files back: looked at again.
@@ -884,6 +885,8 @@ class Engine:
         try:
             if jobs:
                 await asyncio.gather(*jobs)
+            if self._routed:
+                await self.archive.synced()  # the records of the files just fetched
             records = self.archive.files_of(key)
             state = self.archive.post_state(key)
             complete = (
