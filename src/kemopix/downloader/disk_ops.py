@@ -175,6 +175,9 @@ class Ledger:
                 if db.in_transaction:
                     db.execute("COMMIT")
                 if params == ("close",):
+                    # The WAL copied into the database here, not by the downloader's last
+                    # close on its event loop (~10 ms on ext4 for a few thousand posts).
+                    db.execute("PRAGMA wal_checkpoint(PASSIVE)")
                     self._db = None
                     db.close()
                 return []

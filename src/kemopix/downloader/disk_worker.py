@@ -74,8 +74,10 @@ class DiskWorker:
             self._start(loop)
 
     def _run(self, name: str, *args: Any) -> asyncio.Future[Any]:
-        loop = asyncio.get_running_loop()
-        self._begin(loop)
+        loop = self._loop
+        if loop is None:
+            loop = asyncio.get_running_loop()
+            self._begin(loop)
         if self._proc is None:
             if self._thread is None:
                 self._thread = SerialWorker("kemopix-disk")
@@ -242,8 +244,10 @@ class Route:
 
     def execute(self, sql: str, params: tuple[object, ...]) -> None:
         """Run ``sql`` in turn, no answer awaited (a failure is raised by a later call)."""
-        self._check()
-        self._worker._send(0, disk_ops.ARCHIVE_JOB, (self._path, sql, params))
+        worker = self._worker
+        if worker._ledger_error is not None:
+            raise worker._ledger_error
+        worker._send(0, disk_ops.ARCHIVE_JOB, (self._path, sql, params))
 
     def query(self, sql: str, params: tuple[object, ...]) -> asyncio.Future[list[Any]]:
         """Run ``sql`` in turn; the rows it returns."""
