@@ -158,7 +158,7 @@ class ArchiveStore(Protocol):
     def flush(self) -> None: ...
     def commit_pending(self) -> None: ...
     async def synced(self) -> None: ...
-    def route_writes(self, opener: Callable[[str], WriteRoute | None]) -> None: ...
+    def route_writes(self, opener: Callable[[str], WriteRoute | None]) -> bool: ...
     async def unroute(self) -> None: ...
     def close(self) -> None: ...
     def post_state(self, key: PostKey) -> PostState | None: ...
@@ -334,15 +334,16 @@ class Archive:
         """An empty archive that writes nothing to disk (for plans of a new folder)."""
         return cls(root, memory=True)
 
-    def route_writes(self, opener: Callable[[str], WriteRoute | None]) -> None:
+    def route_writes(self, opener: Callable[[str], WriteRoute | None]) -> bool:
         """From now on the writes go to the route ``opener`` gives for the archive's file
-        (None, or an archive in memory: they stay here) until :meth:`unroute` is awaited.
-        Reads see what the route has committed: a caller that reads back a write of its own
-        awaits :meth:`synced` first."""
+        (None, or an archive in memory: they stay here) until :meth:`unroute` is awaited;
+        whether they do. Reads see what the route has committed: a caller that reads back a
+        write of its own awaits :meth:`synced` first."""
         if self._memory:
-            return
+            return False
         self.flush()
         self._route = opener(str(self.path))
+        return self._route is not None
 
     async def unroute(self) -> None:
         """Commit what was routed, end the route's connection, and write here again."""

@@ -175,8 +175,7 @@ class Engine:
         started = time.monotonic()
         if not self.settings.dry_run:
             # The archive's writes are made by the disk helper (SQLite's work off the loop).
-            self.archive.route_writes(self._disk.route)
-            self._routed = True
+            self._routed = self.archive.route_writes(self._disk.route)
         ticker = asyncio.create_task(self._commit_often())
         try:
             for target in targets:
