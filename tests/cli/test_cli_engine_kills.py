@@ -125,6 +125,37 @@ def test_kill_9_with_the_disk_helper_behind_and_an_immediate_rerun(
     assert len(list(out.rglob("*.md"))) == 120
 
 
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="reads /proc")
+def test_the_disk_helper_killed_mid_run_stops_the_run_and_no_post_is_called_complete(
+    kemono_emulator: KemonoEmulator, tmp_path: Path
+) -> None:
+    # The helper writes the archive's records too: with it, the records it had not committed
+    # are gone. The run must stop (not go on recording posts complete over missing rows), and
+    # what the archive calls complete must be on disk.
+    emu = kemono_emulator
+    url = creator(emu, "orphan", 40, [30_000, 20_000])
+    out = tmp_path / "out"
+    argv = ["download", url, "--kemono-url", emu.url, "-o", str(out)]
+    emu.add_fault(kind="bandwidth", rate=400_000, path=r"^/data/", probability=1.0)
+    child = start(*argv, "-q")
+    wait_for(lambda: bool(helpers_of(child.pid)) and len(list(out.rglob("*.bin"))) >= 6)
+    for helper in helpers_of(child.pid):
+        os.kill(helper, signal.SIGKILL)
+    code, _, err = finish(child)
+    assert code != 0 and "disk helper" in err, err
+    with Archive(out) as archive:
+        complete = [row for row in archive.state_rows() if row.complete]
+    for row in complete:
+        assert row.path is not None and row.status == "done", row
+        assert (out / row.path).is_file(), row.path
+    emu.clear_faults()
+    code, _, err = finish(start(*argv, "-q"))
+    assert code == 0, err
+    assert byte_exact(out) == 80
+    code, stdout, _ = finish(start(*argv, "--json"))
+    assert code == 0 and summary_in(stdout)["files_downloaded"] == 0
+
+
 def test_every_body_cut_mid_stream_fails_cleanly_then_a_clean_run_completes(
     kemono_emulator: KemonoEmulator, tmp_path: Path
 ) -> None:

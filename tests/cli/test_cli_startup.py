@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from kemopix.downloader.archive import Archive
 from kemopix.emulators import KemonoEmulator, PixivEmulator
 
 pytestmark = pytest.mark.usefixtures("private_kemopix_env")
@@ -153,7 +154,38 @@ def test_a_rerun_fetches_a_file_deleted_since(
     assert again["held"]["missing"] == 0
     assert again["held"]["original"] == first["held"]["original"]
     assert media[0].read_bytes() == data
+    with Archive(out) as archive:  # its post is complete again (read back after the fetch)
+        assert all(row.complete for row in archive.state_rows())
     assert summary()["files_downloaded"] == 0
+
+
+def test_a_file_deleted_since_that_cannot_be_fetched_again_leaves_its_post_unfinished(
+    kemono_emulator: KemonoEmulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The archive still holds the file as done when its new fetch fails: the post must not
+    # be called complete from that record (the failure is read back, not the old "done").
+    from kemopix.cli import main
+
+    service, ident = kemono_emulator.demo_creator
+    out = tmp_path / "out"
+    url = f"{kemono_emulator.url}/{service}/user/{ident}"
+    argv = ["download", url, "--kemono-url", kemono_emulator.url, "-o", str(out), "--retries", "1"]
+    assert main(argv) == 0
+    media = next(p for p in out.rglob("*") if p.is_file() and p.suffix in (".png", ".jpg"))
+    media.unlink()
+    kemono_emulator.add_fault(kind="status", status=500, path=r"^/data/", probability=1.0)
+    try:
+        assert main(argv) == 1
+    finally:
+        kemono_emulator.clear_faults()
+    capsys.readouterr()
+    with Archive(out) as archive:
+        rows = list(archive.state_rows())
+    [lost] = [row for row in rows if row.path is not None and out / row.path == media]
+    assert lost.status == "failed" and not lost.complete
+    assert main(argv) == 0
+    with Archive(out) as archive:
+        assert all(row.complete for row in archive.state_rows())
 
 
 # The console script ends the process right after main() (no interpreter teardown).

@@ -58,6 +58,9 @@ def one_line_error(capsys: pytest.CaptureFixture[str]) -> str:
         (["download", "https://kemono.cr/patreon/user/1", "--after", "yesterday"], "not a date"),
         (["download", "https://kemono.cr/patreon/user/1", "--template", "{x}/{name}"], "{x}"),
         (["download", "https://kemono.cr/patreon/user/1", "--rate", "0"], "--rate"),
+        # 0 is refused, not taken for "not given" (and the default of 5 attempts used)
+        (["download", "https://kemono.cr/patreon/user/1", "--retries", "0"], "--retries"),
+        (["download", "https://kemono.cr/patreon/user/1", "--timeout", "0"], "--timeout"),
         (["download", "https://kemono.cr/patreon/user/1", "--kemono-url", "localhost"], "URL"),
         (["download", "https://kemono.cr/patreon/user/1", "--bogus"], "unrecognized arguments"),
         (["plan", "https://kemono.cr/patreon/user/1", "--type", "foo"], "accepted groups: image"),

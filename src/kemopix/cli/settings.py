@@ -227,8 +227,11 @@ def host_policies(
 
 def site_config(args: argparse.Namespace, config: FileConfig, section: str, base: Config) -> Config:
     """A runner config with the section's retries and timeout."""
-    retries = _opt(args, "retries") or config.site(section, "retries")
-    timeout = _opt(args, "timeout") or config.site(section, "timeout")
+    # "is None", not "or": `--retries 0` is refused, not taken for "not given"
+    retries = _opt(args, "retries")
+    retries = config.site(section, "retries") if retries is None else retries
+    timeout = _opt(args, "timeout")
+    timeout = config.site(section, "timeout") if timeout is None else timeout
     if retries is not None and retries < 1:
         raise InvalidInput("--retries must be at least 1")
     if timeout is not None and timeout <= 0:

@@ -14,12 +14,13 @@ process is refused at once with :class:`FolderBusy`.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -42,6 +43,7 @@ __all__ = [
     "PostState",
     "StateRow",
     "Watermark",
+    "WriteRoute",
     "file_state",
 ]
 
@@ -156,6 +158,9 @@ class ArchiveStore(Protocol):
 
     def flush(self) -> None: ...
     def commit_pending(self) -> None: ...
+    async def synced(self) -> None: ...
+    def route_writes(self, opener: Callable[[str], WriteRoute | None]) -> bool: ...
+    async def unroute(self) -> None: ...
     def close(self) -> None: ...
     def post_state(self, key: PostKey) -> PostState | None: ...
     def post_states(self, keys: Iterable[PostKey]) -> dict[PostKey, PostState]: ...
@@ -164,6 +169,7 @@ class ArchiveStore(Protocol):
         self, key: PostKey, complete: bool = True, *, replan: bool | None = None
     ) -> None: ...
     def settle_post(self, key: PostKey, incomplete: bool = False) -> bool: ...
+    async def settle(self, key: PostKey, incomplete: bool = False) -> bool: ...
     def post_published(self, key: PostKey) -> str | None: ...
     def post_ids(self) -> set[str]: ...
     def plan_file(
@@ -187,6 +193,7 @@ class ArchiveStore(Protocol):
     def files(self, *statuses: str) -> Iterator[FileRecord]: ...
     def owners(self, paths: Iterable[str]) -> dict[str, PostKey]: ...
     def copy_of(self, sha256: str, exclude: str) -> FileRecord | None: ...
+    def held_copy(self, sha256: str, exclude: str) -> tuple[str, int | None] | None: ...
     def counts(self) -> dict[str, int]: ...
     def upgradable(
         self, creator: tuple[str, str, str] | None = None, before: float | None = None
@@ -255,6 +262,16 @@ def _lock(fh: IO[str]) -> None:
     fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
 
 
+class WriteRoute(Protocol):
+    """Where a routed archive's writes go: another process running them in order
+    (``disk_worker.Route``), so that SQLite's work leaves the event loop."""
+
+    def failure(self) -> BaseException | None: ...
+    def execute(self, sql: str, params: tuple[object, ...]) -> None: ...
+    def query(self, sql: str, params: tuple[object, ...]) -> Awaitable[list[Any]]: ...
+    def commit(self, *, close: bool = False) -> Awaitable[list[Any]]: ...
+
+
 class Archive:
     """A connection to one output folder's archive. Use as a context manager.
 
@@ -288,6 +305,11 @@ class Archive:
             raise  # sqlite3.DatabaseError: the CLI says the archive is damaged
         self._opened = 0.0
         self._memory = memory
+        # Routed (see route_writes): the files finished since the last commit was asked for,
+        # by SHA-256, then those of commits not yet answered (the archive cannot see them).
+        self._route: WriteRoute | None = None
+        self._recent: dict[str, tuple[str, int]] = {}
+        self._sealed: list[dict[str, tuple[str, int]]] = []
 
     def _migrate(self) -> None:
         """Bring an archive written by an older kemopix to this schema (in place, once)."""
@@ -317,14 +339,57 @@ class Archive:
         """An empty archive that writes nothing to disk (for plans of a new folder)."""
         return cls(root, memory=True)
 
+    def route_writes(self, opener: Callable[[str], WriteRoute | None]) -> bool:
+        """From now on the writes go to the route ``opener`` gives for the archive's file
+        (None, or an archive in memory: they stay here) until :meth:`unroute` is awaited;
+        whether they do. Reads see what the route has committed: a caller that reads back a
+        write of its own awaits :meth:`synced` first."""
+        if self._memory:
+            return False
+        self.flush()
+        self._route = opener(str(self.path))
+        return self._route is not None
+
+    async def unroute(self) -> None:
+        """Commit what was routed, end the route's connection, and write here again."""
+        route, self._route = self._route, None
+        self._recent.clear()
+        self._sealed.clear()
+        if route is not None and route.failure() is None:
+            await route.commit(close=True)
+
+    async def synced(self) -> None:
+        """Everything written so far is committed (routed: the route's answer awaited)."""
+        if self._route is None:
+            self.flush()
+        else:
+            await self._commit_routed(self._route)
+
+    def _commit_routed(self, route: WriteRoute) -> Awaitable[list[Any]]:
+        sealed, self._recent = self._recent, {}
+        self._sealed.append(sealed)
+        answered = route.commit()
+
+        async def wait() -> list[Any]:
+            try:
+                return await answered
+            finally:
+                with contextlib.suppress(ValueError):
+                    self._sealed.remove(sealed)
+
+        return asyncio.ensure_future(wait())
+
     def _write(self, sql: str, params: tuple[object, ...] = ()) -> list[Any]:
         """Run a write inside a transaction committed every ``COMMIT_EVERY`` seconds; the rows
-        it returns (``RETURNING``).
+        it returns (``RETURNING``; none when routed).
 
         One commit per statement cost a fifth of the run time on a large creator. A kill
         loses at most the last fraction of a second of records: the next run finds those
         files on disk, checks them (size, SHA-256) and records them then.
         """
+        if self._route is not None:
+            self._route.execute(sql, params)
+            return []
         cursor = self._cursor
         if not self._db.in_transaction:
             cursor.execute("BEGIN")
@@ -335,17 +400,20 @@ class Archive:
         return rows
 
     def flush(self) -> None:
-        """Commit what is pending."""
-        if self._db.in_transaction:
+        """Commit what is pending (routed: ask for it; :meth:`synced` waits for it)."""
+        if self._route is not None:
+            self._commit_routed(self._route)
+        elif self._db.in_transaction:
             self._db.execute("COMMIT")
 
     def commit_pending(self) -> None:
         """Commit what is pending, best effort: a failure (full disk) is left for the next
         write to report."""
-        with contextlib.suppress(sqlite3.Error):
+        with contextlib.suppress(sqlite3.Error, OSError):
             self.flush()
 
     def close(self) -> None:
+        self._route = None  # not unrouted: what it had not committed is lost, as in a kill
         try:
             self.commit_pending()
             self._db.close()
@@ -455,24 +523,16 @@ class Archive:
         """Mark the post complete if nothing is left: not ``incomplete`` (its planning left
         something out) and every file of it settled; else unfinished, to be planned again
         when ``incomplete``. Whether it is complete."""
-        # One statement: the post's files are looked at as the post is updated.
-        rows = self._write(
-            "UPDATE posts SET complete=(? AND NOT EXISTS (SELECT 1 FROM files WHERE"
-            # "+status": the post's index, not the status one, finds its few rows
-            f" site=? AND service=? AND post_id=? AND +status NOT IN ({_SETTLED_SQL}))),"
-            " replan=?, updated_at=? WHERE site=? AND service=? AND id=? RETURNING complete",
-            (
-                int(not incomplete),
-                key.site,
-                key.service,
-                key.id,
-                int(incomplete),
-                time.time(),
-                key.site,
-                key.service,
-                key.id,
-            ),
-        )
+        if self._route is not None:
+            raise RuntimeError("a routed archive settles posts with settle()")
+        rows = self._write(*_settle_statement(key, incomplete))
+        return bool(rows and rows[0][0])
+
+    async def settle(self, key: PostKey, incomplete: bool = False) -> bool:
+        """:meth:`settle_post`, also when routed (the route's answer awaited)."""
+        if self._route is None:
+            return self.settle_post(key, incomplete)
+        rows = await self._route.query(*_settle_statement(key, incomplete))
         return bool(rows and rows[0][0])
 
     def post_published(self, key: PostKey) -> str | None:
@@ -541,6 +601,8 @@ class Archive:
             " etag=COALESCE(?, etag), error=?, updated_at=? WHERE path=?",
             (held, sha256, size, etag, note and note[:500], time.time(), path),
         )
+        if self._route is not None and held == "original" and sha256:
+            self._recent[sha256.lower()] = (path, size)
 
     def fail_file(self, path: str, error: str, status: str = "failed") -> None:
         self._write(
@@ -590,6 +652,17 @@ class Archive:
             for row in self._cursor.execute(query, chunk).fetchall():
                 out[row[0]] = PostKey(row[1], row[2], row[3])
         return out
+
+    def held_copy(self, sha256: str, exclude: str) -> tuple[str, int | None] | None:
+        """The path and size of a downloaded file with this SHA-256 at another path."""
+        sha = sha256.lower()
+        if self._route is not None:
+            for finished in (self._recent, *reversed(self._sealed)):
+                found = finished.get(sha)
+                if found is not None and found[0] != exclude:
+                    return found
+        other = self.copy_of(sha, exclude)
+        return None if other is None else (other.path, other.size)
 
     def copy_of(self, sha256: str, exclude: str) -> FileRecord | None:
         """A downloaded file with this SHA-256 at another path (de-duplication source)."""
@@ -850,3 +923,24 @@ def _file_rows(
         for row in cursor.execute(sql, params):
             out[row[0]] = row
     yield from out.values()
+
+
+def _settle_statement(key: PostKey, incomplete: bool) -> tuple[str, tuple[object, ...]]:
+    """The one statement that settles a post: its files are looked at as it is updated."""
+    return (
+        "UPDATE posts SET complete=(? AND NOT EXISTS (SELECT 1 FROM files WHERE"
+        # "+status": the post's index, not the status one, finds its few rows
+        f" site=? AND service=? AND post_id=? AND +status NOT IN ({_SETTLED_SQL}))),"
+        " replan=?, updated_at=? WHERE site=? AND service=? AND id=? RETURNING complete",
+        (
+            int(not incomplete),
+            key.site,
+            key.service,
+            key.id,
+            int(incomplete),
+            time.time(),
+            key.site,
+            key.service,
+            key.id,
+        ),
+    )

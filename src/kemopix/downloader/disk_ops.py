@@ -18,6 +18,7 @@ import functools
 import os
 import pickle
 import select
+import sqlite3
 import struct
 import sys
 import time
@@ -191,6 +192,54 @@ def drop_empty_part(final: str) -> None:
 
 
 OPERATIONS: dict[str, Callable[..., None]] = {"write_files": write_files, "make_parts": make_parts}
+ARCHIVE_JOB = "archive"  # a statement of the archive (see :class:`Ledger`)
+LEDGER = "sqlite3"  # the file name of an archive statement's error answer
+
+
+class Ledger:
+    """The archive's writes, made by the helper for the downloader (``disk_worker.Route``).
+
+    Statements run in the order sent, in a transaction committed when the downloader says
+    (every fraction of a second, and at the end). A statement that fails (a full disk) fails
+    every later one: the transaction is gone, and a write after it would record a state the
+    lost ones contradict (a post complete whose file rows were never written).
+    """
+
+    def __init__(self) -> None:
+        self._db: sqlite3.Connection | None = None
+        self._failed: tuple[str, str] | None = None
+
+    def run(self, path: str, sql: str | None, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        """Run ``sql`` (None: commit; with ``params`` ``("close",)``, then close)."""
+        if self._failed is not None:
+            raise LedgerError(*self._failed)
+        try:
+            db = self._db
+            if db is None:
+                db = self._db = sqlite3.connect(path, timeout=30.0, isolation_level=None)
+                db.execute("PRAGMA synchronous=NORMAL")  # as the downloader's connection
+            if sql is None:
+                if db.in_transaction:
+                    db.execute("COMMIT")
+                if params == ("close",):
+                    # The WAL copied into the database here, not by the downloader's last
+                    # close on its event loop (~10 ms on ext4 for a few thousand posts).
+                    db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                    self._db = None
+                    db.close()
+                return []
+            if not db.in_transaction:
+                db.execute("BEGIN")
+            return db.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            self._failed = (type(exc).__name__, str(exc))
+            raise LedgerError(*self._failed) from exc
+
+
+class LedgerError(Exception):
+    """A statement of the archive failed in the helper: the sqlite3 error's name and text."""
+
+
 HEADER = struct.Struct("!I")  # the length of the pickled frame that follows
 
 
@@ -242,20 +291,26 @@ def _read(stdin: int, wait: bool) -> bytes | None:
                 select.select([stdin], [], [])  # readable: a job, or the end of input
 
 
-Answer = tuple[int, tuple[int | None, str, str | None] | None]
+Answer = tuple[Any, ...]
 
 
-def _run(job: tuple[int, str, tuple[Any, ...]]) -> Answer:
-    """One job's answer: ``(id, None)`` or ``(id, (errno, message, filename))``."""
+def _run(job: tuple[int, str, tuple[Any, ...]], ledger: Ledger) -> Answer | None:
+    """One job's answer: ``(id, None[, rows])`` or ``(id, (errno, message, filename))``;
+    None for an archive statement that asked for no answer (id 0) and did not fail."""
     ident, name, args = job
     error: tuple[int | None, str, str | None] | None = None
     try:
+        if name == ARCHIVE_JOB:
+            rows = ledger.run(*args)
+            return (ident, None, rows) if ident else None
         OPERATIONS[name](*args)
+    except LedgerError as exc:
+        error = (None, f"{exc.args[0]}: {exc.args[1]}", LEDGER)
     except OSError as exc:
         error = (exc.errno, exc.strerror or str(exc), exc.filename)
     except Exception as exc:  # reported to the job's owner, who decides
         error = (None, f"{type(exc).__name__}: {exc}", None)
-    return ident, error
+    return (ident, error)
 
 
 def _answer(stdout: int, answers: list[Answer]) -> None:
@@ -273,26 +328,36 @@ def serve(stdin: int, stdout: int, parent: int | None = None) -> None:
     ends before any job once that process is gone, so a batch read before a kill -9 is not
     written beside the next run. Part files go first and are answered at once (downloads
     wait for them); sidecars (only a post's completion waits for those) are written a few
-    at a time between looks at the input."""
+    at a time between looks at the input. Archive statements run in their order, all those
+    read at each look, after the part files; one not committed when the helper ends is
+    rolled back with its transaction (as when the downloader itself is killed)."""
     os.set_blocking(stdin, False)
     buffer = bytearray()
+    ledger = Ledger()
     parts: deque[tuple[int, str, tuple[Any, ...]]] = deque()
+    records: deque[tuple[int, str, tuple[Any, ...]]] = deque()
     rest: deque[tuple[int, str, tuple[Any, ...]]] = deque()
     while True:
-        chunk = _read(stdin, wait=not (parts or rest))
+        chunk = _read(stdin, wait=not (parts or records or rest))
         if chunk == b"":
             return
         if chunk:
             buffer += chunk
             for jobs in frames(buffer):
                 for job in jobs:
-                    (parts if job[1] == "make_parts" else rest).append(job)
+                    name = job[1]
+                    queue = (
+                        parts if name == "make_parts" else records if name == ARCHIVE_JOB else rest
+                    )
+                    queue.append(job)
         answers: list[Answer] = []
-        for queue, most in ((parts, len(parts)), (rest, 4)):
+        for queue, most in ((parts, len(parts)), (records, len(records)), (rest, 4)):
             for _ in range(min(len(queue), most)):
                 if parent is not None and os.getppid() != parent:
                     return  # orphaned: the downloader died (its lock is free for another)
-                answers.append(_run(queue.popleft()))
+                answer = _run(queue.popleft(), ledger)
+                if answer is not None:
+                    answers.append(answer)
             if answers:
                 _answer(stdout, answers)
                 answers = []

@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import errno
 import os
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -26,7 +27,7 @@ import msgspec
 from . import disk_ops
 from .worker import SerialWorker
 
-__all__ = ["DiskWorker"]
+__all__ = ["DiskWorker", "Route"]
 
 _HELPER = os.path.abspath(disk_ops.__file__)
 # Where msgspec is, for the helper (isolated, without site-packages) to indent JSON sidecars.
@@ -41,8 +42,9 @@ class DiskWorker:
         self._proc: subprocess.Popen[bytes] | None = None
         self._thread: SerialWorker | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._pending: dict[int, asyncio.Future[None]] = {}
+        self._pending: dict[int, asyncio.Future[Any]] = {}
         self._serial = 0
+        self._ledger_error: BaseException | None = None  # the archive's writes failed
         self._jobs: list[tuple[int, str, tuple[Any, ...]]] = []  # the next write's, one frame
         self._out = bytearray()
         self._in = bytearray()
@@ -67,24 +69,37 @@ class DiskWorker:
         args = (folder, files, keep_previous, mtime, fresh, compact, markdown)
         return self._run("write_files", *args)
 
-    def _run(self, name: str, *args: Any) -> asyncio.Future[None]:
-        loop = asyncio.get_running_loop()
+    def route(self, path: str) -> Route | None:
+        """The archive at ``path`` written by the helper (None: there is no helper)."""
+        self._begin(asyncio.get_running_loop())
+        return None if self._proc is None else Route(self, path)
+
+    def _begin(self, loop: asyncio.AbstractEventLoop) -> None:
         if self._loop is None:
             self._loop = loop
             self._start(loop)
+
+    def _run(self, name: str, *args: Any) -> asyncio.Future[Any]:
+        loop = self._loop
+        if loop is None:
+            loop = asyncio.get_running_loop()
+            self._begin(loop)
         if self._proc is None:
             if self._thread is None:
                 self._thread = SerialWorker("kemopix-disk")
             return self._thread.run(disk_ops.OPERATIONS[name], *args)
         self._serial += 1
-        future: asyncio.Future[None] = loop.create_future()
+        future: asyncio.Future[Any] = loop.create_future()
         self._pending[self._serial] = future
-        self._jobs.append((self._serial, name, args))
-        if not self._flushing:
+        self._send(self._serial, name, args)
+        return future
+
+    def _send(self, ident: int, name: str, args: tuple[Any, ...]) -> None:
+        self._jobs.append((ident, name, args))
+        if not self._flushing and self._loop is not None:
             self._flushing = True
             # The jobs of a few milliseconds in one write (the helper looks as often).
-            loop.call_later(BATCH_SECONDS, self._flush)
-        return future
+            self._loop.call_later(BATCH_SECONDS, self._flush)
 
     def _start(self, loop: asyncio.AbstractEventLoop) -> None:
         if os.name != "posix" or os.environ.get("KEMOPIX_DISK_WORKER") == "thread":
@@ -109,7 +124,8 @@ class DiskWorker:
         self._flushing = False
         proc, loop = self._proc, self._loop
         if self._jobs:
-            # The jobs of a few milliseconds pickled together (a frame each cost more).
+            # The jobs of a few milliseconds pickled together (a frame each cost more; the
+            # texts its jobs share, paths and statements, are pickled once).
             self._out += disk_ops.frame(self._jobs)
             self._jobs = []
         if proc is None or proc.stdin is None or loop is None or not self._out:
@@ -146,18 +162,24 @@ class DiskWorker:
         self._in += chunk
         pending = self._pending
         for answers in disk_ops.frames(self._in):
-            for ident, error in answers:
+            for ident, error, *rows in answers:
+                failure = None if error is None else _failure(error)
+                if failure is not None and (ident == 0 or error[2] == disk_ops.LEDGER):
+                    self._ledger_error = self._ledger_error or failure
                 future = pending.pop(ident, None)
                 if future is None or future.done():
                     continue
-                if error is None:
-                    future.set_result(None)
+                if failure is None:
+                    future.set_result(rows[0] if rows else None)
                 else:
-                    code, message, filename = error
-                    future.set_exception(OSError(code, message, filename))
+                    future.set_exception(failure)
 
     def _fail(self, exc: OSError) -> None:
-        """The helper is gone: its jobs fail (the engine reports them); new ones use a thread."""
+        """The helper is gone: its jobs fail (the engine reports them); new ones use a thread.
+        The archive's writes it had are lost with it: every later one fails."""
+        self._ledger_error = self._ledger_error or OSError(
+            exc.errno, f"disk helper: {exc.strerror or exc}"
+        )
         pending, self._pending = self._pending, {}
         self._out.clear()  # jobs never sent: they fail with the rest
         self._jobs.clear()
@@ -214,6 +236,57 @@ class DiskWorker:
         reaper.start()
         if self._pending:
             await asyncio.to_thread(reaper.join)
+
+
+class Route:
+    """An archive's writes, made by the disk helper in the order given (``disk_ops.Ledger``):
+    the SQLite work of each record leaves the event loop. Statements are sent without waiting
+    for them; :meth:`query` and :meth:`commit` answer. After a failure (a full disk, the
+    helper gone) every write raises it: what was sent since the last commit is lost."""
+
+    def __init__(self, worker: DiskWorker, path: str) -> None:
+        self._worker = worker
+        self._path = path
+
+    def failure(self) -> BaseException | None:
+        return self._worker._ledger_error
+
+    def execute(self, sql: str, params: tuple[object, ...]) -> None:
+        """Run ``sql`` in turn, no answer awaited (a failure is raised by a later call)."""
+        worker = self._worker
+        if worker._ledger_error is not None:
+            raise worker._ledger_error
+        worker._send(0, disk_ops.ARCHIVE_JOB, (self._path, sql, params))
+
+    def query(self, sql: str, params: tuple[object, ...]) -> asyncio.Future[list[Any]]:
+        """Run ``sql`` in turn; the rows it returns."""
+        self._check()
+        return self._worker._run(disk_ops.ARCHIVE_JOB, self._path, sql, params)
+
+    def commit(self, *, close: bool = False) -> asyncio.Future[list[Any]]:
+        """Commit what was sent (and, with ``close``, end the helper's connection)."""
+        self._check()
+        return self._worker._run(
+            disk_ops.ARCHIVE_JOB, self._path, None, ("close",) if close else ()
+        )
+
+    def _check(self) -> None:
+        failure = self._worker._ledger_error
+        if failure is not None:
+            raise failure
+
+
+def _failure(error: tuple[int | None, str, str | None]) -> BaseException:
+    """The exception an answer's error stands for: an archive statement's sqlite3 error
+    (named in its text), else an OSError."""
+    code, message, filename = error
+    if filename == disk_ops.LEDGER:
+        name, _, text = message.partition(": ")
+        kind = getattr(sqlite3, name, None)
+        if isinstance(kind, type) and issubclass(kind, sqlite3.Error):
+            return kind(text)
+        return sqlite3.Error(message)
+    return OSError(code, message, filename)
 
 
 def _reap(proc: subprocess.Popen[bytes]) -> None:

@@ -20,6 +20,7 @@ import contextlib
 import errno
 import itertools
 import os
+import sqlite3
 import time
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
 from datetime import datetime
@@ -149,6 +150,9 @@ class Engine:
         # Paths planned in this run and their post: two posts never get one path.
         # (Released when the post closes: the archive then says whose they are.)
         self._claimed: dict[str, PostKey] = {}
+        # Routed archive writes (see run): closed posts' paths wait for the next commit.
+        self._routed = False
+        self._releasing: list[tuple[list[str], PostKey]] = []
         self._started = time.time()  # what the archive recorded since, this run did
         self._present: set[str] = set()  # final paths seen holding a file while planning
         self._kept_thumbnails: set[str] = set()  # upgrades over the budget, already reported
@@ -172,6 +176,9 @@ class Engine:
     async def run(self, targets: list[Target]) -> Summary:
         """Archive every target; returns the summary (also given to the reporter)."""
         started = time.monotonic()
+        if not self.settings.dry_run:
+            # The archive's writes are made by the disk helper (SQLite's work off the loop).
+            self._routed = self.archive.route_writes(self._disk.route)
         ticker = asyncio.create_task(self._commit_often())
         try:
             for target in targets:
@@ -184,8 +191,12 @@ class Engine:
         finally:
             ticker.cancel()
             await self._stop_all()
-            await self._disk.aclose()
-            self._finish(started)
+            try:
+                self._routed = False
+                await self.archive.unroute()
+            finally:
+                await self._disk.aclose()
+                self._finish(started)
         return self.summary
 
     async def _stop_all(self) -> None:
@@ -202,7 +213,18 @@ class Engine:
         kill loses at most ``COMMIT_EVERY`` seconds of bookkeeping."""
         while True:
             await asyncio.sleep(COMMIT_EVERY)
-            self.archive.commit_pending()
+            with contextlib.suppress(sqlite3.Error, OSError):  # the next write reports it
+                await self._synced()
+
+    async def _synced(self) -> None:
+        """Everything the archive was told is committed; the paths of the posts closed before
+        are then released. Until then the archive's readers may see a path's older record (or
+        none), and the sweep's looks at the archive leave claimed paths alone: so every record
+        not yet committed is of a path still claimed."""
+        releasing, self._releasing = self._releasing, []
+        await self.archive.synced()
+        for claimed, key in releasing:
+            self._release_now(claimed, key)
 
     async def retry(self, records: list[FileRecord], *, upgrade: bool = False) -> Summary:
         """Fetch archived files again (``retry-failed``, ``verify``), without listing; with
@@ -940,6 +962,8 @@ class Engine:
         try:
             if jobs:
                 await asyncio.gather(*jobs)
+            if self._routed:
+                await self.archive.synced()  # the records of the files just fetched
             records = self.archive.files_of(key)
             state = self.archive.post_state(key)
             complete = (
@@ -993,12 +1017,19 @@ class Engine:
                 await asyncio.gather(*jobs)
             # Left unfinished on purpose (or without its sidecars): only planning it again may
             # complete it. Unfinished by its files alone: fetching them again may.
-            return self.archive.settle_post(post.key, incomplete)  # files dated as written
+            return await self.archive.settle(post.key, incomplete)  # files dated as written
         finally:
             self._release(claimed, post.key)
 
     def _release(self, claimed: list[str], key: PostKey) -> None:
-        """``key``'s paths are no longer claimed in memory (the archive says whose they are)."""
+        """``key``'s paths are no longer claimed in memory (the archive says whose they are,
+        once its writes are committed: routed, at the next commit)."""
+        if self._routed:
+            self._releasing.append((claimed, key))
+        else:
+            self._release_now(claimed, key)
+
+    def _release_now(self, claimed: list[str], key: PostKey) -> None:
         for rel in claimed:
             if self._claimed.get(rel) == key:
                 del self._claimed[rel]

@@ -93,12 +93,13 @@ class Fetcher:
         self._inflight: dict[str, _Pending] = {}
 
     def _held_copy(self, sha256: str, rel: str) -> Path | None:
-        other = self.archive.copy_of(sha256, rel)
+        other = self.archive.held_copy(sha256, rel)
         if other is None:
             return None
-        path = self.root / other.path
+        held, size = other
+        path = self.root / held
         try:
-            if other.size is not None and path.stat().st_size != other.size:
+            if size is not None and path.stat().st_size != size:
                 return None
         except OSError:
             return None
