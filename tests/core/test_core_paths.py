@@ -121,6 +121,35 @@ def test_a_safe_folder_gives_the_paths_safe_join_gives(tmp_path: Path, part: boo
             for name in names:
                 expected = str(safe_join(tmp_path, *folder, name, budget=budget, part=part))
                 assert where.path(name, part=part) == expected
+            # Several at once, first or after a path, give the same paths.
+            for before in ([], names[:1]):
+                several = SafeFolder(tmp_path, folder, budget=budget)
+                for name in before:
+                    several.path(name, part=part)
+                expected_all = [
+                    str(safe_join(tmp_path, *folder, name, budget=budget, part=part))
+                    for name in names
+                ]
+                assert several.paths(names, part=part) == expected_all
+
+
+def test_several_paths_at_once_in_a_folder_that_exists_look_for_links(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    root = tmp_path / "root"
+    (root / "post").mkdir(parents=True)
+    (root / "new").mkdir()
+    os.symlink(outside / "x.md", root / "post" / "1.md")
+    names = ["1.json", "1.html", "1.md", "1.txt"]
+    with pytest.raises(UnsafePathError):
+        SafeFolder(root, ["post"], resolved=Resolved()).paths(names, part=False)
+    where = SafeFolder(root, ["post"], resolved=Resolved())
+    assert where.paths(names[:2], part=False) == [str(root / "post" / n) for n in names[:2]]
+    with pytest.raises(UnsafePathError):
+        where.paths(names[2:], part=False)  # the folder was checked: its names still are
+    missing = SafeFolder(root, ["missing"], resolved=Resolved())
+    assert missing.paths(names, part=False) == [str(root / "missing" / n) for n in names]
+    assert SafeFolder(root, ["new"]).paths([]) == []
 
 
 def test_a_relative_root_follows_the_working_folder(

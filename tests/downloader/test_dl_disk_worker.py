@@ -28,13 +28,15 @@ def _post(root: Path, n: int) -> tuple[str, list[tuple[str, bytes]]]:
     return str(folder), [(str(folder / f"{n}.json"), b"{}\n"), (str(folder / f"{n}.md"), b"# t\n")]
 
 
-@pytest.mark.parametrize("mode", ["process", "thread"])
-def test_folders_parts_and_dated_sidecars(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str
-) -> None:
-    if mode == "thread":
+@pytest.fixture(params=["process", "thread"])
+def mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Where the disk work runs: the helper process, or the thread that stands in for it."""
+    if request.param == "thread":
         monkeypatch.setenv("KEMOPIX_DISK_WORKER", "thread")
+    return str(request.param)
 
+
+def test_folders_parts_and_dated_sidecars(tmp_path: Path, mode: str) -> None:
     async def main() -> DiskWorker:
         disk = DiskWorker()
         jobs = []
@@ -59,14 +61,10 @@ def test_folders_parts_and_dated_sidecars(
     assert not list(tmp_path.rglob("*.tmp"))
 
 
-@pytest.mark.parametrize("mode", ["process", "thread"])
-def test_deferred_sidecars_are_finished_where_written(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str
-) -> None:
+@pytest.mark.usefixtures("mode")
+def test_deferred_sidecars_are_finished_where_written(tmp_path: Path) -> None:
     # JSON indented, Markdown converted: the helper process starts without site-packages (it
     # finds msgspec where it is told) and without kemopix (it loads the converter's file).
-    if mode == "thread":
-        monkeypatch.setenv("KEMOPIX_DISK_WORKER", "thread")
     document = {"id": "1", "title": 'q"\\\u3042 é', "n": [1, 2.5, None, True], "e": {}, "l": []}
     compact = msgspec.json.encode(document)
     folder = tmp_path / "post"

@@ -2,10 +2,12 @@
 
 Each function here is plain blocking file work on string paths: the folder and empty ``.part``
 of each file a post will fetch, and the post's sidecars (each through a temporary file and a
-rename, dated). The module needs nothing but the standard library, so ``disk_worker`` can run
-it as a small child process (``python -I -S disk_ops.py OWNER``) that reads pickled jobs on
-standard input and answers on standard output; where that is not possible it runs the same
-functions in a thread.
+rename, dated), finished here where the event loop left them so (JSON to indent, Markdown to
+convert from the post's HTML). The module needs nothing but the standard library to start, so
+``disk_worker`` can run it as a small child process (``python -I -S disk_ops.py OWNER
+LIBRARY``) that reads pickled jobs on standard input and answers on standard output; it loads
+msgspec from ``LIBRARY`` and the Markdown converter from the file beside this one when the
+first sidecar needs them. Where that is not possible the same functions run in a thread.
 
 Temporary files are named ``.kemopix-<owner>-<n>.tmp``, the owner being the downloading
 process, so that process and its helper never take each other's files for a killed run's.

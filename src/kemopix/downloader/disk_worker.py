@@ -5,9 +5,11 @@ than all the Python a small download runs, so the event loop does not do it. A t
 do it at a price: every system call a thread makes hands the GIL over, and the loop then
 waits for it back after its own calls (measured, 2,000 posts: SQLite calls 18 -> 46 us,
 socket sends 75 -> 192 us). So on POSIX a small helper process (``disk_ops.py``, standard
-library only, started in ~20 ms) does the work: jobs go to it pickled, a few milliseconds of
-them at a time, and its answers come back the same way. Where the loop cannot watch a pipe (Windows'
-proactor loop) or the helper cannot start, the same functions run in a thread.
+library only, started in ~20 ms) does the work, and finishes the sidecars the loop leaves to it
+(indenting JSON, converting HTML to Markdown): jobs go to it pickled, those of a few
+milliseconds in one frame, and its answers come back the same way. Where the loop cannot
+watch a pipe (Windows' proactor loop) or the helper cannot start, the same functions run in a
+thread.
 """
 
 from __future__ import annotations

@@ -1109,7 +1109,7 @@ def _place(
     if base.get("service") == "discord":
         names = TRANSCRIPT_NAMES  # a Discord message's metadata is its channel's transcript
     try:
-        sidecars = {name: folder.path(name, part=False) for name in names}
+        sidecars = dict(zip(names, folder.paths(names, part=False), strict=True))
     except UnsafePathError:
         pass  # reported when the sidecars are written
     return out, sidecars, present

@@ -368,6 +368,25 @@ class SafeFolder:
             _check_name_inside(self._root_abs, self._path, clean, path, self._resolved, self._split)
         return path
 
+    def paths(self, names: Iterable[str], *, part: bool = True) -> list[str]:
+        """:meth:`path` of each of ``names``; in a folder found missing (nothing in it can be
+        a link), names that need no cleaning and fit are joined without a call each (a
+        post's six sidecar names)."""
+        if self._exists is None:
+            names = list(names)
+            if not names:
+                return []
+            first = self.path(names[0], part=part)  # the folder's checks, once
+            return [first, *self.paths(names[1:], part=part)]
+        if self._exists:
+            return [self.path(name, part=part) for name in names]
+        room = self._room - (len(PART_SUFFIX) if part else 0)
+        prefix, plain = self._prefix, _PLAIN.fullmatch
+        return [
+            prefix + name if len(name) <= room and plain(name) else self.path(name, part=part)
+            for name in names
+        ]
+
 
 @functools.lru_cache(maxsize=256)  # a pure function: a creator's folders, asked for each post
 def _above(root_abs: str, folders: tuple[str, ...], spare: int) -> tuple[str, str, int]:
