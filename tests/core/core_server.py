@@ -25,12 +25,14 @@ class CoreServer(EmulatorServer):
         self.seen_headers: list[dict[str, str]] = []
         self.ignore_range = False
         self.ranges: list[str | None] = []
+        self.peers: list[object] = []  # the client's address per /blob request
 
     def reset(self) -> None:
         self.hits.clear()
         self.plan.clear()
         self.seen_headers.clear()
         self.ranges.clear()
+        self.peers.clear()
         self.ignore_range = False
 
     def _next(self, path: str) -> str:
@@ -98,6 +100,8 @@ class CoreServer(EmulatorServer):
 
     async def _blob(self, request: web.Request) -> web.StreamResponse:
         action = self._next("/blob")
+        assert request.transport is not None
+        self.peers.append(request.transport.get_extra_info("peername"))
         if action.startswith("status:"):
             return web.Response(status=int(action.split(":")[1]), text="not found")
         range_header = request.headers.get("Range")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import time
 from pathlib import Path
@@ -65,6 +66,28 @@ def test_stalled_body_times_out_and_resumes(
     assert core_server.hits["/blob"] == 2
     assert core_server.ranges[1] is not None and int(core_server.ranges[1][6:-1]) > 0
     assert not leftovers(tmp_path)
+
+
+def test_downloads_in_a_row_keep_their_connection(core_server: CoreServer, tmp_path: Path) -> None:
+    # A body read to its declared length, and no further, still leaves the connection ready
+    # for the next request.
+    from kemopix._io import AiohttpTransport, AsyncRunner
+
+    async def main() -> list[str | None]:
+        runner = AsyncRunner(AiohttpTransport(FAST))
+        try:
+            return [
+                (
+                    await runner.run(download(core_server.url + "/blob", tmp_path / f"{n}.bin"))
+                ).sha256
+                for n in range(3)
+            ]
+        finally:
+            await runner.aclose()
+
+    assert asyncio.run(main()) == [BLOB_SHA256] * 3
+    assert len(core_server.peers) == 3 and len(set(core_server.peers)) == 1
+    assert all((tmp_path / f"{n}.bin").read_bytes() == BLOB for n in range(3))
 
 
 def test_next_run_resumes_a_part_file(core_server: CoreServer, kind: str, tmp_path: Path) -> None:

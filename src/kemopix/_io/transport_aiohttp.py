@@ -147,7 +147,7 @@ class AiohttpTransport:
                 counter.add(len(body))
                 counter.finish()
                 return Response(raw.status, headers, body, url, request, counter.received)
-            content = raw.content
+            content, expected = raw.content, counter.expected
             # iter_chunked(CHUNK) without its iterator: a frame and a StopAsyncIteration less
             while chunk := await content.read(CHUNK):
                 counter.add(len(chunk))
@@ -155,6 +155,10 @@ class AiohttpTransport:
                     parts.append(chunk)
                 else:
                     sink.write(chunk)  # blocking writes: cheaper than a thread hop (§2b)
+                if counter.received == expected:
+                    # The declared length is in, and aiohttp ends a body there: no read to
+                    # learn of the end (a coroutine per file).
+                    break
         except aiohttp.ClientPayloadError as exc:
             raise counter.broken() from exc
         except BaseException:
