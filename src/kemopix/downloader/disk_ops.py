@@ -3,7 +3,8 @@
 Each function here is plain blocking file work on string paths: the folder and empty ``.part``
 of each file a post will fetch, and the post's sidecars (each through a temporary file and a
 rename, dated), finished here where the event loop left them so (JSON to indent, Markdown to
-convert from the post's HTML). The module needs nothing but the standard library to start, so
+convert from the post's HTML); and a download's archive writes (:class:`Ledger`), in the order
+given. The module needs nothing but the standard library to start, so
 ``disk_worker`` can run it as a small child process (``python -I -S disk_ops.py OWNER
 LIBRARY``) that reads pickled jobs on standard input and answers on standard output; it loads
 msgspec from ``LIBRARY`` and the Markdown converter from the file beside this one when the
