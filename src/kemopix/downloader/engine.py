@@ -153,6 +153,7 @@ class Engine:
         # Routed archive writes (see run): closed posts' paths wait for the next commit.
         self._routed = False
         self._releasing: list[tuple[list[str], PostKey]] = []
+        self._running: asyncio.AbstractEventLoop | None = None  # the run's event loop
         self._started = time.time()  # what the archive recorded since, this run did
         self._present: set[str] = set()  # final paths seen holding a file while planning
         self._kept_thumbnails: set[str] = set()  # upgrades over the budget, already reported
@@ -383,9 +384,16 @@ class Engine:
         if self._failure is not None:
             raise self._failure
 
+    @property
+    def _loop(self) -> asyncio.AbstractEventLoop:
+        # Looked up once: asyncio's lookup of the running loop is a getpid() call (3.11).
+        if self._running is None:
+            self._running = asyncio.get_running_loop()
+        return self._running
+
     def _wait(self, work: Awaitable[T]) -> asyncio.Future[T]:
         """A task the run waits for before it ends (a post's or a listing's closing)."""
-        task = asyncio.ensure_future(work)
+        task = asyncio.ensure_future(work, loop=self._loop)
         self._post_waits.add(task)
         task.add_done_callback(self._waited)
         return task
@@ -399,7 +407,7 @@ class Engine:
     def _spawn(self, work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
         # The coroutine itself is the task: cancelled before its first step (a Ctrl-C), it is
         # closed, never left unawaited.
-        task = asyncio.create_task(work)
+        task = self._loop.create_task(work)
         self._tasks.add(task)
         task.add_done_callback(self._waited)
         return task
@@ -476,7 +484,7 @@ class Engine:
                             await self._open_posts.take()
                         if not details.take_now():
                             await details.take()
-                        task = asyncio.create_task(
+                        task = self._loop.create_task(
                             self._post(listing, entry, state, details, sweep)
                         )
                         sweep.planning.add(task)
@@ -488,7 +496,7 @@ class Engine:
                 self._error(exc, listing.label)
             while sweep.planning:
                 # Woken once no post is being planned (a planned post's task goes on closing).
-                sweep.planned = asyncio.get_running_loop().create_future()
+                sweep.planned = self._loop.create_future()
                 await sweep.planned
         finally:
             for planning in sweep.planning:
