@@ -366,21 +366,26 @@ class Archive:
 
     async def synced(self) -> None:
         """Everything written so far is committed (routed: the route's answer awaited)."""
-        if self._route is None:
+        route = self._route
+        if route is None:
             self.flush()
-        else:
-            await self._commit_routed(self._route)
+            return
+        await self._commit_routed(route)
+        failure = route.failure()
+        if failure is not None:
+            raise failure
 
-    def _commit_routed(self, route: WriteRoute) -> Awaitable[list[Any]]:
+    def _commit_routed(self, route: WriteRoute) -> Awaitable[None]:
         sealed, self._recent = self._recent, {}
         self._sealed.append(sealed)
         answered = route.commit()
 
-        async def wait() -> list[Any]:
+        async def wait() -> None:
             try:
-                rows = await answered
+                await answered
                 self._renew_reads()
-                return rows
+            except (sqlite3.Error, OSError):
+                pass  # kept by the route: every later write raises it, and synced() does
             finally:
                 with contextlib.suppress(ValueError):
                     self._sealed.remove(sealed)

@@ -4,9 +4,10 @@ Making a file costs the kernel an inode (0.1-0.7 ms each on the ext4 disks measu
 than all the Python a small download runs, so the event loop does not do it. A thread would
 do it at a price: every system call a thread makes hands the GIL over, and the loop then
 waits for it back after its own calls (measured, 2,000 posts: SQLite calls 18 -> 46 us,
-socket sends 75 -> 192 us). So on POSIX a small helper process (``disk_ops.py``, standard
-library only, started in ~20 ms) does the work, and finishes the sidecars the loop leaves to it
-(indenting JSON, converting HTML to Markdown): jobs go to it pickled, those of a few
+socket sends 75 -> 192 us). So on POSIX a small helper process (``disk_ops.py``, started in
+~20 ms on the standard library) does the work, finishes the sidecars the loop leaves to it
+(indenting JSON, converting HTML to Markdown) and, for a download, makes the archive's writes
+(:class:`Route`): jobs go to it pickled, those of a few
 milliseconds in one frame, and its answers come back the same way. Where the loop cannot
 watch a pipe (Windows' proactor loop) or the helper cannot start, the same functions run in a
 thread.
@@ -255,10 +256,8 @@ class Route:
 
     def execute(self, sql: str, params: tuple[object, ...]) -> None:
         """Run ``sql`` in turn, no answer awaited (a failure is raised by a later call)."""
-        worker = self._worker
-        if worker._ledger_error is not None:
-            raise worker._ledger_error
-        worker._send(0, disk_ops.ARCHIVE_JOB, (self._path, sql, params))
+        self._check()
+        self._worker._send(0, disk_ops.ARCHIVE_JOB, (self._path, sql, params))
 
     def query(self, sql: str, params: tuple[object, ...]) -> asyncio.Future[list[Any]]:
         """Run ``sql`` in turn; the rows it returns."""

@@ -508,7 +508,7 @@ class Engine:
         if refetching is not None:
             # Files fetched again belong to the sweep: it is complete only once they are back.
             sweep.closing.add(refetching)
-            refetching.add_done_callback(partial(self._closed, sweep, False))
+            refetching.add_done_callback(partial(self._refetched, sweep))
         if not settings.dry_run:
             swept = not broken and (error is None or (mark is not None and mark.complete))
             self._wait(self._close_listing(listing.key, newest, swept, sweep))
@@ -551,12 +551,10 @@ class Engine:
         if holds:
             self._open_posts.give()
 
-    def _closed(self, sweep: _Sweep, holds: bool, closing: asyncio.Future[bool]) -> None:
+    def _refetched(self, sweep: _Sweep, closing: asyncio.Future[bool]) -> None:
         sweep.closing.discard(closing)
         ok = not closing.cancelled() and closing.exception() is None and closing.result()
         sweep.complete = sweep.complete and ok
-        if holds:
-            self._open_posts.give()
 
     async def _post(
         self,
