@@ -7,6 +7,7 @@ from pathlib import Path
 from kemopix.downloader import Archive, FileRecord, PostKey
 from kemopix.downloader.archive import PostState
 from kemopix.downloader.model import Creator, Post
+from kemopix.downloader.status import held_counts
 
 
 def _record(path: str, key: PostKey, sha: str) -> FileRecord:
@@ -124,6 +125,37 @@ def test_held_files_since_a_time_leave_out_the_records_written_since(tmp_path: P
             "3.bin",
         ]
         assert sorted(archive.held_paths(everyone, (), started)) == ["0.bin", "3.bin"]
+        marked = sorted(
+            (p, recent) for p, _, _, recent in archive.held_since(everyone, (), started)
+        )
+        assert marked == [("0.bin", 0), ("1.bin", 1), ("2.bin", 1), ("3.bin", 0)]
+
+
+def test_a_runs_summary_looks_on_disk_only_for_the_files_recorded_before_it(
+    tmp_path: Path,
+) -> None:
+    # The files a run recorded were written or checked by it: its summary counts them as
+    # held without a stat each; a file recorded before the run and gone since is missing.
+    creator = Creator("kemono", "patreon", "c", "C")
+    with Archive(tmp_path) as archive:
+        for n in range(4):
+            key = PostKey("kemono", "patreon", str(n))
+            archive.record_post(Post(key, creator, "t", None, [], {}, signature="s"), None)
+            archive.plan_file(_record(f"{n}.bin", key, f"{n:064x}"))
+            archive.finish_file(f"{n}.bin", sha256=f"{n:064x}", size=1)
+        archive.flush()
+        (last,) = archive._db.execute("SELECT MAX(updated_at) FROM files").fetchone()
+        started = last + 0.001
+        archive._db.execute("UPDATE files SET updated_at=? WHERE path IN ('2.bin', '3.bin')",
+                            (started + 5,))  # fmt: skip
+        archive.flush()
+        (tmp_path / "0.bin").write_bytes(b"x")
+        (tmp_path / "2.bin").write_bytes(b"x")  # 1.bin (before) and 3.bin (since) are not there
+        everyone = [("kemono", "patreon", "c")]
+        counts = held_counts(archive, everyone, [], started)
+        assert (counts["original"], counts["missing"]) == (3, 1)
+        counts = held_counts(archive, everyone, [])  # a status: every file looked at
+        assert (counts["original"], counts["missing"]) == (2, 2)
 
 
 def test_a_pages_post_states_come_in_one_query_per_300_posts(tmp_path: Path) -> None:

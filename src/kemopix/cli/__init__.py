@@ -112,9 +112,21 @@ def _quiet_asyncio() -> None:
     logging.getLogger("asyncio").setLevel(logging.CRITICAL + 1)
 
 
+def _start_disk_helper(args: argparse.Namespace) -> bool:
+    """A download's disk helper process started now, before the engine's imports (aiohttp
+    most of them), so its own start-up is off the run's path; whether one was."""
+    if args.handler != "download" or getattr(args, "dry_run", False):
+        return False
+    from ..downloader.disk_helper import start_early
+
+    start_early()
+    return True
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line ``argv`` (default ``sys.argv[1:]``); returns the exit status."""
     args: argparse.Namespace | None = None
+    early = False
     try:
         if _version(argv):
             return EXIT_OK
@@ -124,6 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .parser import parse_args
 
         args = expand_input_files(parse_args(argv, _emulator_hooks))
+        early = _start_disk_helper(args)
         return _handler(args.handler)(args)
     except SystemExit as exc:  # --help and --version
         return exc.code if isinstance(exc.code, int) else EXIT_OK
@@ -141,6 +154,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         _fail(message)
         return status
     finally:
+        if early:  # the run adopted it, or it ends here (the command failed before)
+            from ..downloader.disk_helper import discard_early
+
+            discard_early()
         if argv is None:
             _exit_on_interrupt()
 

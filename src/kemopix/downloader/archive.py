@@ -209,6 +209,9 @@ class ArchiveStore(Protocol):
         keys: Iterable[PostKey] = (),
         before: float | None = None,
     ) -> Iterator[tuple[str, str, str]]: ...
+    def held_since(
+        self, creators: Iterable[tuple[str, str, str]], keys: Iterable[PostKey], since: float
+    ) -> Iterator[tuple[str, str, str, int]]: ...
     def held_paths(
         self,
         creators: Iterable[tuple[str, str, str]],
@@ -761,6 +764,14 @@ class Archive:
         ``before`` (a time), only the files whose record was not written since."""
         condition = _written_before(before)
         yield from _file_rows(self._db, "f.path, f.status, f.held", condition, creators, keys)
+
+    def held_since(
+        self, creators: Iterable[tuple[str, str, str]], keys: Iterable[PostKey], since: float
+    ) -> Iterator[tuple[str, str, str, int]]:
+        """The rows of :meth:`held_files`, each with 1 when its record was written since
+        ``since`` (a time), else 0."""
+        columns = f"f.path, f.status, f.held, f.updated_at >= {float(since)!r}"
+        yield from _file_rows(self._db, columns, "", creators, keys)
 
     def held_paths(
         self,

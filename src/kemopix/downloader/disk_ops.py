@@ -340,8 +340,18 @@ def serve(stdin: int, stdout: int, parent: int | None = None) -> None:
     parts: deque[tuple[int, str, tuple[Any, ...]]] = deque()
     records: deque[tuple[int, str, tuple[Any, ...]]] = deque()
     rest: deque[tuple[int, str, tuple[Any, ...]]] = deque()
+    warm = False
     while True:
-        chunk = _read(stdin, wait=not (parts or records or rest))
+        idle = not (parts or records or rest)
+        chunk = _read(stdin, wait=idle and warm)
+        if chunk is None and idle and not warm:
+            # Nothing to do yet (a helper started early, beside the downloader's imports):
+            # what the first sidecars would load on the run's path is loaded now.
+            warm = True
+            with contextlib.suppress(Exception):  # the sidecar that needs it says why
+                indent_json(b"{}")
+                _html_to_markdown()
+            continue
         if chunk == b"":
             return
         if chunk:

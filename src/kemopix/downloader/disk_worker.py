@@ -21,20 +21,14 @@ import errno
 import os
 import sqlite3
 import subprocess
-import sys
 import threading
 from typing import Any
 
-import msgspec
-
-from . import disk_ops
+from . import disk_helper, disk_ops
 from .worker import SerialWorker
 
 __all__ = ["DiskWorker", "Route"]
 
-_HELPER = os.path.abspath(disk_ops.__file__)
-# Where msgspec is, for the helper (isolated, without site-packages) to indent JSON sidecars.
-_LIBRARY = os.path.dirname(os.path.dirname(os.path.abspath(msgspec.__file__)))
 BATCH_SECONDS = 0.005
 
 
@@ -82,7 +76,7 @@ class DiskWorker:
             self._loop = loop
             self._start(loop)
 
-    def _run(self, name: str, *args: Any) -> asyncio.Future[Any]:
+    def _run(self, name: str, *args: Any, now: bool = False) -> asyncio.Future[Any]:
         loop = self._loop
         if loop is None:
             loop = asyncio.get_running_loop()
@@ -95,6 +89,8 @@ class DiskWorker:
         future: asyncio.Future[Any] = loop.create_future()
         self._pending[self._serial] = future
         self._send(self._serial, name, args)
+        if now:
+            self._flush()  # not after the batch's few milliseconds (the run's last wait)
         return future
 
     def _send(self, ident: int, name: str, args: tuple[Any, ...]) -> None:
@@ -105,16 +101,9 @@ class DiskWorker:
             self._loop.call_later(BATCH_SECONDS, self._flush)
 
     def _start(self, loop: asyncio.AbstractEventLoop) -> None:
-        if os.name != "posix" or os.environ.get("KEMOPIX_DISK_WORKER") == "thread":
-            return  # the proactor loop cannot watch pipes; the variable is for comparisons
-        try:
-            proc = subprocess.Popen(
-                [sys.executable, "-I", "-S", _HELPER, str(os.getpid()), _LIBRARY],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                close_fds=True,
-            )
-        except OSError:
+        # One started before the run (``kemopix download``: beside its imports), else now.
+        proc = disk_helper.take_early() or disk_helper.spawn()
+        if proc is None:
             return  # no helper: the thread does the work
         assert proc.stdin is not None
         assert proc.stdout is not None
@@ -268,7 +257,7 @@ class Route:
         """Commit what was sent (and, with ``close``, end the helper's connection)."""
         self._check()
         return self._worker._run(
-            disk_ops.ARCHIVE_JOB, self._path, None, ("close",) if close else ()
+            disk_ops.ARCHIVE_JOB, self._path, None, ("close",) if close else (), now=close
         )
 
     def _check(self) -> None:

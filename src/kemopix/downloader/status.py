@@ -137,10 +137,23 @@ def _states(
 
 
 def held_counts(
-    archive: ArchiveStore, creators: Iterable[tuple[str, str, str]], keys: Iterable[PostKey]
+    archive: ArchiveStore,
+    creators: Iterable[tuple[str, str, str]],
+    keys: Iterable[PostKey],
+    since: float | None = None,
 ) -> dict[str, int]:
-    """Files by state of ``creators`` (site, service, id) and of the posts ``keys``."""
-    counts = Counter(state for _, state in _states(archive, creators, keys))
+    """Files by state of ``creators`` (site, service, id) and of the posts ``keys``. With
+    ``since`` (a run's start), a file whose record was written since is not looked for on
+    disk: the run wrote or checked it (a run's summary stat'ed every file, ~10 us each at its
+    end; one deleted during the run is found by the next run, as one deleted after it)."""
+    if since is None:
+        counts = Counter(state for _, state in _states(archive, creators, keys))
+        return {s: counts[s] for s in STATES}
+    root = str(archive.root)
+    counts = Counter(
+        file_state(status, held) if recent else _state(root, path, status, held)
+        for path, status, held, recent in archive.held_since(creators, keys, since)
+    )
     return {s: counts[s] for s in STATES}
 
 

@@ -1,0 +1,92 @@
+"""Starting the disk helper process (``disk_ops.py``), early when the command allows.
+
+The helper takes ~20-40 ms to start. Started by the event loop when the run needs it, that
+was on the run's critical path (its first part file waited for it); ``kemopix download``
+starts it right after parsing its command line instead (:func:`start_early`), so it starts
+while the downloader imports aiohttp, and the run's :class:`~.disk_worker.DiskWorker` adopts
+it (:func:`take_early`). A helper never adopted is ended by :func:`discard_early` (the command
+failed first), or sees the end of its input when the downloader exits, however it exits. It
+needs only the standard library, so this module imports no more than that.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+
+__all__ = ["discard_early", "spawn", "start_early", "take_early"]
+
+HELPER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "disk_ops.py")
+
+_early: subprocess.Popen[bytes] | None = None
+
+
+def available() -> bool:
+    """Whether a helper process is used here (the proactor loop cannot watch pipes; the
+    variable is for comparisons)."""
+    return os.name == "posix" and os.environ.get("KEMOPIX_DISK_WORKER") != "thread"
+
+
+def _library() -> str:
+    """Where msgspec is, for the helper (isolated, without site-packages) to indent JSON."""
+    import msgspec
+
+    return os.path.dirname(os.path.dirname(os.path.abspath(msgspec.__file__)))
+
+
+def spawn() -> subprocess.Popen[bytes] | None:
+    """A new helper process working for this one (None: it cannot start). It is started
+    with SIGINT blocked, so a Ctrl-C during its start-up cannot kill it before it ignores
+    the signal (the downloader gets that Ctrl-C once the helper is started)."""
+    if not available():
+        return None
+    argv = [sys.executable, "-I", "-S", HELPER, str(os.getpid()), _library()]
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        return subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, close_fds=True)
+    except OSError:
+        return None  # no helper: a thread does the work
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+
+def start_early() -> None:
+    """Start the helper the coming run will adopt (nothing when one is waiting already)."""
+    global _early
+    if _early is None:
+        _early = spawn()
+
+
+def take_early() -> subprocess.Popen[bytes] | None:
+    """The helper :func:`start_early` started, still running, for its new owner (once)."""
+    global _early
+    proc, _early = _early, None
+    if proc is not None and proc.poll() is not None:
+        _close(proc)
+        return None
+    return proc
+
+
+def discard_early() -> None:
+    """End a helper :func:`start_early` started that no run adopted: its input closed, it
+    exits within its next look at it (it had no job); killed if it has not in 2 s."""
+    global _early
+    proc, _early = _early, None
+    if proc is None:
+        return
+    _close(proc)
+    try:
+        proc.wait(timeout=2)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def _close(proc: subprocess.Popen[bytes]) -> None:
+    for pipe in (proc.stdin, proc.stdout):
+        if pipe is not None:
+            with contextlib.suppress(OSError):
+                pipe.close()
