@@ -787,7 +787,8 @@ class Engine:
             # Every message of the listing is in its transcript before the page is made from
             # them (an error adding one is the message's to report, when its post closes).
             await asyncio.gather(*adding, return_exceptions=True)
-            await asyncio.to_thread(self._transcripts.render)
+            if self._transcripts.stale():  # (a thread's hop, and the executor's, else)
+                await asyncio.to_thread(self._transcripts.render)
         except OSError as exc:
             if stops_the_run(exc):
                 raise

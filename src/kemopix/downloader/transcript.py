@@ -117,6 +117,11 @@ class Transcripts:
         raw = post.raw if isinstance(post.raw, dict) else {"id": post.key.id}
         self._log(log_path).append(_Line(message=raw, files=refs))
 
+    def stale(self) -> bool:
+        """Whether a transcript was appended to since the last :meth:`render`."""
+        with self._lock:
+            return any(log.stale for log in self._logs.values())
+
     def render(self) -> list[Path]:
         """Rebuild the page of every transcript appended to since the last call."""
         with self._lock:
