@@ -83,6 +83,7 @@ class LineReporter(Reporter):
     ) -> None:
         self.root = root
         self.quiet = quiet
+        self.wants_held = not quiet  # the summary line says them; quiet, nothing does
         self.verbose = verbose
         self.plan = plan
         self.out = out or sys.stdout

@@ -364,7 +364,9 @@ class Engine:
     def _finish(self, started: float) -> None:
         if not self.settings.dry_run:
             self.archive.commit_pending()
-            self.summary.held = held_counts(self.archive, self._creators, self._keys, self._started)
+            if self.reporter.wants_held:
+                held = held_counts(self.archive, self._creators, self._keys, self._started)
+                self.summary.held = held
         totals = self.network.traffic.totals()
         self.summary.requests = totals.requests
         self.summary.throttled = totals.throttled

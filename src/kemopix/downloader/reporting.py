@@ -115,6 +115,10 @@ class FileTask:
 class Reporter:
     """Receives the engine's events. Subclasses override what they show."""
 
+    #: Whether the summary given to :meth:`finished` counts the files held in the folder by
+    #: state (``Summary.held``: a read of every file row of the run's creators at its end).
+    wants_held = True
+
     def listing(self, label: str) -> None:
         """A listing (creator, channel, search...) starts."""
 
