@@ -47,6 +47,7 @@ class DiskWorker:
         self._out = bytearray()
         self._in = bytearray()
         self._flushing = False
+        self._sent = float("-inf")  # when the last batch was written (the loop's clock)
         self._writing = False
 
     def make_parts(self, finals: list[str]) -> asyncio.Future[None]:
@@ -96,10 +97,16 @@ class DiskWorker:
 
     def _send(self, ident: int, name: str, args: tuple[Any, ...]) -> None:
         self._jobs.append((ident, name, args))
-        if not self._flushing and self._loop is not None:
+        loop = self._loop
+        if not self._flushing and loop is not None:
             self._flushing = True
-            # The jobs of a few milliseconds in one write (the helper looks as often).
-            self._loop.call_later(BATCH_SECONDS, self._flush)
+            # The jobs of a few milliseconds in one write (the helper looks as often); the
+            # first after a quiet spell (the run's first post, its last) goes with those of
+            # the same turn of the loop, not a batch later.
+            if loop.time() - self._sent >= BATCH_SECONDS:
+                loop.call_soon(self._flush)
+            else:
+                loop.call_later(BATCH_SECONDS, self._flush)
 
     def _start(self, loop: asyncio.AbstractEventLoop) -> None:
         # One started before the run (``kemopix download``: beside its imports), else now.
@@ -116,6 +123,8 @@ class DiskWorker:
     def _flush(self) -> None:
         self._flushing = False
         proc, loop = self._proc, self._loop
+        if loop is not None:
+            self._sent = loop.time()
         if self._jobs:
             # The jobs of a few milliseconds pickled together (a frame each cost more; the
             # texts its jobs share, paths and statements, are pickled once).
