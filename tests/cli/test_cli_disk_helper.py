@@ -58,12 +58,8 @@ def wait_for_helper_of(owner: int) -> None:
         time.sleep(0.001)
 
 
-def test_the_run_adopts_the_helper_started_early(tmp_path: Path) -> None:
-    disk_helper.start_early()
-    early = disk_helper._early
-    assert early is not None
-    wait_for_helper_of(os.getpid())  # (its argv is readable once its exec is done)
-    assert helpers_of(os.getpid()) == [early.pid]
+def first_part_by(tmp_path: Path) -> int | None:
+    """The pid of the helper a new disk worker had make a part file (None: a thread did)."""
 
     async def run() -> int | None:
         disk = DiskWorker()
@@ -72,7 +68,18 @@ def test_the_run_adopts_the_helper_started_early(tmp_path: Path) -> None:
         await disk.aclose()
         return pid
 
-    assert asyncio.run(run()) == early.pid
+    return asyncio.run(run())
+
+
+def test_the_run_adopts_the_helper_started_early(tmp_path: Path) -> None:
+    assert_no_helper_of(os.getpid())  # those of earlier tests in this process have ended
+    disk_helper.start_early()
+    early = disk_helper._early
+    assert early is not None
+    wait_for_helper_of(os.getpid())  # (its argv is readable once its exec is done)
+    assert helpers_of(os.getpid()) == [early.pid]
+
+    assert first_part_by(tmp_path) == early.pid
     assert disk_helper._early is None and (tmp_path / "post" / "01 a.bin.part").exists()
     assert_no_helper_of(os.getpid())
 
@@ -84,14 +91,7 @@ def test_a_helper_that_died_before_the_run_is_replaced(tmp_path: Path) -> None:
     early.kill()
     early.wait()
 
-    async def run() -> int | None:
-        disk = DiskWorker()
-        await disk.make_parts([str(tmp_path / "post" / "01 a.bin")])
-        pid = None if disk._proc is None else disk._proc.pid
-        await disk.aclose()
-        return pid
-
-    pid = asyncio.run(run())
+    pid = first_part_by(tmp_path)
     assert pid is not None and pid != early.pid
     assert (tmp_path / "post" / "01 a.bin.part").exists()
     assert_no_helper_of(os.getpid())

@@ -99,18 +99,23 @@ def test_the_files_of_many_posts_are_read_by_the_hundred_through_the_indexes(
     assert "files_by_post" in details and "SCAN f" not in details, details
 
 
-def test_held_files_since_a_time_leave_out_the_records_written_since(tmp_path: Path) -> None:
+def _four_files_then_a_run(archive: Archive) -> float:
+    """Four posts of one file each, recorded; the time a run starts just after."""
     creator = Creator("kemono", "patreon", "c", "C")
+    for n in range(4):
+        key = PostKey("kemono", "patreon", str(n))
+        archive.record_post(Post(key, creator, "t", None, [], {}, signature="s"), None)
+        archive.plan_file(_record(f"{n}.bin", key, f"{n:064x}"))
+        archive.finish_file(f"{n}.bin", sha256=f"{n:064x}", size=1)
+    archive.flush()
+    (last,) = archive._db.execute("SELECT MAX(updated_at) FROM files").fetchone()
+    return float(last) + 0.001
+
+
+def test_held_files_since_a_time_leave_out_the_records_written_since(tmp_path: Path) -> None:
     with Archive(tmp_path) as archive:
-        for n in range(4):
-            key = PostKey("kemono", "patreon", str(n))
-            archive.record_post(Post(key, creator, "t", None, [], {}, signature="s"), None)
-            archive.plan_file(_record(f"{n}.bin", key, f"{n:064x}"))
-            archive.finish_file(f"{n}.bin", sha256=f"{n:064x}", size=1)
-        archive.flush()
         # a run starts: what it writes now is its own; the rest was recorded before it
-        (last,) = archive._db.execute("SELECT MAX(updated_at) FROM files").fetchone()
-        started = last + 0.001
+        started = _four_files_then_a_run(archive)
         archive._db.execute("UPDATE files SET updated_at=? WHERE path='1.bin'", (started + 5,))
         archive.requeue_file("2.bin")
         archive.finish_file("2.bin", sha256=f"{2:064x}", size=1)
@@ -136,16 +141,8 @@ def test_a_runs_summary_looks_on_disk_only_for_the_files_recorded_before_it(
 ) -> None:
     # The files a run recorded were written or checked by it: its summary counts them as
     # held without a stat each; a file recorded before the run and gone since is missing.
-    creator = Creator("kemono", "patreon", "c", "C")
     with Archive(tmp_path) as archive:
-        for n in range(4):
-            key = PostKey("kemono", "patreon", str(n))
-            archive.record_post(Post(key, creator, "t", None, [], {}, signature="s"), None)
-            archive.plan_file(_record(f"{n}.bin", key, f"{n:064x}"))
-            archive.finish_file(f"{n}.bin", sha256=f"{n:064x}", size=1)
-        archive.flush()
-        (last,) = archive._db.execute("SELECT MAX(updated_at) FROM files").fetchone()
-        started = last + 0.001
+        started = _four_files_then_a_run(archive)
         archive._db.execute("UPDATE files SET updated_at=? WHERE path IN ('2.bin', '3.bin')",
                             (started + 5,))  # fmt: skip
         archive.flush()

@@ -29,6 +29,7 @@ _BOOT = (
 )
 
 _early: subprocess.Popen[bytes] | None = None
+_early_owner = 0  # the process that started it (a forked child must not adopt it)
 
 
 def available() -> bool:
@@ -62,14 +63,16 @@ def spawn() -> subprocess.Popen[bytes] | None:
 
 def start_early() -> None:
     """Start the helper the coming run will adopt (nothing when one is waiting already)."""
-    global _early
+    global _early, _early_owner
     if _early is None:
-        _early = spawn()
+        _early, _early_owner = spawn(), os.getpid()
 
 
 def take_early() -> subprocess.Popen[bytes] | None:
     """The helper :func:`start_early` started, still running, for its new owner (once)."""
     global _early
+    if _early_owner != os.getpid():
+        return None
     proc, _early = _early, None
     if proc is not None and proc.poll() is not None:
         _close(proc)
