@@ -157,7 +157,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if early:  # the run adopted it, or it ends here (the command failed before)
             from ..downloader.disk_helper import discard_early
 
-            discard_early()
+            try:
+                discard_early()
+            except KeyboardInterrupt:
+                pass  # a second Ctrl-C: the command ends anyway (and the helper with it)
         if argv is None:
             _exit_on_interrupt()
 
