@@ -291,6 +291,13 @@ def _failure(error: tuple[int | None, str, str | None]) -> BaseException:
     return OSError(code, message, filename)
 
 
+def _readable(fd: int, seconds: float) -> bool:
+    """Whether ``fd`` becomes readable within ``seconds`` (poll: any descriptor number)."""
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    return bool(poller.poll(seconds * 1000))
+
+
 def _reap(proc: subprocess.Popen[bytes]) -> None:
     """Wait for a helper told to end (its input closed); kill it if it has not in 2 s.
 
@@ -304,7 +311,7 @@ def _reap(proc: subprocess.Popen[bytes]) -> None:
     try:
         if ended is None:
             proc.wait(timeout=2)
-        elif select.select([ended], [], [], 2)[0]:
+        elif _readable(ended, 2.0):
             proc.wait()
         else:
             raise subprocess.TimeoutExpired(proc.args, 2)
