@@ -91,6 +91,7 @@ class AiohttpTransport:
                 task = asyncio.current_task(deadlines.loop)
             if task is not None:
                 watched = deadlines.watch(task, read, limit)
+        plain = request.url[:5] == "http:" and not self._tls_proxy  # (no TLS: no call)
         try:
             # Awaited, not entered: ``async with`` adds four coroutines per request (the
             # manager's and the response's __aenter__ and __aexit__); the finally below does
@@ -104,7 +105,7 @@ class AiohttpTransport:
                 timeout=timeout,
                 allow_redirects=request.follow_redirects,
                 proxy=self.config.proxy,
-                ssl=self._tls(request.url),
+                ssl=True if plain else self._tls(request.url),
             )
             try:
                 if watched is not None:
@@ -141,8 +142,7 @@ class AiohttpTransport:
     async def _read(
         self, request: Request, raw: aiohttp.ClientResponse, sink: Sink | None
     ) -> Response:
-        given = raw.headers  # the last value of a repeated name, as a dict comprehension keeps
-        headers = dict(zip(map(str.lower, given.keys()), given.values(), strict=True))
+        headers = {k.lower(): v for k, v in raw.headers.items()}
         url = str(raw.url)
         sink = sink if sink is not None and 200 <= raw.status < 300 else None
         counter = BodyCounter(
