@@ -65,7 +65,7 @@ def download(
     )
     # identity: the bytes on disk must be the bytes the hash and Content-Length describe.
     sent = {**headers, "Accept-Encoding": "identity"} if headers else _IDENTITY
-    base = Request("GET", url, (), tuple(sent.items()), None, part)  # Request.build's value
+    base = Request("GET", url, headers=tuple(sent.items()), sink=part)  # Request.build's value
     try:
         response = yield part.request(base)
         if response.status == 416:
