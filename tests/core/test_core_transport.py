@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 from typing import Any
 
@@ -275,3 +276,21 @@ def test_a_deadline_and_a_cancellation_at_once_stay_a_cancellation() -> None:
         assert claims == [READ, None] and both.cancelling() == 1
 
     asyncio.run(main())
+
+
+def _get(url: str, headers: dict[str, str] | None = None) -> Flow[Any]:
+    response = yield Request.build("GET", url, headers=headers)
+    return check_status(response).json()
+
+
+def test_each_request_sends_its_own_headers(core_server: CoreServer, kind: str) -> None:
+    # Request headers are converted once per distinct set (async): a logged-in request's
+    # cookie goes with it, and with no other request.
+    run = make_runner(kind, FAST)
+    logged_in = {"Cookie": "session=s3cret", "Accept": "text/css"}
+    for headers in (logged_in, None, logged_in, {"Accept": "application/json"}):
+        assert run(functools.partial(_get, core_server.url + "/json", headers))["ok"]
+        seen = core_server.seen_headers[-1]
+        assert seen.get("Cookie") == (headers or {}).get("Cookie")
+        assert seen.get("Accept") == (headers or {}).get("Accept", seen.get("Accept"))
+    assert core_server.seen_headers[1].get("Cookie") is None

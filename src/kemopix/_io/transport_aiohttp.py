@@ -13,6 +13,8 @@ from .._tls import context, lean_import
 with lean_import():  # in the kemopix command, without aiohttp's own TLS contexts: see _tls
     import aiohttp
 
+from multidict import CIMultiDict, CIMultiDictProxy
+
 from .._protocol.config import Config
 from .._protocol.errors import (
     ConnectError,
@@ -23,7 +25,7 @@ from .._protocol.errors import (
     TransportError,
     TruncatedBody,
 )
-from .._protocol.http import Request, Response, Sink, Timeout
+from .._protocol.http import Headers, Request, Response, Sink, Timeout
 from .body import BodyCounter
 from .deadlines import TIME, Deadlines
 
@@ -89,21 +91,30 @@ class AiohttpTransport:
                 task = asyncio.current_task(deadlines.loop)
             if task is not None:
                 watched = deadlines.watch(task, read, limit)
+        plain = request.url[:5] == "http:" and not self._tls_proxy  # (no TLS: no call)
         try:
-            async with session.request(
+            # Awaited, not entered: ``async with`` adds four coroutines per request (the
+            # manager's and the response's __aenter__ and __aexit__); the finally below does
+            # what their __aexit__ does.
+            raw = await session.request(
                 request.method,
                 request.url,
                 params=list(request.params) if request.params else None,
-                headers=dict(request.headers),
+                headers=_headers(request.headers),
                 data=request.content,
                 timeout=timeout,
                 allow_redirects=request.follow_redirects,
                 proxy=self.config.proxy,
-                ssl=self._tls(request.url),
-            ) as raw:
+                ssl=True if plain else self._tls(request.url),
+            )
+            try:
                 if watched is not None:
                     watched.stream = raw.content
                 return await self._read(request, raw, sink)
+            finally:
+                raw.release()
+                if request.content is not None:  # only a body sent leaves a writer to wait for
+                    await raw.wait_for_close()
         except (TransportError, TruncatedBody):
             raise
         except asyncio.CancelledError:
@@ -171,6 +182,13 @@ class AiohttpTransport:
         if self._owns_session and self._session is not None:
             await self._session.close()
         self._session = None
+
+
+@lru_cache(maxsize=256)
+def _headers(headers: Headers) -> CIMultiDictProxy[str]:
+    """A request's headers as aiohttp takes them without converting them (read-only: shared
+    by every request with the same headers)."""
+    return CIMultiDictProxy(CIMultiDict(headers))
 
 
 @lru_cache(maxsize=64)

@@ -165,9 +165,10 @@ class Traffic:
         else:
             self._sent[key] = (now, lane)
         stats = lane.stats
-        in_flight = min(concurrency.in_flight, concurrency.limit)
-        if in_flight > stats.peak_concurrency:
-            stats.peak_concurrency = in_flight
+        if concurrency.in_flight > stats.peak_concurrency:  # (seldom: no min() call for most)
+            in_flight = min(concurrency.in_flight, concurrency.limit)
+            if in_flight > stats.peak_concurrency:
+                stats.peak_concurrency = in_flight
         shared = lane.shared
         # An unlimited host looks at the store (for a pause or a rate another process learned)
         # once a second, not on every request.

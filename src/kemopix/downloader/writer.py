@@ -52,17 +52,31 @@ class OffloadedSink:
     future to wait for, and :meth:`check` re-raises a disk error.
     """
 
+    __slots__ = (
+        "_chunks",
+        "_cond",
+        "_drained",
+        "_error",
+        "_inline",
+        "_loop",
+        "_queued",
+        "_scheduled",
+        "hook",
+        "inner",
+        "size",
+    )
+
     def __init__(self, inner: Sink, hook: ProgressHook | None) -> None:
         self.inner = inner
         self.hook = hook
         self.size = 0
         self._inline = INLINE_BYTES  # bytes of this body that may still be written on the loop
-        self._chunks: deque[bytes] = deque()
         self._queued = 0  # bytes in _chunks and in the hands of the body's job
         self._scheduled = False
         self._error: BaseException | None = None
         # Made with the first queued chunk: a small body, written on the loop, needs none.
         self._cond: threading.Condition | None = None
+        self._chunks: deque[bytes] | None = None
         self._drained: asyncio.Future[None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
@@ -89,6 +103,8 @@ class OffloadedSink:
         else:
             if self._cond is None:  # no job can run before this: only queued chunks make one
                 self._cond = threading.Condition(threading.Lock())
+                self._chunks = deque()
+            assert self._chunks is not None
             with self._cond:
                 # A job is scheduled whenever BATCH (<= MAX_QUEUED) bytes are queued, and jobs
                 # never wait for the loop: this wait always ends.
@@ -110,17 +126,18 @@ class OffloadedSink:
         _POOL.submit(self._job)
 
     def _job(self) -> None:
-        cond = self._cond
+        cond, chunks = self._cond, self._chunks
         assert cond is not None
+        assert chunks is not None
         while True:
             with cond:
-                if not self._chunks:
+                if not chunks:
                     self._scheduled = False
                     cond.notify_all()
                     self._wake()
                     return
-                batch = list(self._chunks)
-                self._chunks.clear()
+                batch = list(chunks)
+                chunks.clear()
             if self._error is None:
                 try:
                     for chunk in batch:

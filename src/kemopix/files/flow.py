@@ -23,6 +23,7 @@ Outcome = Literal["downloaded", "resumed", "skipped"]
 
 # What Path.is_file() takes for "no file there" (others, such as EACCES, are raised).
 _ABSENT = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP})
+_IDENTITY = {"Accept-Encoding": "identity"}
 
 
 class DownloadResult(Struct, frozen=True):
@@ -63,9 +64,8 @@ def download(
         dest, expected_sha256=expected_sha256, expected_size=expected_size, mtime=mtime, empty=fresh
     )
     # identity: the bytes on disk must be the bytes the hash and Content-Length describe.
-    base = Request.build(
-        "GET", url, headers={**(headers or {}), "Accept-Encoding": "identity"}, sink=part
-    )
+    sent = {**headers, "Accept-Encoding": "identity"} if headers else _IDENTITY
+    base = Request("GET", url, headers=tuple(sent.items()), sink=part)  # Request.build's value
     try:
         response = yield part.request(base)
         if response.status == 416:

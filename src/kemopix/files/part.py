@@ -21,6 +21,7 @@ _READ_CHUNK = 1 << 20
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # a part that became a link is refused, not followed
 _WRITE = os.O_WRONLY | os.O_CREAT | _NOFOLLOW | getattr(os, "O_BINARY", 0)
 _APPEND, _TRUNCATE = _WRITE | os.O_APPEND, _WRITE | os.O_TRUNC  # how a part is opened
+_UTIME_FD = os.utime in os.supports_fd  # a part is dated through its descriptor
 
 
 def parse_content_range(value: str | None) -> tuple[int | None, int | None]:
@@ -112,7 +113,8 @@ class PartFile:
         else:
             # A whole body: start the part afresh (one open, truncating).
             stale = self.size > 0
-            self.close()
+            if self._fd is not None:
+                self.close()
             if stale:  # (an empty part has hashed nothing: its digest is still fresh)
                 self._digest = hashlib.sha256()
                 self.size = 0
@@ -170,7 +172,7 @@ class PartFile:
         if self._fd is None and self._mode is not None:
             self._open()  # an empty body still makes a file
         fd, mtime = self._fd, self.mtime
-        dated = mtime is not None and fd is not None and os.utime in os.supports_fd
+        dated = mtime is not None and fd is not None and _UTIME_FD
         if dated and mtime is not None and fd is not None:
             os.utime(fd, (mtime, mtime))  # every byte is written: nothing after changes it
         self.close()
