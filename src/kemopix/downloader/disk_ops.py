@@ -93,21 +93,27 @@ def write_atomic(path: str, data: bytes, mtime: float | None = None) -> None:
     missing), with ``mtime`` as modification time when given."""
     fd, tmp = _create_temp(os.path.dirname(path))
     try:
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-            if mtime is not None and os.utime in os.supports_fd:
-                os.utime(fd, (mtime, mtime))
-        finally:
-            os.close(fd)
-        if mtime is not None and os.utime not in os.supports_fd:
-            os.utime(tmp, (mtime, mtime))  # Windows dates by path
-        os.replace(tmp, path)
+        _fill(fd, tmp, data, mtime, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _fill(fd: int, temporary: str, data: bytes, mtime: float | None, final: str) -> None:
+    """Write ``data`` to ``fd`` (the file at ``temporary``), date it ``mtime`` when given,
+    close it and rename it onto ``final``."""
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        if mtime is not None and os.utime in os.supports_fd:
+            os.utime(fd, (mtime, mtime))
+    finally:
+        os.close(fd)
+    if mtime is not None and os.utime not in os.supports_fd:
+        os.utime(temporary, (mtime, mtime))  # Windows dates by path
+    os.replace(temporary, final)
 
 
 def write_files(
@@ -208,16 +214,10 @@ def put_file(final: str, data: bytes, mtime: float | None) -> None:
         # it out at close (auto_da_alloc). Bytes found there are another body's: dropped.
         if os.fstat(fd).st_size:
             os.ftruncate(fd, 0)
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
-        if mtime is not None and os.utime in os.supports_fd:
-            os.utime(fd, (mtime, mtime))
-    finally:
+    except BaseException:
         os.close(fd)
-    if mtime is not None and os.utime not in os.supports_fd:
-        os.utime(part, (mtime, mtime))  # Windows dates by path
-    os.replace(part, final)
+        raise
+    _fill(fd, part, data, mtime, final)
 
 
 def drop_empty_part(final: str) -> None:
