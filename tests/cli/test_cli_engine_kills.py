@@ -16,6 +16,7 @@ from cli_helpers import summary_in
 from test_cli_integrity_runs import byte_exact, creator, finish, start, wait_for
 
 from kemopix.downloader.archive import Archive
+from kemopix.downloader.writer import BATCH
 from kemopix.emulators import KemonoEmulator
 from kemopix.files import PART_SUFFIX
 
@@ -26,7 +27,8 @@ def test_kill_9_while_files_gone_from_disk_are_fetched_again(
     kemono_emulator: KemonoEmulator, tmp_path: Path
 ) -> None:
     emu = kemono_emulator
-    url = creator(emu, "regained", 30, [150_000])
+    # Large bodies: their first BATCH bytes are on disk (in their parts) long before the rest.
+    url = creator(emu, "regained", 30, [2 * BATCH + 50_000])
     out = tmp_path / "out"
     # --overlap 5: a listing whose last sweep was complete stops after 5 known posts.
     argv = ["download", url, "--kemono-url", emu.url, "-o", str(out), "--overlap", "5"]
@@ -36,7 +38,7 @@ def test_kill_9_while_files_gone_from_disk_are_fetched_again(
     gone = sorted(out.rglob("* regained-*-0.bin"), key=lambda p: int(p.name.split("-")[1]))[:12]
     for path in gone:
         path.unlink()
-    emu.add_fault(kind="bandwidth", rate=200_000, path=r"^/data/", probability=1.0)
+    emu.add_fault(kind="bandwidth", rate=1_000_000, path=r"^/data/", probability=1.0)
     child = start(*argv, "-q")
     # Killed while the pass after the sweep fetches them again: some back, some parts.
     wait_for(lambda: any(Path(str(p) + PART_SUFFIX).exists() for p in gone))

@@ -188,6 +188,38 @@ def test_a_file_deleted_since_that_cannot_be_fetched_again_leaves_its_post_unfin
         assert all(row.complete for row in archive.state_rows())
 
 
+def test_a_file_that_cannot_be_put_in_place_fails_alone_and_is_fetched_by_the_next_run(
+    kemono_emulator: KemonoEmulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A folder now stands where a small file was: its body, verified and handed to the disk
+    # helper, cannot be renamed there. That file fails (and its post stays unfinished); the
+    # rest of the run goes on; once the folder is gone, the next run fetches it.
+    from kemopix.cli import main
+
+    service, ident = kemono_emulator.demo_creator
+    out = tmp_path / "out"
+    url = f"{kemono_emulator.url}/{service}/user/{ident}"
+    argv = ["download", url, "--kemono-url", kemono_emulator.url, "-o", str(out), "--json"]
+    assert main(argv) == 0
+    media = next(p for p in out.rglob("*") if p.is_file() and p.suffix in (".png", ".jpg"))
+    data = media.read_bytes()
+    media.unlink()
+    media.mkdir()
+    (media / "in the way").write_bytes(b"x")
+    assert main(argv) == 1
+    summary = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert summary["files_failed"] == 1 and summary["files_downloaded"] == 0
+    with Archive(out) as archive:
+        rows = list(archive.state_rows())
+    [lost] = [row for row in rows if row.path is not None and out / row.path == media]
+    assert lost.status == "failed" and not lost.complete
+    assert all(row.complete for row in rows if row.post_id != lost.post_id)
+    (media / "in the way").unlink()
+    media.rmdir()
+    assert main(argv) == 0
+    assert media.read_bytes() == data and not list(out.rglob("*.part"))
+
+
 # The console script ends the process right after main() (no interpreter teardown).
 _SCRIPT = [sys.executable, "-c", "from kemopix.cli import run; run()"]
 

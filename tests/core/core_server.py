@@ -106,16 +106,17 @@ class CoreServer(EmulatorServer):
             return web.Response(status=int(action.split(":")[1]), text="not found")
         range_header = request.headers.get("Range")
         self.ranges.append(range_header)
+        blob = BLOB[: int(request.query.get("size", len(BLOB)))]  # ?size=N: its first N bytes
         start = 0
         if range_header and not self.ignore_range:
             start = int(range_header.removeprefix("bytes=").split("-")[0])
-            if start >= len(BLOB):
-                return web.Response(status=416, headers={"Content-Range": f"bytes */{len(BLOB)}"})
-        body = BLOB[start:] if action != "corrupt" else bytes(len(BLOB) - start)
+            if start >= len(blob):
+                return web.Response(status=416, headers={"Content-Range": f"bytes */{len(blob)}"})
+        body = blob[start:] if action != "corrupt" else bytes(len(blob) - start)
         response = web.StreamResponse(status=206 if start else 200)
         response.content_length = len(body)
         if start:
-            response.headers["Content-Range"] = f"bytes {start}-{len(BLOB) - 1}/{len(BLOB)}"
+            response.headers["Content-Range"] = f"bytes {start}-{len(blob) - 1}/{len(blob)}"
         await response.prepare(request)
         if action == "stall":  # a third of the body, then silence for longer than a read timeout
             await response.write(body[: len(body) // 3])

@@ -12,7 +12,9 @@ from core_runners import make_runner
 from core_server import BLOB, BLOB_SHA256, CoreServer
 
 from kemopix._protocol import Config, IntegrityError, NotFound, RetryPolicy, Timeouts
+from kemopix.downloader import disk_ops
 from kemopix.files import PART_SUFFIX, download, safe_join
+from kemopix.files.part import HAND_BYTES
 
 FAST = Config(retry=RetryPolicy(backoff=0.01, max_attempts=4))
 
@@ -185,3 +187,89 @@ def test_a_fresh_folder_is_not_looked_in(
     again = run(lambda: download(url, dest, expected_sha256=BLOB_SHA256, fresh=True))
     assert again.outcome == "downloaded" and core_server.hits["/blob"] == hits + 1
     assert dest.read_bytes() == BLOB and not leftovers(tmp_path)
+
+
+# -- a small body handed over (the downloader's disk helper writes it) ----------------------
+SMALL = 100_000  # at most HAND_BYTES: held in memory, verified, then handed over
+
+
+class Handed:
+    """A ``hand`` that writes with the disk helper's own function, noting what it was given
+    and whether the part file existed at that moment."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, int, float | None, bool]] = []
+
+    def __call__(self, final: str, data: bytes, mtime: float | None) -> None:
+        self.calls.append((final, len(data), mtime, Path(final + PART_SUFFIX).exists()))
+        disk_ops.put_file(final, data, mtime)
+
+
+def test_a_small_body_is_verified_then_handed_over(
+    core_server: CoreServer, kind: str, tmp_path: Path
+) -> None:
+    dest = tmp_path / "file.bin"
+    hand = Handed()
+    url = f"{core_server.url}/blob?size={SMALL}"
+    digest = hashlib.sha256(BLOB[:SMALL]).hexdigest()
+    result = make_runner(kind, FAST)(
+        lambda: download(url, dest, expected_sha256=digest, mtime=1_500_000_000.0, hand=hand)
+    )
+    assert result.outcome == "downloaded" and result.sha256 == digest and result.size == SMALL
+    # One write, of the whole body, with no part file made on the way.
+    assert hand.calls == [(str(dest), SMALL, 1_500_000_000.0, False)]
+    assert dest.read_bytes() == BLOB[:SMALL] and dest.stat().st_mtime == 1_500_000_000.0
+    assert not leftovers(tmp_path)
+
+
+@pytest.mark.parametrize("ignore_range", [False, True])
+def test_a_cut_small_body_goes_on_from_the_bytes_held(
+    core_server: CoreServer, kind: str, tmp_path: Path, ignore_range: bool
+) -> None:
+    # Cut after a third: the retry asks for the rest (206) or, from a server ignoring Range,
+    # gets the whole body again (200), whose bytes replace the held ones.
+    core_server.plan["/blob"] = ["cut"]
+    core_server.ignore_range = ignore_range
+    dest = tmp_path / "file.bin"
+    hand = Handed()
+    digest = hashlib.sha256(BLOB[:SMALL]).hexdigest()
+    url = f"{core_server.url}/blob?size={SMALL}"
+    make_runner(kind, FAST)(lambda: download(url, dest, expected_sha256=digest, hand=hand))
+    if kind == "async":  # (requests may drop a cut body's last chunk: then it starts over)
+        assert core_server.ranges[1] is not None and int(core_server.ranges[1][6:-1]) > 0
+    assert core_server.hits["/blob"] == 2
+    assert hand.calls == [(str(dest), SMALL, None, False)]
+    assert dest.read_bytes() == BLOB[:SMALL] and not leftovers(tmp_path)
+
+
+def test_a_small_body_that_fails_its_hash_is_never_handed_over(
+    core_server: CoreServer, kind: str, tmp_path: Path
+) -> None:
+    core_server.plan["/blob"] = ["corrupt"]
+    dest = tmp_path / "file.bin"
+    hand = Handed()
+    digest = hashlib.sha256(BLOB[:SMALL]).hexdigest()
+    with pytest.raises(IntegrityError, match="sha256"):
+        make_runner(kind, FAST)(
+            lambda: download(
+                f"{core_server.url}/blob?size={SMALL}", dest, expected_sha256=digest, hand=hand
+            )
+        )
+    assert hand.calls == [] and not dest.exists() and not leftovers(tmp_path)
+
+
+def test_large_bodies_and_resumed_parts_are_written_here(
+    core_server: CoreServer, kind: str, tmp_path: Path
+) -> None:
+    hand = Handed()
+    run = make_runner(kind, FAST)
+    large = tmp_path / "large.bin"  # announced larger than HAND_BYTES
+    run(lambda: download(core_server.url + "/blob", large, expected_sha256=BLOB_SHA256, hand=hand))
+    resumed = tmp_path / "resumed.bin"  # bytes of a previous run on disk: the rest joins them
+    Path(str(resumed) + PART_SUFFIX).write_bytes(BLOB[:1_000])
+    url = f"{core_server.url}/blob?size={SMALL}"
+    digest = hashlib.sha256(BLOB[:SMALL]).hexdigest()
+    result = run(lambda: download(url, resumed, expected_sha256=digest, hand=hand))
+    assert result.outcome == "resumed" and hand.calls == []
+    assert large.read_bytes() == BLOB and resumed.read_bytes() == BLOB[:SMALL]
+    assert HAND_BYTES < len(BLOB) and SMALL <= HAND_BYTES

@@ -218,3 +218,67 @@ def test_a_helper_that_does_not_end_when_told_is_killed() -> None:
     quick = subprocess.Popen([sys.executable, "-c", "pass"])
     _reap(quick)
     assert quick.returncode == 0
+
+
+def test_a_handed_body_is_written_dated_and_renamed_into_place(tmp_path: Path, mode: str) -> None:
+    folder = tmp_path / "creator" / "post"
+    made = str(folder / "made.bin")  # its folder and empty part made first, as for a download
+    stale = str(folder / "stale.bin")
+    elsewhere = str(tmp_path / "new folder" / "late.bin")  # its folder gone: made again
+    bodies = {made: os.urandom(20_000), stale: b"fresh", elsewhere: b""}
+
+    async def main() -> None:
+        disk = DiskWorker()
+        await disk.make_parts([made, stale])
+        with open(stale + PART_SUFFIX, "wb") as part:  # noqa: ASYNC230 (a test's setup)
+            part.write(b"another body's bytes, longer than this one")
+        await asyncio.gather(*(disk.put_file(f, b, 1_600_000_000.0) for f, b in bodies.items()))
+        await disk.aclose()
+
+    asyncio.run(main())
+    for final, body in bodies.items():
+        assert Path(final).read_bytes() == body
+        assert Path(final).stat().st_mtime == 1_600_000_000.0
+        assert not Path(final + PART_SUFFIX).exists()
+
+
+def test_a_handed_body_never_follows_a_link_planted_as_its_part(tmp_path: Path, mode: str) -> None:
+    target = tmp_path / "outside.txt"
+    target.write_bytes(b"not yours")
+    folder = tmp_path / "post"
+    folder.mkdir()
+    (folder / "a.bin.part").symlink_to(target)
+
+    async def main() -> None:
+        disk = DiskWorker()
+        try:
+            await disk.put_file(str(folder / "a.bin"), b"body", None)
+        finally:
+            await disk.aclose()
+
+    with pytest.raises(OSError, match="links") as failed:
+        asyncio.run(main())
+    assert failed.value.errno == errno.ELOOP
+    assert target.read_bytes() == b"not yours" and not (folder / "a.bin").exists()
+
+
+def test_the_helper_writes_a_handed_body_before_it_answers_a_later_job(tmp_path: Path) -> None:
+    # Many bodies in one batch (several MiB through the pipe), then a query of the archive:
+    # every body is on disk by the time the answer comes (jobs run in order).
+    bodies = {str(tmp_path / f"p{n}" / f"{n}.bin"): os.urandom(200_000 + n) for n in range(40)}
+    db = str(tmp_path / "a.sqlite3")
+
+    async def main() -> bool:
+        disk = DiskWorker()
+        route = disk.route(db)
+        assert route is not None and disk.in_process
+        writes = [disk.put_file(f, b, None) for f, b in bodies.items()]
+        rows = await route.query("SELECT 1", ())
+        on_disk = all(os.path.isfile(f) for f in bodies)  # noqa: ASYNC240 (the point)
+        await asyncio.gather(*writes)
+        await route.commit(close=True)
+        await disk.aclose()
+        return rows == [(1,)] and on_disk
+
+    assert asyncio.run(main())
+    assert all(Path(f).read_bytes() == b for f, b in bodies.items())

@@ -1,7 +1,8 @@
 """The file-system work of a post, and the helper process that does it.
 
 Each function here is plain blocking file work on string paths: the folder and empty ``.part``
-of each file a post will fetch, and the post's sidecars (each through a temporary file and a
+of each file a post will fetch, a small download's body (verified by the downloader) written
+and renamed into place, and the post's sidecars (each through a temporary file and a
 rename, dated), finished here where the event loop left them so (JSON to indent, Markdown to
 convert from the post's HTML); and a download's archive writes (:class:`Ledger`), in the order
 given. The module needs nothing but the standard library to start, so
@@ -43,6 +44,7 @@ __all__ = [
     "clear_stale_temps",
     "drop_empty_part",
     "make_parts",
+    "put_file",
     "write_atomic",
     "write_files",
 ]
@@ -98,21 +100,27 @@ def write_atomic(path: str, data: bytes, mtime: float | None = None) -> None:
     missing), with ``mtime`` as modification time when given."""
     fd, tmp = _create_temp(os.path.dirname(path))
     try:
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-            if mtime is not None and os.utime in os.supports_fd:
-                os.utime(fd, (mtime, mtime))
-        finally:
-            os.close(fd)
-        if mtime is not None and os.utime not in os.supports_fd:
-            os.utime(tmp, (mtime, mtime))  # Windows dates by path
-        os.replace(tmp, path)
+        _fill(fd, tmp, data, mtime, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _fill(fd: int, temporary: str, data: bytes, mtime: float | None, final: str) -> None:
+    """Write ``data`` to ``fd`` (the file at ``temporary``), date it ``mtime`` when given,
+    close it and rename it onto ``final``."""
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        if mtime is not None and os.utime in os.supports_fd:
+            os.utime(fd, (mtime, mtime))
+    finally:
+        os.close(fd)
+    if mtime is not None and os.utime not in os.supports_fd:
+        os.utime(temporary, (mtime, mtime))  # Windows dates by path
+    os.replace(temporary, final)
 
 
 def write_files(
@@ -193,6 +201,32 @@ def make_parts(finals: Sequence[str]) -> None:
             break
 
 
+_APPEND = os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_CLOEXEC", 0)
+_APPEND |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+
+
+def put_file(final: str, data: bytes, mtime: float | None) -> None:
+    """Write a download's whole body, already verified by the downloader, to ``final``'s
+    ``.part`` (made when missing, emptied if it holds bytes), date it ``mtime`` when given,
+    and rename it onto ``final``. A failure leaves at most a prefix of ``data`` in the part,
+    which the next attempt resumes from."""
+    part = final + PART_SUFFIX
+    try:
+        fd = os.open(part, _APPEND, 0o666)
+    except FileNotFoundError:  # the folder went away since it was made
+        os.makedirs(os.path.dirname(part), exist_ok=True)
+        fd = os.open(part, _APPEND, 0o666)
+    try:
+        # Appending to the empty part make_parts left: truncating one would make ext4 write
+        # it out at close (auto_da_alloc). Bytes found there are another body's: dropped.
+        if os.fstat(fd).st_size:
+            os.ftruncate(fd, 0)
+    except BaseException:
+        os.close(fd)
+        raise
+    _fill(fd, part, data, mtime, final)
+
+
 def drop_empty_part(final: str) -> None:
     """Remove ``final``'s part file if it holds no byte (one :func:`make_parts` made)."""
     part = final + PART_SUFFIX
@@ -201,7 +235,13 @@ def drop_empty_part(final: str) -> None:
             os.unlink(part)
 
 
-OPERATIONS: dict[str, Callable[..., None]] = {"write_files": write_files, "make_parts": make_parts}
+OPERATIONS: dict[str, Callable[..., None]] = {
+    "write_files": write_files,
+    "make_parts": make_parts,
+    "put_file": put_file,
+}
+# Jobs a download waits for: run first at each look and answered at once.
+_URGENT = frozenset({"make_parts", "put_file"})
 ARCHIVE_JOB = "archive"  # a statement of the archive (see :class:`Ledger`)
 LEDGER = "sqlite3"  # the file name of an archive statement's error answer
 
@@ -255,8 +295,13 @@ HEADER = struct.Struct("!I")  # the length of the pickled frame that follows
 
 def frame(value: object) -> bytes:
     """``value`` pickled, after its length."""
+    return b"".join(frame_parts(value))
+
+
+def frame_parts(value: object) -> tuple[bytes, bytes]:
+    """:func:`frame` in its two parts, the length and the pickle (not copied together)."""
     data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    return HEADER.pack(len(data)) + data
+    return HEADER.pack(len(data)), data
 
 
 def frames(buffer: bytearray) -> list[Any]:
@@ -338,11 +383,12 @@ def serve(stdin: int, stdout: int, parent: int | None = None) -> None:
     before it closes; one that died must not have a writer outliving its folder lock, and
     the next run does those jobs again). With ``parent`` (the downloader's pid), it also
     ends before any job once that process is gone, so a batch read before a kill -9 is not
-    written beside the next run. Part files go first and are answered at once (downloads
-    wait for them); sidecars (only a post's completion waits for those) are written a few
-    at a time between looks at the input. Archive statements run in their order, all those
-    read at each look, after the part files; one not committed when the helper ends is
-    rolled back with its transaction (as when the downloader itself is killed)."""
+    written beside the next run. Part files and handed bodies (:func:`put_file`) go first
+    and are answered at once (downloads wait for them); sidecars (only a post's completion
+    waits for those) are written a few at a time between looks at the input. Archive
+    statements run in their order, all those read at each look, after the part files; one
+    not committed when the helper ends is rolled back with its transaction (as when the
+    downloader itself is killed)."""
     os.set_blocking(stdin, False)
     buffer = bytearray()
     ledger = Ledger()
@@ -368,9 +414,7 @@ def serve(stdin: int, stdout: int, parent: int | None = None) -> None:
             for jobs in frames(buffer):
                 for job in jobs:
                     name = job[1]
-                    queue = (
-                        parts if name == "make_parts" else records if name == ARCHIVE_JOB else rest
-                    )
+                    queue = parts if name in _URGENT else records if name == ARCHIVE_JOB else rest
                     queue.append(job)
         answers: list[Answer] = []
         for queue, most in ((parts, len(parts)), (records, len(records)), (rest, 4)):

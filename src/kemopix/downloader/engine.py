@@ -180,6 +180,8 @@ class Engine:
         if not self.settings.dry_run:
             # The archive's writes are made by the disk helper (SQLite's work off the loop).
             self._routed = self.archive.route_writes(self._disk.route)
+            if self._disk.in_process:  # small bodies too: written by the helper (fetcher)
+                self.fetcher.put = self._disk.put_file
         ticker = asyncio.create_task(self._commit_often())
         try:
             for target in targets:
@@ -192,6 +194,7 @@ class Engine:
         finally:
             ticker.cancel()
             await self._stop_all()
+            self.fetcher.put = None
             try:
                 self._routed = False
                 await self.archive.unroute()

@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from .._protocol.errors import IntegrityError, KemopixError, NotFound
@@ -71,8 +72,29 @@ class _Pending:
             self._future.set_result(None)
 
 
+# Writes a verified body to its final path, dated (the disk helper's ``put_file``).
+PutFile = Callable[[str, bytes, "float | None"], "asyncio.Future[None]"]
+
+
+class _Handed:
+    """A download's body handed over to be written (``PartFile``'s ``hand``): the write to
+    wait for before the file is on disk."""
+
+    __slots__ = ("_put", "written")
+
+    def __init__(self, put: PutFile) -> None:
+        self._put = put
+        self.written: asyncio.Future[None] | None = None
+
+    def __call__(self, final: str, data: bytes, mtime: float | None) -> None:
+        self.written = self._put(final, data, mtime)
+
+
 class Fetcher:
-    """Fetches files for the engine and records the outcome in the archive."""
+    """Fetches files for the engine and records the outcome in the archive.
+
+    ``put``, when set, writes the small bodies downloads hand over (the engine's disk helper
+    process): the event loop then makes none of their system calls."""
 
     def __init__(
         self,
@@ -91,6 +113,7 @@ class Fetcher:
         self.quality = quality
         self.keep_thumbnails = keep_thumbnails
         self._inflight: dict[str, _Pending] = {}
+        self.put: PutFile | None = None
 
     def _held_copy(self, sha256: str, rel: str) -> Path | None:
         other = self.archive.held_copy(sha256, rel)
@@ -277,6 +300,7 @@ class Fetcher:
             # A resumed body must be the same version of the file as the bytes already held.
             headers["If-Range"] = record.etag
         kept = self._keep_thumbnail(record)
+        handed = None if self.put is None else _Handed(self.put)
         token = PROGRESS.set(task)
         try:
             result = await self.network.run(
@@ -291,6 +315,7 @@ class Fetcher:
                     verify_existing=record.expected_sha256 is not None or thumbnail,
                     mtime=mtime,
                     fresh=fresh,
+                    hand=handed,
                 ),
             )
         except KemopixError as exc:
@@ -303,6 +328,8 @@ class Fetcher:
             raise
         finally:
             PROGRESS.reset(token)
+        if handed is not None and handed.written is not None:
+            await handed.written  # on disk before anything says so (or its OSError)
         outcome: str = result.outcome
         digest = result.sha256
         if digest is None and outcome == "skipped":

@@ -15,7 +15,7 @@ from msgspec import Struct
 from .._protocol.flow import Flow
 from .._protocol.http import Request
 from .._protocol.status import check_status
-from .part import PartFile, file_sha256, parse_content_range
+from .part import Handoff, PartFile, file_sha256, parse_content_range
 
 __all__ = ["DownloadResult", "download"]
 
@@ -46,6 +46,7 @@ def download(
     verify_existing: bool = False,
     mtime: float | None = None,
     fresh: bool = False,
+    hand: Handoff | None = None,
 ) -> Flow[DownloadResult]:
     """Download ``url`` to ``dest`` (a path already made safe with ``safe_join``).
 
@@ -55,13 +56,20 @@ def download(
     ``dest`` only once size and hash check out, dated ``mtime`` (a POSIX timestamp) when given.
     ``fresh``: the caller just made ``dest``'s folder and knows it holds nothing of ``dest``
     but perhaps an empty part, so neither is looked for on disk (two system calls).
+    ``hand``: who writes a small body once verified, instead of the part file here (see
+    :class:`PartFile`); the file is in place once that write is.
     """
     if not fresh:
         existing = _existing(dest, expected_sha256, expected_size, verify_existing)
         if existing is not None:
             return existing
     part = PartFile(
-        dest, expected_sha256=expected_sha256, expected_size=expected_size, mtime=mtime, empty=fresh
+        dest,
+        expected_sha256=expected_sha256,
+        expected_size=expected_size,
+        mtime=mtime,
+        empty=fresh,
+        hand=hand,
     )
     # identity: the bytes on disk must be the bytes the hash and Content-Length describe.
     sent = {**headers, "Accept-Encoding": "identity"} if headers else _IDENTITY

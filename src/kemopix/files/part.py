@@ -6,7 +6,7 @@ import hashlib
 import os
 import re
 import stat
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Literal
 
@@ -14,7 +14,7 @@ from .._protocol.errors import DecodeError, IntegrityError
 from .._protocol.http import Request
 from .paths import PART_SUFFIX
 
-__all__ = ["PartFile", "file_sha256", "parse_content_range"]
+__all__ = ["HAND_BYTES", "Handoff", "PartFile", "file_sha256", "parse_content_range"]
 
 _CONTENT_RANGE = re.compile(r"bytes\s+(?:(\d+)-(\d+)|\*)/(\d+|\*)")
 _READ_CHUNK = 1 << 20
@@ -22,6 +22,10 @@ _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # a part that became a link is refused
 _WRITE = os.O_WRONLY | os.O_CREAT | _NOFOLLOW | getattr(os, "O_BINARY", 0)
 _APPEND, _TRUNCATE = _WRITE | os.O_APPEND, _WRITE | os.O_TRUNC  # how a part is opened
 _UTIME_FD = os.utime in os.supports_fd  # a part is dated through its descriptor
+
+# Writes a whole verified body to a final path, dated: ``(final, data, mtime)``.
+Handoff = Callable[[str, bytes, "float | None"], None]
+HAND_BYTES = 256 << 10  # the largest body held in memory to be handed over
 
 
 def parse_content_range(value: str | None) -> tuple[int | None, int | None]:
@@ -52,6 +56,11 @@ class PartFile:
     mismatch deletes the part and raises :class:`IntegrityError`, so no bad file is ever kept.
     The part is opened by the first write, so that creating it happens where the bytes are
     written (a writer thread, for a large body) rather than where the answer is read.
+
+    With ``hand``, a body of at most ``HAND_BYTES`` that starts on an empty part is held in
+    memory instead, verified by ``finish()`` all the same, then given to ``hand`` to write
+    and rename (the downloader's disk helper: the event loop makes no system call for it).
+    A larger body, or one continuing bytes on disk, is written here as usual.
     """
 
     def __init__(
@@ -62,6 +71,7 @@ class PartFile:
         expected_size: int | None = None,
         mtime: float | None = None,
         empty: bool = False,
+        hand: Handoff | None = None,
     ) -> None:
         """``empty``: the caller knows the part is missing or empty (it just made the folder),
         so no previous run's bytes are looked for."""
@@ -77,6 +87,8 @@ class PartFile:
         self._mode: Literal["ab", "wb"] | None = None  # how the first write opens the part
         self.size = 0
         self.resumed_from = 0
+        self._hand = hand
+        self._held: list[bytes] | None = None if hand is None else []  # the body, for hand
         if empty:
             return
         try:
@@ -87,6 +99,8 @@ class PartFile:
             os.unlink(self._part)  # a link planted as the part: never written through
             return
         self.size = info.st_size
+        if self.size:
+            self._held = None  # bytes on disk to continue: the rest is written beside them
         if self.expected_size is not None and self.size > self.expected_size:
             self._truncate()
         elif self.size:
@@ -122,6 +136,11 @@ class PartFile:
             length = headers.get("content-length")
             if length and length.isdigit():
                 self.total = int(length)
+            if self._held is not None:
+                self._held.clear()
+                if self.total is not None and self.total > HAND_BYTES:
+                    self._held = None  # known to be large: written as it comes
+                stale = False  # (the stale bytes were only held: the part is empty)
             # An empty or missing part is appended to: truncating makes ext4 write the file
             # out when it is closed (its auto_da_alloc), ~40 us and an I/O per small file.
             self._mode = "wb" if stale else "ab"
@@ -129,14 +148,27 @@ class PartFile:
                 self._open()
 
     def write(self, chunk: bytes) -> None:
+        held = self._held
+        if held is not None:
+            if self.size + len(chunk) <= HAND_BYTES:
+                held.append(chunk)
+                self._digest.update(chunk)
+                self.size += len(chunk)
+                return
+            self._held = None  # past what is handed over: what was held goes to the part
+            for piece in held:
+                self._write(piece)
+        self._write(chunk)
+        self._digest.update(chunk)
+        self.size += len(chunk)
+
+    def _write(self, chunk: bytes) -> None:
         fd = self._fd if self._fd is not None else self._open()
         done = os.write(fd, chunk)
         if done < len(chunk):  # a short write (a signal, a disk nearly full): the rest, in turn
             view = memoryview(chunk)
             while done < len(chunk):
                 done += os.write(fd, view[done:])
-        self._digest.update(chunk)
-        self.size += len(chunk)
 
     def _open(self) -> int:
         assert self._mode is not None, "write before open"
@@ -168,7 +200,16 @@ class PartFile:
         return self.total is not None and self.size == self.total
 
     def finish(self) -> str:
-        """Verify, date and rename into place; returns the SHA-256 hex digest."""
+        """Verify, date and rename into place (or, for a held body, hand it over); returns the
+        SHA-256 hex digest."""
+        held = self._held
+        if held is not None and self._hand is not None:
+            digest = self._digest.hexdigest()
+            self._verify(digest)
+            self._held = None
+            self._mode = None
+            self._hand(self._final, b"".join(held), self.mtime)
+            return digest
         if self._fd is None and self._mode is not None:
             self._open()  # an empty body still makes a file
         fd, mtime = self._fd, self.mtime
@@ -177,6 +218,14 @@ class PartFile:
             os.utime(fd, (mtime, mtime))  # every byte is written: nothing after changes it
         self.close()
         digest = self._digest.hexdigest()
+        self._verify(digest)
+        os.replace(self._part, self._final)
+        if self.mtime is not None and not dated:
+            os.utime(self._final, (self.mtime, self.mtime))
+        return digest
+
+    def _verify(self, digest: str) -> None:
+        """Raise (the part removed) when the body is not the one expected or announced."""
         problem = None
         if self.expected_size is not None and self.size != self.expected_size:
             problem = f"size {self.size} != expected {self.expected_size}"
@@ -187,12 +236,10 @@ class PartFile:
         if problem is not None:
             self.discard()
             raise IntegrityError(f"{self.final.name}: {problem}; the partial file was removed")
-        os.replace(self._part, self._final)
-        if self.mtime is not None and not dated:
-            os.utime(self._final, (self.mtime, self.mtime))
-        return digest
 
     def discard(self) -> None:
+        if self._held is not None:
+            self._held.clear()
         self.close()
         self.path.unlink(missing_ok=True)
         self._digest = hashlib.sha256()
@@ -205,6 +252,8 @@ class PartFile:
             os.close(fd)
 
     def _truncate(self) -> None:
+        if self._held is not None:
+            self._held.clear()
         self.close()
         self.path.write_bytes(b"")
         self._digest = hashlib.sha256()
