@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from kemopix.downloader import Archive, FileRecord, PostKey
-from kemopix.downloader.archive import PostState
+from kemopix.downloader.archive import PostState, _Written
 from kemopix.downloader.model import Creator, Post
 
 
@@ -146,3 +147,54 @@ def test_a_pages_post_states_come_in_one_query_per_300_posts(tmp_path: Path) -> 
         for key in keys[:350]:
             assert states[key] == archive.post_state(key)
         assert states[keys[1]].complete and not states[keys[2]].complete
+
+
+def _selects(archive: Archive, ask: Callable[[], object]) -> tuple[object, int]:
+    """What ``ask()`` gives, and how many SELECT statements it ran on the archive."""
+    statements: list[str] = []
+    archive._db.set_trace_callback(statements.append)
+    try:
+        answer = ask()
+    finally:
+        archive._db.set_trace_callback(None)
+    return answer, sum(s.startswith("SELECT") for s in statements)
+
+
+def test_a_first_run_asks_the_archive_only_about_what_it_recorded(tmp_path: Path) -> None:
+    key = PostKey("kemono", "patreon", "1")
+    sha = f"{1:064x}"
+    with Archive(tmp_path) as archive:  # a new folder: every row is this archive's
+        assert _selects(archive, lambda: archive.owners(["a.bin", "b.bin"])) == ({}, 0)
+        assert _selects(archive, lambda: archive.copy_of(sha, "b.bin")) == (None, 0)
+        archive.plan_file(_record("a.bin", key, sha))
+        assert _selects(archive, lambda: archive.owners(["a.bin", "b.bin"])) == ({"a.bin": key}, 1)
+        assert _selects(archive, lambda: archive.copy_of(sha, "b.bin")) == (None, 0)
+        archive.finish_file("a.bin", sha256=sha.upper(), size=1)
+        found, asked = _selects(archive, lambda: archive.copy_of(sha, "b.bin"))
+        assert isinstance(found, FileRecord) and found.path == "a.bin" and asked == 1
+        archive.fail_file("a.bin", "gone")  # recorded once, no longer held: the archive says
+        assert archive.copy_of(sha, "b.bin") is None
+    with Archive(tmp_path) as archive:  # a folder with rows: every question is asked
+        assert archive.owners(["a.bin", "c.bin"]) == {"a.bin": key}
+        assert _selects(archive, lambda: archive.copy_of(f"{2:064x}", "b.bin")) == (None, 1)
+
+
+def test_an_archive_another_process_may_write_asks_about_every_path(tmp_path: Path) -> None:
+    key = PostKey("kemono", "patreon", "1")
+    with Archive(tmp_path, exclusive=False) as reader:  # opened on an empty folder (plan)
+        with Archive(tmp_path) as writer:
+            writer.plan_file(_record("a.bin", key, f"{1:064x}"))
+            writer.finish_file("a.bin", sha256=f"{1:064x}", size=1)
+        assert reader.owners(["a.bin"]) == {"a.bin": key}
+        found = reader.copy_of(f"{1:064x}", "b.bin")
+        assert found is not None and found.path == "a.bin"
+
+
+def test_the_written_bits_never_miss_a_string_added() -> None:
+    written = _Written()
+    added = [f"kemono/patreon/c/{n}/01 f.bin" for n in range(20_000)]
+    for key in added:
+        written.add(key)
+    assert all(key in written for key in added)
+    others = sum(f"other/{n}" in written for n in range(20_000))
+    assert others < 400  # about 0.5 % look added (they are then asked about)

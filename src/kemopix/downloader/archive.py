@@ -147,6 +147,26 @@ class FileRecord(Struct, frozen=True):
     unavailable: str | None = None
 
 
+class _Written:
+    """Strings a run may have written (paths, hashes): a fixed bit array, so a string never
+    added is told apart without a look at the archive, whatever the run's size (a few in a
+    hundred others look added too once 100,000 are: those are looked up as before)."""
+
+    __slots__ = ("_bits",)
+    _SLOTS = 1 << 22  # 512 KiB
+
+    def __init__(self) -> None:
+        self._bits = bytearray(self._SLOTS >> 3)
+
+    def add(self, key: str) -> None:
+        slot = hash(key) & (self._SLOTS - 1)
+        self._bits[slot >> 3] |= 1 << (slot & 7)
+
+    def __contains__(self, key: object) -> bool:
+        slot = hash(key) & (self._SLOTS - 1)
+        return bool(self._bits[slot >> 3] >> (slot & 7) & 1)
+
+
 class FolderBusy(InvalidInput):
     """Another kemopix process is working in this output folder."""
 
@@ -305,6 +325,16 @@ class Archive:
             raise  # sqlite3.DatabaseError: the CLI says the archive is damaged
         self._opened = 0.0
         self._memory = memory
+        # A folder's first run: its archive held no file, and no other process writes it
+        # (the folder's lock, or an archive in memory), so every file row is one this object
+        # writes. The paths and SHA-256 it recorded are remembered (as bits): a path or hash
+        # it never recorded is in no row, and a new post's planning and each download do not
+        # ask the archive about it (an owner of the path, a copy to link).
+        self._paths: _Written | None = None
+        self._hashes: _Written | None = None
+        empty = self._db.execute("SELECT 1 FROM files LIMIT 1").fetchone() is None
+        if empty and (exclusive or memory):
+            self._paths, self._hashes = _Written(), _Written()
         # Routed (see route_writes): the files finished since the last commit was asked for,
         # by SHA-256, then those of commits not yet answered (the archive cannot see them).
         self._route: WriteRoute | None = None
@@ -577,6 +607,8 @@ class Archive:
         existing = self.file(record.path) if prior is True or prior is False else prior
         if existing is not None and existing.status == "done" and existing.url == record.url:
             return existing
+        if self._paths is not None:
+            self._paths.add(record.path)
         self._write(
             "INSERT OR REPLACE INTO files (path, site, service, post_id, idx, url, name, kind,"
             " expected_sha256, sha256, size, etag, headers, status, error, updated_at, held,"
@@ -620,8 +652,11 @@ class Archive:
             " etag=COALESCE(?, etag), error=?, updated_at=? WHERE path=?",
             (held, sha256, size, etag, note and note[:500], time.time(), path),
         )
-        if self._route is not None and held == "original" and sha256:
-            self._recent[sha256.lower()] = (path, size)
+        if held == "original" and sha256:
+            if self._hashes is not None:
+                self._hashes.add(sha256.lower())
+            if self._route is not None:
+                self._recent[sha256.lower()] = (path, size)
 
     def fail_file(self, path: str, error: str, status: str = "failed") -> None:
         self._write(
@@ -664,6 +699,8 @@ class Archive:
     def owners(self, paths: Iterable[str]) -> dict[str, PostKey]:
         """The post each of ``paths`` already belongs to (paths nobody holds are left out)."""
         wanted = paths if isinstance(paths, list) else list(paths)
+        if self._paths is not None:
+            wanted = [path for path in wanted if path in self._paths]
         out: dict[str, PostKey] = {}
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
@@ -685,12 +722,15 @@ class Archive:
 
     def copy_of(self, sha256: str, exclude: str) -> FileRecord | None:
         """A downloaded file with this SHA-256 at another path (de-duplication source)."""
+        sha = sha256.lower()
+        if self._hashes is not None and sha not in self._hashes:
+            return None
         # "+status": without it SQLite may pick the status index and read every done file,
         # once per file downloaded (quadratic in the archive's size).
         rows = self._cursor.execute(
             "SELECT * FROM files WHERE sha256=? AND +status='done' AND held='original'"
             " AND path<>? LIMIT 1",
-            (sha256.lower(), exclude),
+            (sha, exclude),
         ).fetchall()  # (read to its end: the cursor is shared)
         return _file(rows[0]) if rows else None
 
