@@ -8,6 +8,7 @@ from pathlib import Path
 from kemopix.downloader import Archive, FileRecord, PostKey
 from kemopix.downloader.archive import PostState, _Written
 from kemopix.downloader.model import Creator, Post
+from kemopix.downloader.status import held_counts
 
 
 def _record(path: str, key: PostKey, sha: str) -> FileRecord:
@@ -198,3 +199,30 @@ def test_the_written_bits_never_miss_a_string_added() -> None:
     assert all(key in written for key in added)
     others = sum(f"other/{n}" in written for n in range(20_000))
     assert others < 400  # about 0.5 % look added (they are then asked about)
+
+
+def test_a_run_summary_looks_on_disk_for_the_files_recorded_before_the_run(
+    tmp_path: Path,
+) -> None:
+    creator = Creator("kemono", "patreon", "c", "C")
+    everyone = [("kemono", "patreon", "c")]
+    with Archive(tmp_path) as archive:
+        for n in range(4):
+            key = PostKey("kemono", "patreon", str(n))
+            archive.record_post(Post(key, creator, "t", None, [], {}, signature="s"), None)
+            archive.plan_file(_record(f"{n}.bin", key, f"{n:064x}"))
+            archive.finish_file(f"{n}.bin", sha256=f"{n:064x}", size=1)
+            (tmp_path / f"{n}.bin").write_bytes(b"x")
+        archive.fail_file("3.bin", "gone")
+        archive.flush()
+        (last,) = archive._db.execute("SELECT MAX(updated_at) FROM files").fetchone()
+        started = last + 0.001  # a run starts; it records 1.bin and 2.bin again
+        archive._db.execute(
+            "UPDATE files SET updated_at=? WHERE path IN ('1.bin', '2.bin')", (started + 5,)
+        )
+        (tmp_path / "0.bin").unlink()  # recorded before the run, gone: looked for, missing
+        (tmp_path / "2.bin").unlink()  # put there by the run: counted by its record
+        counts = held_counts(archive, everyone, [], started)
+        assert (counts["original"], counts["missing"], counts["failed"]) == (2, 1, 1)
+        counts = held_counts(archive, everyone, [])  # every file looked for
+        assert (counts["original"], counts["missing"], counts["failed"]) == (1, 2, 1)

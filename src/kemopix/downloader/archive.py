@@ -228,6 +228,7 @@ class ArchiveStore(Protocol):
         creators: Iterable[tuple[str, str, str]],
         keys: Iterable[PostKey] = (),
         before: float | None = None,
+        since: float | None = None,
     ) -> Iterator[tuple[str, str, str]]: ...
     def held_paths(
         self,
@@ -793,13 +794,17 @@ class Archive:
         creators: Iterable[tuple[str, str, str]],
         keys: Iterable[PostKey] = (),
         before: float | None = None,
+        since: float | None = None,
     ) -> Iterator[tuple[str, str, str]]:
         """``(path, status, held)`` of each file of ``creators`` (as in :meth:`state_rows`)
         and of the posts ``keys``, each path once: the run summary's counts, in one query per
         creator, streamed (this may be a 100,000-file creator) and without a row object per
         file; only several sources of rows are gathered, to give each path once. With
-        ``before`` (a time), only the files whose record was not written since."""
+        ``before`` (a time), only the files whose record was not written since; with
+        ``since``, only those whose record was."""
         condition = _written_before(before)
+        if since is not None:
+            condition += f"f.updated_at >= {float(since)!r} AND "
         yield from _file_rows(self._db, "f.path, f.status, f.held", condition, creators, keys)
 
     def held_paths(

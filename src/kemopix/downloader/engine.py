@@ -364,7 +364,7 @@ class Engine:
     def _finish(self, started: float) -> None:
         if not self.settings.dry_run:
             self.archive.commit_pending()
-            self.summary.held = held_counts(self.archive, self._creators, self._keys)
+            self.summary.held = held_counts(self.archive, self._creators, self._keys, self._started)
         totals = self.network.traffic.totals()
         self.summary.requests = totals.requests
         self.summary.throttled = totals.throttled
