@@ -1140,7 +1140,7 @@ class _Names:
     ) -> None:
         self.base = base  # the root's absolute path
         self.key = key
-        self.taken = set(sidecars)
+        self.taken = sidecars  # the caller's own set, grown with the files' paths
         self.claimed = claimed
         self.archive = archive
         self.asked: set[str] = set()
