@@ -989,13 +989,20 @@ def _file_rows(
     yield from out.values()
 
 
+# The one statement that settles a post: its files are looked at as it is updated. (One
+# text for every post: a routed statement's text is then sent once per batch.)
+_SETTLE = (
+    "UPDATE posts SET complete=(? AND NOT EXISTS (SELECT 1 FROM files WHERE"
+    # "+status": the post's index, not the status one, finds its few rows
+    f" site=? AND service=? AND post_id=? AND +status NOT IN ({_SETTLED_SQL}))),"
+    " replan=?, updated_at=? WHERE site=? AND service=? AND id=? RETURNING complete"
+)
+
+
 def _settle_statement(key: PostKey, incomplete: bool) -> tuple[str, tuple[object, ...]]:
-    """The one statement that settles a post: its files are looked at as it is updated."""
+    """:data:`_SETTLE` and its parameters for ``key``."""
     return (
-        "UPDATE posts SET complete=(? AND NOT EXISTS (SELECT 1 FROM files WHERE"
-        # "+status": the post's index, not the status one, finds its few rows
-        f" site=? AND service=? AND post_id=? AND +status NOT IN ({_SETTLED_SQL}))),"
-        " replan=?, updated_at=? WHERE site=? AND service=? AND id=? RETURNING complete",
+        _SETTLE,
         (
             int(not incomplete),
             key.site,
