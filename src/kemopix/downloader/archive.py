@@ -713,6 +713,8 @@ class Archive:
     def held_copy(self, sha256: str, exclude: str) -> tuple[str, int | None] | None:
         """The path and size of a downloaded file with this SHA-256 at another path."""
         sha = sha256.lower()
+        if self._hashes is not None and sha not in self._hashes:
+            return None  # never recorded as held, committed or not
         if self._route is not None:
             for finished in (self._recent, *reversed(self._sealed)):
                 found = finished.get(sha)
