@@ -333,9 +333,9 @@ class Archive:
         # ask the archive about it (an owner of the path, a copy to link).
         self._paths: _Written | None = None
         self._hashes: _Written | None = None
-        empty = self._db.execute("SELECT 1 FROM files LIMIT 1").fetchone() is None
-        if empty and (exclusive or memory):
-            self._paths, self._hashes = _Written(), _Written()
+        if exclusive or memory:
+            if self._db.execute("SELECT 1 FROM files LIMIT 1").fetchone() is None:
+                self._paths, self._hashes = _Written(), _Written()
         # Routed (see route_writes): the files finished since the last commit was asked for,
         # by SHA-256, then those of commits not yet answered (the archive cannot see them).
         self._route: WriteRoute | None = None
