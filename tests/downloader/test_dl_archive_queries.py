@@ -100,14 +100,19 @@ def test_the_files_of_many_posts_are_read_by_the_hundred_through_the_indexes(
     assert "files_by_post" in details and "SCAN f" not in details, details
 
 
-def test_held_files_since_a_time_leave_out_the_records_written_since(tmp_path: Path) -> None:
+def _four_held_files(archive: Archive) -> None:
+    """Four posts of creator ``c``, each with its file ``<n>.bin`` held (recorded done)."""
     creator = Creator("kemono", "patreon", "c", "C")
+    for n in range(4):
+        key = PostKey("kemono", "patreon", str(n))
+        archive.record_post(Post(key, creator, "t", None, [], {}, signature="s"), None)
+        archive.plan_file(_record(f"{n}.bin", key, f"{n:064x}"))
+        archive.finish_file(f"{n}.bin", sha256=f"{n:064x}", size=1)
+
+
+def test_held_files_since_a_time_leave_out_the_records_written_since(tmp_path: Path) -> None:
     with Archive(tmp_path) as archive:
-        for n in range(4):
-            key = PostKey("kemono", "patreon", str(n))
-            archive.record_post(Post(key, creator, "t", None, [], {}, signature="s"), None)
-            archive.plan_file(_record(f"{n}.bin", key, f"{n:064x}"))
-            archive.finish_file(f"{n}.bin", sha256=f"{n:064x}", size=1)
+        _four_held_files(archive)
         archive.flush()
         # a run starts: what it writes now is its own; the rest was recorded before it
         (last,) = archive._db.execute("SELECT MAX(updated_at) FROM files").fetchone()
@@ -204,14 +209,10 @@ def test_the_written_bits_never_miss_a_string_added() -> None:
 def test_a_run_summary_looks_on_disk_for_the_files_recorded_before_the_run(
     tmp_path: Path,
 ) -> None:
-    creator = Creator("kemono", "patreon", "c", "C")
     everyone = [("kemono", "patreon", "c")]
     with Archive(tmp_path) as archive:
+        _four_held_files(archive)
         for n in range(4):
-            key = PostKey("kemono", "patreon", str(n))
-            archive.record_post(Post(key, creator, "t", None, [], {}, signature="s"), None)
-            archive.plan_file(_record(f"{n}.bin", key, f"{n:064x}"))
-            archive.finish_file(f"{n}.bin", sha256=f"{n:064x}", size=1)
             (tmp_path / f"{n}.bin").write_bytes(b"x")
         archive.fail_file("3.bin", "gone")
         archive.flush()
