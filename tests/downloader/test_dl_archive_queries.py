@@ -156,20 +156,26 @@ def test_a_pages_post_states_come_in_one_query_per_300_posts(tmp_path: Path) -> 
 
 
 def _selects(archive: Archive, ask: Callable[[], object]) -> tuple[object, int]:
-    """What ``ask()`` gives, and how many SELECT statements it ran on the archive."""
+    """What ``ask()`` gives, and how many queries it ran on the archive."""
     statements: list[str] = []
     archive._db.set_trace_callback(statements.append)
     try:
         answer = ask()
     finally:
         archive._db.set_trace_callback(None)
-    return answer, sum(s.startswith("SELECT") for s in statements)
+    return answer, sum(s.startswith(("SELECT", "WITH")) for s in statements)
 
 
 def test_a_first_run_asks_the_archive_only_about_what_it_recorded(tmp_path: Path) -> None:
     key = PostKey("kemono", "patreon", "1")
     sha = f"{1:064x}"
+    post = Post(key, Creator("kemono", "patreon", "c", "C"), "t", None, [], {}, signature="s")
+    other = PostKey("kemono", "patreon", "2")
     with Archive(tmp_path) as archive:  # a new folder: every row is this archive's
+        assert _selects(archive, lambda: archive.post_states([key, other])) == ({}, 0)
+        archive.record_post(post, None)
+        states, asked = _selects(archive, lambda: archive.post_states([key, other]))
+        assert states == {key: PostState("s", 1, False, True)} and asked == 1
         assert _selects(archive, lambda: archive.owners(["a.bin", "b.bin"])) == ({}, 0)
         assert _selects(archive, lambda: archive.copy_of(sha, "b.bin")) == (None, 0)
         archive.plan_file(_record("a.bin", key, sha))
@@ -182,6 +188,7 @@ def test_a_first_run_asks_the_archive_only_about_what_it_recorded(tmp_path: Path
         assert archive.copy_of(sha, "b.bin") is None
     with Archive(tmp_path) as archive:  # a folder with rows: every question is asked
         assert archive.owners(["a.bin", "c.bin"]) == {"a.bin": key}
+        assert _selects(archive, lambda: archive.post_states([other])) == ({}, 1)
         assert _selects(archive, lambda: archive.copy_of(f"{2:064x}", "b.bin")) == (None, 1)
 
 

@@ -20,7 +20,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Awaitable, Callable, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Hashable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -148,7 +148,7 @@ class FileRecord(Struct, frozen=True):
 
 
 class _Written:
-    """Strings a run may have written (paths, hashes): a fixed bit array, so a string never
+    """Keys a run may have written (posts, paths, hashes): a fixed bit array, so a key never
     added is told apart without a look at the archive, whatever the run's size (a few in a
     hundred others look added too once 100,000 are: those are looked up as before)."""
 
@@ -158,7 +158,7 @@ class _Written:
     def __init__(self) -> None:
         self._bits = bytearray(self._SLOTS >> 3)
 
-    def add(self, key: str) -> None:
+    def add(self, key: Hashable) -> None:
         slot = hash(key) & (self._SLOTS - 1)
         self._bits[slot >> 3] |= 1 << (slot & 7)
 
@@ -326,14 +326,18 @@ class Archive:
             raise  # sqlite3.DatabaseError: the CLI says the archive is damaged
         self._opened = 0.0
         self._memory = memory
-        # A folder's first run: its archive held no file, and no other process writes it
-        # (the folder's lock, or an archive in memory), so every file row is one this object
-        # writes. The paths and SHA-256 it recorded are remembered (as bits): a path or hash
-        # it never recorded is in no row, and a new post's planning and each download do not
-        # ask the archive about it (an owner of the path, a copy to link).
+        # A folder's first run: its archive held no post and no file, and no other process
+        # writes it (the folder's lock, or an archive in memory), so every row is one this
+        # object writes. The posts, paths and SHA-256 it recorded are remembered (as bits):
+        # one it never recorded is in no row, and a listing's page, a new post's planning and
+        # each download do not ask the archive about it (a post's state, an owner of a path,
+        # a copy to link).
+        self._posts: _Written | None = None
         self._paths: _Written | None = None
         self._hashes: _Written | None = None
         if exclusive or memory:
+            if self._db.execute("SELECT 1 FROM posts LIMIT 1").fetchone() is None:
+                self._posts = _Written()
             if self._db.execute("SELECT 1 FROM files LIMIT 1").fetchone() is None:
                 self._paths, self._hashes = _Written(), _Written()
         # Routed (see route_writes): the files finished since the last commit was asked for,
@@ -500,6 +504,8 @@ class Archive:
         """What the archive knows of each of ``keys`` (those it never recorded are left out),
         in one query per 300 posts: a listing's page at once."""
         out: dict[PostKey, PostState] = {}
+        if self._posts is not None:
+            keys = [key for key in keys if key in self._posts]
         for wanted, params in _wanted(keys):
             query = (
                 f"{wanted} SELECT p.site, p.service, p.id, p.signature, p.revision, p.complete,"
@@ -521,6 +527,8 @@ class Archive:
         """
         if state is True or state is False:
             state = self.post_state(post.key)
+        if self._posts is not None:
+            self._posts.add(post.key)
         revision = 1 if state is None else state.revision
         # The part after "/" names the filters in force, not the post's content.
         if state is not None and _content(state.signature) != _content(post.signature):
