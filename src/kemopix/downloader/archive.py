@@ -20,7 +20,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Awaitable, Callable, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Hashable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -147,6 +147,26 @@ class FileRecord(Struct, frozen=True):
     unavailable: str | None = None
 
 
+class _Written:
+    """Keys a run may have written (posts, paths, hashes): a fixed bit array, so a key never
+    added is told apart without a look at the archive, whatever the run's size (a few in a
+    hundred others look added too once 100,000 are: those are looked up as before)."""
+
+    __slots__ = ("_bits",)
+    _SLOTS = 1 << 22  # 512 KiB
+
+    def __init__(self) -> None:
+        self._bits = bytearray(self._SLOTS >> 3)
+
+    def add(self, key: Hashable) -> None:
+        slot = hash(key) & (self._SLOTS - 1)
+        self._bits[slot >> 3] |= 1 << (slot & 7)
+
+    def __contains__(self, key: object) -> bool:
+        slot = hash(key) & (self._SLOTS - 1)
+        return bool(self._bits[slot >> 3] >> (slot & 7) & 1)
+
+
 class FolderBusy(InvalidInput):
     """Another kemopix process is working in this output folder."""
 
@@ -208,10 +228,8 @@ class ArchiveStore(Protocol):
         creators: Iterable[tuple[str, str, str]],
         keys: Iterable[PostKey] = (),
         before: float | None = None,
+        since: float | None = None,
     ) -> Iterator[tuple[str, str, str]]: ...
-    def held_since(
-        self, creators: Iterable[tuple[str, str, str]], keys: Iterable[PostKey], since: float
-    ) -> Iterator[tuple[str, str, str, int]]: ...
     def held_paths(
         self,
         creators: Iterable[tuple[str, str, str]],
@@ -308,6 +326,20 @@ class Archive:
             raise  # sqlite3.DatabaseError: the CLI says the archive is damaged
         self._opened = 0.0
         self._memory = memory
+        # A folder's first run: its archive held no post and no file, and no other process
+        # writes it (the folder's lock, or an archive in memory), so every row is one this
+        # object writes. The posts, paths and SHA-256 it recorded are remembered (as bits):
+        # one it never recorded is in no row, and a listing's page, a new post's planning and
+        # each download do not ask the archive about it (a post's state, an owner of a path,
+        # a copy to link).
+        self._posts: _Written | None = None
+        self._paths: _Written | None = None
+        self._hashes: _Written | None = None
+        if exclusive or memory:
+            if self._db.execute("SELECT 1 FROM posts LIMIT 1").fetchone() is None:
+                self._posts = _Written()
+            if self._db.execute("SELECT 1 FROM files LIMIT 1").fetchone() is None:
+                self._paths, self._hashes = _Written(), _Written()
         # Routed (see route_writes): the files finished since the last commit was asked for,
         # by SHA-256, then those of commits not yet answered (the archive cannot see them).
         self._route: WriteRoute | None = None
@@ -472,6 +504,8 @@ class Archive:
         """What the archive knows of each of ``keys`` (those it never recorded are left out),
         in one query per 300 posts: a listing's page at once."""
         out: dict[PostKey, PostState] = {}
+        if self._posts is not None:
+            keys = [key for key in keys if key in self._posts]
         for wanted, params in _wanted(keys):
             query = (
                 f"{wanted} SELECT p.site, p.service, p.id, p.signature, p.revision, p.complete,"
@@ -493,6 +527,8 @@ class Archive:
         """
         if state is True or state is False:
             state = self.post_state(post.key)
+        if self._posts is not None:
+            self._posts.add(post.key)
         revision = 1 if state is None else state.revision
         # The part after "/" names the filters in force, not the post's content.
         if state is not None and _content(state.signature) != _content(post.signature):
@@ -580,6 +616,8 @@ class Archive:
         existing = self.file(record.path) if prior is True or prior is False else prior
         if existing is not None and existing.status == "done" and existing.url == record.url:
             return existing
+        if self._paths is not None:
+            self._paths.add(record.path)
         self._write(
             "INSERT OR REPLACE INTO files (path, site, service, post_id, idx, url, name, kind,"
             " expected_sha256, sha256, size, etag, headers, status, error, updated_at, held,"
@@ -623,8 +661,11 @@ class Archive:
             " etag=COALESCE(?, etag), error=?, updated_at=? WHERE path=?",
             (held, sha256, size, etag, note and note[:500], time.time(), path),
         )
-        if self._route is not None and held == "original" and sha256:
-            self._recent[sha256.lower()] = (path, size)
+        if held == "original" and sha256:
+            if self._hashes is not None:
+                self._hashes.add(sha256.lower())
+            if self._route is not None:
+                self._recent[sha256.lower()] = (path, size)
 
     def fail_file(self, path: str, error: str, status: str = "failed") -> None:
         self._write(
@@ -667,6 +708,8 @@ class Archive:
     def owners(self, paths: Iterable[str]) -> dict[str, PostKey]:
         """The post each of ``paths`` already belongs to (paths nobody holds are left out)."""
         wanted = paths if isinstance(paths, list) else list(paths)
+        if self._paths is not None:
+            wanted = [path for path in wanted if path in self._paths]
         out: dict[str, PostKey] = {}
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
@@ -678,6 +721,8 @@ class Archive:
     def held_copy(self, sha256: str, exclude: str) -> tuple[str, int | None] | None:
         """The path and size of a downloaded file with this SHA-256 at another path."""
         sha = sha256.lower()
+        if self._hashes is not None and sha not in self._hashes:
+            return None  # never recorded as held, committed or not
         if self._route is not None:
             for finished in (self._recent, *reversed(self._sealed)):
                 found = finished.get(sha)
@@ -688,12 +733,15 @@ class Archive:
 
     def copy_of(self, sha256: str, exclude: str) -> FileRecord | None:
         """A downloaded file with this SHA-256 at another path (de-duplication source)."""
+        sha = sha256.lower()
+        if self._hashes is not None and sha not in self._hashes:
+            return None
         # "+status": without it SQLite may pick the status index and read every done file,
         # once per file downloaded (quadratic in the archive's size).
         rows = self._cursor.execute(
             "SELECT * FROM files WHERE sha256=? AND +status='done' AND held='original'"
             " AND path<>? LIMIT 1",
-            (sha256.lower(), exclude),
+            (sha, exclude),
         ).fetchall()  # (read to its end: the cursor is shared)
         return _file(rows[0]) if rows else None
 
@@ -756,22 +804,18 @@ class Archive:
         creators: Iterable[tuple[str, str, str]],
         keys: Iterable[PostKey] = (),
         before: float | None = None,
+        since: float | None = None,
     ) -> Iterator[tuple[str, str, str]]:
         """``(path, status, held)`` of each file of ``creators`` (as in :meth:`state_rows`)
         and of the posts ``keys``, each path once: the run summary's counts, in one query per
         creator, streamed (this may be a 100,000-file creator) and without a row object per
         file; only several sources of rows are gathered, to give each path once. With
-        ``before`` (a time), only the files whose record was not written since."""
+        ``before`` (a time), only the files whose record was not written since; with
+        ``since``, only those whose record was."""
         condition = _written_before(before)
+        if since is not None:
+            condition += f"f.updated_at >= {float(since)!r} AND "
         yield from _file_rows(self._db, "f.path, f.status, f.held", condition, creators, keys)
-
-    def held_since(
-        self, creators: Iterable[tuple[str, str, str]], keys: Iterable[PostKey], since: float
-    ) -> Iterator[tuple[str, str, str, int]]:
-        """The rows of :meth:`held_files`, each with 1 when its record was written since
-        ``since`` (a time), else 0."""
-        columns = f"f.path, f.status, f.held, f.updated_at >= {float(since)!r}"
-        yield from _file_rows(self._db, columns, "", creators, keys)
 
     def held_paths(
         self,
@@ -955,13 +999,20 @@ def _file_rows(
     yield from out.values()
 
 
+# The one statement that settles a post: its files are looked at as it is updated. (One
+# text for every post: a routed statement's text is then sent once per batch.)
+_SETTLE = (
+    "UPDATE posts SET complete=(? AND NOT EXISTS (SELECT 1 FROM files WHERE"
+    # "+status": the post's index, not the status one, finds its few rows
+    f" site=? AND service=? AND post_id=? AND +status NOT IN ({_SETTLED_SQL}))),"
+    " replan=?, updated_at=? WHERE site=? AND service=? AND id=? RETURNING complete"
+)
+
+
 def _settle_statement(key: PostKey, incomplete: bool) -> tuple[str, tuple[object, ...]]:
-    """The one statement that settles a post: its files are looked at as it is updated."""
+    """:data:`_SETTLE` and its parameters for ``key``."""
     return (
-        "UPDATE posts SET complete=(? AND NOT EXISTS (SELECT 1 FROM files WHERE"
-        # "+status": the post's index, not the status one, finds its few rows
-        f" site=? AND service=? AND post_id=? AND +status NOT IN ({_SETTLED_SQL}))),"
-        " replan=?, updated_at=? WHERE site=? AND service=? AND id=? RETURNING complete",
+        _SETTLE,
         (
             int(not incomplete),
             key.site,

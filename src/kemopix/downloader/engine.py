@@ -367,7 +367,7 @@ class Engine:
     def _finish(self, started: float) -> None:
         if not self.settings.dry_run:
             self.archive.commit_pending()
-            if self.reporter.wants_held:
+            if self.reporter.wants_held:  # (a quiet run shows no counts)
                 held = held_counts(self.archive, self._creators, self._keys, self._started)
                 self.summary.held = held
         totals = self.network.traffic.totals()
@@ -1146,7 +1146,7 @@ class _Names:
     ) -> None:
         self.base = base  # the root's absolute path
         self.key = key
-        self.taken = set(sidecars)
+        self.taken = sidecars  # the caller's own set, grown with the files' paths
         self.claimed = claimed
         self.archive = archive
         self.asked: set[str] = set()
