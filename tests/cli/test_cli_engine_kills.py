@@ -101,12 +101,16 @@ def test_kill_9_with_the_disk_helper_behind_and_an_immediate_rerun(
     argv = ["download", url, "--kemono-url", emu.url, "-o", str(out), "-q"]
     killed = 0
     child = start(*argv)
-    for delay in (0.6, 0.3, 0.3):
+    for _ in range(3):
         pid = child.pid
-        # (The helper starts with the first post folder to make.)
         wait_for(lambda: bool(helpers_of(pid)) or child.poll() is not None)  # noqa: B023
         helpers = helpers_of(pid)
-        time.sleep(delay)
+        # Killed once the helper writes this run's sidecars, far behind its downloads.
+        written = len(list(out.rglob("*.md")))
+        wait_for(
+            lambda: len(list(out.rglob("*.md"))) >= written + 5  # noqa: B023
+            or child.poll() is not None
+        )
         if child.poll() is not None:
             break  # the run ended first: nothing left to kill
         child.send_signal(signal.SIGKILL)
