@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
 import time
 from pathlib import Path
 
@@ -107,10 +108,11 @@ def test_kill_9_with_the_disk_helper_behind_and_an_immediate_rerun(
         helpers = helpers_of(pid)
         # Killed once the helper writes this run's sidecars, far behind its downloads.
         written = len(list(out.rglob("*.md")))
-        wait_for(
-            lambda: len(list(out.rglob("*.md"))) >= written + 5  # noqa: B023
-            or child.poll() is not None
-        )
+
+        def behind(running: subprocess.Popen[str] = child, written: int = written) -> bool:
+            return len(list(out.rglob("*.md"))) >= written + 5 or running.poll() is not None
+
+        wait_for(behind)
         if child.poll() is not None:
             break  # the run ended first: nothing left to kill
         child.send_signal(signal.SIGKILL)
