@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from kemopix.downloader.archive import Archive
+from kemopix.downloader.archive import Archive, StateRow
 from kemopix.emulators import KemonoEmulator, PixivEmulator
 
 pytestmark = pytest.mark.usefixtures("private_kemopix_env")
@@ -159,6 +159,31 @@ def test_a_rerun_fetches_a_file_deleted_since(
     assert summary()["files_downloaded"] == 0
 
 
+def _archived_then_a_media_file_deleted(
+    emu: KemonoEmulator, out: Path, *options: str
+) -> tuple[list[str], Path, bytes]:
+    """The demo creator downloaded into ``out``, then one of its images deleted: the
+    command (run again by the test), the image's path and its bytes."""
+    from kemopix.cli import main
+
+    service, ident = emu.demo_creator
+    argv = ["download", f"{emu.url}/{service}/user/{ident}", "--kemono-url", emu.url]
+    argv += ["-o", str(out), *options]
+    assert main(argv) == 0
+    media = next(p for p in out.rglob("*") if p.is_file() and p.suffix in (".png", ".jpg"))
+    data = media.read_bytes()
+    media.unlink()
+    return argv, media, data
+
+
+def _the_row_of(out: Path, path: Path) -> tuple[StateRow, list[StateRow]]:
+    """The archive's row of the file at ``path``, and all its rows."""
+    with Archive(out) as archive:
+        rows = list(archive.state_rows())
+    [row] = [row for row in rows if row.path is not None and out / row.path == path]
+    return row, rows
+
+
 def test_a_file_deleted_since_that_cannot_be_fetched_again_leaves_its_post_unfinished(
     kemono_emulator: KemonoEmulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -166,22 +191,15 @@ def test_a_file_deleted_since_that_cannot_be_fetched_again_leaves_its_post_unfin
     # be called complete from that record (the failure is read back, not the old "done").
     from kemopix.cli import main
 
-    service, ident = kemono_emulator.demo_creator
     out = tmp_path / "out"
-    url = f"{kemono_emulator.url}/{service}/user/{ident}"
-    argv = ["download", url, "--kemono-url", kemono_emulator.url, "-o", str(out), "--retries", "1"]
-    assert main(argv) == 0
-    media = next(p for p in out.rglob("*") if p.is_file() and p.suffix in (".png", ".jpg"))
-    media.unlink()
+    argv, media, _ = _archived_then_a_media_file_deleted(kemono_emulator, out, "--retries", "1")
     kemono_emulator.add_fault(kind="status", status=500, path=r"^/data/", probability=1.0)
     try:
         assert main(argv) == 1
     finally:
         kemono_emulator.clear_faults()
     capsys.readouterr()
-    with Archive(out) as archive:
-        rows = list(archive.state_rows())
-    [lost] = [row for row in rows if row.path is not None and out / row.path == media]
+    lost, _ = _the_row_of(out, media)
     assert lost.status == "failed" and not lost.complete
     assert main(argv) == 0
     with Archive(out) as archive:
@@ -196,22 +214,15 @@ def test_a_file_that_cannot_be_put_in_place_fails_alone_and_is_fetched_by_the_ne
     # rest of the run goes on; once the folder is gone, the next run fetches it.
     from kemopix.cli import main
 
-    service, ident = kemono_emulator.demo_creator
     out = tmp_path / "out"
-    url = f"{kemono_emulator.url}/{service}/user/{ident}"
-    argv = ["download", url, "--kemono-url", kemono_emulator.url, "-o", str(out), "--json"]
-    assert main(argv) == 0
-    media = next(p for p in out.rglob("*") if p.is_file() and p.suffix in (".png", ".jpg"))
-    data = media.read_bytes()
-    media.unlink()
+    argv, media, data = _archived_then_a_media_file_deleted(kemono_emulator, out, "--json")
+    capsys.readouterr()
     media.mkdir()
     (media / "in the way").write_bytes(b"x")
     assert main(argv) == 1
     summary = json.loads(capsys.readouterr().out.splitlines()[-1])
     assert summary["files_failed"] == 1 and summary["files_downloaded"] == 0
-    with Archive(out) as archive:
-        rows = list(archive.state_rows())
-    [lost] = [row for row in rows if row.path is not None and out / row.path == media]
+    lost, rows = _the_row_of(out, media)
     assert lost.status == "failed" and not lost.complete
     assert all(row.complete for row in rows if row.post_id != lost.post_id)
     (media / "in the way").unlink()

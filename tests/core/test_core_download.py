@@ -197,12 +197,15 @@ class Handed:
     """A ``hand`` that writes with the disk helper's own function, noting what it was given
     and whether the part file existed at that moment."""
 
-    def __init__(self) -> None:
+    def __init__(self, takes: bool = True) -> None:
         self.calls: list[tuple[str, int, float | None, bool]] = []
+        self.takes = takes  # False: declines every body, as a helper that is behind does
 
-    def __call__(self, final: str, data: bytes, mtime: float | None) -> None:
+    def __call__(self, final: str, data: bytes, mtime: float | None) -> bool:
         self.calls.append((final, len(data), mtime, Path(final + PART_SUFFIX).exists()))
-        disk_ops.put_file(final, data, mtime)
+        if self.takes:
+            disk_ops.put_file(final, data, mtime)
+        return self.takes
 
 
 def test_a_small_body_is_verified_then_handed_over(
@@ -240,6 +243,22 @@ def test_a_cut_small_body_goes_on_from_the_bytes_held(
     assert core_server.hits["/blob"] == 2
     assert hand.calls == [(str(dest), SMALL, None, False)]
     assert dest.read_bytes() == BLOB[:SMALL] and not leftovers(tmp_path)
+
+
+def test_a_declined_small_body_is_written_here(
+    core_server: CoreServer, kind: str, tmp_path: Path
+) -> None:
+    dest = tmp_path / "file.bin"
+    hand = Handed(takes=False)
+    url = f"{core_server.url}/blob?size={SMALL}"
+    digest = hashlib.sha256(BLOB[:SMALL]).hexdigest()
+    result = make_runner(kind, FAST)(
+        lambda: download(url, dest, expected_sha256=digest, mtime=1_500_000_000.0, hand=hand)
+    )
+    assert result.outcome == "downloaded" and result.sha256 == digest
+    assert hand.calls == [(str(dest), SMALL, 1_500_000_000.0, False)]
+    assert dest.read_bytes() == BLOB[:SMALL] and dest.stat().st_mtime == 1_500_000_000.0
+    assert not leftovers(tmp_path)
 
 
 def test_a_small_body_that_fails_its_hash_is_never_handed_over(

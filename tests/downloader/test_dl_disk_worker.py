@@ -14,7 +14,7 @@ import msgspec
 import pytest
 
 from kemopix.downloader import disk_ops
-from kemopix.downloader.disk_worker import DiskWorker
+from kemopix.downloader.disk_worker import PUT_BACKLOG, DiskWorker
 from kemopix.downloader.markdown import html_to_markdown
 from kemopix.files import PART_SUFFIX
 
@@ -220,6 +220,12 @@ def test_a_helper_that_does_not_end_when_told_is_killed() -> None:
     assert quick.returncode == 0
 
 
+def _taken(disk: DiskWorker, final: str, data: bytes, mtime: float | None) -> asyncio.Future[None]:
+    written = disk.put_file(final, data, mtime)
+    assert written is not None, "the body was declined"
+    return written
+
+
 def test_a_handed_body_is_written_dated_and_renamed_into_place(tmp_path: Path, mode: str) -> None:
     folder = tmp_path / "creator" / "post"
     made = str(folder / "made.bin")  # its folder and empty part made first, as for a download
@@ -232,7 +238,7 @@ def test_a_handed_body_is_written_dated_and_renamed_into_place(tmp_path: Path, m
         await disk.make_parts([made, stale])
         with open(stale + PART_SUFFIX, "wb") as part:  # noqa: ASYNC230 (a test's setup)
             part.write(b"another body's bytes, longer than this one")
-        await asyncio.gather(*(disk.put_file(f, b, 1_600_000_000.0) for f, b in bodies.items()))
+        await asyncio.gather(*(_taken(disk, f, b, 1_600_000_000.0) for f, b in bodies.items()))
         await disk.aclose()
 
     asyncio.run(main())
@@ -252,7 +258,7 @@ def test_a_handed_body_never_follows_a_link_planted_as_its_part(tmp_path: Path, 
     async def main() -> None:
         disk = DiskWorker()
         try:
-            await disk.put_file(str(folder / "a.bin"), b"body", None)
+            await _taken(disk, str(folder / "a.bin"), b"body", None)
         finally:
             await disk.aclose()
 
@@ -262,23 +268,31 @@ def test_a_handed_body_never_follows_a_link_planted_as_its_part(tmp_path: Path, 
     assert target.read_bytes() == b"not yours" and not (folder / "a.bin").exists()
 
 
-def test_the_helper_writes_a_handed_body_before_it_answers_a_later_job(tmp_path: Path) -> None:
-    # Many bodies in one batch (several MiB through the pipe), then a query of the archive:
-    # every body is on disk by the time the answer comes (jobs run in order).
+def test_the_helper_takes_bodies_up_to_its_backlog_and_writes_them_before_a_later_answer(
+    tmp_path: Path,
+) -> None:
+    # More bodies at once than may wait for the helper (several MiB through the pipe): those
+    # past the backlog are declined (their downloads write them), the others are on disk by
+    # the time a later job is answered (jobs run in order); answered, it takes bodies again.
     bodies = {str(tmp_path / f"p{n}" / f"{n}.bin"): os.urandom(200_000 + n) for n in range(40)}
     db = str(tmp_path / "a.sqlite3")
 
-    async def main() -> bool:
+    async def main() -> tuple[list[str], bool, bool]:
         disk = DiskWorker()
         route = disk.route(db)
         assert route is not None and disk.in_process
-        writes = [disk.put_file(f, b, None) for f, b in bodies.items()]
+        writes = {f: disk.put_file(f, b, None) for f, b in bodies.items()}
         rows = await route.query("SELECT 1", ())
-        on_disk = all(os.path.isfile(f) for f in bodies)  # noqa: ASYNC240 (the point)
-        await asyncio.gather(*writes)
+        taken = [f for f, w in writes.items() if w is not None]
+        on_disk = all(os.path.isfile(f) for f in taken)  # noqa: ASYNC240 (the point)
+        await asyncio.gather(*(w for w in writes.values() if w is not None))
+        late = str(tmp_path / "late.bin")
+        await _taken(disk, late, b"late", None)
         await route.commit(close=True)
         await disk.aclose()
-        return rows == [(1,)] and on_disk
+        return taken, rows == [(1,)] and on_disk, os.path.isfile(late)  # noqa: ASYNC240
 
-    assert asyncio.run(main())
-    assert all(Path(f).read_bytes() == b for f, b in bodies.items())
+    taken, in_order, again = asyncio.run(main())
+    assert len(taken) == PUT_BACKLOG and in_order and again
+    assert all(Path(f).read_bytes() == bodies[f] for f in taken)
+    assert not any(Path(f).exists() for f in bodies if f not in taken)

@@ -35,6 +35,9 @@ __all__ = ["DiskWorker", "Route"]
 
 BATCH_SECONDS = 0.005
 _IOV_MAX = 512  # buffers given to one writev (Linux takes 1,024)
+# Bodies that may wait for the helper at once: a healthy one answers within its next look
+# (at most about 20 at 2,000 files a second); more means a disk slower than the helper.
+PUT_BACKLOG = 32
 PIPE_BYTES = 1 << 20  # the jobs' pipe (64 KiB by default; 1 MiB is Linux's unprivileged most)
 
 
@@ -52,6 +55,7 @@ class DiskWorker:
         # What the helper has not read yet: frames (a header, then pickled jobs), in order.
         self._out: deque[bytes | memoryview] = deque()
         self._in = bytearray()
+        self._puts: set[int] = set()  # the bodies given and not yet answered (their ids)
         self._flushing = False
         self._sent = float("-inf")  # when the last batch was written (the loop's clock)
         self._writing = False
@@ -60,9 +64,16 @@ class DiskWorker:
         """The folders and empty ``.part`` files of ``finals``."""
         return self._run("make_parts", finals)
 
-    def put_file(self, final: str, data: bytes, mtime: float | None) -> asyncio.Future[None]:
-        """A download's whole verified body, written to ``final`` (``disk_ops.put_file``)."""
-        return self._run("put_file", final, data, mtime)
+    def put_file(self, final: str, data: bytes, mtime: float | None) -> asyncio.Future[None] | None:
+        """A download's whole verified body, written to ``final`` (``disk_ops.put_file``);
+        None, declined, while ``PUT_BACKLOG`` bodies wait for the helper (a slow disk: the
+        loop then writes some files itself, beside the helper, rather than queue them all)."""
+        if len(self._puts) >= PUT_BACKLOG:
+            return None
+        future = self._run("put_file", final, data, mtime)
+        if self._proc is not None:
+            self._puts.add(self._serial)
+        return future
 
     @property
     def in_process(self) -> bool:
@@ -197,6 +208,7 @@ class DiskWorker:
                 failure = None if error is None else _failure(error)
                 if failure is not None and (ident == 0 or error[2] == disk_ops.LEDGER):
                     self._ledger_error = self._ledger_error or failure
+                self._puts.discard(ident)
                 future = pending.pop(ident, None)
                 if future is None or future.done():
                     continue
@@ -212,6 +224,7 @@ class DiskWorker:
             exc.errno, f"disk helper: {exc.strerror or exc}"
         )
         pending, self._pending = self._pending, {}
+        self._puts.clear()
         self._out.clear()  # jobs never sent: they fail with the rest
         self._jobs.clear()
         for future in pending.values():

@@ -72,8 +72,9 @@ class _Pending:
             self._future.set_result(None)
 
 
-# Writes a verified body to its final path, dated (the disk helper's ``put_file``).
-PutFile = Callable[[str, bytes, "float | None"], "asyncio.Future[None]"]
+# Writes a verified body to its final path, dated (the disk helper's ``put_file``); None
+# when it declines (the helper is behind).
+PutFile = Callable[[str, bytes, "float | None"], "asyncio.Future[None] | None"]
 
 
 class _Handed:
@@ -86,8 +87,9 @@ class _Handed:
         self._put = put
         self.written: asyncio.Future[None] | None = None
 
-    def __call__(self, final: str, data: bytes, mtime: float | None) -> None:
+    def __call__(self, final: str, data: bytes, mtime: float | None) -> bool:
         self.written = self._put(final, data, mtime)
+        return self.written is not None
 
 
 class Fetcher:

@@ -23,8 +23,9 @@ _WRITE = os.O_WRONLY | os.O_CREAT | _NOFOLLOW | getattr(os, "O_BINARY", 0)
 _APPEND, _TRUNCATE = _WRITE | os.O_APPEND, _WRITE | os.O_TRUNC  # how a part is opened
 _UTIME_FD = os.utime in os.supports_fd  # a part is dated through its descriptor
 
-# Writes a whole verified body to a final path, dated: ``(final, data, mtime)``.
-Handoff = Callable[[str, bytes, "float | None"], None]
+# Takes a whole verified body to write to a final path, dated: ``(final, data, mtime)``;
+# False when it cannot now (the body is then written here).
+Handoff = Callable[[str, bytes, "float | None"], bool]
 HAND_BYTES = 256 << 10  # the largest body held in memory to be handed over
 
 
@@ -59,8 +60,9 @@ class PartFile:
 
     With ``hand``, a body of at most ``HAND_BYTES`` that starts on an empty part is held in
     memory instead, verified by ``finish()`` all the same, then given to ``hand`` to write
-    and rename (the downloader's disk helper: the event loop makes no system call for it).
-    A larger body, or one continuing bytes on disk, is written here as usual.
+    and rename (the downloader's disk helper: the event loop makes no system call for it),
+    or written here when ``hand`` declines it. A larger body, or one continuing bytes on
+    disk, is written here as usual.
     """
 
     def __init__(
@@ -203,13 +205,16 @@ class PartFile:
         """Verify, date and rename into place (or, for a held body, hand it over); returns the
         SHA-256 hex digest."""
         held = self._held
-        if held is not None and self._hand is not None:
+        if held is not None:
+            self._held = None
             digest = self._digest.hexdigest()
             self._verify(digest)
-            self._held = None
-            self._mode = None
-            self._hand(self._final, b"".join(held), self.mtime)
-            return digest
+            data = b"".join(held)
+            if self._hand is not None and self._hand(self._final, data, self.mtime):
+                self._mode = None
+                return digest
+            if data:  # declined (its taker is behind): written here after all
+                self._write(data)
         if self._fd is None and self._mode is not None:
             self._open()  # an empty body still makes a file
         fd, mtime = self._fd, self.mtime
