@@ -208,11 +208,14 @@ class Handed:
         return self.takes
 
 
-def test_a_small_body_is_verified_then_handed_over(
-    core_server: CoreServer, kind: str, tmp_path: Path
+@pytest.mark.parametrize("takes", [True, False])
+def test_a_small_body_is_verified_then_handed_over_or_written_here(
+    core_server: CoreServer, kind: str, tmp_path: Path, takes: bool
 ) -> None:
+    # Taken: written by the taker (the disk helper's function); declined (a helper that is
+    # behind): written here after all. Either way one whole, verified, dated file.
     dest = tmp_path / "file.bin"
-    hand = Handed()
+    hand = Handed(takes)
     url = f"{core_server.url}/blob?size={SMALL}"
     digest = hashlib.sha256(BLOB[:SMALL]).hexdigest()
     result = make_runner(kind, FAST)(
@@ -243,22 +246,6 @@ def test_a_cut_small_body_goes_on_from_the_bytes_held(
     assert core_server.hits["/blob"] == 2
     assert hand.calls == [(str(dest), SMALL, None, False)]
     assert dest.read_bytes() == BLOB[:SMALL] and not leftovers(tmp_path)
-
-
-def test_a_declined_small_body_is_written_here(
-    core_server: CoreServer, kind: str, tmp_path: Path
-) -> None:
-    dest = tmp_path / "file.bin"
-    hand = Handed(takes=False)
-    url = f"{core_server.url}/blob?size={SMALL}"
-    digest = hashlib.sha256(BLOB[:SMALL]).hexdigest()
-    result = make_runner(kind, FAST)(
-        lambda: download(url, dest, expected_sha256=digest, mtime=1_500_000_000.0, hand=hand)
-    )
-    assert result.outcome == "downloaded" and result.sha256 == digest
-    assert hand.calls == [(str(dest), SMALL, 1_500_000_000.0, False)]
-    assert dest.read_bytes() == BLOB[:SMALL] and dest.stat().st_mtime == 1_500_000_000.0
-    assert not leftovers(tmp_path)
 
 
 def test_a_small_body_that_fails_its_hash_is_never_handed_over(
