@@ -206,17 +206,17 @@ def test_an_orphaned_helper_runs_no_job(tmp_path: Path, orphaned: bool) -> None:
 def test_a_helper_that_does_not_end_when_told_is_killed() -> None:
     # The reaper waits for the end of the process without looking every few milliseconds
     # (a pidfd on Linux); one still running 2 s after its input was closed is killed.
-    from kemopix.downloader.disk_worker import _reap
+    from kemopix.downloader.disk_helper import reap
 
     stuck = subprocess.Popen(
         [sys.executable, "-c", "import time; time.sleep(60)"], stdin=subprocess.PIPE
     )
     assert stuck.stdin is not None
     stuck.stdin.close()
-    _reap(stuck)
+    reap(stuck)
     assert stuck.returncode == -9
     quick = subprocess.Popen([sys.executable, "-c", "pass"])
-    _reap(quick)
+    reap(quick)
     assert quick.returncode == 0
 
 

@@ -21,7 +21,6 @@ import asyncio
 import contextlib
 import errno
 import os
-import select
 import sqlite3
 import subprocess
 from collections import deque
@@ -237,10 +236,7 @@ class DiskWorker:
                 proc.kill()
             with contextlib.suppress(OSError, subprocess.TimeoutExpired):
                 proc.wait(timeout=1)
-            for pipe in (proc.stdin, proc.stdout):
-                if pipe is not None:
-                    with contextlib.suppress(OSError):
-                        pipe.close()
+            disk_helper.close_pipes(proc)
 
     def _stop_watching(self) -> None:
         proc, loop = self._proc, self._loop
@@ -265,11 +261,7 @@ class DiskWorker:
         proc, self._proc = self._proc, None
         if proc is None:
             return
-        assert proc.stdin is not None
-        assert proc.stdout is not None
-        with contextlib.suppress(OSError):
-            proc.stdin.close()
-        proc.stdout.close()
+        disk_helper.close_pipes(proc)
         # Every job answered: the helper has nothing left to write and ends when it sees the
         # end of its input (within its 5 ms look); the run need not wait for that (its polls
         # cost 5-15 ms at the end of every run), a thread collects the exit status. A job still
@@ -277,11 +269,11 @@ class DiskWorker:
         # running: then the helper must be gone before the folder's lock is, so no write of
         # this run lands beside the next one's.
         if self._pending:
-            await asyncio.to_thread(_reap, proc)
+            await asyncio.to_thread(disk_helper.reap, proc)
         else:
             # A bare thread: threading's start() waits until the new thread runs, up to a
             # few milliseconds at the end of every run on a busy machine.
-            _thread.start_new_thread(_reap, (proc,))
+            _thread.start_new_thread(disk_helper.reap, (proc,))
 
 
 class Route:
@@ -331,35 +323,3 @@ def _failure(error: tuple[int | None, str, str | None]) -> BaseException:
             return kind(text)
         return sqlite3.Error(message)
     return OSError(code, message, filename)
-
-
-def _readable(fd: int, seconds: float) -> bool:
-    """Whether ``fd`` becomes readable within ``seconds`` (poll: any descriptor number)."""
-    poller = select.poll()
-    poller.register(fd, select.POLLIN)
-    return bool(poller.poll(seconds * 1000))
-
-
-def _reap(proc: subprocess.Popen[bytes]) -> None:
-    """Wait for a helper told to end (its input closed); kill it if it has not in 2 s.
-
-    Where the system can say when a process ends (Linux: a pidfd), this thread sleeps until
-    then: ``Popen.wait(timeout)`` looks every few milliseconds instead, and each look takes
-    the GIL from the run's last work (measured: the end of a run 5-20 ms later)."""
-    try:
-        ended = os.pidfd_open(proc.pid)  # type: ignore[attr-defined,unused-ignore]
-    except (AttributeError, OSError):
-        ended = None
-    try:
-        if ended is None:
-            proc.wait(timeout=2)
-        elif _readable(ended, 2.0):
-            proc.wait()
-        else:
-            raise subprocess.TimeoutExpired(proc.args, 2)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-    finally:
-        if ended is not None:
-            os.close(ended)
