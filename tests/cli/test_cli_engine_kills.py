@@ -11,6 +11,7 @@ import signal
 import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cli_helpers import summary_in
@@ -22,6 +23,20 @@ from kemopix.emulators import KemonoEmulator
 from kemopix.files import PART_SUFFIX
 
 pytestmark = pytest.mark.usefixtures("private_kemopix_env")
+
+
+def the_same_command_finishes_then_fetches_nothing(
+    argv: list[str], out: Path, files: int
+) -> dict[str, Any]:
+    """The interrupted command run again completes ``files`` byte-exact, and once more
+    downloads nothing; the last run's summary."""
+    code, _, err = finish(start(*argv, "-q"))
+    assert code == 0, err
+    assert byte_exact(out) == files
+    code, stdout, _ = finish(start(*argv, "--json"))
+    summary = summary_in(stdout)
+    assert code == 0 and summary["files_downloaded"] == 0
+    return summary
 
 
 def test_kill_9_while_files_gone_from_disk_are_fetched_again(
@@ -48,13 +63,8 @@ def test_kill_9_while_files_gone_from_disk_are_fetched_again(
     child.communicate(timeout=30)
     assert not all(p.is_file() for p in gone)
     emu.clear_faults()
-    code, _, err = finish(start(*argv, "-q"))
-    assert code == 0, err
-    assert byte_exact(out) == 30 and all(p.is_file() for p in gone)
-    code, stdout, _ = finish(start(*argv, "--json"))
-    assert code == 0
-    summary = summary_in(stdout)
-    assert summary["files_downloaded"] == 0 and summary["files_resumed"] == 0
+    summary = the_same_command_finishes_then_fetches_nothing(argv, out, 30)
+    assert all(p.is_file() for p in gone) and summary["files_resumed"] == 0
     assert summary["held"] == {**summary["held"], "original": 30, "missing": 0}
 
 
@@ -157,11 +167,7 @@ def test_the_disk_helper_killed_mid_run_stops_the_run_and_no_post_is_called_comp
         assert row.path is not None and row.status == "done", row
         assert (out / row.path).is_file(), row.path
     emu.clear_faults()
-    code, _, err = finish(start(*argv, "-q"))
-    assert code == 0, err
-    assert byte_exact(out) == 80
-    code, stdout, _ = finish(start(*argv, "--json"))
-    assert code == 0 and summary_in(stdout)["files_downloaded"] == 0
+    the_same_command_finishes_then_fetches_nothing(argv, out, 80)
 
 
 def test_every_body_cut_mid_stream_fails_cleanly_then_a_clean_run_completes(
@@ -187,9 +193,5 @@ def test_every_body_cut_mid_stream_fails_cleanly_then_a_clean_run_completes(
         mark = archive.watermark("kemono/fanbox/cut")
         assert mark is not None and not mark.complete
     emu.clear_faults()
-    code, _, err = finish(start(*argv, "-q"))
-    assert code == 0, err
-    assert byte_exact(out) == 12
-    code, stdout, _ = finish(start(*argv, "--json"))
-    assert code == 0 and summary_in(stdout)["files_downloaded"] == 0
+    the_same_command_finishes_then_fetches_nothing(argv, out, 12)
     assert os.listdir(out)
