@@ -114,7 +114,8 @@ class CoreServer(EmulatorServer):
                 return web.Response(status=416, headers={"Content-Range": f"bytes */{len(blob)}"})
         body = blob[start:] if action != "corrupt" else bytes(len(blob) - start)
         response = web.StreamResponse(status=206 if start else 200)
-        response.content_length = len(body)
+        if "chunked" not in request.query:  # ?chunked: no length said (chunked encoding)
+            response.content_length = len(body)
         if start:
             response.headers["Content-Range"] = f"bytes {start}-{len(blob) - 1}/{len(blob)}"
         await response.prepare(request)

@@ -277,5 +277,11 @@ def test_large_bodies_and_resumed_parts_are_written_here(
     digest = hashlib.sha256(BLOB[:SMALL]).hexdigest()
     result = run(lambda: download(url, resumed, expected_sha256=digest, hand=hand))
     assert result.outcome == "resumed" and hand.calls == []
+    unsaid = tmp_path / "unsaid.bin"  # no length said: held until past HAND_BYTES, then here
+    size = HAND_BYTES + 100_000
+    digest = hashlib.sha256(BLOB[:size]).hexdigest()
+    url = f"{core_server.url}/blob?size={size}&chunked"
+    assert run(lambda: download(url, unsaid, expected_sha256=digest, hand=hand)).size == size
+    assert hand.calls == [] and unsaid.read_bytes() == BLOB[:size]
     assert large.read_bytes() == BLOB and resumed.read_bytes() == BLOB[:SMALL]
     assert HAND_BYTES < len(BLOB) and SMALL <= HAND_BYTES
